@@ -1,0 +1,259 @@
+"""The `what-if` console script. User mistakes print one clear line on stderr and exit 2."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .core.errors import ExplorerError, ScenarioError
+
+EXIT_USER = 2
+
+
+def bundled_scenario() -> Path:
+    """The scenario `what-if` opens with no argument: in a checkout, or installed beside the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "scenarios" / "trotsky_mexico.yaml",
+                      here / "scenarios" / "trotsky_mexico.yaml"):
+        if candidate.exists():
+            return candidate
+    return here.parent / "scenarios" / "trotsky_mexico.yaml"
+
+
+def _workspace(args):
+    from .core import Workspace, load_scenario
+    ws = Workspace(load_scenario(args.scenario), mode=getattr(args, "mode", "likely") or "likely",
+                   seed=getattr(args, "seed", 0) or 0)
+    return ws
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    from .core import load_scenario
+    failed = False
+    for path in args.scenarios:
+        try:
+            sc = load_scenario(path)
+        except ScenarioError as e:
+            failed = True
+            for p in e.problems:
+                print(p, file=sys.stderr)
+            continue
+        print(f"{path}: ok — {len(sc.variables)} variables, {len(sc.events)} events, "
+              f"{len(sc.branches)} branches")
+    return EXIT_USER if failed else 0
+
+
+def cmd_branches(args) -> int:
+    from .core.serialize import branch_dict
+    ws = _workspace(args)
+    if args.format == "json":
+        _print_json({"branches": [branch_dict(ws, b) for b in ws.scenario.branches]})
+        return 0
+    print(f"{ws.scenario.title} — {len(ws.scenario.branches)} branches")
+
+    def walk(bid: str, prefix: str, last: bool, root: bool) -> None:
+        b = ws.branch(bid)
+        tl = ws.timeline(bid)
+        fork = ws.divergence_date(bid) if b.parent else None
+        extra = f"  [{bid}, from {fork}]" if fork else f"  [{bid}]"
+        line = b.label + extra + f"  {len(tl.firings)} events"
+        print(line if root else prefix + ("└─ " if last else "├─ ") + line)
+        kids = ws.children(bid)
+        for i, k in enumerate(kids):
+            walk(k, prefix if root else prefix + ("   " if last else "│  "), i == len(kids) - 1, False)
+    walk("baseline", "", True, True)
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .core.explain import fmt
+    from .core.serialize import timeline_dict
+    ws = _workspace(args)
+    data = timeline_dict(ws, args.branch)
+    if args.format == "json":
+        _print_json(data)
+        return 0
+    b = data["branch"]
+    print(f"{data['scenario']['title']} — {b['label']} [{b['id']}]" +
+          (f", from {b['parent']}" if b["parent"] else "") + f" ({data['mode']} mode)")
+    for d in b["divergences"]:
+        print(f"  divergence {d.get('date', d.get('on', ''))}: {d['label']}")
+    marks = {"same": " ", "new": "+", "changed": "~", "gone": "-"}
+    rows = [(e["date"], 0, i, e) for i, e in enumerate(data["events"])]
+    rows += [(g["date"], 1, i, dict(g, status="gone")) for i, g in enumerate(data.get("gone", []))]
+    for _, _, _, e in sorted(rows, key=lambda r: r[:3]):
+        out = f" [{e['outcome']}]" if e["outcome"] and e["status"] != "gone" else ""
+        gone = "  (gone)" if e["status"] == "gone" else ""
+        print(f"{marks.get(e['status'], ' ')} {e['date']}  {e['title']}{out}{gone}")
+    if data["lapsed"] and args.lapsed:
+        print("Lapsed:")
+        for lp in data["lapsed"]:
+            print(f"  {lp['date']}  {lp['title']}: {lp['reason']}")
+    if args.state:
+        print("Final state:")
+        for k, v in data["final_state"].items():
+            print(f"  {k} = {fmt(v)}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .core.explain import fmt
+    from .core.serialize import diff_dict
+    ws = _workspace(args)
+    d = ws.diff(args.branch, args.other)
+    if args.format == "json":
+        _print_json(diff_dict(d))
+        return 0
+    c = d.counts()
+    print(f"{args.branch} against {d.other}: {c['new']} new, {c['gone']} gone, {c['changed']} changed, "
+          f"{c['same']} same")
+    for e in d.differences:
+        if e.status == "new":
+            print(f"+ {e.date}  {e.title}")
+        elif e.status == "gone":
+            print(f"- {e.other_date}  {e.title}")
+        else:
+            what = []
+            if e.date != e.other_date:
+                what.append(f"date {e.other_date} -> {e.date}")
+            if e.outcome != e.other_outcome:
+                what.append(f"outcome {e.other_outcome} -> {e.outcome}")
+            print(f"~ {e.date}  {e.title}  ({', '.join(what)})")
+    if d.variables:
+        print("World variables that differ:")
+        for v in d.variables:
+            print(f"  {v.var}: {fmt(v.other_final)} -> {fmt(v.final)}  (first differs {v.first_difference})")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    ws = _workspace(args)
+    print(ws.explain(args.branch, args.event).text())
+    return 0
+
+
+COMMANDS = {}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="what-if", description="What-If Explorer: branching counterfactual "
+                                "history. With no command, opens the app.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check scenario files; exit 2 with file:line:col messages")
+    v.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("branches", help="the branch tree")
+    b.add_argument("scenario")
+    b.add_argument("--format", choices=("text", "json"), default="text")
+    b.set_defaults(func=cmd_branches)
+
+    r = sub.add_parser("run", help="a branch's timeline")
+    r.add_argument("scenario")
+    r.add_argument("--branch", default="baseline")
+    r.add_argument("--mode", choices=("likely", "sampled"), default="likely")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    r.add_argument("--lapsed", action="store_true", help="also list events whose window closed")
+    r.add_argument("--state", action="store_true", help="also print the final world state")
+    r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser("diff", help="what a branch changed against its parent (or OTHER)")
+    d.add_argument("scenario")
+    d.add_argument("branch")
+    d.add_argument("other", nargs="?")
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    d.set_defaults(func=cmd_diff)
+
+    e = sub.add_parser("explain", help="why (or why not) an event happened")
+    e.add_argument("scenario")
+    e.add_argument("event")
+    e.add_argument("--branch", default="baseline")
+    e.set_defaults(func=cmd_explain)
+
+    for name, (help_text, configure) in COMMANDS.items():
+        configure(sub.add_parser(name, help=help_text))
+    return p
+
+
+def register(name: str, help_text: str):
+    """Let a module add a sub-command: `@register("report", "...")` on a function configuring its parser."""
+    def deco(configure):
+        COMMANDS[name] = (help_text, configure)
+        return configure
+    return deco
+
+
+def _load_plugins() -> None:
+    for mod in ("explorer.commands",):
+        try:
+            __import__(mod)
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="what-if", description="Open the What-If Explorer app.",
+                                epilog="Commands: validate, branches, run, diff, explain and more; "
+                                       "`what-if COMMAND --help` for each.")
+    p.add_argument("scenario", nargs="?", help="scenario file (default: the bundled Trotsky's Mexico)")
+    p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
+    p.add_argument("--branch", help="branch to select")
+    p.add_argument("--event", help="event to select")
+    p.add_argument("--size", default="1280x800", help="window size for --screenshot (WxH)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _load_plugins()
+    parser = _parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
+    try:
+        if argv and argv[0] in commands:
+            args = parser.parse_args(argv)
+            return args.func(args) or 0
+        if argv and argv[0] in ("-h", "--help"):
+            parser.print_help()
+            print()
+            _app_parser().print_help()
+            return 0
+        args = _app_parser().parse_args(argv)
+        return open_app(args)
+    except ScenarioError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return EXIT_USER
+    except ExplorerError as e:
+        print(f"what-if: {e}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def open_app(args) -> int:
+    path = args.scenario or str(bundled_scenario())
+    try:
+        from .ui.app import run_app
+    except ImportError:
+        # The app is not built yet: show the bundled history on the command line instead.
+        return cmd_run(argparse.Namespace(scenario=path, branch=args.branch or "baseline", mode="likely",
+                                          seed=0, format="text", lapsed=False, state=False))
+    return run_app(path, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

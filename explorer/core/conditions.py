@@ -1,0 +1,408 @@
+"""The condition language: a whitelisted subset of Python expressions compiled once into closures.
+
+Nothing is ever passed to eval/exec. Each compiled condition reports the variables and events it reads,
+which is what lets the engine wake a waiting rule only when something it reads changes.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import did_you_mean
+
+FUNCTIONS = ("happened", "outcome", "days_since", "year")
+CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False, "none": None}
+NEVER = 10**7  # days_since() of an event that never fired
+
+Fn = Callable[[dict, "Facts"], Any]
+
+
+class ConditionError(ValueError):
+    """A condition that does not compile. `col` is a 0-based character offset into the source."""
+
+    def __init__(self, message: str, col: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.col = col
+
+
+class Facts:
+    """What a condition may ask about besides variables: today and which events fired."""
+
+    __slots__ = ("today", "today_iso", "fired")
+
+    def __init__(self, today: int, fired: dict):
+        self.today = today
+        self.today_iso = dt.date.fromordinal(today).isoformat()
+        self.fired = fired  # event id -> (count, last ordinal, last outcome, firing index)
+
+    def set_today(self, today: int) -> None:
+        if today != self.today:
+            self.today = today
+            self.today_iso = dt.date.fromordinal(today).isoformat()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One conjunct of a condition: the unit `why_not` reports as failed or held."""
+
+    source: str
+    fn: Fn
+    reads: frozenset
+    events: frozenset
+
+
+@dataclass(frozen=True)
+class Condition:
+    source: str
+    fn: Fn
+    reads: frozenset  # variable names
+    events: frozenset  # event ids read through happened/outcome/days_since
+    time_dependent: bool  # reads `date`, year() or days_since()
+    constant: Any = field(default=None)  # the value when the condition reads nothing (e.g. false)
+    terms: tuple = ()
+
+    @property
+    def is_constant_false(self) -> bool:
+        return not self.reads and not self.events and not self.time_dependent and self.constant is False
+
+
+class Scope:
+    """The names a condition may use: variables (with enum values), named conditions and event ids."""
+
+    def __init__(self, variables: dict, events, named: dict | None = None):
+        self.variables = variables  # name -> Variable (needs .type and .values)
+        self.events = set(events)
+        self.named = named or {}  # name -> source text
+        self._named_ast: dict[str, ast.AST] = {}
+
+
+def compile_condition(source, scope: Scope) -> Condition:
+    """Compile `source` (str, bool or number) or raise ConditionError with the failing column."""
+    if isinstance(source, bool):
+        return Condition("true" if source else "false", (lambda s, f: source), frozenset(), frozenset(),
+                         False, source, (Term("true" if source else "false", lambda s, f: source,
+                                              frozenset(), frozenset()),))
+    if not isinstance(source, str):
+        raise ConditionError(f"expected an expression, got {type(source).__name__}")
+    text = _flatten(source)
+    if not text:
+        raise ConditionError("empty expression; write true, false or a condition")
+    if len(text) > 10_000:
+        raise ConditionError("expression longer than 10,000 characters")
+    lead = len(source) - len(source.lstrip())
+    try:
+        tree = _parse(text)
+        comp = _Compiler(scope, text)
+        fn = comp.compile(tree.body)
+        terms = tuple(comp.terms(tree.body))
+    except ConditionError as e:
+        e.col += lead
+        raise
+    except RecursionError:
+        raise ConditionError("expression nested too deeply", lead) from None
+    constant = None
+    if not comp.reads and not comp.events and not comp.time_dependent:
+        constant = fn({}, Facts(1, {}))
+    return Condition(source, fn, frozenset(comp.reads), frozenset(comp.events), comp.time_dependent,
+                     constant, terms)
+
+
+def _flatten(source: str) -> str:
+    # newlines become spaces (same length, so columns stay true): a block scalar parses as one line
+    return source.replace("\r", " ").replace("\n", " ").strip()
+
+
+def _parse(source: str, named: str | None = None) -> ast.Expression:
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as e:
+        if named:
+            raise ConditionError(f"in named condition '{named}': syntax error: {e.msg}", 0) from None
+        raise ConditionError(f"syntax error: {e.msg}", max((e.offset or 1) - 1, 0)) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ConditionError("expression cannot be parsed (too deep or has a NUL byte)", 0) from None
+
+
+_CMP = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+class _Compiler:
+    def __init__(self, scope: Scope, source: str, inlining: tuple = ()):
+        self.scope = scope
+        self.source = source
+        self.reads: set[str] = set()
+        self.events: set[str] = set()
+        self.time_dependent = False
+        self.inlining = inlining  # named conditions being expanded, to catch cycles
+        self.depth = 0
+
+    # positions: ast offsets are UTF-8 byte offsets; report characters
+    def col(self, node) -> int:
+        off = getattr(node, "col_offset", 0) or 0
+        if self.inlining:
+            return 0
+        return len(self.source.encode("utf-8")[:off].decode("utf-8", "ignore"))
+
+    def fail(self, node, message: str):
+        raise ConditionError(message, self.col(node))
+
+    def terms(self, node) -> list[Term]:
+        """Split a top-level `and` (through named conditions) into separately evaluable terms."""
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            out = []
+            for v in node.values:
+                out.extend(self.terms(v))
+            return out
+        if isinstance(node, ast.Name) and node.id in self.scope.named and not self.inlining:
+            text = _flatten(self.scope.named[node.id])
+            sub = _Compiler(self.scope, text, (node.id,))
+            return sub.terms(_parse(text, node.id).body)
+        sub = _Compiler(self.scope, self.source, self.inlining)
+        fn = sub.compile(node)
+        text = ast.get_source_segment(self.source, node) if not self.inlining else None
+        return [Term(text or ast.unparse(node), fn, frozenset(sub.reads), frozenset(sub.events))]
+
+    def compile(self, node) -> Fn:
+        self.depth += 1
+        if self.depth > 200:
+            self.fail(node, "expression nested too deeply")
+        try:
+            return self._compile(node)
+        finally:
+            self.depth -= 1
+
+    def _compile(self, node) -> Fn:
+        if isinstance(node, ast.BoolOp):
+            fns = [self.compile(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                if len(fns) == 2:
+                    a, b = fns
+                    return lambda s, f: bool(a(s, f)) and bool(b(s, f))
+
+                def all_of(s, f):
+                    for g in fns:
+                        if not g(s, f):
+                            return False
+                    return True
+                return all_of
+            if len(fns) == 2:
+                a, b = fns
+                return lambda s, f: bool(a(s, f)) or bool(b(s, f))
+
+            def any_of(s, f):
+                for g in fns:
+                    if g(s, f):
+                        return True
+                return False
+            return any_of
+        if isinstance(node, ast.UnaryOp):
+            x = self.compile(node.operand)
+            if isinstance(node.op, ast.Not):
+                return lambda s, f: not x(s, f)
+            if isinstance(node.op, ast.USub):
+                return lambda s, f: -x(s, f)
+            if isinstance(node.op, ast.UAdd):
+                return x
+            self.fail(node, f"operator '{type(node.op).__name__}' is not allowed; use and, or, not")
+        if isinstance(node, ast.BinOp):
+            a, b = self.compile(node.left), self.compile(node.right)
+            op = type(node.op)
+            if op is ast.Add:
+                return lambda s, f: a(s, f) + b(s, f)
+            if op is ast.Sub:
+                return lambda s, f: a(s, f) - b(s, f)
+            if op is ast.Mult:
+                return lambda s, f: a(s, f) * b(s, f)
+            if op is ast.Div:
+                def div(s, f):
+                    d = b(s, f)
+                    return a(s, f) / d if d else 0.0
+                return div
+            self.fail(node, f"operator '{op.__name__}' is not allowed; only + - * / are")
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, (bool, int, float, str)):
+                return lambda s, f: v
+            self.fail(node, f"constant {v!r} is not allowed; use numbers, strings, true or false")
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items = []
+            for elt in node.elts:
+                if not isinstance(elt, ast.Constant) or not isinstance(elt.value, (int, float, str)):
+                    self.fail(elt, "lists may only hold numbers and strings")
+                items.append(elt.value)
+            value = tuple(items)
+            return lambda s, f: value
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.Attribute):
+            name = self._dotted(node)
+            if name is None:
+                self.fail(node, "attributes are not allowed; dotted names must be variables")
+            return self._variable(node, name)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        kind = {ast.Subscript: "subscripts", ast.Lambda: "lambdas", ast.IfExp: "if-expressions",
+                ast.ListComp: "comprehensions", ast.GeneratorExp: "comprehensions",
+                ast.DictComp: "comprehensions", ast.SetComp: "comprehensions", ast.Dict: "dicts",
+                ast.JoinedStr: "f-strings", ast.NamedExpr: "assignments", ast.Starred: "starred values",
+                ast.Await: "await", ast.Yield: "yield", ast.Slice: "slices"}.get(type(node))
+        self.fail(node, f"{kind or type(node).__name__} not allowed in conditions")
+
+    def _dotted(self, node) -> str | None:
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+
+    def _name(self, node: ast.Name) -> Fn:
+        n = node.id
+        if n.startswith("__"):
+            self.fail(node, f"name '{n}' is not allowed")
+        if n in CONSTANT_NAMES:
+            v = CONSTANT_NAMES[n]
+            return lambda s, f: v
+        if n == "date":
+            self.time_dependent = True
+            return lambda s, f: f.today_iso
+        if n in self.scope.variables:
+            return self._variable(node, n)
+        if n in self.scope.named:
+            return self._named(node, n)
+        if n in FUNCTIONS:
+            self.fail(node, f"'{n}' is a function; call it like {n}(\"event_id\")")
+        return self._variable(node, n)
+
+    def _named(self, node, n: str) -> Fn:
+        if n in self.inlining:
+            raise ConditionError(f"named condition '{n}' refers to itself through "
+                                 f"{' -> '.join(self.inlining + (n,))}", self.col(node))
+        text = _flatten(self.scope.named[n])
+        sub = _Compiler(self.scope, text, self.inlining + (n,))
+        try:
+            fn = sub.compile(_parse(text, n).body)
+        except ConditionError as e:
+            msg = e.message if e.message.startswith("in named condition") else \
+                f"in named condition '{n}': {e.message}"
+            raise ConditionError(msg, self.col(node)) from None
+        self.reads |= sub.reads
+        self.events |= sub.events
+        self.time_dependent |= sub.time_dependent
+        return fn
+
+    def _variable(self, node, name: str) -> Fn:
+        if name.startswith("__") or "__" in name:
+            self.fail(node, f"name '{name}' is not allowed")
+        if name not in self.scope.variables:
+            hint = did_you_mean(name, list(self.scope.variables) + list(self.scope.named))
+            self.fail(node, f"unknown variable '{name}'{hint}")
+        self.reads.add(name)
+        return lambda s, f: s[name]
+
+    def _event_arg(self, node: ast.Call) -> str:
+        if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Constant) \
+                or not isinstance(node.args[0].value, str):
+            self.fail(node, f"{node.func.id}() takes one event id in quotes, "
+                            f"like {node.func.id}(\"event_id\")")
+        ev = node.args[0].value
+        if ev not in self.scope.events:
+            self.fail(node.args[0], f"unknown event '{ev}'{did_you_mean(ev, self.scope.events)}")
+        self.events.add(ev)
+        return ev
+
+    def _call(self, node: ast.Call) -> Fn:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            what = node.func.id if isinstance(node.func, ast.Name) else "this call"
+            self.fail(node, f"calling '{what}' is not allowed; functions are "
+                            f"{', '.join(f + '()' for f in FUNCTIONS)}")
+        fname = node.func.id
+        if fname == "year":
+            if node.args or node.keywords:
+                self.fail(node, "year() takes no arguments")
+            self.time_dependent = True
+            return lambda s, f: dt.date.fromordinal(f.today).year
+        ev = self._event_arg(node)
+        if fname == "happened":
+            return lambda s, f: ev in f.fired
+        if fname == "outcome":
+            def outcome(s, f):
+                rec = f.fired.get(ev)
+                return rec[2] if rec else None
+            return outcome
+        self.time_dependent = True
+
+        def days_since(s, f):
+            rec = f.fired.get(ev)
+            return f.today - rec[1] if rec else NEVER
+        return days_since
+
+    def _compare(self, node: ast.Compare) -> Fn:
+        operands = [node.left] + list(node.comparators)
+        self._check_enum_literals(node, operands)
+        fns = [self.compile(o) for o in operands]
+        ops = []
+        for op in node.ops:
+            if type(op) not in _CMP:
+                self.fail(node, f"comparison '{type(op).__name__}' is not allowed; "
+                                "use == != < <= > >= in")
+            ops.append(_CMP[type(op)])
+        if len(ops) == 1:
+            a, b, op = fns[0], fns[1], ops[0]
+
+            def cmp1(s, f):
+                try:
+                    return op(a(s, f), b(s, f))
+                except TypeError:
+                    return False
+            return cmp1
+
+        def chain(s, f):
+            left = fns[0](s, f)
+            for op, g in zip(ops, fns[1:]):
+                right = g(s, f)
+                try:
+                    if not op(left, right):
+                        return False
+                except TypeError:
+                    return False
+                left = right
+            return True
+        return chain
+
+    def _check_enum_literals(self, node, operands) -> None:
+        """Catch `mexico.regime == "worker_republic"`: a typo that would silently be false forever."""
+        names = [self._dotted(o) if isinstance(o, ast.Attribute) else
+                 (o.id if isinstance(o, ast.Name) else None) for o in operands]
+        for i, name in enumerate(names):
+            var = self.scope.variables.get(name) if name else None
+            if var is None or var.type != "enum":
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(operands):
+                    continue
+                other = operands[j]
+                literals = [other] if isinstance(other, ast.Constant) else \
+                    list(other.elts) if isinstance(other, (ast.List, ast.Tuple, ast.Set)) else []
+                for lit in literals:
+                    if isinstance(lit, ast.Constant) and isinstance(lit.value, str) \
+                            and lit.value not in var.values:
+                        self.fail(lit, f"'{lit.value}' is not a value of {name}"
+                                       f"{did_you_mean(lit.value, var.values)}; "
+                                       f"values: {', '.join(var.values)}")

@@ -1,0 +1,523 @@
+"""The rules engine: a deterministic discrete-event, forward-chaining simulation.
+
+An agenda orders candidate firings by (date, -priority, declaration order). A candidate whose
+condition is false waits, and is re-tested only when a variable or event it reads changes (the
+readers index), until its window closes and it lapses. The run keeps checkpoints of its whole state
+so that a branch can restart at its divergence date instead of re-running from the start.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conditions import Condition, Facts
+from .errors import EngineError
+from .model import Divergence
+from .program import EVENT_KEY, CRule, Program
+
+LIKELY, SAMPLED = "likely", "sampled"
+MAX_FIRINGS_PER_DAY = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A variable a condition read: the value it saw and who wrote it (firing index, divergence, None)."""
+
+    var: str
+    value: Any
+    writer: int | None  # >= 0 firing index; < 0 divergence -(k+1); None: the initial world
+
+
+@dataclass(frozen=True, slots=True)
+class EventRead:
+    event: str
+    firing: int | None  # the firing it saw (its last), None when it had not happened
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    var: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    index: int
+    event: str
+    ordinal: int
+    outcome: str | None
+    occurrence: int
+    cause: str  # rule | after | scheduled | forced | rearm
+    caused_by: int | None  # the firing that scheduled it / it followed, or -(k+1) for divergence k
+    reads: tuple
+    event_reads: tuple
+    changes: tuple
+    scheduled: tuple = ()
+    cancelled: tuple = ()
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromordinal(self.ordinal)
+
+    @property
+    def key(self) -> tuple:
+        return (self.event, self.occurrence)
+
+
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    event: str
+    ordinal: int
+    kind: str  # window | chance
+    reads: tuple
+    event_reads: tuple
+    detail: str = ""
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromordinal(self.ordinal)
+
+
+@dataclass(frozen=True)
+class AppliedDivergence:
+    """A divergence of the branch or one of its ancestors, with its effective date resolved."""
+
+    k: int
+    branch: str
+    divergence: Divergence
+    ordinal: int
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromordinal(self.ordinal)
+
+    @property
+    def label(self) -> str:
+        return self.divergence.describe()
+
+
+@dataclass
+class Checkpoint:
+    ordinal: int
+    state: dict
+    writer: dict
+    fired: dict
+    agenda: list
+    waiting: dict
+    expiry: list
+    timedep: set
+    cancel_seq: dict
+    first_test: dict
+    seq: int
+    n_firings: int
+    n_lapses: int
+    n_rules: int
+
+
+@dataclass
+class RunResult:
+    program: Program
+    firings: list
+    lapses: list
+    final_state: dict
+    first_test: dict  # rule index -> ordinal of its first test
+    checkpoints: list
+    divergences: list
+    mode: str
+    seed: int
+    elapsed: float
+    restarted_from: int | None = None  # ordinal of the checkpoint it resumed, None for a full run
+    stats: Counter = field(default_factory=Counter)
+
+
+def draw(seed: int, event: str, occurrence: int, salt: str) -> float:
+    """A uniform number in [0, 1) fixed by (seed, event, occurrence): branches share their dice."""
+    h = hashlib.blake2b(f"{seed}\x1f{event}\x1f{occurrence}\x1f{salt}".encode(), digest_size=8)
+    return int.from_bytes(h.digest(), "big") / 2.0**64
+
+
+class _Run:
+    def __init__(self, program: Program, divergences: list, mode: str, seed: int, naive: bool,
+                 checkpoint_every: int | None):
+        if mode not in (LIKELY, SAMPLED):
+            raise EngineError(f"unknown mode '{mode}'; use likely or sampled")
+        self.p = program
+        self.rules = program.rules
+        self.mode, self.seed, self.naive = mode, seed, naive
+        self.every = checkpoint_every or max(32, len(program.rules) // 100)
+        self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
+        self.suppress_from: dict[int, int] = {}
+        self.forced_outcome: dict[int, tuple] = {}
+        for d in self.divs:
+            dv = d.divergence
+            if dv.kind == "suppress":
+                r = program.by_id[dv.event]
+                self.suppress_from[r] = min(self.suppress_from.get(r, d.ordinal), d.ordinal)
+            elif dv.kind == "outcome":
+                self.forced_outcome[program.by_id[dv.event]] = (d.ordinal, dv.outcome)
+        self.firings: list[Firing] = []
+        self.lapses: list[Lapse] = []
+        self.checkpoints: list[Checkpoint] = []
+        self.woken: set[int] = set()
+        self.day_count: Counter = Counter()
+        self.stats: Counter = Counter()
+        self._read_keys: dict[int, tuple] = {}
+        self.day_total = 0
+        self.max_firings = 100 * len(program.rules) + 10_000
+        self.resumed_at: int | None = None
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def fresh(self) -> None:
+        self.state = dict(self.p.initial)
+        self.writer: dict[str, int] = {}
+        self.fired: dict[int, tuple] = {}
+        self.agenda: list = []
+        self.waiting: dict[int, tuple] = {}
+        self.expiry: list = []
+        self.timedep: set[int] = set()
+        self.cancel_seq: dict[int, int] = {}
+        self.first_test: dict[int, int] = {}
+        self.seq = 0
+        for cr in self.rules:
+            self._push_initial(cr, self.p.start)
+        self.today = self.p.start - 1
+        self.facts = Facts(self.p.start, {})
+
+    def resume(self, cp: Checkpoint, prefix_firings: list, prefix_lapses: list) -> None:
+        self.state = dict(cp.state)
+        self.writer = dict(cp.writer)
+        self.fired = dict(cp.fired)
+        self.agenda = list(cp.agenda)
+        self.waiting = dict(cp.waiting)
+        self.expiry = list(cp.expiry)
+        self.timedep = set(cp.timedep)
+        self.cancel_seq = dict(cp.cancel_seq)
+        self.first_test = dict(cp.first_test)
+        self.seq = cp.seq
+        self.firings = prefix_firings[: cp.n_firings]
+        self.lapses = prefix_lapses[: cp.n_lapses]
+        for cr in self.rules[cp.n_rules:]:  # one-off events the checkpoint's program lacked
+            self._push_initial(cr, cp.ordinal)
+        self.facts = Facts(cp.ordinal, {self.rules[r].id: rec for r, rec in self.fired.items()})
+        self.today = cp.ordinal - 1  # the loop then starts day C exactly as the original run did
+        self.resumed_at = cp.ordinal
+        self.stats["since_cp"] = 0
+
+    def _push_initial(self, cr: CRule, not_before: int) -> None:
+        if cr.kind in ("on", "between", "open") and cr.end >= not_before:
+            self._push(max(cr.start, not_before), cr, cr.end, "rule", None)
+
+    def _push(self, ordinal: int, cr: CRule, wend: int, cause: str, by) -> None:
+        self.seq += 1
+        heapq.heappush(self.agenda, (ordinal, -cr.priority, cr.idx, self.seq, wend, cause, by))
+
+    # --- the loop ---------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        end = self.p.end
+        agenda = self.agenda
+        divs = self.divs
+        di = 0
+        while self.resumed_at is not None and di < len(divs) and divs[di].ordinal < self.resumed_at:
+            di += 1  # already part of the checkpoint we resumed from
+        while True:
+            nxt = agenda[0][0] if agenda else end + 1
+            if di < len(divs) and divs[di].ordinal < nxt:
+                nxt = divs[di].ordinal
+            if nxt > end:
+                break
+            if nxt > self.today:
+                self._expire(nxt)
+                self._maybe_checkpoint(nxt)
+                self.today = nxt
+                self.facts.set_today(nxt)
+                self.day_count.clear()
+                self.day_total = 0
+                while di < len(divs) and divs[di].ordinal == nxt:
+                    self._apply_divergence(divs[di])
+                    di += 1
+                self._start_day(nxt)
+                continue
+            ordinal, _, r, seq, wend, cause, by = heapq.heappop(agenda)
+            self.stats["tests"] += 1
+            self._process(r, ordinal, seq, wend, cause, by)
+        self._expire(end + 1)
+        for r, (wend, _, _) in sorted(self.waiting.items(), key=lambda kv: (kv[1][0], kv[0])):
+            self._lapse(r, min(wend, end), "window")
+        self.waiting.clear()
+
+    def _start_day(self, ordinal: int) -> None:
+        for r in sorted(self.timedep):  # conditions on the date: re-tested as the date moves
+            if r in self.waiting and r not in self.woken:
+                self.woken.add(r)
+                wend, cause, by = self.waiting[r]
+                self._push(ordinal, self.rules[r], wend, cause, by)
+
+    def _maybe_checkpoint(self, ordinal: int) -> None:
+        if ordinal == self.resumed_at or (self.stats["since_cp"] < self.every and self.checkpoints):
+            return
+        self.stats["since_cp"] = 0
+        self.checkpoints.append(Checkpoint(
+            ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
+            dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
+            dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules)))
+
+    def _expire(self, before: int) -> None:
+        expiry = self.expiry
+        while expiry and expiry[0][0] < before:
+            wend, r = heapq.heappop(expiry)
+            w = self.waiting.get(r)
+            if w is not None and w[0] == wend:
+                del self.waiting[r]
+                self.timedep.discard(r)
+                self._lapse(r, wend, "window")
+
+    def _process(self, r: int, ordinal: int, seq: int, wend: int, cause: str, by) -> None:
+        self.stats["since_cp"] += 1
+        self.woken.discard(r)
+        if seq < self.cancel_seq.get(r, -1):
+            return
+        sup = self.suppress_from.get(r)
+        if sup is not None and ordinal >= sup:
+            self._stop_waiting(r)
+            return
+        cr = self.rules[r]
+        rec = self.fired.get(r)
+        if rec is not None:
+            if not cr.repeatable:
+                return
+            ready = cr.cooldown.add_to(rec[1])
+            if ordinal < ready:
+                if wend >= ready:
+                    self._push(ready, cr, wend, cause, by)
+                return
+        if r not in self.first_test:
+            self.first_test[r] = ordinal
+        if cr.latent:
+            return
+        verdict = self._test(cr)
+        if verdict is True:
+            self._fire(r, ordinal, cause, by)
+        elif verdict == "chance":
+            self._stop_waiting(r)
+            self._lapse(r, ordinal, "chance")
+            if cr.repeatable and cr.kind in ("open", "between"):
+                nxt = cr.cooldown.add_to(ordinal)
+                if nxt <= cr.end:
+                    self._push(nxt, cr, cr.end, "rearm", by)
+        else:
+            prev = self.waiting.get(r)
+            if prev is None or prev[0] < wend:
+                self.waiting[r] = (wend, cause, by)
+                heapq.heappush(self.expiry, (wend, r))
+            if cr.time_dependent:
+                self.timedep.add(r)
+
+    def _stop_waiting(self, r: int) -> None:
+        if self.waiting.pop(r, None) is not None:
+            self.timedep.discard(r)
+
+    def _test(self, cr: CRule):
+        s, f = self.state, self.facts
+        if not cr.cond.fn(s, f):
+            return False
+        if cr.outcomes and not any(o.when is None or o.when.fn(s, f) for o in cr.outcomes):
+            return False
+        c = cr.chance
+        if c is not None:
+            p = c.fn(s, f) if isinstance(c, Condition) else c
+            occurrence = self.fired[cr.idx][0] + 1 if cr.idx in self.fired else 1
+            if self.mode == LIKELY:
+                if p < 0.5:
+                    return "chance"
+            elif draw(self.seed, cr.id, occurrence, "chance") >= p:
+                return "chance"
+        return True
+
+    def _choose_outcome(self, cr: CRule, occurrence: int, forced: str | None) -> str | None:
+        if not cr.outcomes:
+            return None
+        if forced is not None:
+            return forced
+        fo = self.forced_outcome.get(cr.idx)
+        if fo is not None and self.today >= fo[0]:
+            return fo[1]
+        s, f = self.state, self.facts
+        eligible = [o for o in cr.outcomes if o.when is None or o.when.fn(s, f)] or list(cr.outcomes)
+        weights = [max(0.0, float(o.weight.fn(s, f) if isinstance(o.weight, Condition) else o.weight))
+                   for o in eligible]
+        if self.mode == LIKELY or len(eligible) == 1:
+            best = max(range(len(eligible)), key=lambda i: (weights[i], -i))
+            return eligible[best].id
+        total = sum(weights)
+        if total <= 0:
+            return eligible[0].id
+        u = draw(self.seed, cr.id, occurrence, "outcome") * total
+        for o, w in zip(eligible, weights):
+            u -= w
+            if u < 0:
+                return o.id
+        return eligible[-1].id
+
+    def _keys_of(self, cr: CRule) -> tuple:
+        keys = self._read_keys.get(cr.idx)
+        if keys is None:
+            vs = tuple(sorted(k for k in cr.keys if not k.startswith(EVENT_KEY)))
+            es = tuple(sorted(k[1:] for k in cr.keys if k.startswith(EVENT_KEY)))
+            keys = self._read_keys[cr.idx] = (vs, es)
+        return keys
+
+    def _reads(self, cr: CRule) -> tuple:
+        vs, es = self._keys_of(cr)
+        state, writer = self.state, self.writer
+        reads = tuple(Read(v, state[v], writer.get(v)) for v in vs)
+        by_id = self.p.by_id
+        ev = tuple(EventRead(e, self.fired[by_id[e]][3] if by_id[e] in self.fired else None) for e in es)
+        return reads, ev
+
+    def _fire(self, r: int, ordinal: int, cause: str, by, forced_outcome: str | None = None) -> None:
+        cr = self.rules[r]
+        idx = len(self.firings)
+        self.day_count[r] += 1
+        self.day_total += 1
+        if self.day_total > MAX_FIRINGS_PER_DAY or idx > self.max_firings:
+            names = ", ".join(f"{self.rules[i].id} ({n}x)" for i, n in self.day_count.most_common(5))
+            where = (f"more than {MAX_FIRINGS_PER_DAY:,} firings on {dt.date.fromordinal(ordinal)}"
+                     if self.day_total > MAX_FIRINGS_PER_DAY else f"more than {self.max_firings:,} firings")
+            raise EngineError(f"runaway rules: {where}, by {names}; give the repeatable rules a "
+                              "cooldown or a condition that turns false")
+        rec = self.fired.get(r)
+        occurrence = rec[0] + 1 if rec else 1
+        outcome = self._choose_outcome(cr, occurrence, forced_outcome)
+        reads, event_reads = self._reads(cr)
+        changes = []
+        changed = []
+        scheduled = []
+        cancelled = []
+        effects = cr.effects
+        if outcome is not None:
+            effects = effects + next(o.effects for o in cr.outcomes if o.id == outcome)
+        state, writer = self.state, self.writer
+        for ef in effects:
+            kind = ef[0]
+            if kind == "set":
+                var, new = ef[1], ef[2]
+                old = state[var]
+                changes.append(Change(var, old, new))
+                if old != new:
+                    state[var] = new
+                    writer[var] = idx
+                    changed.append(var)
+            elif kind == "add":
+                var = ef[1]
+                old = state[var]
+                new = old + ef[2]
+                if ef[3] is not None and new < ef[3]:
+                    new = ef[3]
+                if ef[4] is not None and new > ef[4]:
+                    new = ef[4]
+                if isinstance(new, float) and new.is_integer() and isinstance(old, int):
+                    new = int(new)
+                changes.append(Change(var, old, new))
+                if old != new:
+                    state[var] = new
+                    writer[var] = idx
+                    changed.append(var)
+            elif kind == "schedule":
+                target = self.rules[ef[1]]
+                when = ef[2].add_to(ordinal)
+                self._push(when, target, when + ef[3], "scheduled", idx)
+                scheduled.append(target.id)
+            else:
+                target = self.rules[ef[1]]
+                self.cancel_seq[target.idx] = self.seq + 1
+                self._stop_waiting(target.idx)
+                cancelled.append(target.id)
+        self.firings.append(Firing(idx, cr.id, ordinal, outcome, occurrence, cause, by, reads, event_reads,
+                                   tuple(changes), tuple(scheduled), tuple(cancelled)))
+        rec = (occurrence, ordinal, outcome, idx)
+        self.fired[r] = rec
+        self.facts.fired[cr.id] = rec
+        self._stop_waiting(r)
+        for f in self.p.followers.get(r, ()):
+            fr = self.rules[f]
+            when = fr.delay.add_to(ordinal)
+            self._push(when, fr, when + fr.within, "after", idx)
+        if cr.repeatable and cr.kind in ("open", "between"):
+            nxt = cr.cooldown.add_to(ordinal)
+            if nxt <= cr.end:
+                self._push(nxt, cr, cr.end, "rearm", idx)
+        changed.append(EVENT_KEY + cr.id)
+        self._wake(changed)
+
+    def _wake(self, keys) -> None:
+        if not self.waiting:
+            return
+        if self.naive:
+            candidates = sorted(self.waiting)
+        else:
+            readers = self.p.readers
+            candidates = []
+            for k in keys:
+                for w in readers.get(k, ()):
+                    if w in self.waiting:
+                        candidates.append(w)
+        for w in candidates:
+            if w not in self.woken:
+                self.woken.add(w)
+                wend, cause, by = self.waiting[w]
+                self._push(self.today, self.rules[w], wend, cause, by)
+
+    def _lapse(self, r: int, ordinal: int, kind: str) -> None:
+        cr = self.rules[r]
+        reads, event_reads = self._reads(cr)
+        detail = ""
+        if kind == "chance":
+            c = cr.chance
+            p = c.fn(self.state, self.facts) if isinstance(c, Condition) else c
+            detail = (f"chance {p:.2f} is below 0.5 (likely mode)" if self.mode == LIKELY
+                      else f"chance {p:.2f} did not come up (sampled, seed {self.seed})")
+        self.lapses.append(Lapse(cr.id, ordinal, kind, reads, event_reads, detail))
+
+    def _apply_divergence(self, d: AppliedDivergence) -> None:
+        dv = d.divergence
+        marker = -(d.k + 1)
+        if dv.kind == "set":
+            changed = []
+            for var, value in dv.values.items():
+                if self.state[var] != value:
+                    self.state[var] = self.p.scope.variables[var].clamp(value)
+                    changed.append(var)
+                self.writer[var] = marker
+            self._wake(changed)
+        elif dv.kind == "force":
+            r = self.p.by_id[dv.event]
+            rec = self.fired.get(r)
+            if rec is None or self.rules[r].repeatable:
+                self.first_test.setdefault(r, d.ordinal)
+                self._fire(r, d.ordinal, "forced", marker, dv.outcome)
+        elif dv.kind == "suppress":
+            self._stop_waiting(self.p.by_id[dv.event])
+
+
+def run_program(program: Program, divergences: list | None = None, *, mode: str = LIKELY, seed: int = 0,
+                naive: bool = False, resume: tuple | None = None,
+                checkpoint_every: int | None = None) -> RunResult:
+    """Run from the start, or from `resume` = (checkpoint, prefix firings, prefix lapses)."""
+    t0 = time.perf_counter()
+    run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every)
+    if resume is None:
+        run.fresh()
+    else:
+        run.resume(*resume)
+    run.run()
+    return RunResult(program, run.firings, run.lapses, run.state, run.first_test, run.checkpoints,
+                     list(divergences or ()), mode, seed, time.perf_counter() - t0,
+                     resume[0].ordinal if resume else None, run.stats)

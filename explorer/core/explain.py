@@ -1,0 +1,272 @@
+"""Why an event happened (a causal chain back to divergences and the initial world) and why not."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .conditions import Facts
+from .engine import EventRead, Firing, Lapse, Read
+from .errors import UnknownName, did_you_mean
+from .timeline import Timeline
+
+
+def fmt(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@dataclass
+class Cause:
+    """One node of a why-chain: an event, a divergence or the initial world."""
+
+    kind: str  # event | divergence | initial
+    title: str
+    date: dt.date | None
+    via: str  # how it bears on its child: "set labor.unrest = 65", "scheduled it", ...
+    event: str | None = None  # event id when kind == event
+    index: int | None = None  # firing index / divergence k
+    causes: list["Cause"] = field(default_factory=list)
+    repeated: bool = False  # already shown higher up the chain
+
+
+@dataclass
+class Why:
+    branch: str
+    event: str
+    title: str
+    date: dt.date
+    outcome: str | None
+    condition: str
+    causes: list[Cause]
+    roots: list[Cause]  # divergences and initial values everything above leads back to
+
+    def text(self) -> str:
+        out = [f"Why did \"{self.title}\" happen on {self.date} (branch {self.branch})?"]
+        if self.outcome:
+            out[0] = out[0][:-1] + f", with outcome {self.outcome}?"
+        if self.condition not in ("true", "True"):
+            out.append(f"  when: {self.condition}")
+        def walk(causes, depth):
+            for c in causes:
+                when = f" ({c.date})" if c.date else ""
+                mark = " [see above]" if c.repeated else ""
+                out.append(f"{'  ' * depth}- {c.via}: {c.title}{when}{mark}")
+                walk(c.causes, depth + 1)
+        walk(self.causes, 1)
+        if self.roots:
+            out.append("  Root causes: " + "; ".join(
+                f"{r.title}{f' ({r.date})' if r.date and r.kind == 'divergence' else ''}" for r in self.roots))
+        return "\n".join(out)
+
+
+@dataclass
+class FailedTerm:
+    source: str
+    reads: list[tuple[str, object, str]]  # (var or event, value seen, who set it)
+
+
+@dataclass
+class WhyNot:
+    branch: str
+    event: str
+    title: str
+    reasons: list[str]
+    failed: list[FailedTerm] = field(default_factory=list)
+    condition: str = ""
+    lapse: Lapse | None = None
+
+    def text(self) -> str:
+        out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
+        out += [f"  - {r}" for r in self.reasons]
+        for t in self.failed:
+            out.append(f"  - false: {t.source}")
+            for name, value, who in t.reads:
+                out.append(f"      {name} was {fmt(value)} ({who})")
+        return "\n".join(out)
+
+
+def _writer_desc(tl: Timeline, writer) -> str:
+    if writer is None:
+        return "initial world"
+    if writer < 0:
+        d = tl.divergences[-writer - 1]
+        return f"divergence \"{d.label}\" on {d.date}"
+    f = tl.firings[writer]
+    return f"set by \"{tl.title(f.event, f.outcome)}\" on {f.date}"
+
+
+def _firing(tl: Timeline, event_id: str, occurrence: int) -> Firing:
+    if tl.rule(event_id) is None:
+        raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
+    f = tl.firing(event_id, occurrence)
+    if f is None:
+        raise UnknownName(f"'{event_id}' did not happen (occurrence {occurrence}) in branch "
+                          f"'{tl.branch_id}'; ask why not instead")
+    return f
+
+
+def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
+    f = _firing(tl, event_id, occurrence)
+    seen: set = set()
+    roots: dict = {}
+
+    def causes_of(f: Firing, level: int) -> list[Cause]:
+        out = []
+        if f.caused_by is not None:
+            if f.caused_by < 0:
+                out.append(_divergence_cause(tl, f.caused_by, "forced by divergence", roots))
+            else:
+                src = tl.firings[f.caused_by]
+                via = "scheduled by" if f.cause == "scheduled" else \
+                    "followed" if f.cause == "after" else "repeats after"
+                out.append(_event_cause(tl, src, via, level, seen, causes_of))
+        for r in f.reads:
+            via = f"{r.var} = {fmt(r.value)}"
+            if r.writer is None:
+                c = Cause("initial", "initial world", None, via, index=None)
+                roots.setdefault(("initial", r.var), Cause("initial", f"initial {r.var} = "
+                                                           f"{fmt(tl.initial_state[r.var])}", None, ""))
+                out.append(c)
+            elif r.writer < 0:
+                out.append(_divergence_cause(tl, r.writer, via, roots))
+            else:
+                out.append(_event_cause(tl, tl.firings[r.writer], via, level, seen, causes_of))
+        for e in f.event_reads:
+            if e.firing is not None:
+                out.append(_event_cause(tl, tl.firings[e.firing], f"happened(\"{e.event}\")", level, seen,
+                                        causes_of))
+        return out
+
+    causes = causes_of(f, 0)
+    rule = tl.rule(event_id)
+    cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
+    return Why(tl.branch_id, event_id, tl.title(event_id, f.outcome), f.date, f.outcome, cond, causes,
+               list(roots.values()))
+
+
+def _divergence_cause(tl: Timeline, writer: int, via: str, roots: dict) -> Cause:
+    d = tl.divergences[-writer - 1]
+    c = Cause("divergence", f"divergence \"{d.label}\"", d.date, via, index=d.k)
+    roots.setdefault(("divergence", d.k), Cause("divergence", f"divergence \"{d.label}\"", d.date, "",
+                                                index=d.k))
+    return c
+
+
+def _event_cause(tl: Timeline, src: Firing, via: str, level: int, seen: set, causes_of) -> Cause:
+    c = Cause("event", tl.title(src.event, src.outcome), src.date, via, event=src.event, index=src.index)
+    if src.index in seen:
+        c.repeated = True
+    elif level < 8:
+        seen.add(src.index)
+        c.causes = causes_of(src, level + 1)
+    return c
+
+
+def why_not(tl: Timeline, event_id: str) -> WhyNot:
+    rule = tl.rule(event_id)
+    if rule is None:
+        raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
+    cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
+    wn = WhyNot(tl.branch_id, event_id, rule.title, [], condition=cond)
+    if tl.happened(event_id):
+        f = tl.firing(event_id)
+        wn.reasons.append(f"it did happen, on {f.date}")
+        return wn
+    for d in tl.divergences:
+        if d.divergence.kind == "suppress" and d.divergence.event == event_id:
+            wn.reasons.append(f"divergence \"{d.label}\" suppresses it from {d.date}")
+    for f in tl.firings:
+        if event_id in f.cancelled:
+            wn.reasons.append(f"\"{tl.title(f.event, f.outcome)}\" cancelled it on {f.date}")
+    if rule.latent:
+        wn.reasons.append("it is latent (when: false): only a divergence can bring it about")
+    lapse = tl.lapse(event_id)
+    if lapse is not None:
+        wn.lapse = lapse
+        if lapse.kind == "chance":
+            wn.reasons.append(f"its condition held on {lapse.date}, but {lapse.detail}")
+        else:
+            wn.failed = failed_terms(tl, event_id, lapse)
+            window = rule.timing.describe()
+            wn.reasons.append(f"its window ({window}) closed on {lapse.date} with the condition false")
+            if not wn.failed and rule.outcomes:
+                wn.reasons.append("none of its outcomes' conditions held")
+    elif not wn.reasons:
+        t = rule.timing
+        if t.kind == "after":
+            if tl.happened(t.event):
+                wn.reasons.append(f"it follows \"{tl.title(t.event)}\", but its test date lies past the "
+                                  "scenario's end")
+            else:
+                wn.reasons.append(f"it follows \"{tl.title(t.event)}\", which did not happen")
+                sub = why_not(tl, t.event)
+                wn.reasons += [f"  ({r})" for r in sub.reasons]
+                wn.failed = sub.failed
+        elif t.kind == "scheduled":
+            scheds = [r.rule.id for r in tl.result.program.rules
+                      if any(ef.kind == "schedule" and ef.target == event_id for ef in r.rule.effects
+                             + [e for o in r.rule.outcomes for e in o.effects])]
+            names = ", ".join(f"\"{tl.title(s)}\"" for s in scheds) or "no rule"
+            wn.reasons.append(f"only a schedule brings it about ({names}), and none did")
+        else:
+            wn.reasons.append("it was never tested (its dates lie outside this branch's timeline)")
+    return wn
+
+
+def failed_terms(tl: Timeline, event_id: str, lapse: Lapse) -> list[FailedTerm]:
+    program = tl.result.program
+    cr = program.rules[program.by_id[event_id]]
+    state = {r.var: r.value for r in lapse.reads}
+    writers = {r.var: r.writer for r in lapse.reads}
+    fired = {}
+    for e in lapse.event_reads:
+        if e.firing is not None:
+            f = tl.firings[e.firing]
+            fired[e.event] = (f.occurrence, f.ordinal, f.outcome, f.index)
+    facts = Facts(lapse.ordinal, fired)
+    out = []
+    for term in cr.cond.terms:
+        try:
+            ok = term.fn(state, facts)
+        except KeyError:
+            continue
+        if ok:
+            continue
+        reads = [(v, state[v], _writer_desc(tl, writers[v])) for v in sorted(term.reads) if v in state]
+        for ev in sorted(term.events):
+            rec = fired.get(ev)
+            reads.append((f"happened(\"{ev}\")", rec is not None,
+                          f"on {dt.date.fromordinal(rec[1])}" if rec else "it had not happened"))
+        out.append(FailedTerm(term.source, reads))
+    return out
+
+
+def causal_graph(tl: Timeline) -> nx.DiGraph:
+    """Nodes: ('event', i), ('divergence', k), ('initial', var). Edges point from cause to effect."""
+    g = nx.DiGraph()
+    for d in tl.divergences:
+        g.add_node(("divergence", d.k), label=d.label, date=d.date)
+    for f in tl.firings:
+        node = ("event", f.index)
+        g.add_node(node, label=tl.title(f.event, f.outcome), date=f.date, event=f.event)
+        if f.caused_by is not None:
+            src = ("divergence", -f.caused_by - 1) if f.caused_by < 0 else ("event", f.caused_by)
+            g.add_edge(src, node, kind=f.cause)
+        for r in f.reads:
+            if r.writer is None:
+                src = ("initial", r.var)
+                g.add_node(src, label=f"initial {r.var}", date=None)
+            elif r.writer < 0:
+                src = ("divergence", -r.writer - 1)
+            else:
+                src = ("event", r.writer)
+            g.add_edge(src, node, kind="read", var=r.var)
+        for e in f.event_reads:
+            if e.firing is not None:
+                g.add_edge(("event", e.firing), node, kind="happened")
+    return g

@@ -1,0 +1,175 @@
+"""The scenario as plain data: what the file says, validated, before anything is compiled or run."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import Duration
+
+VARIABLE_TYPES = ("bool", "number", "enum", "text")
+TIMING_KINDS = ("on", "between", "after", "scheduled", "open")
+DIVERGENCE_KINDS = ("force", "suppress", "outcome", "set", "event")
+BASELINE = "baseline"
+
+
+@dataclass
+class Variable:
+    name: str
+    type: str
+    initial: Any
+    label: str = ""
+    min: float | None = None
+    max: float | None = None
+    values: tuple = ()
+    unit: str = ""
+    description: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+    def clamp(self, value):
+        if self.type == "number":
+            if self.min is not None and value < self.min:
+                return self.min
+            if self.max is not None and value > self.max:
+                return self.max
+        return value
+
+
+@dataclass
+class Effect:
+    """One change an event makes: set/add a variable, or schedule/cancel an event."""
+
+    kind: str  # set | add | schedule | cancel
+    target: str  # variable name or event id
+    value: Any = None  # set: the value; add: the amount
+    delay: Duration = field(default_factory=Duration)  # schedule
+    within: Duration = field(default_factory=Duration)  # schedule: how long it may wait
+
+    def describe(self) -> str:
+        if self.kind == "set":
+            return f"{self.target} = {self.value!r}"
+        if self.kind == "add":
+            return f"{self.target} {'+' if self.value >= 0 else '-'}= {abs(self.value)!r}"
+        if self.kind == "schedule":
+            return f"schedule {self.target} in {self.delay}"
+        return f"cancel {self.target}"
+
+
+@dataclass
+class Outcome:
+    id: str
+    title: str = ""
+    when: Any = True
+    weight: Any = 1  # number or expression
+    text: str = ""
+    effects: list[Effect] = field(default_factory=list)
+
+
+@dataclass
+class Timing:
+    kind: str = "open"  # on | between | after | scheduled | open
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event: str | None = None  # after: the predecessor
+    delay: Duration = field(default_factory=Duration)
+    within: Duration = field(default_factory=Duration)
+
+    def describe(self) -> str:
+        if self.kind == "on":
+            return f"on {self.start}"
+        if self.kind == "between":
+            return f"between {self.start} and {self.end}"
+        if self.kind == "after":
+            extra = f", waiting up to {self.within}" if self.within != Duration() else ""
+            return f"{self.delay} after {self.event}{extra}"
+        if self.kind == "scheduled":
+            return "when scheduled"
+        return "any time"
+
+
+@dataclass
+class EventRule:
+    id: str
+    title: str = ""
+    text: str = ""
+    timing: Timing = field(default_factory=Timing)
+    when: Any = True  # expression text, or a bool
+    chance: Any = None  # None, number or expression
+    priority: int = 0
+    repeatable: bool = False
+    cooldown: Duration = field(default_factory=lambda: Duration(days=1))
+    tags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def latent(self) -> bool:
+        return self.when is False or (isinstance(self.when, str) and self.when.strip() == "false")
+
+    def outcome(self, outcome_id: str | None) -> Outcome | None:
+        return next((o for o in self.outcomes if o.id == outcome_id), None)
+
+
+@dataclass
+class Divergence:
+    kind: str  # force | suppress | outcome | set | event
+    event: str | None = None  # force/suppress/outcome: the event id
+    outcome: str | None = None  # force/outcome: the chosen outcome
+    values: dict = field(default_factory=dict)  # set
+    rule: EventRule | None = None  # event: the one-off rule
+    on: dt.date | None = None
+    label: str = ""
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        at = f" on {self.on}" if self.on else ""
+        if self.kind == "force":
+            return f"force {self.event}" + (f" ({self.outcome})" if self.outcome else "") + at
+        if self.kind == "suppress":
+            return f"{self.event} does not happen" + at
+        if self.kind == "outcome":
+            return f"{self.event} ends as {self.outcome}" + at
+        if self.kind == "set":
+            return ", ".join(f"{k} = {v!r}" for k, v in self.values.items()) + at
+        return f"new event {self.rule.id if self.rule else '?'}" + at
+
+
+@dataclass
+class Branch:
+    id: str
+    parent: str | None = BASELINE
+    label: str = ""
+    description: str = ""
+    divergences: list[Divergence] = field(default_factory=list)
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date
+    description: str = ""
+    variables: dict[str, Variable] = field(default_factory=dict)
+    conditions: dict[str, str] = field(default_factory=dict)
+    events: list[EventRule] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)  # baseline included, first
+    path: str | None = None
+
+    def event(self, event_id: str) -> EventRule | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def branch(self, branch_id: str) -> Branch | None:
+        return next((b for b in self.branches if b.id == branch_id), None)
+
+    @property
+    def branch_ids(self) -> list[str]:
+        return [b.id for b in self.branches]
+
+    def initial_state(self) -> dict:
+        return {name: v.initial for name, v in self.variables.items()}

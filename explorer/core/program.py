@@ -1,0 +1,353 @@
+"""Compile a scenario into a Program the engine runs, checking every cross-reference on the way.
+
+This is the one home of semantic validation: the loader calls it with a Report that knows positions,
+the app calls it on edited models (no positions), and both get the same messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .conditions import Condition, ConditionError, Scope, compile_condition
+from .dates import Duration
+from .errors import Problem, ScenarioError, did_you_mean
+from .model import BASELINE, Divergence, EventRule, Scenario, Variable
+
+EVENT_KEY = "@"  # readers-index key prefix for "reads event X" (happened/outcome/days_since)
+
+
+@dataclass(eq=False)
+class COutcome:
+    id: str
+    title: str
+    when: Condition | None
+    weight: object  # float or Condition
+    effects: tuple
+
+
+@dataclass(eq=False)
+class CRule:
+    """A compiled event rule. `idx` is its declaration order and its index in Program.rules."""
+
+    idx: int
+    id: str
+    rule: EventRule
+    kind: str
+    start: int | None
+    end: int | None
+    pred: int | None
+    delay: Duration
+    within: int  # days; for `after`
+    cond: Condition
+    chance: object  # None, float or Condition
+    priority: int
+    repeatable: bool
+    cooldown: Duration
+    effects: tuple
+    outcomes: tuple
+    keys: frozenset  # readers-index keys: variable names and "@event"
+    time_dependent: bool
+    latent: bool
+
+    def reads(self) -> frozenset:
+        return self.cond.reads
+
+
+@dataclass(eq=False)
+class Program:
+    scenario: Scenario
+    rules: list[CRule]
+    by_id: dict[str, int]
+    readers: dict[str, tuple]  # key -> rule indices whose condition reads it
+    followers: dict[int, tuple]  # rule index -> rules `after` it
+    start: int
+    end: int
+    initial: dict
+    scope: Scope
+    extras: tuple = field(default=())  # one-off events added by branches
+
+    def rule(self, event_id: str) -> CRule:
+        return self.rules[self.by_id[event_id]]
+
+    def extended(self, rules: list[EventRule]) -> "Program":
+        """This program plus one-off events of a branch; base indices (and checkpoints) stay valid."""
+        if not rules:
+            return self
+        names = list(self.by_id) + [r.id for r in rules]
+        scope = Scope(self.scope.variables, names, self.scope.named)
+        new_rules = list(self.rules)
+        by_id = dict(self.by_id)
+        for r in rules:
+            by_id[r.id] = len(new_rules)
+            new_rules.append(_compile_rule(r, len(new_rules), scope, by_id, self.scenario, _Raise()))
+        readers = {k: list(v) for k, v in self.readers.items()}
+        followers = {k: list(v) for k, v in self.followers.items()}
+        for cr in new_rules[len(self.rules):]:
+            _index(cr, readers, followers)
+        return Program(self.scenario, new_rules, by_id, {k: tuple(v) for k, v in readers.items()},
+                       {k: tuple(v) for k, v in followers.items()}, self.start, self.end, self.initial,
+                       scope, self.extras + tuple(rules))
+
+
+class _Raise:
+    """A report for models built in code: collect, then raise a ScenarioError without positions."""
+
+    def __init__(self, file: str = "<scenario>"):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str, col_offset: int | None = None) -> None:
+        self.problems.append(Problem(self.file, 0, 0, path, message))
+
+    def path_of(self, obj, default: str) -> str:
+        return default
+
+
+def build_program(scenario: Scenario, report=None) -> Program:
+    """Compile and check the scenario; cache the result on it. Raises ScenarioError on problems."""
+    own = report is None
+    if own:
+        report = _Raise(scenario.path or "<scenario>")
+    before = len(report.problems)
+    named = dict(scenario.conditions)
+    scope = Scope(scenario.variables, [e.id for e in scenario.events], named)
+    for name, text in named.items():
+        try:
+            compile_condition(text, scope)
+        except ConditionError as e:
+            report.add(f"conditions[{name}]" if "." in name else f"conditions.{name}", e.message, e.col)
+    by_id = {e.id: i for i, e in enumerate(scenario.events)}
+    rules = [_compile_rule(e, i, scope, by_id, scenario, report) for i, e in enumerate(scenario.events)]
+    _check_after_cycles(scenario, report)
+    _check_branches(scenario, scope, report)
+    if len(report.problems) > before:
+        if own:
+            raise ScenarioError(report.problems)
+        return None  # the loader raises with positions
+    readers: dict[str, list] = {}
+    followers: dict[int, list] = {}
+    for cr in rules:
+        _index(cr, readers, followers)
+    program = Program(scenario, rules, by_id, {k: tuple(v) for k, v in readers.items()},
+                      {k: tuple(v) for k, v in followers.items()}, scenario.start.toordinal(),
+                      scenario.end.toordinal(), scenario.initial_state(), scope)
+    scenario.__dict__["_program"] = program
+    return program
+
+
+def program_of(scenario: Scenario) -> Program:
+    return scenario.__dict__.get("_program") or build_program(scenario)
+
+
+def _index(cr: CRule, readers: dict, followers: dict) -> None:
+    for key in cr.keys:
+        readers.setdefault(key, []).append(cr.idx)
+    if cr.pred is not None:
+        followers.setdefault(cr.pred, []).append(cr.idx)
+
+
+def _cond(text, path: str, scope: Scope, report) -> Condition | None:
+    try:
+        return compile_condition(text, scope)
+    except ConditionError as e:
+        report.add(path, e.message, e.col)
+        return None
+
+
+def _number_or_cond(value, path: str, scope: Scope, report):
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return _cond(value, path, scope, report)
+    return None if value is None else float(value)
+
+
+def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: Scenario, report) -> CRule:
+    path = report.path_of(e, f"events[{idx}]")
+    cond = _cond(e.when, f"{path}.when", scope, report) or compile_condition(False, scope)
+    chance = _number_or_cond(e.chance, f"{path}.chance", scope, report)
+    t = e.timing
+    start = end = pred = None
+    if t.kind in ("on", "between"):
+        start, end = t.start.toordinal(), t.end.toordinal()
+        if t.end < scenario.start or t.start > scenario.end:
+            report.add(f"{path}.{t.kind}", f"{t.describe()} lies outside the scenario "
+                                           f"({scenario.start} to {scenario.end})")
+    elif t.kind == "open":
+        start, end = scenario.start.toordinal(), scenario.end.toordinal()
+    elif t.kind == "after":
+        if t.event not in by_id:
+            report.add(f"{path}.after.event", f"unknown event '{t.event}'{did_you_mean(t.event, by_id)}")
+        elif t.event == e.id and not e.repeatable:
+            report.add(f"{path}.after.event", "an event cannot follow itself unless it is repeatable")
+        else:
+            pred = by_id[t.event]
+    effects = _compile_effects(e.effects, f"{path}.effects", scenario.variables, by_id, report)
+    outcomes = []
+    keys = set(cond.reads) | {EVENT_KEY + x for x in cond.events}
+    time_dep = cond.time_dependent
+    for j, o in enumerate(e.outcomes):
+        op = f"{path}.outcomes[{j}]"
+        when = None if o.when is True else _cond(o.when, f"{op}.when", scope, report)
+        weight = _number_or_cond(o.weight, f"{op}.weight", scope, report)
+        for c in (when, weight):
+            if isinstance(c, Condition):
+                keys |= set(c.reads) | {EVENT_KEY + x for x in c.events}
+                time_dep |= c.time_dependent
+        outcomes.append(COutcome(o.id, o.title, when, weight if weight is not None else 1.0,
+                                 _compile_effects(o.effects, f"{op}.effects", scenario.variables, by_id,
+                                                  report)))
+    if isinstance(chance, Condition):
+        keys |= set(chance.reads) | {EVENT_KEY + x for x in chance.events}
+        time_dep |= chance.time_dependent
+    return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
+                 e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), frozenset(keys), time_dep,
+                 cond.is_constant_false)
+
+
+def _days(d: Duration) -> int:
+    return d.days + round(d.months * 30.44)
+
+
+def check_value(var: Variable, value) -> str | None:
+    """Why `value` cannot be stored in `var`, or None when it can."""
+    if var.type == "bool":
+        return None if isinstance(value, bool) else f"{var.name} is true/false, not {value!r}"
+    if var.type == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else f"{var.name} is a number, not {value!r}"
+    if var.type == "enum":
+        if value in var.values:
+            return None
+        return f"'{value}' is not a value of {var.name}{did_you_mean(str(value), var.values)}; " \
+               f"values: {', '.join(var.values)}"
+    return None if isinstance(value, str) else f"{var.name} is text, not {value!r}"
+
+
+def _compile_effects(effects, path: str, variables: dict, by_id: dict, report) -> tuple:
+    out = []
+    for i, ef in enumerate(effects):
+        p = report.path_of(ef, f"{path}[{i}]")
+        if ef.kind in ("set", "add"):
+            var = variables.get(ef.target)
+            if var is None:
+                report.add(p, f"unknown variable '{ef.target}'{did_you_mean(ef.target, variables)}")
+                continue
+            if ef.kind == "add":
+                if var.type != "number":
+                    report.add(p, f"add: needs a number variable; {ef.target} is {var.type}")
+                    continue
+                if isinstance(ef.value, bool) or not isinstance(ef.value, (int, float)):
+                    report.add(p, f"add: needs a number, not {ef.value!r}")
+                    continue
+                out.append(("add", ef.target, ef.value, var.min, var.max))
+            else:
+                problem = check_value(var, ef.value)
+                if problem:
+                    report.add(p, problem)
+                    continue
+                out.append(("set", ef.target, var.clamp(ef.value)))
+        else:
+            if ef.target not in by_id:
+                report.add(p, f"unknown event '{ef.target}'{did_you_mean(ef.target, by_id)}")
+                continue
+            if ef.kind == "schedule":
+                out.append(("schedule", by_id[ef.target], ef.delay, _days(ef.within)))
+            else:
+                out.append(("cancel", by_id[ef.target]))
+    return tuple(out)
+
+
+def _check_after_cycles(scenario: Scenario, report) -> None:
+    g = nx.DiGraph()
+    for i, e in enumerate(scenario.events):
+        if e.timing.kind == "after" and e.timing.event != e.id:
+            g.add_edge(e.timing.event, e.id)
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        return
+    names = [a for a, _ in cycle] + [cycle[0][0]]
+    first = scenario.event(cycle[0][1])
+    idx = scenario.events.index(first)
+    report.add(f"{report.path_of(first, f'events[{idx}]')}.after",
+               f"`after:` cycle {' -> '.join(names)}: none of them can ever happen; "
+               "break the cycle with on: or between:")
+
+
+def _check_branches(scenario: Scenario, scope: Scope, report) -> None:
+    ids = {b.id for b in scenario.branches}
+    parents = {}
+    for i, b in enumerate(scenario.branches):
+        if b.id == BASELINE:
+            continue
+        path = report.path_of(b, f"branches[{i - 1}]")
+        if b.parent not in ids:
+            report.add(f"{path}.parent", f"unknown parent branch '{b.parent}'{did_you_mean(b.parent, ids)}")
+        elif b.parent == b.id:
+            report.add(f"{path}.parent", "a branch cannot be its own parent")
+        else:
+            parents[b.id] = b.parent
+        for j, d in enumerate(b.divergences):
+            _check_divergence(d, report.path_of(d, f"{path}.divergences[{j}]"), scenario, scope, report)
+    for i, b in enumerate(scenario.branches):
+        seen = [b.id]
+        cur = parents.get(b.id)
+        while cur and cur != BASELINE:
+            if cur in seen:
+                report.add(f"{report.path_of(b, f'branches[{i - 1}]')}.parent",
+                           f"parent cycle {' -> '.join(seen + [cur])}; every branch must lead to baseline")
+                break
+            seen.append(cur)
+            cur = parents.get(cur)
+
+
+def _check_divergence(d: Divergence, path: str, scenario: Scenario, scope: Scope, report) -> None:
+    if d.on and not scenario.start <= d.on <= scenario.end:
+        report.add(f"{path}.on", f"{d.on} lies outside the scenario ({scenario.start} to {scenario.end})")
+    if d.kind in ("force", "suppress", "outcome"):
+        rule = scenario.event(d.event)
+        if rule is None:
+            report.add(f"{path}.{d.kind}", f"unknown event '{d.event}'"
+                                           f"{did_you_mean(d.event, [e.id for e in scenario.events])}")
+            return
+        if d.outcome is not None and rule.outcome(d.outcome) is None:
+            choices = [o.id for o in rule.outcomes]
+            report.add(f"{path}.outcome", f"event '{d.event}' has no outcome '{d.outcome}'"
+                                          f"{did_you_mean(d.outcome, choices)}"
+                                          + (f"; outcomes: {', '.join(choices)}" if choices else
+                                             "; it has no outcomes"))
+    elif d.kind == "set":
+        for name, value in d.values.items():
+            var = scenario.variables.get(name)
+            if var is None:
+                report.add(f"{path}.set", f"unknown variable '{name}'{did_you_mean(name, scenario.variables)}")
+            else:
+                problem = check_value(var, value)
+                if problem:
+                    report.add(f"{path}.set", problem)
+    elif d.kind == "event" and d.rule is not None:
+        if scenario.event(d.rule.id) is not None:
+            report.add(f"{path}.event.id", f"'{d.rule.id}' is already an event of the scenario; "
+                                           "give the one-off event its own id")
+            return
+        by_id = {e.id: i for i, e in enumerate(scenario.events)}
+        by_id[d.rule.id] = len(by_id)
+        sub_scope = Scope(scope.variables, list(by_id), scope.named)
+        _compile_rule(d.rule, len(scenario.events), sub_scope, by_id, scenario, _Prefixed(report, path))
+
+
+class _Prefixed:
+    """Report problems of a one-off event under its divergence's path."""
+
+    def __init__(self, report, path: str):
+        self.report, self.path = report, path
+
+    def add(self, path: str, message: str, col_offset: int | None = None) -> None:
+        rel = path.split(".", 1)[1] if "." in path else ""
+        self.report.add(f"{self.path}.event" + (f".{rel}" if rel else ""), message, col_offset)
+
+    def path_of(self, obj, default: str) -> str:
+        return default

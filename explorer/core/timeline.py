@@ -1,0 +1,131 @@
+"""A branch's computed history, with the look-ups every view and report needs."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from functools import cached_property
+
+from .engine import AppliedDivergence, Firing, Lapse, RunResult
+from .model import Branch, EventRule, Scenario
+
+
+class Timeline:
+    def __init__(self, scenario: Scenario, branch: Branch, result: RunResult):
+        self.scenario = scenario
+        self.branch = branch
+        self.result = result
+
+    # what happened
+    @property
+    def branch_id(self) -> str:
+        return self.branch.id
+
+    @property
+    def firings(self) -> list[Firing]:
+        return self.result.firings
+
+    @property
+    def lapsed(self) -> list[Lapse]:
+        return self.result.lapses
+
+    @property
+    def final_state(self) -> dict:
+        return self.result.final_state
+
+    @property
+    def initial_state(self) -> dict:
+        return self.result.program.initial
+
+    @property
+    def divergences(self) -> list[AppliedDivergence]:
+        return self.result.divergences
+
+    @property
+    def own_divergences(self) -> list[AppliedDivergence]:
+        return [d for d in self.result.divergences if d.branch == self.branch.id]
+
+    @property
+    def elapsed(self) -> float:
+        return self.result.elapsed
+
+    @property
+    def mode(self) -> str:
+        return self.result.mode
+
+    def __len__(self) -> int:
+        return len(self.result.firings)
+
+    def __iter__(self):
+        return iter(self.result.firings)
+
+    def rule(self, event_id: str) -> EventRule | None:
+        program = self.result.program
+        i = program.by_id.get(event_id)
+        return program.rules[i].rule if i is not None else None
+
+    def title(self, event_id: str, outcome: str | None = None) -> str:
+        rule = self.rule(event_id)
+        if rule is None:
+            return event_id
+        o = rule.outcome(outcome) if outcome else None
+        return f"{rule.title} — {o.title}" if o and o.title and o.title != o.id else rule.title
+
+    @cached_property
+    def _by_event(self) -> dict[str, list[Firing]]:
+        out: dict[str, list[Firing]] = {}
+        for f in self.result.firings:
+            out.setdefault(f.event, []).append(f)
+        return out
+
+    def firings_of(self, event_id: str) -> list[Firing]:
+        return self._by_event.get(event_id, [])
+
+    def firing(self, event_id: str, occurrence: int = 1) -> Firing | None:
+        fs = self._by_event.get(event_id, [])
+        return fs[occurrence - 1] if 0 < occurrence <= len(fs) else None
+
+    def happened(self, event_id: str) -> bool:
+        return event_id in self._by_event
+
+    def lapse(self, event_id: str) -> Lapse | None:
+        return next((l for l in reversed(self.result.lapses) if l.event == event_id), None)
+
+    def first_tested(self, event_id: str) -> dt.date | None:
+        i = self.result.program.by_id.get(event_id)
+        o = self.result.first_test.get(i) if i is not None else None
+        return dt.date.fromordinal(o) if o is not None else None
+
+    # the world over time
+    @cached_property
+    def _trajectories(self) -> dict[str, tuple[list, list]]:
+        traj = {v: ([self.result.program.start], [val]) for v, val in self.initial_state.items()}
+        events = [(f.ordinal, i, f.changes) for i, f in enumerate(self.result.firings)]
+        sets = [(d.ordinal, -1, tuple((var, val) for var, val in d.divergence.values.items()))
+                for d in self.result.divergences if d.divergence.kind == "set"]
+        merged = sorted([(o, i, [(c.var, c.new) for c in ch]) for o, i, ch in events] +
+                        [(o, i, list(ch)) for o, i, ch in sets], key=lambda t: (t[0], t[1] >= 0, t[1]))
+        for ordinal, _, changes in merged:
+            for var, new in changes:
+                dates, values = traj[var]
+                if values[-1] == new:
+                    continue
+                if dates[-1] == ordinal:
+                    values[-1] = new
+                else:
+                    dates.append(ordinal)
+                    values.append(new)
+        return traj
+
+    def trajectory(self, var: str) -> list[tuple[dt.date, object]]:
+        """The variable's value from the start and at each date it changed."""
+        dates, values = self._trajectories[var]
+        return [(dt.date.fromordinal(d), v) for d, v in zip(dates, values)]
+
+    def value_at(self, var: str, when: dt.date):
+        dates, values = self._trajectories[var]
+        i = bisect.bisect_right(dates, when.toordinal()) - 1
+        return values[max(i, 0)]
+
+    def state_at(self, when: dt.date) -> dict:
+        """The world at the end of `when`."""
+        return {var: self.value_at(var, when) for var in self.initial_state}

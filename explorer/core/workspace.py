@@ -1,0 +1,231 @@
+"""Branches as a tree, each computed by restarting from its parent's checkpoint, cached per branch.
+
+A Workspace is what the app, the reports and the command line ask for history: `timeline`, `diff`,
+`why`, `why_not`. Edits hand it a new Scenario; it re-propagates only the branches the edit can reach.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+
+from . import diff as diff_mod
+from . import explain as explain_mod
+from .engine import LIKELY, AppliedDivergence, RunResult, run_program
+from .errors import ExplorerError, UnknownName, did_you_mean
+from .model import BASELINE, Branch, Scenario
+from .program import Program, program_of
+from .timeline import Timeline
+
+
+@dataclass(frozen=True)
+class _Key:
+    branch: str
+    mode: str
+    seed: int
+
+
+class Workspace:
+    def __init__(self, scenario: Scenario, *, mode: str = LIKELY, seed: int = 0,
+                 checkpoint_every: int | None = None):
+        self.mode, self.seed = mode, seed
+        self.checkpoint_every = checkpoint_every
+        self._cache: dict[_Key, Timeline] = {}
+        self._set(scenario)
+        self.runs = 0  # engine runs made, full or restarted: what an edit cost
+
+    def _set(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.program: Program = program_of(scenario)
+        self.tree = nx.DiGraph()
+        for b in scenario.branches:
+            self.tree.add_node(b.id, branch=b)
+        for b in scenario.branches:
+            if b.parent:
+                self.tree.add_edge(b.parent, b.id)
+
+    # --- the tree -----------------------------------------------------------------------------------
+
+    def branch(self, branch_id: str) -> Branch:
+        b = self.scenario.branch(branch_id)
+        if b is None:
+            raise UnknownName(f"no branch '{branch_id}'{did_you_mean(branch_id, self.scenario.branch_ids)}"
+                              f"; branches: {', '.join(self.scenario.branch_ids)}")
+        return b
+
+    def path(self, branch_id: str) -> list[Branch]:
+        """Baseline first, the branch last."""
+        out = [self.branch(branch_id)]
+        while out[-1].parent:
+            out.append(self.branch(out[-1].parent))
+        return out[::-1]
+
+    def children(self, branch_id: str) -> list[str]:
+        order = {b: i for i, b in enumerate(self.scenario.branch_ids)}
+        return sorted(self.tree.successors(branch_id), key=order.get)
+
+    def subtree(self, branch_id: str) -> list[str]:
+        return [branch_id] + sorted(nx.descendants(self.tree, branch_id),
+                                    key=self.scenario.branch_ids.index)
+
+    def depth(self, branch_id: str) -> int:
+        return len(self.path(branch_id)) - 1
+
+    # --- computing ----------------------------------------------------------------------------------
+
+    def timeline(self, branch_id: str = BASELINE, mode: str | None = None, seed: int | None = None) -> Timeline:
+        key = _Key(branch_id, mode or self.mode, self.seed if seed is None else seed)
+        tl = self._cache.get(key)
+        if tl is None:
+            tl = self._compute(key)
+            self._cache[key] = tl
+        return tl
+
+    def cached(self, branch_id: str) -> bool:
+        return _Key(branch_id, self.mode, self.seed) in self._cache
+
+    def _compute(self, key: _Key) -> Timeline:
+        branch = self.branch(key.branch)
+        if branch.parent is None:
+            self.runs += 1
+            result = run_program(self.program, [], mode=key.mode, seed=key.seed,
+                                 checkpoint_every=self.checkpoint_every)
+            return Timeline(self.scenario, branch, result)
+        parent = self.timeline(branch.parent, key.mode, key.seed)
+        divergences, program = self._divergences(branch, parent)
+        own = [d.ordinal for d in divergences if d.branch == branch.id]
+        start = min(own) if own else self.program.end + 1
+        cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
+        self.runs += 1
+        if not cps:
+            result = run_program(program, divergences, mode=key.mode, seed=key.seed,
+                                 checkpoint_every=self.checkpoint_every)
+        else:
+            cp = cps[-1]
+            result = run_program(program, divergences, mode=key.mode, seed=key.seed,
+                                 checkpoint_every=self.checkpoint_every,
+                                 resume=(cp, parent.result.firings, parent.result.lapses))
+            result.checkpoints = cps + result.checkpoints
+        return Timeline(self.scenario, branch, result)
+
+    def full_run(self, branch_id: str, mode: str | None = None, seed: int | None = None) -> RunResult:
+        """The branch computed from the start, no checkpoint: the reference restarts must equal."""
+        branch = self.branch(branch_id)
+        if branch.parent is None:
+            return run_program(self.program, [], mode=mode or self.mode, seed=self.seed if seed is None else seed)
+        parent = self.timeline(branch.parent, mode, seed)
+        divergences, program = self._divergences(branch, parent)
+        return run_program(program, divergences, mode=mode or self.mode, seed=self.seed if seed is None else seed)
+
+    def _divergences(self, branch: Branch, parent: Timeline) -> tuple[list[AppliedDivergence], Program]:
+        """The parent's divergences plus this branch's own, their effective dates resolved."""
+        inherited = list(parent.divergences)
+        k = len(inherited)
+        extras = [d.divergence.rule for d in inherited if d.divergence.kind == "event"]
+        own = []
+        definite = [d.on.toordinal() for d in branch.divergences if d.on]
+        for dv in branch.divergences:
+            own.append(AppliedDivergence(k, branch.id, dv, self._effective(dv, parent, definite)))
+            k += 1
+            if dv.kind == "event":
+                extras.append(dv.rule)
+        return inherited + own, self.program.extended(extras)
+
+    def _effective(self, dv, parent: Timeline, definite: list[int]) -> int:
+        if dv.on:
+            return dv.on.toordinal()
+        if dv.kind == "event":
+            return dv.rule.timing.start.toordinal() if dv.rule.timing.start else self.program.start
+        f = parent.firing(dv.event) if dv.kind in ("suppress", "outcome") else None
+        if f is not None:
+            return f.ordinal
+        tested = parent.first_tested(dv.event)
+        if tested is not None:
+            return tested.toordinal()
+        rule = self.scenario.event(dv.event)
+        if rule is not None and rule.timing.start is not None:
+            return rule.timing.start.toordinal()
+        if dv.kind == "force":
+            raise ExplorerError(f"cannot tell when to force '{dv.event}': it is never tested in "
+                                f"'{parent.branch_id}'; give the divergence an `on:` date")
+        return min(definite) if definite else self.program.end
+
+    def divergence_date(self, branch_id: str) -> dt.date | None:
+        """Where the branch forks from its parent: its earliest own effective date."""
+        tl = self.timeline(branch_id)
+        own = [d.ordinal for d in tl.own_divergences]
+        return dt.date.fromordinal(min(own)) if own else None
+
+    # --- questions ----------------------------------------------------------------------------------
+
+    def diff(self, branch_id: str, other: str | None = None) -> diff_mod.Diff:
+        b = self.branch(branch_id)
+        other = other or b.parent or BASELINE
+        return diff_mod.diff(self.timeline(branch_id), self.timeline(other))
+
+    def why(self, branch_id: str, event_id: str, occurrence: int = 1) -> explain_mod.Why:
+        return explain_mod.why(self.timeline(branch_id), event_id, occurrence)
+
+    def why_not(self, branch_id: str, event_id: str) -> explain_mod.WhyNot:
+        return explain_mod.why_not(self.timeline(branch_id), event_id)
+
+    def explain(self, branch_id: str, event_id: str):
+        tl = self.timeline(branch_id)
+        if tl.rule(event_id) is None:
+            raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
+        return self.why(branch_id, event_id) if tl.happened(event_id) else self.why_not(branch_id, event_id)
+
+    def causal_graph(self, branch_id: str) -> nx.DiGraph:
+        return explain_mod.causal_graph(self.timeline(branch_id))
+
+    # --- edits --------------------------------------------------------------------------------------
+
+    def replace_scenario(self, scenario: Scenario) -> set[str]:
+        """Adopt an edited scenario; drop only the cached branches the edit can affect.
+
+        Returns the ids of the branches that will be re-propagated.
+        """
+        old = self.scenario
+        old_program = self.program
+        self._set(scenario)
+        stale: set[str] = set()
+        structural = (old.variables != scenario.variables or old.conditions != scenario.conditions
+                      or [e.id for e in old.events] != [e.id for e in scenario.events]
+                      or (old.start, old.end) != (scenario.start, scenario.end))
+        if structural:
+            stale = {k.branch for k in self._cache}
+            self._cache.clear()
+            return stale
+        changed_rules = [e.id for e, n in zip(old.events, scenario.events) if e != n]
+        timing_changed = any(old.event(r).timing != scenario.event(r).timing
+                             or old.event(r).priority != scenario.event(r).priority for r in changed_rules)
+        old_branches = {b.id: b for b in old.branches}
+        for b in scenario.branches:
+            ob = old_branches.get(b.id)
+            if ob is None or ob.parent != b.parent or ob.divergences != b.divergences:
+                stale.update(self.subtree(b.id))
+        for bid in set(old_branches) - set(scenario.branch_ids):
+            stale.add(bid)
+        for key, tl in list(self._cache.items()):
+            if key.branch in stale:
+                continue
+            if changed_rules and (timing_changed or any(_touched(tl, r) for r in changed_rules)):
+                stale.update(self.subtree(key.branch) if key.branch in self.tree else [key.branch])
+        for key in list(self._cache):
+            if key.branch in stale:
+                del self._cache[key]
+            else:
+                tl = self._cache[key]
+                tl.scenario = scenario
+                tl.branch = scenario.branch(key.branch)
+                if tl.result.program is old_program:
+                    tl.result.program = self.program
+                else:  # a branch with one-off events: same extras, new base
+                    tl.result.program = self.program.extended(list(tl.result.program.extras))
+        return stale & set(scenario.branch_ids)
+
+
+def _touched(tl: Timeline, event_id: str) -> bool:
+    """Whether the rule took any part in this run: tested, fired, waited or lapsed."""
+    return tl.first_tested(event_id) is not None or tl.happened(event_id)
