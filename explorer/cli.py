@@ -194,12 +194,7 @@ def register(name: str, help_text: str):
 
 
 def _load_plugins() -> None:
-    for mod in ("explorer.commands",):
-        try:
-            __import__(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
+    import explorer.commands  # noqa: F401 - registers report, fork, ... through `register`
 
 
 def _app_parser() -> argparse.ArgumentParser:
