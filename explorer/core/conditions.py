@@ -62,7 +62,14 @@ class Condition:
     events: frozenset  # event ids read through happened/outcome/days_since
     time_dependent: bool  # reads `date`, year() or days_since()
     constant: Any = field(default=None)  # the value when the condition reads nothing (e.g. false)
-    terms: tuple = ()
+    _terms: Any = field(default=(), repr=False, compare=False)  # tuple, or a thunk building it
+
+    @property
+    def terms(self) -> tuple:
+        """The top-level conjuncts, compiled on first use (only why-not needs them)."""
+        if callable(self._terms):
+            object.__setattr__(self, "_terms", tuple(self._terms()))
+        return self._terms
 
     @property
     def is_constant_false(self) -> bool:
@@ -97,7 +104,6 @@ def compile_condition(source, scope: Scope) -> Condition:
         tree = _parse(text)
         comp = _Compiler(scope, text)
         fn = comp.compile(tree.body)
-        terms = tuple(comp.terms(tree.body))
     except ConditionError as e:
         e.col += lead
         raise
@@ -107,7 +113,7 @@ def compile_condition(source, scope: Scope) -> Condition:
     if not comp.reads and not comp.events and not comp.time_dependent:
         constant = fn({}, Facts(1, {}))
     return Condition(source, fn, frozenset(comp.reads), frozenset(comp.events), comp.time_dependent,
-                     constant, terms)
+                     constant, lambda: _Compiler(scope, text).terms(tree.body))
 
 
 def _flatten(source: str) -> str:
@@ -135,6 +141,16 @@ _CMP = {
     ast.GtE: lambda a, b: a >= b,
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
+}
+
+
+_VAR_CONST = {
+    ast.Eq: lambda n, c: (lambda s, f: s[n] == c),
+    ast.NotEq: lambda n, c: (lambda s, f: s[n] != c),
+    ast.Lt: lambda n, c: (lambda s, f: s[n] < c),
+    ast.LtE: lambda n, c: (lambda s, f: s[n] <= c),
+    ast.Gt: lambda n, c: (lambda s, f: s[n] > c),
+    ast.GtE: lambda n, c: (lambda s, f: s[n] >= c),
 }
 
 
@@ -189,7 +205,10 @@ class _Compiler:
             if isinstance(node.op, ast.And):
                 if len(fns) == 2:
                     a, b = fns
-                    return lambda s, f: bool(a(s, f)) and bool(b(s, f))
+                    return lambda s, f: bool(a(s, f) and b(s, f))
+                if len(fns) == 3:
+                    a, b, c = fns
+                    return lambda s, f: bool(a(s, f) and b(s, f) and c(s, f))
 
                 def all_of(s, f):
                     for g in fns:
@@ -199,7 +218,7 @@ class _Compiler:
                 return all_of
             if len(fns) == 2:
                 a, b = fns
-                return lambda s, f: bool(a(s, f)) or bool(b(s, f))
+                return lambda s, f: bool(a(s, f) or b(s, f))
 
             def any_of(s, f):
                 for g in fns:
@@ -356,6 +375,9 @@ class _Compiler:
     def _compare(self, node: ast.Compare) -> Fn:
         operands = [node.left] + list(node.comparators)
         self._check_enum_literals(node, operands)
+        fast = self._var_vs_constant(node, operands)
+        if fast is not None:
+            return fast
         fns = [self.compile(o) for o in operands]
         ops = []
         for op in node.ops:
@@ -385,6 +407,25 @@ class _Compiler:
                 left = right
             return True
         return chain
+
+    def _var_vs_constant(self, node: ast.Compare, operands) -> Fn | None:
+        """`labor.unrest >= 60`, the commonest term, as one closure (types known to be comparable)."""
+        if len(node.ops) != 1 or type(node.ops[0]) not in _VAR_CONST:
+            return None
+        left, right = operands
+        if not isinstance(right, ast.Constant):
+            return None
+        name = self._dotted(left) if isinstance(left, ast.Attribute) else \
+            left.id if isinstance(left, ast.Name) else None
+        var = self.scope.variables.get(name) if name else None
+        c = right.value
+        if var is None or not (
+                (var.type == "number" and isinstance(c, (int, float)) and not isinstance(c, bool))
+                or (var.type in ("enum", "text") and isinstance(c, str))
+                or (var.type == "bool" and isinstance(c, bool))):
+            return None
+        self._variable(left, name)
+        return _VAR_CONST[type(node.ops[0])](name, c)
 
     def _check_enum_literals(self, node, operands) -> None:
         """Catch `mexico.regime == "worker_republic"`: a typo that would silently be false forever."""

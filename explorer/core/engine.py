@@ -17,6 +17,7 @@ from typing import Any
 
 from .conditions import Condition, Facts
 from .errors import EngineError
+from .gcpause import paused_gc
 from .model import Divergence
 from .program import EVENT_KEY, CRule, Program
 
@@ -70,18 +71,50 @@ class Firing:
         return (self.event, self.occurrence)
 
 
-@dataclass(frozen=True, slots=True)
 class Lapse:
-    event: str
-    ordinal: int
-    kind: str  # window | chance
-    reads: tuple
-    event_reads: tuple
-    detail: str = ""
+    """An event whose window closed with its condition false (or whose chance failed).
+
+    `reads` are the values its condition last saw. Rules still waiting when the run ends lapse against
+    the final world; their reads are taken from it on first use, since most are never asked for.
+    """
+
+    __slots__ = ("event", "ordinal", "kind", "detail", "_reads", "_event_reads", "_final")
+
+    def __init__(self, event: str, ordinal: int, kind: str, reads, event_reads, detail: str = "",
+                 final=None):
+        self.event, self.ordinal, self.kind, self.detail = event, ordinal, kind, detail
+        self._reads, self._event_reads, self._final = reads, event_reads, final
+
+    def _resolve(self) -> None:
+        if self._final is not None:
+            self._reads, self._event_reads = self._final()
+            self._final = None
+
+    @property
+    def reads(self) -> tuple:
+        self._resolve()
+        return self._reads
+
+    @property
+    def event_reads(self) -> tuple:
+        self._resolve()
+        return self._event_reads
 
     @property
     def date(self) -> dt.date:
         return dt.date.fromordinal(self.ordinal)
+
+    def _key(self) -> tuple:
+        return (self.event, self.ordinal, self.kind, self.detail, self.reads, self.event_reads)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Lapse) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.event, self.ordinal, self.kind))
+
+    def __repr__(self) -> str:
+        return f"Lapse({self.event!r}, {self.date}, {self.kind!r})"
 
 
 @dataclass(frozen=True)
@@ -136,6 +169,24 @@ class RunResult:
     stats: Counter = field(default_factory=Counter)
 
 
+def _reads(keys: tuple, state: dict, writer: dict, fired: dict, by_id: dict) -> tuple:
+    vs, es = keys
+    reads = tuple([Read(v, state[v], writer.get(v)) for v in vs])
+    ev = tuple([EventRead(e, fired[by_id[e]][3] if by_id[e] in fired else None) for e in es])
+    return reads, ev
+
+
+class _FinalWorld:
+    """The world as a run left it, for the reads of rules that lapse at the end."""
+
+    def __init__(self, run: "_Run"):
+        self.state, self.writer, self.fired = run.state, dict(run.writer), dict(run.fired)
+        self.by_id, self.keys_of = run.p.by_id, run._keys_of
+
+    def reads_of(self, cr: CRule):
+        return lambda: _reads(self.keys_of(cr), self.state, self.writer, self.fired, self.by_id)
+
+
 def draw(seed: int, event: str, occurrence: int, salt: str) -> float:
     """A uniform number in [0, 1) fixed by (seed, event, occurrence): branches share their dice."""
     h = hashlib.blake2b(f"{seed}\x1f{event}\x1f{occurrence}\x1f{salt}".encode(), digest_size=8)
@@ -154,8 +205,11 @@ class _Run:
         self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
         self.suppress_from: dict[int, int] = {}
         self.forced_outcome: dict[int, tuple] = {}
+        self.not_before: dict[int, int] = {}  # one-off events exist from their divergence's date
         for d in self.divs:
             dv = d.divergence
+            if dv.kind == "event" and dv.event in program.by_id:
+                self.not_before[program.by_id[dv.event]] = d.ordinal
             if dv.kind == "suppress":
                 r = program.by_id[dv.event]
                 self.suppress_from[r] = min(self.suppress_from.get(r, d.ordinal), d.ordinal)
@@ -167,10 +221,11 @@ class _Run:
         self.woken: set[int] = set()
         self.day_count: Counter = Counter()
         self.stats: Counter = Counter()
-        self._read_keys: dict[int, tuple] = {}
         self.day_total = 0
         self.max_firings = 100 * len(program.rules) + 10_000
         self.resumed_at: int | None = None
+        self.last_cp = 0
+        self.tests = 0
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -180,6 +235,7 @@ class _Run:
         self.fired: dict[int, tuple] = {}
         self.agenda: list = []
         self.waiting: dict[int, tuple] = {}
+        self.watch: dict[str, set] = {}  # readers-index key -> waiting rules that read it
         self.expiry: list = []
         self.timedep: set[int] = set()
         self.cancel_seq: dict[int, int] = {}
@@ -196,6 +252,10 @@ class _Run:
         self.fired = dict(cp.fired)
         self.agenda = list(cp.agenda)
         self.waiting = dict(cp.waiting)
+        self.watch = {}
+        for r in self.waiting:
+            for k in self.rules[r].keys:
+                self.watch.setdefault(k, set()).add(r)
         self.expiry = list(cp.expiry)
         self.timedep = set(cp.timedep)
         self.cancel_seq = dict(cp.cancel_seq)
@@ -208,9 +268,10 @@ class _Run:
         self.facts = Facts(cp.ordinal, {self.rules[r].id: rec for r, rec in self.fired.items()})
         self.today = cp.ordinal - 1  # the loop then starts day C exactly as the original run did
         self.resumed_at = cp.ordinal
-        self.stats["since_cp"] = 0
+        self.last_cp = len(self.firings) + len(self.lapses)
 
     def _push_initial(self, cr: CRule, not_before: int) -> None:
+        not_before = max(not_before, self.not_before.get(cr.idx, not_before))
         if cr.kind in ("on", "between", "open") and cr.end >= not_before:
             self._push(max(cr.start, not_before), cr, cr.end, "rule", None)
 
@@ -221,6 +282,7 @@ class _Run:
     # --- the loop ---------------------------------------------------------------------------------
 
     def run(self) -> None:
+        heappop = heapq.heappop
         end = self.p.end
         agenda = self.agenda
         divs = self.divs
@@ -229,6 +291,8 @@ class _Run:
             di += 1  # already part of the checkpoint we resumed from
         while True:
             nxt = agenda[0][0] if agenda else end + 1
+            if self.timedep and nxt > self.today + 1:
+                nxt = self.today + 1  # a rule waits on the date itself: visit every day it waits
             if di < len(divs) and divs[di].ordinal < nxt:
                 nxt = divs[di].ordinal
             if nxt > end:
@@ -245,13 +309,15 @@ class _Run:
                     di += 1
                 self._start_day(nxt)
                 continue
-            ordinal, _, r, seq, wend, cause, by = heapq.heappop(agenda)
-            self.stats["tests"] += 1
+            ordinal, _, r, seq, wend, cause, by = heappop(agenda)
+            self.tests += 1
             self._process(r, ordinal, seq, wend, cause, by)
-        self._expire(end + 1)
+        final = _FinalWorld(self)  # what still waits lapses against the final world, in expiry order
         for r, (wend, _, _) in sorted(self.waiting.items(), key=lambda kv: (kv[1][0], kv[0])):
-            self._lapse(r, min(wend, end), "window")
+            self.lapses.append(Lapse(self.rules[r].id, min(wend, end), "window", None, None, "",
+                                     final.reads_of(self.rules[r])))
         self.waiting.clear()
+        self.stats["tests"] = self.tests
 
     def _start_day(self, ordinal: int) -> None:
         for r in sorted(self.timedep):  # conditions on the date: re-tested as the date moves
@@ -261,9 +327,10 @@ class _Run:
                 self._push(ordinal, self.rules[r], wend, cause, by)
 
     def _maybe_checkpoint(self, ordinal: int) -> None:
-        if ordinal == self.resumed_at or (self.stats["since_cp"] < self.every and self.checkpoints):
+        done = len(self.firings) + len(self.lapses)  # work since the last one, alike in every mode
+        if ordinal == self.resumed_at or (done - self.last_cp < self.every and self.checkpoints):
             return
-        self.stats["since_cp"] = 0
+        self.last_cp = done
         self.checkpoints.append(Checkpoint(
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
@@ -275,19 +342,18 @@ class _Run:
             wend, r = heapq.heappop(expiry)
             w = self.waiting.get(r)
             if w is not None and w[0] == wend:
-                del self.waiting[r]
-                self.timedep.discard(r)
+                self._stop_waiting(r)
                 self._lapse(r, wend, "window")
 
     def _process(self, r: int, ordinal: int, seq: int, wend: int, cause: str, by) -> None:
-        self.stats["since_cp"] += 1
         self.woken.discard(r)
-        if seq < self.cancel_seq.get(r, -1):
+        if self.cancel_seq and seq < self.cancel_seq.get(r, -1):
             return
-        sup = self.suppress_from.get(r)
-        if sup is not None and ordinal >= sup:
-            self._stop_waiting(r)
-            return
+        if self.suppress_from:
+            sup = self.suppress_from.get(r)
+            if sup is not None and ordinal >= sup:
+                self._stop_waiting(r)
+                return
         cr = self.rules[r]
         rec = self.fired.get(r)
         if rec is not None:
@@ -302,7 +368,10 @@ class _Run:
             self.first_test[r] = ordinal
         if cr.latent:
             return
-        verdict = self._test(cr)
+        if cr.simple:  # no outcomes, no chance: the condition decides alone
+            verdict = True if cr.cond.fn(self.state, self.facts) else False
+        else:
+            verdict = self._test(cr)
         if verdict is True:
             self._fire(r, ordinal, cause, by)
         elif verdict == "chance":
@@ -317,12 +386,18 @@ class _Run:
             if prev is None or prev[0] < wend:
                 self.waiting[r] = (wend, cause, by)
                 heapq.heappush(self.expiry, (wend, r))
+                if prev is None:
+                    for k in cr.keys:
+                        self.watch.setdefault(k, set()).add(r)
             if cr.time_dependent:
                 self.timedep.add(r)
 
     def _stop_waiting(self, r: int) -> None:
         if self.waiting.pop(r, None) is not None:
             self.timedep.discard(r)
+            watch = self.watch
+            for k in self.rules[r].keys:
+                watch[k].discard(r)
 
     def _test(self, cr: CRule):
         s, f = self.state, self.facts
@@ -337,7 +412,9 @@ class _Run:
             if self.mode == LIKELY:
                 if p < 0.5:
                     return "chance"
-            elif draw(self.seed, cr.id, occurrence, "chance") >= p:
+            # a repeatable rule re-armed after a miss rolls again: its test date salts the draw
+            elif draw(self.seed, cr.id, occurrence,
+                      f"chance@{self.today}" if cr.repeatable else "chance") >= p:
                 return "chance"
         return True
 
@@ -366,21 +443,12 @@ class _Run:
                 return o.id
         return eligible[-1].id
 
-    def _keys_of(self, cr: CRule) -> tuple:
-        keys = self._read_keys.get(cr.idx)
-        if keys is None:
-            vs = tuple(sorted(k for k in cr.keys if not k.startswith(EVENT_KEY)))
-            es = tuple(sorted(k[1:] for k in cr.keys if k.startswith(EVENT_KEY)))
-            keys = self._read_keys[cr.idx] = (vs, es)
-        return keys
+    @staticmethod
+    def _keys_of(cr: CRule) -> tuple:
+        return cr.read_vars, cr.read_events
 
     def _reads(self, cr: CRule) -> tuple:
-        vs, es = self._keys_of(cr)
-        state, writer = self.state, self.writer
-        reads = tuple(Read(v, state[v], writer.get(v)) for v in vs)
-        by_id = self.p.by_id
-        ev = tuple(EventRead(e, self.fired[by_id[e]][3] if by_id[e] in self.fired else None) for e in es)
-        return reads, ev
+        return _reads(self._keys_of(cr), self.state, self.writer, self.fired, self.p.by_id)
 
     def _fire(self, r: int, ordinal: int, cause: str, by, forced_outcome: str | None = None) -> None:
         cr = self.rules[r]
@@ -388,9 +456,16 @@ class _Run:
         self.day_count[r] += 1
         self.day_total += 1
         if self.day_total > MAX_FIRINGS_PER_DAY or idx > self.max_firings:
-            names = ", ".join(f"{self.rules[i].id} ({n}x)" for i, n in self.day_count.most_common(5))
-            where = (f"more than {MAX_FIRINGS_PER_DAY:,} firings on {dt.date.fromordinal(ordinal)}"
-                     if self.day_total > MAX_FIRINGS_PER_DAY else f"more than {self.max_firings:,} firings")
+            if self.day_total > MAX_FIRINGS_PER_DAY:
+                where = f"more than {MAX_FIRINGS_PER_DAY:,} firings on {dt.date.fromordinal(ordinal)}"
+                counts = self.day_count
+            else:  # count over the whole run: per-day counts would read "1x" for a slow cycle
+                where = f"more than {self.max_firings:,} firings in one run (on reaching {dt.date.fromordinal(ordinal)})"
+                counts = Counter(self.p.by_id[f.event] for f in self.firings)
+                counts[r] += 1
+            top = [(i, n) for i, n in counts.most_common() if self.rules[i].repeatable][:5] \
+                or counts.most_common(5)  # only repeatable rules can run away
+            names = ", ".join(f"{self.rules[i].id} ({n:,}x)" for i, n in top)
             raise EngineError(f"runaway rules: {where}, by {names}; give the repeatable rules a "
                               "cooldown or a condition that turns false")
         rec = self.fired.get(r)
@@ -463,12 +538,12 @@ class _Run:
         if self.naive:
             candidates = sorted(self.waiting)
         else:
-            readers = self.p.readers
+            watch = self.watch
             candidates = []
             for k in keys:
-                for w in readers.get(k, ()):
-                    if w in self.waiting:
-                        candidates.append(w)
+                ws = watch.get(k)
+                if ws:
+                    candidates.extend(ws)
         for w in candidates:
             if w not in self.woken:
                 self.woken.add(w)
@@ -513,11 +588,12 @@ def run_program(program: Program, divergences: list | None = None, *, mode: str 
     """Run from the start, or from `resume` = (checkpoint, prefix firings, prefix lapses)."""
     t0 = time.perf_counter()
     run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every)
-    if resume is None:
-        run.fresh()
-    else:
-        run.resume(*resume)
-    run.run()
+    with paused_gc():
+        if resume is None:
+            run.fresh()
+        else:
+            run.resume(*resume)
+        run.run()
     return RunResult(program, run.firings, run.lapses, run.state, run.first_test, run.checkpoints,
                      list(divergences or ()), mode, seed, time.perf_counter() - t0,
                      resume[0].ordinal if resume else None, run.stats)

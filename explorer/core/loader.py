@@ -34,6 +34,7 @@ class Report:
         self.problems: list[Problem] = []
         self.blocks: set[str] = set()  # paths of block scalars (| or >)
         self.paths: dict[int, str] = {}  # id(model object) -> key path, for checks made after parsing
+        self.raw: dict[str, str] = {}  # path -> source text of a plain scalar read as a boolean
 
     def path_of(self, obj, default: str) -> str:
         return self.paths.get(id(obj), default)
@@ -91,7 +92,10 @@ class _Walker:
             raise _Stop
         if isinstance(node, yaml.ScalarNode):
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
+                if isinstance(value, bool) and node.style is None:
+                    self.report.raw[path] = node.value  # `no`, `on`, `yes`: YAML 1.1 booleans
+                return value
             except (yaml.YAMLError, ValueError, OverflowError) as e:
                 self.report.add(path, f"cannot read this value: {e}")
                 return None
@@ -418,6 +422,11 @@ def _id(m: dict, path: str, report: Report, regex=EVENT_ID_RE, what="an event id
     v = m.get("id")
     if v is None:
         report.add(path, "missing required key 'id'")
+        return None
+    if isinstance(v, bool) and isinstance(report, Report) and f"{path}.id" in report.raw:
+        raw = report.raw[f"{path}.id"]
+        report.add(f"{path}.id", f"YAML reads {raw} as {'true' if v else 'false'}, not as an id; "
+                                 f"write it in quotes: \"{raw}\"")
         return None
     if not isinstance(v, str) or not regex.match(v):
         report.add(f"{path}.id", f"'{v}' is not {what}; use letters, digits and _")

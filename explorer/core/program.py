@@ -11,6 +11,7 @@ import networkx as nx
 
 from .conditions import Condition, ConditionError, Scope, compile_condition
 from .dates import Duration
+from .gcpause import paused_gc
 from .errors import Problem, ScenarioError, did_you_mean
 from .model import BASELINE, Divergence, EventRule, Scenario, Variable
 
@@ -49,9 +50,13 @@ class CRule:
     keys: frozenset  # readers-index keys: variable names and "@event"
     time_dependent: bool
     latent: bool
+    read_vars: tuple = ()  # sorted variable names in `keys`: what a firing records as read
+    read_events: tuple = ()  # sorted event ids in `keys`
 
-    def reads(self) -> frozenset:
-        return self.cond.reads
+    def __post_init__(self):
+        self.simple = not self.outcomes and self.chance is None
+        self.read_vars = tuple(sorted(k for k in self.keys if not k.startswith(EVENT_KEY)))
+        self.read_events = tuple(sorted(k[1:] for k in self.keys if k.startswith(EVENT_KEY)))
 
 
 @dataclass(eq=False)
@@ -106,6 +111,11 @@ class _Raise:
 
 def build_program(scenario: Scenario, report=None) -> Program:
     """Compile and check the scenario; cache the result on it. Raises ScenarioError on problems."""
+    with paused_gc():
+        return _build_program(scenario, report)
+
+
+def _build_program(scenario: Scenario, report=None) -> Program:
     own = report is None
     if own:
         report = _Raise(scenario.path or "<scenario>")

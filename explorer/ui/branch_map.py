@@ -1,0 +1,540 @@
+"""The branch map: the tree of divergence points on a time axis.
+
+Each branch is a lane (one row) that forks from its parent's lane at its divergence date, labelled
+there; its events are marks on the lane coloured by status against the parent. Everything is drawn by
+one item in device pixels with level of detail: only visible lanes, marks merged per pixel column
+when dense, labels placed greedily so that none overlap (the rest are elided or left to the tooltip).
+It stays smooth with hundreds of lanes and tens of thousands of marks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
+
+from . import style
+from .dateaxis import DateAxis, from_ordinal
+from .history import History, fmt_date
+from .selection import Selection
+
+ROW_PX = 30          # comfortable row height when there is room
+LABEL_GAP = 10       # px between a fork and its label
+STATUS_ORDER = ((0, style.SAME), (1, style.NEW), (2, style.CHANGED))
+
+
+class _MapItem(pg.GraphicsObject):
+    """Draws lanes, forks, marks, labels and the cursor in device coordinates."""
+
+    def __init__(self, owner: "BranchMap"):
+        super().__init__()
+        self.owner = owner
+        self.label_rects: list[tuple[QRectF, str]] = []
+        self.font = QFont()
+        self.font.setPointSizeF(9)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.setZValue(10)
+
+    def boundingRect(self) -> QRectF:
+        o = self.owner
+        return QRectF(o.x0 - 1, -2, (o.x1 - o.x0) + 2, max(len(o.rows), 1) + 3)
+
+    # -- painting ---------------------------------------------------------------------------------
+
+    def paint(self, p: QPainter, *args):
+        o = self.owner
+        if not o.rows:
+            return
+        t = p.transform()
+        sx, tx, sy, ty = t.m11(), t.dx(), t.m22(), t.dy()
+        vb = self.getViewBox()
+        if vb is None or sx == 0 or sy == 0:
+            return
+        dev = p.device()
+        width, height = float(dev.width()), float(dev.height())
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.Antialiasing, True)
+
+        def X(x):
+            return sx * x + tx
+
+        def Y(r):
+            return sy * r + ty
+
+        row_px = abs(sy)
+        (xa, xb), (ya, yb) = vb.viewRange()
+        r_lo, r_hi = max(int(math.floor(min(ya, yb))) - 1, 0), min(int(math.ceil(max(ya, yb))) + 1, len(o.rows) - 1)
+        sel = o.selection.branch
+        path_ids = set(o.ancestors(sel))
+        x_end = X(o.x1)
+
+        # lanes and connectors, light ones first, the selected path on top
+        order = sorted(range(len(o.rows)), key=lambda r: (o.rows[r] == sel, o.rows[r] in path_ids))
+        for r in order:
+            bid = o.rows[r]
+            lane_start = o.lane_start.get(bid)
+            y = Y(r)
+            parent = o.parent_row.get(bid)
+            visible_row = r_lo <= r <= r_hi
+            spans = parent is not None and min(parent, r) <= r_hi and max(parent, r) >= r_lo
+            if not (visible_row or spans):
+                continue
+            if bid == sel:
+                color, w = QColor(style.ACCENT), 3.0
+            elif bid in path_ids:
+                color, w = QColor(style.LANE_PATH), 2.2
+            else:
+                color, w = QColor(style.LANE), 1.6
+            pen = QPen(color, w)
+            pen.setCapStyle(Qt.RoundCap)
+            if not o.history.computed(bid):
+                pen.setStyle(Qt.DashLine)
+            p.setPen(pen)
+            xs = X(lane_start)
+            if visible_row:
+                p.drawLine(QPointF(max(xs, -10.0), y), QPointF(min(x_end, width + 10), y))
+            if parent is not None:
+                yp = Y(parent)
+                rad = min(10.0, abs(y - yp) * 0.5, 10.0)
+                path = QPainterPath(QPointF(xs, yp))
+                sign = 1 if y > yp else -1
+                path.lineTo(QPointF(xs, y - sign * rad))
+                path.quadTo(QPointF(xs, y), QPointF(xs + rad, y))
+                p.setBrush(Qt.NoBrush)
+                p.drawPath(path)
+        # fork points: a diamond on the parent's lane where each branch leaves it
+        for r, bid in enumerate(o.rows):
+            parent = o.parent_row.get(bid)
+            if parent is None or not (r_lo <= parent <= r_hi):
+                continue
+            xs, yp = X(o.lane_start[bid]), Y(parent)
+            s = 5.5 if bid == sel else 4.0
+            d = QPainterPath()
+            d.moveTo(xs, yp - s)
+            d.lineTo(xs + s, yp)
+            d.lineTo(xs, yp + s)
+            d.lineTo(xs - s, yp)
+            d.closeSubpath()
+            p.setPen(QPen(QColor("white"), 1.2))
+            p.setBrush(QColor(style.ACCENT if bid == sel else style.DIVERGENCE))
+            p.drawPath(d)
+
+        self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
+        self._paint_cursor(p, X, height)
+        self._paint_labels(p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids)
+        p.restore()
+
+    def _paint_marks(self, p, r_lo, r_hi, xa, xb, X, Y, row_px, width):
+        o = self.owner
+        lo, hi = min(xa, xb), max(xa, xb)
+        tick = max(2.0, min(6.0, row_px * 0.32))
+        paths = {code: ([], []) for code, _ in STATUS_ORDER}
+        dots = {code: QPainterPath() for code, _ in STATUS_ORDER}
+        any_dots = False
+        for r in range(r_lo, r_hi + 1):
+            bid = o.rows[r]
+            m = o.history.marks(bid) if o.history.computed(bid) else None
+            if m is None:
+                continue
+            ords, codes, _ = m
+            i0, i1 = np.searchsorted(ords, lo), np.searchsorted(ords, hi, side="right")
+            if i1 <= i0:
+                continue
+            px = ords[i0:i1] * (X(1.0) - X(0.0)) + X(0.0)
+            cs = codes[i0:i1]
+            y = Y(r)
+            sparse = (i1 - i0) * 9 < width and row_px >= 10
+            for code, _ in STATUS_ORDER:
+                sub = px[cs == code]
+                if not len(sub):
+                    continue
+                if sparse:
+                    any_dots = True
+                    rad = 3.6 if row_px >= 16 else 2.8
+                    path = dots[code]
+                    for x in np.unique(np.round(sub)):
+                        path.addEllipse(QPointF(float(x), y), rad, rad)
+                else:
+                    cols = np.unique(np.round(sub))
+                    xs_, ys_ = paths[code]
+                    xs_.append(np.repeat(cols, 2))
+                    ys_.append(np.tile(np.array([y - tick, y + tick]), len(cols)))
+        for code, name in STATUS_ORDER:
+            xs_, ys_ = paths[code]
+            if xs_:
+                pen = QPen(QColor(style.STATUS_COLORS[name]), 1.6)
+                pen.setCapStyle(Qt.FlatCap)
+                p.setPen(pen)
+                p.setBrush(Qt.NoBrush)
+                p.drawPath(pg.arrayToQPath(np.concatenate(xs_), np.concatenate(ys_), connect="pairs"))
+            if any_dots and not dots[code].isEmpty():
+                p.setPen(QPen(QColor("white"), 1.0))
+                p.setBrush(QColor(style.STATUS_COLORS[name]))
+                p.drawPath(dots[code])
+
+    def _paint_cursor(self, p, X, height):
+        cur = self.owner.selection.cursor
+        if cur is None:
+            return
+        x = X(float(cur.toordinal()))
+        pen = QPen(QColor(style.CURSOR), 1.2, Qt.DashLine)
+        p.setPen(pen)
+        p.drawLine(QPointF(x, 0), QPointF(x, height))
+
+    def _paint_labels(self, p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids):
+        o = self.owner
+        fm = QFontMetricsF(self.font)
+        fmb = QFontMetricsF(self.bold)
+        h = fm.height() + 2
+        placed: list[QRectF] = []
+        self.label_rects = []
+        rows = list(range(r_lo, r_hi + 1))
+        rows.sort(key=lambda r: (o.rows[r] != sel, o.rows[r] not in path_ids, r))
+        roomy = row_px >= h + 12        # room above a lane for a label without touching the row above
+        for r in rows:
+            bid = o.rows[r]
+            text = o.label_text(bid)
+            is_sel = bid == sel
+            metrics = fmb if is_sel else fm
+            full = metrics.horizontalAdvance(text) + 12
+            xs, y = X(o.lane_start[bid]), Y(r)
+            candidates = []
+            if o.parent_row.get(bid) is not None:
+                avail = xs - LABEL_GAP - 4
+                if avail >= min(full, 90):
+                    w = min(full, avail, 300)
+                    candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
+            room_right = width - (xs + LABEL_GAP) - 4
+            if roomy or r == 0:
+                w = min(full, 300, room_right)
+                if w >= 40:
+                    candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, w, h))
+            if is_sel and not candidates and room_right >= 40:
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h / 2, min(full, 300, room_right), h))
+            for rect in candidates:
+                if rect.bottom() < 0 or rect.top() > p.device().height():
+                    continue
+                if any(rect.intersects(q) for q in placed):
+                    continue
+                placed.append(rect.adjusted(-3, -1, 3, 1))
+                self.label_rects.append((rect, bid))
+                self._draw_label(p, rect, text, metrics, is_sel, bid in path_ids)
+                break
+
+    def _draw_label(self, p, rect, text, metrics, selected, on_path):
+        p.setPen(QPen(QColor(style.ACCENT) if selected else QColor("#d5dbe3"), 1))
+        p.setBrush(QColor(style.ACCENT_SOFT) if selected else QColor(255, 255, 255, 235))
+        p.drawRoundedRect(rect, 4, 4)
+        p.setFont(self.bold if selected else self.font)
+        p.setPen(QColor(style.ACCENT) if selected else QColor(style.TEXT if on_path else "#3d4651"))
+        shown = metrics.elidedText(text, Qt.ElideRight, rect.width() - 10)
+        p.drawText(rect.adjusted(5, 0, -5, 0), Qt.AlignVCenter | Qt.AlignLeft, shown)
+
+
+class BranchMap(QWidget):
+    """The map widget: a header (title, legend, fit/zoom) above a pyqtgraph plot."""
+
+    branchActivated = Signal(str)
+
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.rows: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self.parent_row: dict[str, int | None] = {}
+        self.lane_start: dict[str, float] = {}
+        self.x0, self.x1 = 0.0, 1.0
+        self._fitted_once = False
+
+        self.plot = pg.PlotWidget(axisItems={"bottom": DateAxis("bottom")}, background="w")
+        self.plot.setObjectName("branchMapPlot")
+        self.plot.hideAxis("left")
+        self.plot.showGrid(x=True, y=False, alpha=0.12)
+        self.plot.setMouseTracking(True)
+        self.vb = self.plot.getViewBox()
+        self.vb.invertY(True)
+        self.vb.setMenuEnabled(False)
+        self.vb.setDefaultPadding(0.0)
+        ax = self.plot.getAxis("bottom")
+        ax.setPen(pg.mkPen("#9aa4b1"))
+        ax.setTextPen(pg.mkPen(style.TEXT_MUTED))
+        self.item = _MapItem(self)
+        self.plot.addItem(self.item)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseMoved.connect(self._hovered)
+        self.plot.setToolTip("")
+
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 6, 0)
+        title = QLabel("Branch map")
+        title.setObjectName("paneTitle")
+        header.addWidget(title)
+        header.addSpacing(12)
+        legend = QLabel(" &nbsp; ".join(
+            f"<span style='color:{style.STATUS_COLORS[s]}; font-size:13px'>●</span> {name}"
+            for s, name in ((style.SAME, "inherited"), (style.NEW, "new"), (style.CHANGED, "changed")))
+            + f" &nbsp; <span style='color:{style.DIVERGENCE}; font-size:13px'>◆</span> divergence")
+        legend.setObjectName("muted")
+        header.addWidget(legend)
+        header.addStretch(1)
+        hint = QLabel("drag to pan · wheel to zoom")
+        hint.setObjectName("muted")
+        header.addWidget(hint)
+        for text, tip, slot in (("−", "Zoom out", lambda: self.zoom(1.5)), ("+", "Zoom in", lambda: self.zoom(1 / 1.5)),
+                                ("Fit", "Fit the whole tree in view (F)", self.fit)):
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.clicked.connect(slot)
+            b.setAutoRaise(True)
+            header.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(header)
+        lay.addWidget(self.plot, 1)
+
+        selection.branchChanged.connect(self._on_branch)
+        selection.cursorChanged.connect(lambda _: self.item.update())
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        self.relayout()
+        self._fitted_once = False
+        self.show_branch(self.selection.branch, fit_first=True)
+
+    def relayout(self) -> None:
+        """Recompute rows and fork positions (after branches were computed or the scenario changed)."""
+        h = self.history
+        sc = h.scenario
+        self.x0, self.x1 = float(sc.start.toordinal()), float(sc.end.toordinal())
+        self.item.prepareGeometryChange()
+        self.rows = h.rows()
+        self.row_of = {b: i for i, b in enumerate(self.rows)}
+        self.parent_row = {}
+        self.lane_start = {}
+        for bid in self.rows:
+            parent = h.parent(bid)
+            self.parent_row[bid] = self.row_of.get(parent) if parent else None
+            fork = h.fork(bid)
+            if fork is not None:
+                x = float(fork.toordinal())
+            elif parent is not None:
+                x = self.lane_start.get(parent, self.x0)
+            else:
+                x = self.x0
+            self.lane_start[bid] = x
+        span = self.x1 - self.x0
+        self.vb.setLimits(xMin=self.x0 - span * 0.5, xMax=self.x1 + span * 0.5, yMin=-4,
+                          yMax=len(self.rows) + 4, minXRange=10, minYRange=1.5)
+        self.item.update()
+
+    def label_text(self, bid: str) -> str:
+        b = self.history.ws.branch(bid)
+        if b.label:
+            return b.label
+        return b.divergences[0].describe() if b.divergences else b.id
+
+    def ancestors(self, bid: str) -> list[str]:
+        out = []
+        h = self.history
+        if h is None or not h.has_branch(bid):
+            return out
+        p = h.parent(bid)
+        while p:
+            out.append(p)
+            p = h.parent(p)
+        return out
+
+    # --- view ------------------------------------------------------------------------------------
+
+    def _margins(self):
+        span = self.x1 - self.x0
+        return self.x0 - span * 0.03, self.x1 + span * 0.03
+
+    def fit(self) -> None:
+        a, b = self._margins()
+        self.vb.setRange(xRange=(a, b), yRange=(-1.1, len(self.rows) - 0.3), padding=0)
+
+    def zoom(self, factor: float) -> None:
+        self.vb.scaleBy((factor, factor))
+
+    def show_branch(self, bid: str, fit_first: bool = False) -> None:
+        """Scroll so that the branch's lane is visible; on first show fit the tree if it fits."""
+        if bid not in self.row_of:
+            return
+        r = self.row_of[bid]
+        h = max(self.plot.height() - 40, 120)
+        rows_fit = h / ROW_PX
+        if fit_first:
+            a, b = self._margins()
+            if len(self.rows) + 1 <= rows_fit:
+                self.vb.setRange(xRange=(a, b), yRange=(-1.1, len(self.rows) - 0.3), padding=0)
+            else:
+                top = max(-1.1, r - rows_fit / 2)
+                self.vb.setRange(xRange=(a, b), yRange=(top, top + rows_fit), padding=0)
+            return
+        (xa, xb), (ya, yb) = self.vb.viewRange()
+        lo, hi = min(ya, yb), max(ya, yb)
+        if not (lo + 0.5 <= r <= hi - 0.5):
+            span = hi - lo
+            self.vb.setYRange(r - span / 2, r + span / 2, padding=0)
+
+    def _on_branch(self, bid: str) -> None:
+        if self.history is None:
+            return
+        if self.history.computed(bid):
+            fork = self.history.fork(bid)
+            x = float(fork.toordinal()) if fork else None
+            if x is not None and self.lane_start.get(bid) != x:
+                self.relayout()
+        self.show_branch(bid)
+        self.item.update()
+
+    def refresh(self) -> None:
+        """Called when branches were computed: forks may have moved and marks appeared."""
+        if self.history is not None:
+            self.relayout()
+
+    # --- geometry helpers (also used by tests) ---------------------------------------------------
+
+    def lane_point(self, bid: str, date: dt.date | None = None) -> QPoint:
+        """Viewport position of a point on a branch's lane (default: a little after its fork)."""
+        r = self.row_of[bid]
+        if date is None:
+            (xa, xb), _ = self.vb.viewRange()
+            x = max(self.lane_start[bid], xa) + (min(self.x1, xb) - max(self.lane_start[bid], xa)) * 0.6
+        else:
+            x = float(date.toordinal())
+        scene = self.vb.mapViewToScene(QPointF(x, r))
+        return self.plot.mapFromScene(scene)
+
+    def label_rect(self, bid: str) -> QRectF | None:
+        for rect, b in self.item.label_rects:
+            if b == bid:
+                return rect
+        return None
+
+    def hit(self, view_pos: QPointF):
+        """(branch id, event firing index or None) under a viewport position, or None."""
+        if not self.rows:
+            return None
+        for rect, bid in reversed(self.item.label_rects):
+            if rect.contains(view_pos):
+                return bid, None
+        scene = self.plot.mapToScene(view_pos.toPoint())
+        if not self.vb.sceneBoundingRect().contains(scene):
+            return None
+        pt = self.vb.mapSceneToView(scene)
+        r = int(round(pt.y()))
+        if not 0 <= r < len(self.rows):
+            return None
+        px_w, px_h = self.vb.viewPixelSize()
+        if abs(pt.y() - r) * (1 / px_h if px_h else 1) > max(8.0, 0.5 / px_h if px_h else 8):
+            return None
+        bid = self.rows[r]
+        if pt.x() < self.lane_start[bid] - 6 * px_w:
+            return bid, None
+        m = self.history.marks(bid) if self.history.computed(bid) else None
+        if m is not None and len(m[0]):
+            ords, codes, idx = m
+            i = int(np.searchsorted(ords, pt.x()))
+            best = None
+            for j in (i - 1, i):
+                if 0 <= j < len(ords):
+                    dist = abs(ords[j] - pt.x()) / px_w
+                    if dist <= 5 and (best is None or dist < best[0]):
+                        best = (dist, int(idx[j]))
+            if best is not None:
+                return bid, best[1]
+        return bid, None
+
+    # --- mouse -----------------------------------------------------------------------------------
+
+    def _clicked(self, ev) -> None:
+        if ev.button() != Qt.LeftButton or self.history is None:
+            return
+        pos = QPointF(self.plot.mapFromScene(ev.scenePos()))
+        if ev.double():
+            self.fit()
+            return
+        hit = self.hit(pos)
+        if hit is None:
+            return
+        ev.accept()
+        bid, index = hit
+        if index is not None:
+            tl = self.history.ws.timeline(bid)
+            f = tl.firings[index]
+            self.selection.select_branch(bid, (f.event, f.occurrence), cursor=f.date)
+        else:
+            self.selection.select_branch(bid)
+        self.branchActivated.emit(bid)
+
+    def _hovered(self, scene_pos) -> None:
+        if self.history is None:
+            return
+        pos = QPointF(self.plot.mapFromScene(scene_pos))
+        hit = self.hit(pos)
+        if hit is None:
+            QToolTip.hideText()
+            return
+        bid, index = hit
+        QToolTip.showText(self.plot.mapToGlobal(pos.toPoint()), self.tooltip(bid, index), self.plot)
+
+    def tooltip(self, bid: str, index: int | None) -> str:
+        h = self.history
+        b = h.ws.branch(bid)
+        if index is not None:
+            tl = h.ws.timeline(bid)
+            f = tl.firings[index]
+            d = h.diff(bid) if b.parent else None
+            status = d.status_of(f.index) if d else style.SAME
+            extra = ""
+            if status == style.CHANGED and d is not None:
+                ed = next((e for e in d.changed if e.index == f.index), None)
+                if ed is not None:
+                    bits = []
+                    if ed.other_date != ed.date:
+                        bits.append(f"was {fmt_date(ed.other_date)}")
+                    if ed.other_outcome != ed.outcome:
+                        bits.append(f"outcome was {ed.other_outcome or 'none'}")
+                    extra = " (" + ", ".join(bits) + ")" if bits else ""
+            name = "inherited" if status == style.SAME else status
+            return (f"<b>{_esc(tl.title(f.event, f.outcome))}</b><br>{f.date.isoformat()} · "
+                    f"<span style='color:{style.STATUS_COLORS[status]}'>{name}</span>{_esc(extra)}"
+                    f"<br><span style='color:{style.TEXT_MUTED}'>in {_esc(b.label or b.id)} · click to inspect</span>")
+        lines = [f"<b>{_esc(b.label or b.id)}</b> <span style='color:{style.TEXT_MUTED}'>[{_esc(b.id)}]</span>"]
+        if b.parent:
+            fork = h.fork(bid)
+            lines.append(f"forks from <i>{_esc(h.label(b.parent))}</i>" + (f" on {fork}" if fork else ""))
+            for dv in b.divergences[:4]:
+                lines.append(f"◆ {_esc(dv.describe())}")
+            if len(b.divergences) > 4:
+                lines.append(f"… and {len(b.divergences) - 4} more")
+        if h.computed(bid):
+            lines.append(f"{len(h.ws.timeline(bid).firings):,} events")
+            d = h.diff(bid) if b.parent else None
+            if d is not None:
+                c = d.counts()
+                lines.append(f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']} new</span> · "
+                             f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']} changed</span> · "
+                             f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']} gone</span>")
+        else:
+            lines.append(f"<span style='color:{style.TEXT_MUTED}'>not computed yet — click to compute</span>")
+        if b.description:
+            lines.append(f"<span style='color:{style.TEXT_MUTED}'>{_esc(b.description)}</span>")
+        return "<br>".join(lines)
+
+
+def _esc(s: str) -> str:
+    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,187 @@
+"""Read-only helpers the views share on top of the Workspace: cached diffs, fork dates, lane order.
+
+Nothing here works out history: timelines, diffs, explanations and divergence dates all come from
+`explorer.core.Workspace`. This module only caches what the views ask for repeatedly and turns it
+into the shapes views draw (arrays of mark dates, rows in tree order).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+
+from ..core import Workspace
+from ..core.errors import ExplorerError
+from .style import STATUS_CODES
+
+SAME_CODE, NEW_CODE, CHANGED_CODE = STATUS_CODES["same"], STATUS_CODES["new"], STATUS_CODES["changed"]
+
+
+class History:
+    """One per Workspace: what every view asks, asked once."""
+
+    def __init__(self, workspace: Workspace):
+        self.ws = workspace
+        self._diffs: dict = {}
+        self._marks: dict = {}
+        self._errors: dict[str, str] = {}
+        self.compute_seconds: dict[str, float] = {}
+
+    # --- the tree -------------------------------------------------------------------------------
+
+    @property
+    def scenario(self):
+        return self.ws.scenario
+
+    @property
+    def branch_ids(self) -> list[str]:
+        return self.ws.scenario.branch_ids
+
+    def has_branch(self, branch_id: str) -> bool:
+        return branch_id in self.ws.tree
+
+    def label(self, branch_id: str) -> str:
+        b = self.ws.branch(branch_id)
+        return b.label or b.id
+
+    def parent(self, branch_id: str) -> str | None:
+        return self.ws.branch(branch_id).parent
+
+    def rows(self) -> list[str]:
+        """Branches in depth-first order, each followed by its subtree; siblings by fork date."""
+        out: list[str] = []
+        roots = [b.id for b in self.ws.scenario.branches if b.parent is None]
+        end = self.ws.scenario.end
+
+        def key(bid):
+            f = self.fork(bid)
+            return f or end
+
+        stack = list(reversed(roots))
+        while stack:
+            bid = stack.pop()
+            out.append(bid)
+            kids = sorted(self.ws.children(bid), key=key)
+            stack.extend(reversed(kids))
+        return out
+
+    # --- computing, lazily ----------------------------------------------------------------------
+
+    def computed(self, branch_id: str) -> bool:
+        return self.ws.cached(branch_id)
+
+    def timeline(self, branch_id: str):
+        """The branch's timeline (computed on first use); raises ExplorerError if it cannot run."""
+        if not self.ws.cached(branch_id):
+            t0 = time.perf_counter()
+            try:
+                tl = self.ws.timeline(branch_id)
+            except ExplorerError as e:
+                self._errors[branch_id] = str(e)
+                raise
+            self.compute_seconds[branch_id] = time.perf_counter() - t0
+            return tl
+        return self.ws.timeline(branch_id)
+
+    def try_timeline(self, branch_id: str):
+        try:
+            return self.timeline(branch_id)
+        except ExplorerError:
+            return None
+
+    def error(self, branch_id: str) -> str | None:
+        return self._errors.get(branch_id)
+
+    def diff(self, branch_id: str, other: str | None = None):
+        """Diff against the parent (or `other`); None for the baseline."""
+        b = self.ws.branch(branch_id)
+        if other is None and b.parent is None:
+            return None
+        key = (branch_id, other)
+        d = self._diffs.get(key)
+        if d is None:
+            d = self._diffs[key] = self.ws.diff(branch_id, other)
+        return d
+
+    def has_diff(self, branch_id: str) -> bool:
+        return (branch_id, None) in self._diffs or self.ws.branch(branch_id).parent is None
+
+    # --- dates ----------------------------------------------------------------------------------
+
+    def fork(self, branch_id: str) -> dt.date | None:
+        """Where the branch forks from its parent.
+
+        The engine's answer once the branch is computed; before that, the dates the file itself
+        gives (`on:`, a one-off event's start) when every divergence of the branch has one, else None.
+        """
+        b = self.ws.branch(branch_id)
+        if b.parent is None:
+            return None
+        if self.ws.cached(branch_id):
+            return self.ws.divergence_date(branch_id)
+        dates = []
+        for dv in b.divergences:
+            if dv.on:
+                dates.append(dv.on)
+            elif dv.kind == "event" and dv.rule is not None and dv.rule.timing.start:
+                dates.append(dv.rule.timing.start)
+            else:
+                return None
+        return min(dates) if dates else None
+
+    # --- what the map draws ---------------------------------------------------------------------
+
+    def marks(self, branch_id: str):
+        """(ordinals, status codes, firing indices) of the branch's events on its own lane.
+
+        The lane starts at the fork, so only events from the fork on; statuses against the parent.
+        None while the branch is not computed.
+        """
+        m = self._marks.get(branch_id)
+        if m is not None:
+            return m
+        if not self.ws.cached(branch_id):
+            return None
+        tl = self.ws.timeline(branch_id)
+        fork = self.fork(branch_id)
+        start = fork.toordinal() if fork else -1
+        fs = [f for f in tl.firings if f.ordinal >= start]
+        ords = np.fromiter((f.ordinal for f in fs), dtype=np.int64, count=len(fs))
+        idx = np.fromiter((f.index for f in fs), dtype=np.int64, count=len(fs))
+        d = self.diff(branch_id)
+        if d is None:
+            codes = np.zeros(len(fs), dtype=np.int8)
+        else:
+            sc = STATUS_CODES
+            codes = np.fromiter((sc[d.status_of(f.index)] for f in fs), dtype=np.int8, count=len(fs))
+        m = self._marks[branch_id] = (ords, codes, idx)
+        return m
+
+    def ensure(self, branch_id: str) -> bool:
+        """Compute the branch, its diff and its marks; False if the engine refused."""
+        try:
+            self.timeline(branch_id)
+            self.diff(branch_id)
+            self.marks(branch_id)
+            return True
+        except ExplorerError:
+            return False
+
+
+def event_key(firing) -> tuple:
+    return (firing.event, firing.occurrence)
+
+
+def fmt_date(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def fmt_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if value is None:
+        return "—"
+    return str(value)

@@ -1,0 +1,53 @@
+"""The one selection every view shares: a branch, an event in it (or gone from it), a cursor date.
+
+Views call `select_branch`, `select_event` and `set_cursor`; they listen to `branchChanged`,
+`eventChanged` and `cursorChanged`. Setting the same value again emits nothing, so views can call
+back into the selection while reacting to it without loops.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, Signal
+
+EventKey = tuple  # (event id, occurrence)
+
+
+class Selection(QObject):
+    branchChanged = Signal(str)
+    eventChanged = Signal(object)   # EventKey or None
+    cursorChanged = Signal(object)  # datetime.date or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.branch: str = "baseline"
+        self.event: EventKey | None = None
+        self.cursor: dt.date | None = None
+
+    def select_branch(self, branch_id: str, event: EventKey | None = None,
+                      cursor: dt.date | None = None) -> None:
+        """Select a branch, and optionally an event in it (else the event is cleared)."""
+        branch_changed = branch_id != self.branch
+        event_changed = event != self.event or branch_changed
+        self.branch = branch_id
+        self.event = event
+        if branch_changed:
+            self.branchChanged.emit(branch_id)
+        if event_changed:
+            self.eventChanged.emit(event)
+        if cursor is not None:
+            self.set_cursor(cursor)
+
+    def select_event(self, event: EventKey | None, cursor: dt.date | None = None) -> None:
+        if event is not None:
+            event = (event[0], int(event[1]))
+        if event != self.event:
+            self.event = event
+            self.eventChanged.emit(event)
+        if cursor is not None:
+            self.set_cursor(cursor)
+
+    def set_cursor(self, when: dt.date | None) -> None:
+        if when != self.cursor:
+            self.cursor = when
+            self.cursorChanged.emit(when)
