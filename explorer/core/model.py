@@ -173,3 +173,7 @@ class Scenario:
 
     def initial_state(self) -> dict:
         return {name: v.initial for name, v in self.variables.items()}
+
+    def __getstate__(self) -> dict:
+        # the compiled program (closures) stays behind: a worker process compiles its own
+        return {k: v for k, v in self.__dict__.items() if k != "_program"}
