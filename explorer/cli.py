@@ -90,7 +90,7 @@ def cmd_run(args) -> int:
     rows = [(e["date"], 0, i, e) for i, e in enumerate(data["events"])]
     rows += [(g["date"], 1, i, dict(g, status="gone")) for i, g in enumerate(data.get("gone", []))]
     for _, _, _, e in sorted(rows, key=lambda r: r[:3]):
-        out = f" [{e['outcome']}]" if e["outcome"] and e["status"] != "gone" else ""
+        out = ""  # the title already names the outcome ("The coup — crushed")
         gone = "  (gone)" if e["status"] == "gone" else ""
         print(f"{marks.get(e['status'], ' ')} {e['date']}  {e['title']}{out}{gone}")
     if data["lapsed"] and args.lapsed:
@@ -130,7 +130,11 @@ def cmd_diff(args) -> int:
     if d.variables:
         print("World variables that differ:")
         for v in d.variables:
-            print(f"  {v.var}: {fmt(v.other_final)} -> {fmt(v.final)}  (first differs {v.first_difference})")
+            if v.final == v.other_final:
+                print(f"  {v.var}: ends {fmt(v.final)} in both, by another path (first differs "
+                      f"{v.first_difference})")
+            else:
+                print(f"  {v.var}: {fmt(v.other_final)} -> {fmt(v.final)}  (first differs {v.first_difference})")
     return 0
 
 
