@@ -52,7 +52,12 @@ class Why:
         if self.condition not in ("true", "True"):
             out.append(f"  when: {self.condition}")
         def walk(causes, depth):
+            initial = [c.via for c in causes if c.kind == "initial"]
+            if initial:  # leaves from the starting world, on one line
+                out.append(f"{'  ' * depth}- initial world: {', '.join(initial)}")
             for c in causes:
+                if c.kind == "initial":
+                    continue
                 when = f" ({c.date})" if c.date else ""
                 mark = " [see above]" if c.repeated else ""
                 out.append(f"{'  ' * depth}- {c.via}: {c.title}{when}{mark}")
