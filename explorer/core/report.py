@@ -24,7 +24,9 @@ from .workspace import Workspace
 REPORT_FORMAT = "what-if-report"
 REPORT_VERSION = 1
 DEFAULT_VARIABLE_COUNT = 4
-WHY_DEPTH = 3  # levels of a why-chain a report shows; the roots are always listed
+WHY_DEPTH = 2  # levels of a why-chain a report shows; the roots are always listed
+MAX_COMPARE_VARIABLES = 16  # rows of "the world at the end" in the comparison (plotted ones always)
+MAX_COMPARE_EVENTS = 24  # key events in the comparison
 
 Progress = Callable[[int, int, str], None]
 
@@ -142,10 +144,10 @@ def _outcome_title(tl: Timeline, event: str, outcome: str | None) -> str | None:
     return (o.title or o.id) if o else outcome
 
 
-def _divergence(applied, dv=None) -> dict:
-    dv = applied.divergence if applied is not None else dv
-    out = {"kind": dv.kind, "label": dv.describe(), "date": _iso(applied.date) if applied else _iso(dv.on),
-           "event": dv.event, "outcome": dv.outcome,
+def _divergence(applied, tl: Timeline) -> dict:
+    dv = applied.divergence
+    out = {"kind": dv.kind, "label": dv.describe(), "summary": divergence_words(dv, tl),
+           "date": _iso(applied.date), "event": dv.event, "outcome": dv.outcome,
            "values": {k: jsonable(v) for k, v in dv.values.items()}}
     if dv.rule is not None:
         out["new_event"] = {"id": dv.rule.id, "title": dv.rule.title, "text": dv.rule.text}
@@ -204,14 +206,16 @@ def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.dateti
     step(len(ids), total, "Comparing the branches")
     comparison = _comparison(ws, ids, var_names) if len(ids) > 1 else None
 
-    contents = [{"anchor": "title", "title": "Title page", "level": 1}]
+    contents = [{"anchor": "title", "title": "Title page", "level": 1, "parent": None}]
     if comparison:
-        contents.append({"anchor": "comparison", "title": "Comparison of outcomes", "level": 1})
+        contents.append({"anchor": "comparison", "title": "Comparison of outcomes", "level": 1, "parent": None})
     for b in out_branches:
-        contents.append({"anchor": b["anchor"], "title": f"{b['number']}. {b['label']}", "level": 1})
+        contents.append({"anchor": b["anchor"], "title": f"{b['number']}. {b['label']}", "level": 1,
+                         "parent": None})
         for key, title in SUBSECTIONS:
             if key in b["sections"]:
-                contents.append({"anchor": f"{b['anchor']}-{key}", "title": title, "level": 2})
+                contents.append({"anchor": f"{b['anchor']}-{key}", "title": title, "level": 2,
+                                 "parent": b["anchor"]})
 
     report = {
         "format": REPORT_FORMAT,
@@ -290,7 +294,7 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
         fork = ws.divergence_date(anc.id)
         path.append({"branch": anc.id, "label": anc.label, "parent": anc.parent, "date": _iso(fork),
                      "description": anc.description or "",
-                     "divergences": [_divergence(a) for a in atl.own_divergences]})
+                     "divergences": [_divergence(a, atl) for a in atl.own_divergences]})
 
     # chronology, against the parent (gone events at their old date)
     chronology = []
@@ -333,8 +337,9 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
 
     # narrative: the events' texts in order, the divergences where they strike
     status = (lambda i: d_parent.status_of(i)) if d_parent is not None else (lambda i: None)
-    items = [(a.ordinal, 0, a.k, {"kind": "divergence", "date": _iso(a.date), "title": a.label,
-                                   "text": _divergence_prose(a, b.id), "event": None,
+    items = [(a.ordinal, 0, a.k, {"kind": "divergence", "date": _iso(a.date),
+                                   "title": _divergence_headline(ws, tl, a),
+                                   "text": _divergence_prose(ws, tl, a, b.id), "event": None,
                                    "status": "own" if a.branch == bid else "inherited", "sources": []})
              for a in tl.divergences]
     for f in tl.firings:
@@ -431,13 +436,48 @@ def _event_prose(rule, outcome: str | None) -> str:
     return text
 
 
-def _divergence_prose(a, branch_id: str) -> str:
+def divergence_words(dv, tl: Timeline) -> str:
+    """What a divergence does, in words, with event and outcome titles rather than ids."""
+    sc = tl.scenario
+    title = tl.title(dv.event) if dv.event else ""
+    if dv.kind == "force":
+        o = _outcome_title(tl, dv.event, dv.outcome)
+        return f"{title} is made to happen" + (f", with the outcome {o}" if o else "")
+    if dv.kind == "suppress":
+        return f"{title} does not happen"
+    if dv.kind == "outcome":
+        return f"{title} ends in {_outcome_title(tl, dv.event, dv.outcome)}"
+    if dv.kind == "set":
+        parts = [f"{sc.variables[k].title if k in sc.variables else k} becomes "
+                 f"{value_text(sc.variables.get(k), v)}" for k, v in dv.values.items()]
+        return "the world changes: " + "; ".join(parts)
+    return f"a new event: {dv.rule.title if dv.rule else '?'}"
+
+
+def _divergence_headline(ws: Workspace, tl: Timeline, a) -> str:
+    """The divergence's own label, else its branch's label when it is that branch's only one."""
+    dv = a.divergence
+    if dv.label:
+        return dv.label
+    owner = ws.branch(a.branch)
+    if len(owner.divergences) == 1 and owner.label and owner.label != owner.id:
+        return owner.label
+    words = divergence_words(dv, tl)
+    return words[:1].upper() + words[1:]
+
+
+def _divergence_prose(ws: Workspace, tl: Timeline, a, branch_id: str) -> str:
     dv = a.divergence
     where = "Here this branch parts from its parent" if a.branch == branch_id else \
-        "Here an earlier branch of this history parted from its own"
+        f"Here this history parts from an earlier one ({ws.branch(a.branch).label})"
+    head = _divergence_headline(ws, tl, a)
+    words = divergence_words(dv, tl)
+    text = f"{where}: {head.rstrip('.')}."
+    if words.lower() != head.lower():
+        text += f" {words[:1].upper() + words[1:]}."
     if dv.kind == "event" and dv.rule is not None and dv.rule.text:
-        return f"{where}: {dv.describe()}. {dv.rule.text.strip()}"
-    return f"{where}: {dv.describe()}."
+        text += f" {dv.rule.text.strip()}"
+    return text
 
 
 def _changes(ws: Workspace, bid: str, d: Diff, relation: str) -> dict:
@@ -522,6 +562,7 @@ def _comparison(ws: Workspace, ids: list[str], var_names: list[str]) -> dict:
     def row(group, key, label, cells):
         ref = cells[0]
         for c in cells:
+            c.setdefault("absent", False)
             c["differs"] = (c["text"], c.get("date")) != (ref["text"], ref.get("date"))
         rows.append({"group": group, "key": key, "label": label, "cells": cells,
                      "differs": any(c["differs"] for c in cells)})
@@ -539,21 +580,29 @@ def _comparison(ws: Workspace, ids: list[str], var_names: list[str]) -> dict:
     row("summary", "gone", "Gone against the baseline",
         [{"text": str(d.counts()[GONE]) if d else "—", "date": None} for d in diffs])
 
-    for name, var in sc.variables.items():
+    # the world at the end: the plotted variables, then those whose end differs most between branches
+    var_candidates = []
+    for k, (name, var) in enumerate(sc.variables.items()):
         finals = [t.final_state[name] for t in tls]
-        if name in var_names or len({repr(f) for f in finals}) > 1 or any(
-                f != base.final_state[name] for f in finals):
-            row("variables", name, f"{var.title} (at the end)",
-                [{"text": value_text(var, f), "date": None} for f in finals])
+        distinct = len({repr(f) for f in finals})
+        if name in var_names or distinct > 1:
+            var_candidates.append((name not in var_names, -distinct, k, name, finals))
+    var_candidates.sort()
+    kept_vars = sorted(var_candidates[:max(MAX_COMPARE_VARIABLES, len(var_names))], key=lambda c: c[2])
+    for _, _, _, name, finals in kept_vars:
+        var = sc.variables[name]
+        row("variables", name, var.title, [{"text": value_text(var, f), "date": None} for f in finals])
 
-    # events whose fate differs between the branches, in order of first date
+    # key events: those whose fate splits the branches most evenly, or whose outcome differs
     first: dict[str, int] = {}
     for t in tls:
         for f in t.firings:
             if f.occurrence == 1 and (f.event not in first or f.ordinal < first[f.event]):
                 first[f.event] = f.ordinal
     decl = {e.id: i for i, e in enumerate(sc.events)}
-    for event in sorted(first, key=lambda e: (first[e], decl.get(e, 1 << 30), e)):
+    n = len(tls)
+    candidates = []
+    for event in first:
         cells = []
         for t in tls:
             f = t.firing(event)
@@ -562,7 +611,17 @@ def _comparison(ws: Workspace, ids: list[str], var_names: list[str]) -> dict:
             else:
                 cells.append({"text": _outcome_title(t, event, f.outcome) or "", "date": _iso(f.date),
                               "absent": False})
-        if len({(c["text"], c["date"]) for c in cells}) > 1:
-            rule = next((t.rule(event) for t in tls if t.rule(event) is not None), None)
-            row("events", event, rule.title if rule else event, cells)
-    return {"branches": [{"id": b, "label": ws.branch(b).label} for b in ids], "rows": rows}
+        if len({(c["text"], c["date"]) for c in cells}) == 1:
+            continue
+        k = sum(1 for c in cells if not c["absent"])
+        outcomes = len({c["text"] for c in cells if not c["absent"]})
+        score = (min(k, n - k) + (2 if outcomes > 1 else 0), k)
+        candidates.append((tuple(-x for x in score), first[event], decl.get(event, 1 << 30), event, cells))
+    candidates.sort()
+    kept = sorted(candidates[:MAX_COMPARE_EVENTS], key=lambda c: (c[1], c[2]))
+    for _, _, _, event, cells in kept:
+        rule = next((t.rule(event) for t in tls if t.rule(event) is not None), None)
+        row("events", event, rule.title if rule else event, cells)
+    return {"branches": [{"id": b, "label": ws.branch(b).label} for b in ids], "rows": rows,
+            "omitted_variables": len(var_candidates) - len(kept_vars),
+            "omitted_events": len(candidates) - len(kept)}

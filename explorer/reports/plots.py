@@ -15,7 +15,10 @@ import sys
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
+from .qtcompat import guard_none_refcount
 from .text import MONTHS, clean, short_date
+
+guard_none_refcount()
 
 WIDTH, HEIGHT, SCALE = 720, 240, 2.0
 
@@ -170,7 +173,7 @@ class _YAxis:
 
 def render_plot(plot: dict, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> QImage:
     """The plot of one variable (a `plots[]` entry of the report data) as an image."""
-    img = QImage(round(width * scale), round(height * scale), QImage.Format_ARGB32_Premultiplied)
+    img = QImage(round(width * scale), round(height * scale), QImage.Format_RGB32)  # opaque: no alpha
     img.setDevicePixelRatio(scale)
     img.fill(PAPER)
     p = QPainter(img)

@@ -25,10 +25,12 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def clean(text) -> str:
-    """The text without control and bidi-override characters, whitespace runs as one space."""
+    """The text without control and bidi-override characters, whitespace runs as one space.
+
+    (Not stripped: templates' own fragments such as ", " pass through here too.)"""
     if text is None:
         return ""
-    return _SPACE.sub(" ", _CONTROLS.sub("", str(text))).strip()
+    return _SPACE.sub(" ", _CONTROLS.sub("", str(text)))
 
 
 def has_rtl(text: str) -> bool:
@@ -151,3 +153,29 @@ def slug(text: str, limit: int = 40) -> str:
 
 FILTERS = {"short_date": short_date, "long_date": long_date, "plural": plural, "status_word": status_word,
            "clean": clean, "slug": slug}
+
+
+# --- why-chains -------------------------------------------------------------------------------------
+
+_LINKS = ("scheduled by", "followed", "repeats after", "forced by divergence")
+
+
+def cause_parts(cause: dict) -> dict:
+    """A why-chain node as words: {lead, title, tail}, the title to be set in bold.
+
+    "tension = 100" read from an event -> "tension = 100, set by" + title + " (20 Oct 1962)".
+    """
+    via, kind, title = cause.get("via") or "", cause.get("kind"), cause.get("title") or ""
+    when = f" ({short_date(cause['date'])})" if cause.get("date") else ""
+    if kind == "initial":
+        return {"lead": f"{via}, as in", "title": "the initial world", "tail": ""}
+    if via in _LINKS:
+        return {"lead": via[:1].upper() + via[1:], "title": title, "tail": when}
+    if via.startswith("happened("):
+        return {"lead": "After", "title": title, "tail": when}
+    if kind == "divergence":
+        return {"lead": f"{via}, set by the", "title": title, "tail": when}
+    return {"lead": f"{via}, set by", "title": title, "tail": when}
+
+
+FILTERS["cause_parts"] = cause_parts

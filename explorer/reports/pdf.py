@@ -1,0 +1,243 @@
+"""PDF reports, rendered headless with Qt: the report_pdf.html.j2 template laid out by a
+QTextDocument, painted page by page onto a QPdfWriter with a running head and "Page N of M".
+
+The contents list gets real page numbers without a second layout: the document is laid out once, the
+page of every heading anchor is read back from the layout, and the numbers are painted at the end of
+the contents' lines (each marked with an anchor "toc:TARGET").
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen,
+                           QTextCursor, QTextDocument, QTextFormat)
+
+from ..core.report import ReportError
+from .qtcompat import guard_none_refcount
+from .text import clean, long_date
+
+guard_none_refcount()
+
+PAGE_SIZE_IDS = {"a4": QPageSize.A4, "letter": QPageSize.Letter}
+MARGINS_MM = (19.0, 16.0, 19.0, 16.0)  # left, top, right, bottom (the running head and foot sit inside)
+RESOLUTION = 300
+CSS_DPI = 96.0  # template lengths (px) are CSS pixels: 96 per inch
+HEAD_PT, FOOT_PT = 8.0, 8.0
+
+
+def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None, progress=None) -> None:
+    from .render import _render_plots, _sub, environment, plot_key, template_context
+    step = progress or (lambda d, t, m: None)
+    images = _render_plots(report, _sub(step, 0, 45), encode=False)
+
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key)
+        from .render import _keep_mode
+        _keep_mode(tmp, out)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key):
+    writer = QPdfWriter(tmp)
+    writer.setResolution(RESOLUTION)
+    writer.setPageSize(QPageSize(PAGE_SIZE_IDS[page_size]))
+    left, top, right, bottom = MARGINS_MM
+    writer.setPageMargins(QMarginsF(left, top, right, bottom), QPageLayout.Millimeter)
+    writer.setTitle(clean(report["scenario"]["title"]) + " — a counterfactual history report")
+    writer.setCreator(report["generator"])
+
+    dpi = writer.resolution()
+    px = dpi / CSS_DPI  # device pixels per CSS pixel
+    paint = writer.pageLayout().paintRectPixels(dpi)
+    head_h = round(HEAD_PT / 72 * dpi * 2.6)
+    foot_h = round(FOOT_PT / 72 * dpi * 2.6)
+    body_w, body_h = paint.width(), paint.height() - head_h - foot_h
+    content_css_w = int(body_w / px)
+
+    env = environment("html", templates)
+    html = env.get_template("report_pdf.html.j2").render(template_context(
+        report, plots={k: f"plot:{k}" for k in images}, plot_key=plot_key, page_size=page_size,
+        content_width=content_css_w))
+    step(50, 100, "Laying out pages")
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    for k, img in images.items():
+        doc.addResource(QTextDocument.ImageResource, QUrl(f"plot:{k}"), img)
+    doc.setDocumentMargin(0)
+    font = QFont("DejaVu Serif")
+    font.setStyleHint(QFont.Serif)
+    font.setPointSizeF(10)
+    doc.setDefaultFont(font)
+    doc.setHtml(html)
+    doc.setPageSize(QSizeF(body_w, body_h))
+    if _keep_headings_with_next(doc, body_h):
+        step(52, 100, "Laying out pages again")
+    # a forced page break right at the foot of a page can leave a page empty: print only pages
+    # with something on them, numbered in print order
+    printed = _content_pages(doc, body_h)
+    if not printed:
+        raise ReportError("the report laid out to no pages")
+    number_of = {p: i + 1 for i, p in enumerate(printed)}
+    n = len(printed)
+    anchors = _anchors(doc)
+    found = {name: number_of.get(int(a[0] // body_h), 0) for name, a in anchors.items()}
+    # the contents' page numbers: the template marks each entry's row with an anchor "toc:TARGET";
+    # the number is painted at the end of that line once the target's page is known, which costs
+    # no second layout (and cannot change the pagination)
+    toc = {}
+    for name, (top, ascent, fnt) in anchors.items():
+        if name.startswith("toc:") and name[4:] in found:
+            toc.setdefault(int(top // body_h), []).append((top % body_h + ascent, fnt, str(found[name[4:]])))
+
+    # running heads: the branch section each page belongs to
+    sections = sorted((found[b["anchor"]], f"{b['number']}. {clean(b['label'])}")
+                      for b in report["branches"] if b["anchor"] in found)
+    if report.get("comparison") and "comparison" in found:
+        sections = sorted(sections + [(found["comparison"], "Comparison of outcomes")])
+
+    title = clean(report["scenario"]["title"])
+    exported = long_date(report["exported"])
+    head_font = QFont("DejaVu Sans")
+    head_font.setPointSizeF(HEAD_PT)
+    head_font.setLetterSpacing(QFont.PercentageSpacing, 104)
+    fm = QFontMetricsF(head_font, writer)
+    ink = QColor("#5a534a")
+    rule = QColor("#b9b1a4")
+
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ReportError("cannot start the PDF writer")
+    try:
+        for page, i in enumerate(printed, start=1):
+            step(55 + 45 * page // n, 100, f"Printing page {page} of {n}")
+            if page > 1:
+                writer.newPage()
+            # body
+            painter.save()
+            painter.translate(0, head_h - i * body_h)
+            clip = QRectF(0, i * body_h, body_w, body_h)
+            painter.setClipRect(clip)
+            doc.drawContents(painter, clip)
+            painter.restore()
+            for baseline, fnt, number in toc.get(i, ()):
+                painter.setFont(fnt)
+                painter.setPen(ink)
+                w = QFontMetricsF(fnt, writer).horizontalAdvance(number)
+                painter.drawText(QPointF(body_w - w, head_h + baseline), number)
+            painter.setFont(head_font)
+            # head (not on the title page)
+            if page > 1:
+                current = ""
+                for first_page, label in sections:
+                    if first_page <= page:
+                        current = label
+                painter.setPen(ink)
+                base = head_h * 0.55
+                half = body_w * 0.48
+                painter.drawText(QRectF(0, 0, half, base), Qt.AlignLeft | Qt.AlignBottom,
+                                 fm.elidedText(title, Qt.ElideRight, half))
+                painter.drawText(QRectF(body_w - half, 0, half, base), Qt.AlignRight | Qt.AlignBottom,
+                                 fm.elidedText(current, Qt.ElideRight, half))
+                painter.setPen(QPen(rule, 0.6 * px))
+                painter.drawLine(0, round(base + 0.12 * head_h), body_w, round(base + 0.12 * head_h))
+            # foot
+            y = head_h + body_h
+            painter.setPen(QPen(rule, 0.6 * px))
+            painter.drawLine(0, round(y + foot_h * 0.3), body_w, round(y + foot_h * 0.3))
+            painter.setPen(ink)
+            text_rect = QRectF(0, y + foot_h * 0.35, body_w, foot_h * 0.65)
+            painter.drawText(text_rect, Qt.AlignHCenter | Qt.AlignVCenter, f"Page {page} of {n}")
+            painter.drawText(text_rect, Qt.AlignLeft | Qt.AlignVCenter, "What-If Explorer")
+            painter.drawText(text_rect, Qt.AlignRight | Qt.AlignVCenter, f"Exported {exported}")
+    finally:
+        painter.end()
+    step(100, 100, f"{n} pages")
+
+
+_SECTION = re.compile(r"^b\d+-[a-z]+$")
+
+
+def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> bool:
+    """QTextDocument knows no `page-break-after: avoid`: a section heading left alone at the foot of a
+    page gets a page break before it instead. One edit block, so one more layout at most."""
+    layout = doc.documentLayout()
+    orphans = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        if not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isAnchor() and any(_SECTION.match(n) for n in fmt.anchorNames()):
+                nxt = block.next()
+                if nxt.isValid():
+                    top = layout.blockBoundingRect(block).top()
+                    line = nxt.layout().lineAt(0)
+                    first = layout.blockBoundingRect(nxt).top() + (line.y() + line.height() if line.isValid() else 0)
+                    if int(top // page_h) != int((first - 1) // page_h):
+                        orphans.append(block)
+        block = block.next()
+    if not orphans:
+        return False
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    for blk in orphans:
+        cursor.setPosition(blk.position())
+        bf = blk.blockFormat()
+        bf.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+        cursor.setBlockFormat(bf)
+    cursor.endEditBlock()
+    return True
+
+
+def _content_pages(doc: QTextDocument, page_h: float) -> list[int]:
+    """0-based indexes of the pages on which some block has text or an image."""
+    layout = doc.documentLayout()
+    pages = set()
+    block = doc.begin()
+    while block.isValid():
+        if block.length() > 1:
+            rect = layout.blockBoundingRect(block)
+            lines = block.layout()
+            for k in range(lines.lineCount()):
+                line = lines.lineAt(k)
+                pages.add(int((rect.top() + line.y() + line.height() / 2) // page_h))
+        block = block.next()
+    return sorted(pages)
+
+
+def _anchors(doc: QTextDocument) -> dict:
+    """{anchor name: (top y, ascent, font)} of every named anchor opening a block (as the templates
+    put them), in document coordinates: page k (0-based) spans [k * page height, (k + 1) * ...)."""
+    out = {}
+    layout = doc.documentLayout()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        if not it.atEnd():
+            frag = it.fragment()
+            fmt = frag.charFormat()
+            if fmt.isAnchor():
+                names = fmt.anchorNames()
+                if names:
+                    top = layout.blockBoundingRect(block).top()
+                    line = block.layout().lineAt(0)
+                    ascent = line.ascent() if line.isValid() else 0.0
+                    if line.isValid():
+                        top += line.y()
+                    for name in names:
+                        out.setdefault(name, (top, ascent, fmt.font()))
+        block = block.next()
+    return out

@@ -1,0 +1,250 @@
+"""Report writers: HTML (one self-contained file), Markdown (+ plot PNGs beside it), PDF (Qt,
+headless) and JSON (the report data itself). Every write is atomic: a temporary file in the target
+folder, then os.replace, so a failed or cancelled export leaves any earlier file untouched.
+
+Progress is reported through `progress(done, total, message)` (0..100); the callback may raise
+ReportCancelled to stop an export.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..core.errors import ExplorerError
+from ..core.report import ReportCancelled, ReportError, build_report
+from . import templates_dir
+from .text import FILTERS, html_attr, html_finalize, md_finalize, md_raw, md_url, slug
+
+FORMATS = ("html", "md", "pdf", "json")
+FORMAT_NAMES = {"html": "HTML", "md": "Markdown", "pdf": "PDF", "json": "JSON"}
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".json": "json"}
+DEFAULT_SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf", "json": ".json"}
+PAGE_SIZES = ("a4", "letter")
+
+Progress = Callable[[int, int, str], None]
+
+
+def format_for(path, explicit: str | None = None) -> str:
+    """The format asked for: `explicit` if given, else from the file's suffix."""
+    if explicit:
+        fmt = explicit.lower()
+        fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise ReportError(f"unknown report format '{explicit}'; use {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReportError(f"cannot tell the report format from '{path}'; end it in .html, .md, .pdf or "
+                          ".json, or give --format")
+    return SUFFIXES[suffix]
+
+
+def _stage(progress: Progress | None, lo: int, hi: int) -> Progress:
+    """A progress callback mapping a sub-task's done/total onto lo..hi of 100."""
+    def step(done: int, total: int, message: str) -> None:
+        if progress is not None:
+            progress(lo + (hi - lo) * done // max(total, 1), 100, message)
+    return step
+
+
+def export_report(ws, out, *, fmt: str | None = None, branches=None, variables=None, page_size: str = "a4",
+                  templates=None, progress: Progress | None = None, now=None) -> Path:
+    """Build the report for `branches` of the workspace and write it to `out`; returns the path."""
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    page_size = (page_size or "a4").lower()
+    if page_size not in PAGE_SIZES:
+        raise ReportError(f"unknown page size '{page_size}'; use a4 or letter")
+    if out.is_dir():
+        raise ReportError(f"'{out}' is a folder; give a file name such as {out / ('report' + DEFAULT_SUFFIX[fmt])}")
+    if not out.parent.is_dir():
+        raise ReportError(f"cannot write '{out}': folder '{out.parent}' does not exist")
+    if templates is not None and not Path(templates).is_dir():
+        raise ReportError(f"template folder '{templates}' does not exist")
+    data_share = 10 if fmt == "json" else 30
+    report = build_report(ws, branches, variables, now=now, progress=_stage(progress, 0, data_share))
+    write_report(report, out, fmt, page_size=page_size, templates=templates,
+                 progress=_stage(progress, data_share, 100))
+    if progress is not None:
+        progress(100, 100, f"Wrote {out.name}")
+    return out
+
+
+def write_report(report: dict, out, fmt: str, *, page_size: str = "a4", templates=None,
+                 progress: Progress | None = None) -> Path:
+    out = Path(out)
+    step = progress or (lambda d, t, m: None)
+    try:
+        if fmt == "json":
+            step(0, 1, "Writing JSON")
+            atomic_write(out, render_json(report).encode("utf-8"))
+        elif fmt == "html":
+            atomic_write(out, render_html(report, page_size=page_size, templates=templates,
+                                          progress=step).encode("utf-8"))
+        elif fmt == "md":
+            write_markdown(report, out, templates=templates, progress=step)
+        elif fmt == "pdf":
+            from .pdf import write_pdf
+            write_pdf(report, out, page_size=page_size, templates=templates, progress=step)
+        else:
+            raise ReportError(f"unknown report format '{fmt}'")
+    except OSError as e:
+        raise ReportError(f"cannot write '{out}': {e.strerror or e}") from None
+    except TemplateError as e:
+        raise ReportError(f"report template error: {e}") from None
+    return out
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        _keep_mode(tmp, path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _keep_mode(tmp: str, path: Path) -> None:
+    """Give the new file the mode an ordinary write would (mkstemp makes it 0600)."""
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --- templates --------------------------------------------------------------------------------------
+
+def environment(kind: str, templates=None) -> SandboxedEnvironment:
+    """The Jinja environment for `kind` html or md: user templates first, then the bundled ones.
+
+    HTML autoescapes every value; Markdown escapes Markdown control characters in every value.
+    Sandboxed: a restyled template can format the data, not reach into Python.
+    """
+    loaders = [FileSystemLoader(str(templates))] if templates else []
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=(kind == "html"),
+                               finalize=html_finalize if kind == "html" else md_finalize,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    if kind == "html":
+        env.filters["attr"] = html_attr
+    else:
+        env.filters["md_raw"] = md_raw
+        env.filters["md_url"] = md_url
+    return env
+
+
+def template_context(report: dict, **extra) -> dict:
+    ctx = {"report": report, "scenario": report["scenario"], "branches": report["branches"],
+           "comparison": report["comparison"], "title_page": report["title_page"],
+           "contents": report["contents"], "variables": report["variables"],
+           "status_labels": {"same": "same", "new": "new", "changed": "changed", "gone": "gone"}}
+    ctx.update(extra)
+    return ctx
+
+
+def plot_key(branch: dict, i: int, plot: dict) -> str:
+    return f"{branch['anchor']}-{i + 1}-{slug(plot['variable'], 24)}"
+
+
+def all_plots(report: dict):
+    for b in report["branches"]:
+        for i, p in enumerate(b["plots"]):
+            yield plot_key(b, i, p), p
+
+
+def _render_plots(report: dict, progress: Progress, encode: bool):
+    """{key: QImage} (encode=False) or {key: PNG bytes}; progress over the plots."""
+    from .plots import ensure_gui_app, png_bytes, render_plot
+    ensure_gui_app()
+    items = list(all_plots(report))
+    out = {}
+    for n, (key, p) in enumerate(items):
+        progress(n, len(items), f"Drawing plot {n + 1} of {len(items)}")
+        img = render_plot(p)
+        out[key] = png_bytes(img) if encode else img
+    progress(len(items), len(items), "Plots drawn")
+    return out
+
+
+# --- formats ----------------------------------------------------------------------------------------
+
+def render_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_html(report: dict, *, page_size: str = "a4", templates=None, progress: Progress | None = None) -> str:
+    step = progress or (lambda d, t, m: None)
+    pngs = _render_plots(report, _sub(step, 0, 80), encode=True)
+    uris = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in pngs.items()}
+    step(85, 100, "Laying out HTML")
+    env = environment("html", templates)
+    html = env.get_template("report.html.j2").render(template_context(
+        report, plots=uris, plot_key=plot_key, page_size=page_size))
+    step(100, 100, "HTML ready")
+    return html
+
+
+def write_markdown(report: dict, out: Path, *, templates=None, progress: Progress | None = None) -> None:
+    step = progress or (lambda d, t, m: None)
+    pngs = _render_plots(report, _sub(step, 0, 70), encode=True)
+    folder_name = f"{out.stem}_plots"
+    folder = out.parent / folder_name
+    links = {}
+    if pngs:
+        folder.mkdir(exist_ok=True)
+        for n, (key, data) in enumerate(pngs.items()):
+            step(70 + 25 * n // len(pngs), 100, "Writing plot images")
+            atomic_write(folder / f"{key}.png", data)
+            links[key] = f"{folder_name}/{key}.png"
+        # drop plot images an earlier export of this report left behind
+        for old in folder.glob("b*-*.png"):
+            if re.fullmatch(r"b\d+-\d+-[a-z0-9-]+\.png", old.name) and old.name[:-4] not in pngs:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+    step(95, 100, "Writing Markdown")
+    env = environment("md", templates)
+    text = env.get_template("report.md.j2").render(template_context(report, plots=links, plot_key=plot_key))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    atomic_write(out, text.encode("utf-8"))
+
+
+def _sub(step: Progress, lo: int, hi: int) -> Progress:
+    def inner(done: int, total: int, message: str) -> None:
+        step(lo + (hi - lo) * done // max(total, 1), 100, message)
+    return inner
+
+
+__all__ = ["FORMATS", "PAGE_SIZES", "ExplorerError", "ReportCancelled", "ReportError", "atomic_write",
+           "environment", "export_report", "format_for", "render_html", "render_json", "write_markdown",
+           "write_report"]

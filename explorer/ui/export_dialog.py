@@ -1,0 +1,376 @@
+"""File > Export Report…: choose branches, variables, format and page size; export off the GUI thread.
+
+`add_export_action(main_window)` adds the menu action (Ctrl+E) to `main_window.file_menu`; it opens
+`ExportReportDialog(main_window.workspace, <selected branch>)`. The export runs in a QThread with a
+progress bar and a Cancel button; a cancelled or failed export leaves no file behind (writes are
+atomic). Timelines are computed on the GUI thread before the worker starts, so the worker only reads
+the workspace.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QThread, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..core.errors import ExplorerError
+from ..core.model import BASELINE
+from ..core.report import ReportCancelled, default_variables, tree_order
+from ..reports.render import DEFAULT_SUFFIX, FORMAT_NAMES, FORMATS, SUFFIXES
+
+FILTERS = {"html": "HTML report (*.html *.htm)", "md": "Markdown report (*.md)", "pdf": "PDF report (*.pdf)",
+           "json": "JSON report data (*.json)"}
+
+
+class ExportWorker(QThread):
+    """Builds and writes the report on its own thread; cancel() stops it at the next progress step."""
+
+    progressed = Signal(int, str)
+    succeeded = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, workspace, out: Path, fmt: str, branches: list[str], variables: list[str],
+                 page_size: str, templates=None, parent=None):
+        super().__init__(parent)
+        self.workspace, self.out, self.fmt = workspace, Path(out), fmt
+        self.branches, self.variables, self.page_size = branches, variables, page_size
+        self.templates = templates
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if self._stop.is_set():
+            raise ReportCancelled("export cancelled")
+        self.progressed.emit(int(100 * done / max(total, 1)), message)
+
+    def run(self) -> None:
+        from ..reports.render import export_report
+        try:
+            export_report(self.workspace, self.out, fmt=self.fmt, branches=self.branches,
+                          variables=self.variables, page_size=self.page_size, templates=self.templates,
+                          progress=self._progress)
+        except ReportCancelled:
+            self.cancelled.emit()
+        except ExplorerError as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        else:
+            self.succeeded.emit(str(self.out))
+
+
+class ExportReportDialog(QDialog):
+    def __init__(self, workspace, selected_branch: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.worker: ExportWorker | None = None
+        self.last_output: str | None = None
+        sc = workspace.scenario
+        self.setWindowTitle("Export Report")
+        self.setObjectName("ExportReportDialog")
+        selected = selected_branch if selected_branch in sc.branch_ids else BASELINE
+
+        # branches, as the tree they form
+        self.branch_tree = QTreeWidget()
+        self.branch_tree.setObjectName("branches")
+        self.branch_tree.setHeaderHidden(True)
+        self.branch_tree.setRootIsDecorated(False)
+        self.branch_items: dict[str, QTreeWidgetItem] = {}
+        for bid in tree_order(workspace):
+            b = workspace.branch(bid)
+            parent_item = self.branch_items.get(b.parent) if b.parent else None
+            item = QTreeWidgetItem([b.label or bid])
+            item.setData(0, Qt.UserRole, bid)
+            item.setToolTip(0, bid)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.Checked if bid == selected else Qt.Unchecked)
+            (parent_item.addChild(item) if parent_item else self.branch_tree.addTopLevelItem(item))
+            self.branch_items[bid] = item
+        self.branch_tree.expandAll()
+        self.all_branches = QPushButton("All")
+        self.no_branches = QPushButton("Only selected")
+        self.all_branches.clicked.connect(lambda: self._check_branches(set(sc.branch_ids)))
+        self.no_branches.clicked.connect(lambda: self._check_branches({selected}))
+        self.branch_tree.itemChanged.connect(lambda *_: self._update_state())
+
+        # variables to plot
+        self.var_list = QListWidget()
+        self.var_list.setObjectName("variables")
+        chosen = set(default_variables(workspace, [selected]))
+        self.var_items: dict[str, QListWidgetItem] = {}
+        for name, var in sc.variables.items():
+            item = QListWidgetItem(var.title if var.title == name else f"{var.title}  ({name})")
+            item.setData(Qt.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if name in chosen else Qt.Unchecked)
+            self.var_list.addItem(item)
+            self.var_items[name] = item
+
+        # format, page size, output
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("format")
+        for fmt in ("pdf", "html", "md", "json"):
+            self.format_box.addItem(FORMAT_NAMES[fmt], fmt)
+        self.page_box = QComboBox()
+        self.page_box.setObjectName("page_size")
+        self.page_box.addItem("A4", "a4")
+        self.page_box.addItem("US Letter", "letter")
+        self.path_edit = QLineEdit(str(self._default_path("pdf", selected)))
+        self.path_edit.setObjectName("output")
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self._browse)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.path_edit.textChanged.connect(lambda *_: self._update_state())
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.PlainText)  # messages quote user text: never rich text
+
+        self.export_button = QPushButton("Export")
+        self.export_button.setObjectName("export")
+        self.export_button.setDefault(True)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.setObjectName("cancel")
+        self.open_button = QPushButton("Open Report")
+        self.open_button.setVisible(False)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.open_button.clicked.connect(self._open_report)
+
+        # layout
+        branches_box = QGroupBox("Branches to include")
+        bl = QVBoxLayout(branches_box)
+        bl.addWidget(self.branch_tree)
+        row = QHBoxLayout()
+        row.addWidget(self.all_branches)
+        row.addWidget(self.no_branches)
+        row.addStretch(1)
+        bl.addLayout(row)
+        vars_box = QGroupBox("World variables to plot")
+        vl = QVBoxLayout(vars_box)
+        vl.addWidget(self.var_list)
+        top = QHBoxLayout()
+        top.addWidget(branches_box, 3)
+        top.addWidget(vars_box, 2)
+        form = QFormLayout()
+        form.addRow("Format:", self.format_box)
+        form.addRow("Page size:", self.page_box)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.path_edit, 1)
+        out_row.addWidget(self.browse)
+        form.addRow("Save to:", out_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.export_button)
+        main = QVBoxLayout(self)
+        main.addLayout(top, 1)
+        main.addLayout(form)
+        main.addWidget(self.progress)
+        main.addWidget(self.status)
+        main.addLayout(buttons)
+        self.resize(720, 520)
+        self._update_state()
+
+    # --- choices ------------------------------------------------------------------------------------
+
+    def _default_path(self, fmt: str, branch: str) -> Path:
+        sc = self.workspace.scenario
+        folder = Path(sc.path).resolve().parent if sc.path else None
+        if folder is None or not folder.is_dir():
+            docs = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+            folder = Path(docs) if docs else Path.home()
+        stem = sc.id if branch == BASELINE else f"{sc.id}-{branch}"
+        return folder / f"{stem}-report{DEFAULT_SUFFIX[fmt]}"
+
+    def checked_branches(self) -> list[str]:
+        return [bid for bid, item in self.branch_items.items() if item.checkState(0) == Qt.Checked]
+
+    def checked_variables(self) -> list[str]:
+        return [name for name, item in self.var_items.items() if item.checkState() == Qt.Checked]
+
+    def fmt(self) -> str:
+        return self.format_box.currentData()
+
+    def page_size(self) -> str:
+        return self.page_box.currentData()
+
+    def _check_branches(self, ids: set) -> None:
+        for bid, item in self.branch_items.items():
+            item.setCheckState(0, Qt.Checked if bid in ids else Qt.Unchecked)
+
+    def _format_changed(self) -> None:
+        fmt = self.fmt()
+        text = self.path_edit.text().strip()
+        if text:
+            p = Path(text)
+            if SUFFIXES.get(p.suffix.lower()) != fmt:
+                self.path_edit.setText(str(p.with_suffix(DEFAULT_SUFFIX[fmt])))
+        self._update_state()
+
+    def _browse(self) -> None:
+        fmt = self.fmt()
+        path, _ = QFileDialog.getSaveFileName(self, "Export Report", self.path_edit.text(), FILTERS[fmt])
+        if path:
+            if not Path(path).suffix:
+                path += DEFAULT_SUFFIX[fmt]
+            self.path_edit.setText(path)
+
+    def _update_state(self) -> None:
+        running = self.worker is not None
+        self.page_box.setEnabled(not running and self.fmt() in ("pdf", "html"))
+        ok = bool(self.checked_branches()) and bool(self.path_edit.text().strip())
+        self.export_button.setEnabled(ok and not running)
+        for w in (self.branch_tree, self.var_list, self.format_box, self.path_edit, self.browse,
+                  self.all_branches, self.no_branches):
+            w.setEnabled(not running)
+        self.cancel_button.setText("Cancel" if running else "Close")
+
+    # --- exporting ----------------------------------------------------------------------------------
+
+    def start_export(self) -> bool:
+        """Start the export on a worker thread; False (with a message) when the choices cannot work."""
+        if self.worker is not None:
+            return False
+        branches = self.checked_branches()
+        out = Path(self.path_edit.text().strip()).expanduser()
+        fmt = self.fmt()
+        if not branches:
+            return self._error("Choose at least one branch.")
+        if not out.name or out.is_dir():
+            return self._error("Give a file name to save the report to.")
+        if not out.parent.is_dir():
+            return self._error(f"The folder {out.parent} does not exist.")
+        if SUFFIXES.get(out.suffix.lower()) != fmt:
+            out = out.with_name(out.name + DEFAULT_SUFFIX[fmt]) if not out.suffix else out.with_suffix(DEFAULT_SUFFIX[fmt])
+            self.path_edit.setText(str(out))
+        try:  # compute (and cache) the timelines here: the worker then only reads the workspace
+            for bid in branches:
+                for anc in self.workspace.path(bid):
+                    self.workspace.timeline(anc.id)
+        except ExplorerError as e:
+            return self._error(str(e))
+        from ..reports.plots import ensure_gui_app
+        ensure_gui_app()
+        self.last_output = None
+        self.open_button.setVisible(False)
+        self.progress.setValue(0)
+        self._set_status("Exporting…")
+        self.worker = ExportWorker(self.workspace, out, fmt, branches, self.checked_variables(),
+                                   self.page_size(), parent=self)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.finished.connect(self._on_finished)
+        self._update_state()
+        self.worker.start()
+        return True
+
+    def _error(self, message: str) -> bool:
+        self._set_status(message, error=True)
+        return False
+
+    def _set_status(self, message: str, error: bool = False) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet("color: #a4161a;" if error else "")
+
+    def _on_progress(self, percent: int, message: str) -> None:
+        self.progress.setValue(percent)
+        self._set_status(message)
+
+    def _on_succeeded(self, path: str) -> None:
+        self.last_output = path
+        self.progress.setValue(100)
+        self._set_status(f"Saved {path}")
+        self.open_button.setVisible(True)
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.setValue(0)
+        self._set_status(f"Export failed: {message}", error=True)
+
+    def _on_cancelled(self) -> None:
+        self.progress.setValue(0)
+        self._set_status("Export cancelled; nothing was written.")
+
+    def _on_finished(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+        self._update_state()
+
+    def cancel_export(self) -> None:
+        if self.worker is not None:
+            self._set_status("Cancelling…")
+            self.worker.cancel()
+
+    def _cancel_or_close(self) -> None:
+        if self.worker is not None:
+            self.cancel_export()
+        else:
+            self.reject()
+
+    def _open_report(self) -> None:
+        if self.last_output:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.last_output))
+
+    def reject(self) -> None:
+        if self.worker is not None:  # closing while exporting: stop the worker first
+            self.worker.cancel()
+            self.worker.wait(10_000)
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(10_000)
+        super().closeEvent(event)
+
+
+def _selected_branch(main_window) -> str | None:
+    sel = getattr(main_window, "selection", None)
+    if callable(sel) and not isinstance(sel, str):
+        try:
+            sel = sel()
+        except TypeError:
+            pass
+    if isinstance(sel, str) or sel is None:
+        return sel
+    for attr in ("branch", "branch_id"):
+        value = getattr(sel, attr, None)
+        if isinstance(value, str):
+            return value
+        if value is not None and isinstance(getattr(value, "id", None), str):
+            return value.id
+    return None
+
+
+def open_export_dialog(main_window) -> ExportReportDialog:
+    dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window)
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def add_export_action(main_window) -> QAction:
+    """Add File > Export Report… (Ctrl+E) to the main window's `file_menu`."""
+    action = QAction("Export Report…", main_window)
+    action.setObjectName("action_export_report")
+    action.setShortcut(QKeySequence("Ctrl+E"))
+    action.setStatusTip("Export the selected branch, or a chosen set, as HTML, Markdown, PDF or JSON")
+    action.triggered.connect(lambda: open_export_dialog(main_window))
+    main_window.file_menu.addAction(action)
+    return action

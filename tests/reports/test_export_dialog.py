@@ -1,0 +1,139 @@
+"""File > Export Report…: the dialog on its own, driven with real clicks (pytest-qt)."""
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from helpers import parse_html, pdftotext
+
+
+def click_check(qtbot, view, item, column=0):
+    """Click an item's check box the way a user does."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTreeWidget
+    index = view.indexFromItem(item, column) if isinstance(view, QTreeWidget) else view.indexFromItem(item)
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    opt = QStyleOptionViewItem()
+    view.initViewItemOption(opt) if hasattr(view, "initViewItemOption") else None
+    opt.rect = rect
+    opt.features |= QStyleOptionViewItem.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SE_ItemViewItemCheckIndicator, opt, view)
+    point = box.center() if box.isValid() and rect.contains(box.center()) else QPoint(rect.left() + 10, rect.center().y())
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=point)
+
+
+@pytest.fixture
+def dialog(qtbot, missiles_ws):
+    from explorer.ui.export_dialog import ExportReportDialog
+    d = ExportReportDialog(missiles_ws, "air-strike")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    return d
+
+
+def test_defaults_follow_the_selection(dialog):
+    assert dialog.checked_branches() == ["air-strike"]
+    assert "tension" in dialog.checked_variables()
+    assert dialog.fmt() == "pdf" and dialog.page_size() == "a4"
+    assert dialog.path_edit.text().endswith("missile-crisis-air-strike-report.pdf")
+    assert dialog.export_button.isEnabled()
+
+
+def test_export_two_branches_to_html_with_clicks(qtbot, dialog, tmp_path):
+    click_check(qtbot, dialog.branch_tree, dialog.branch_items["strike-contained"])
+    assert dialog.checked_branches() == ["air-strike", "strike-contained"]
+    # plot only "war": untick the defaults, tick war
+    for name in list(dialog.checked_variables()):
+        click_check(qtbot, dialog.var_list, dialog.var_items[name])
+    click_check(qtbot, dialog.var_list, dialog.var_items["war"])
+    assert dialog.checked_variables() == ["war"]
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("html"))
+    assert dialog.path_edit.text().endswith(".html")
+    out = tmp_path / "two.html"
+    dialog.path_edit.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert not dialog.export_button.isEnabled()  # running: inputs locked
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    assert dialog.progress.value() == 100
+    assert dialog.last_output == str(out)
+    assert "Saved" in dialog.status.text()
+    page = parse_html(out)
+    assert "Kennedy orders air strikes" in page.text and "The commanders hold fire" in page.text
+    assert "Nuclear exchange" in page.text
+    assert len(page.tags("img")) == 2  # one variable, two branches
+    assert dialog.export_button.isEnabled()
+
+
+def test_export_pdf_letter(qtbot, dialog, tmp_path):
+    dialog.page_box.setCurrentIndex(dialog.page_box.findData("letter"))
+    out = tmp_path / "one.pdf"
+    dialog.path_edit.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    assert out.is_file()
+    assert "Page 1 of" in pdftotext(out)
+
+
+def test_all_then_cancel_leaves_nothing(qtbot, dialog, tmp_path, monkeypatch):
+    qtbot.mouseClick(dialog.all_branches, Qt.LeftButton)
+    assert len(dialog.checked_branches()) == 4
+    out = tmp_path / "all.pdf"
+    dialog.path_edit.setText(str(out))
+    # slow the export down so that Cancel lands while it runs
+    import time
+
+    from explorer.reports import plots
+    real = plots.render_plot
+
+    def slow(*a, **kw):
+        time.sleep(0.05)
+        return real(*a, **kw)
+    monkeypatch.setattr(plots, "render_plot", slow)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert dialog.cancel_button.text() == "Cancel"
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0 or dialog.worker is None, timeout=10_000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    assert "cancelled" in dialog.status.text()
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert dialog.cancel_button.text() == "Close"
+
+
+def test_mistakes_are_shown_not_raised(qtbot, dialog, tmp_path):
+    click_check(qtbot, dialog.branch_tree, dialog.branch_items["air-strike"])
+    assert dialog.checked_branches() == []
+    assert not dialog.export_button.isEnabled()
+    click_check(qtbot, dialog.branch_tree, dialog.branch_items["baseline"])
+    dialog.path_edit.setText(str(tmp_path / "missing" / "r.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert dialog.worker is None
+    assert "does not exist" in dialog.status.text()
+
+
+def test_add_export_action_opens_the_dialog(qtbot, missiles_ws):
+    from PySide6.QtWidgets import QMainWindow
+
+    from explorer.ui.export_dialog import ExportReportDialog, add_export_action
+
+    class Selection:
+        branch = "no-photos"
+
+    class Window(QMainWindow):
+        def __init__(self):
+            super().__init__()
+            self.workspace = missiles_ws
+            self.selection = Selection()
+            self.file_menu = self.menuBar().addMenu("&File")
+    w = Window()
+    qtbot.addWidget(w)
+    action = add_export_action(w)
+    assert action in w.file_menu.actions()
+    assert action.shortcut().toString() == "Ctrl+E"
+    assert re.sub("[.…]+$", "", action.text()) == "Export Report"
+    action.trigger()
+    dialogs = w.findChildren(ExportReportDialog)
+    assert len(dialogs) == 1 and dialogs[0].checked_branches() == ["no-photos"]
+    dialogs[0].close()

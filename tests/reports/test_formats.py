@@ -1,0 +1,271 @@
+"""Open what each format produced: HTML parsed, PDF read back with pdftotext, Markdown links
+followed, JSON validated; and bad data cannot break or script any of them."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+from helpers import decode_data_png, md_images, parse_html, pdf_page_size, pdf_pages, pdftotext
+
+FULL = ["baseline", "air-strike", "strike-contained", "no-photos"]
+
+
+def export(ws, out, **kw):
+    from explorer.reports import export_report
+    return export_report(ws, out, **kw)
+
+
+def png_decodes(data: bytes) -> bool:
+    from PySide6.QtGui import QImage
+    img = QImage()
+    return img.loadFromData(data, "PNG") and img.width() > 100 and img.height() > 50
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+def check_html_is_safe_and_self_contained(page):
+    assert not page.tags("script"), "no <script> element at all"
+    for tag in ("iframe", "object", "embed", "link", "base", "form", "meta"):
+        for attrs in page.tags(tag):
+            assert tag == "meta" and "http-equiv" not in attrs, (tag, attrs)
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            assert not name.lower().startswith("on"), (tag, name, value)
+            if name in ("src", "href", "srcset", "action", "poster", "background"):
+                assert value.startswith("#") or value.startswith("data:image/png;base64,"), (tag, name, value)
+    css = "".join(page.styles)
+    assert "url(" not in css and "@import" not in css
+
+
+def test_html_sections_images_and_no_external_urls(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "report.html")
+    page = parse_html(out)
+    check_html_is_safe_and_self_contained(page)
+    from explorer.core.report import build_report
+    data = build_report(missiles_ws)
+    for c in data["contents"]:
+        assert c["anchor"] in page.ids, c
+    for b in data["branches"]:
+        assert b["label"] in page.text
+    for heading in ("Contents", "Comparison of outcomes", "Path of divergences", "Chronology", "Narrative",
+                    "What changed", "World variables", "Why the new events happened",
+                    "What did not happen, and why not", "Sources"):
+        assert heading.lower() in page.text.lower(), heading
+    imgs = page.tags("img")
+    assert len(imgs) == sum(len(b["plots"]) for b in data["branches"]) > 0
+    for attrs in imgs:
+        assert png_decodes(decode_data_png(attrs["src"]))
+        assert attrs.get("alt")
+    html = out.read_text(encoding="utf-8")
+    assert "@media print" in html and "@page" in html
+    assert "14 Oct 1962" in page.text and "Kennedy orders air strikes" in page.text
+
+
+def test_html_page_size_for_print(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.html", branches=["baseline"], page_size="letter")
+    assert "size: Letter" in out.read_text(encoding="utf-8")
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+def test_pdf_reads_back_with_labels_titles_dates_and_page_numbers(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "report.pdf")
+    n = pdf_pages(out)
+    assert n >= 4
+    text = pdftotext(out)
+    flat = re.sub(r"\s+", " ", text)
+    for label in ("Baseline", "Kennedy orders air strikes", "The commanders hold fire",
+                  "The U-2 flight is cancelled"):
+        assert label in flat, label
+    for title in ("U-2 photographs the missile sites", "Black Saturday", "The secret deal",
+                  "Soviet commanders fire back"):
+        assert title in flat, title
+    for date in ("14 Oct 1962", "27 Oct 1962", "30 Aug 1963", "20 October 1962"):
+        assert date in flat, date
+    assert f"Page 1 of {n}" in flat and f"Page {n} of {n}" in flat
+    assert "Thirteen Days" in flat and "Contents" in flat
+    w, h = pdf_page_size(out)
+    assert (round(w), round(h)) == (595, 842)
+
+
+def test_pdf_letter(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.pdf", branches=["air-strike"], page_size="letter")
+    w, h = pdf_page_size(out)
+    assert (round(w), round(h)) == (612, 792)
+    assert "Page 1 of" in pdftotext(out)
+
+
+def test_pdf_contents_page_numbers_are_right(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.pdf")
+    contents = pdftotext(out, layout=True).split("\f")[1]
+    entries = dict(re.findall(r"^\s*(\d+\. .+?)\s{2,}(\d+)\s*$", contents, re.M))
+    assert len(entries) == 4
+    pages = pdftotext(out).split("\f")
+    for label, page in entries.items():
+        # the branch's heading opens the page the contents name
+        assert label in re.sub(r"\s+", " ", pages[int(page) - 1]), (label, page)
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+def test_markdown_images_resolve(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "my report.md")
+    text = out.read_text(encoding="utf-8")
+    links = md_images(text)
+    assert links
+    from urllib.parse import unquote
+    for link in links:
+        assert not re.match(r"[a-z]+:", link), link
+        target = out.parent / unquote(link)
+        assert target.is_file(), link
+        assert png_decodes(target.read_bytes())
+    for heading in ("## Comparison of outcomes", "### Chronology", "### Narrative", "### What changed",
+                    "### World variables", "### Why the new events happened", "### Sources"):
+        assert heading in text
+    assert "| 14 Oct 1962 | U-2 photographs the missile sites |" in text
+
+
+def test_markdown_export_again_removes_stale_images(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.md")
+    many = set((tmp_path / "r_plots").iterdir())
+    export(missiles_ws, out, branches=["baseline"], variables=["tension"])
+    left = set((tmp_path / "r_plots").iterdir())
+    assert len(left) == 1 and left < many
+
+
+# --- JSON -------------------------------------------------------------------------------------------
+
+def test_json_is_the_data_and_validates(missiles_ws, validator, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.json")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    validator.validate(data)
+    assert [b["id"] for b in data["branches"]] == FULL
+
+
+# --- bad data ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["html", "md", "pdf", "json"])
+def test_hostile_scenario_exports_to_every_format(hostile_ws, gui, validator, tmp_path, fmt):
+    from hostile import EMOJI, MD, RTL, SCRIPT
+    out = export(hostile_ws, tmp_path / f"h.{fmt}")
+    if fmt == "html":
+        page = parse_html(out)
+        check_html_is_safe_and_self_contained(page)
+        assert SCRIPT in page.text  # shown as text
+        assert RTL in page.text and EMOJI in page.text and MD in page.text
+        assert "\u202e" not in out.read_text(encoding="utf-8")  # bidi overrides cannot reorder the page
+        assert page.tags("bdi")  # right-to-left text isolated
+        assert all(a.get("src", "").startswith("data:") for a in page.tags("img"))
+    elif fmt == "md":
+        text = out.read_text(encoding="utf-8")
+        assert not re.search(r"(?<!\\)<(script|img|/script)", text)  # escaped: \<script\>
+        assert "\\<script\\>" in text
+        assert not re.search(r"(?<!\\)\]\(http", text)  # no live link or image to the outside
+        for link in md_images(text):
+            assert (out.parent / link).is_file()
+        assert "\n# not a heading" not in text and "\n- not a list" not in text
+        assert RTL in text
+    elif fmt == "pdf":
+        flat = re.sub(r"\s+", " ", pdftotext(out))
+        assert SCRIPT in flat and "Page 1 of" in flat
+        assert "First" in flat and "Bad" in flat
+    else:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        validator.validate(data)
+        assert data["scenario"]["title"].startswith("Crisis " + SCRIPT)
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def test_cancelled_export_leaves_the_old_file_and_no_temp(missiles_ws, gui, tmp_path):
+    from explorer.core.report import ReportCancelled
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"old")
+    seen = []
+
+    def progress(done, total, message):
+        seen.append(done)
+        if done > 50:
+            raise ReportCancelled("stop")
+    with pytest.raises(ReportCancelled):
+        export(missiles_ws, out, progress=progress)
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+    assert seen == sorted(seen)
+
+
+def test_progress_runs_to_100(missiles_ws, gui, tmp_path):
+    seen = []
+    export(missiles_ws, tmp_path / "r.html", progress=lambda d, t, m: seen.append((d, t)))
+    assert seen[-1] == (100, 100)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_restyled_templates_take_precedence(missiles_ws, gui, tmp_path):
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "report.html.j2").write_text("<p>{{ scenario.title }} {{ '<b>' }}</p>", encoding="utf-8")
+    out = export(missiles_ws, tmp_path / "r.html", templates=tdir)
+    assert out.read_text(encoding="utf-8") == "<p>Thirteen Days: the Cuban Missile Crisis &lt;b&gt;</p>"
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "explorer", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=_env())
+
+
+def _env():
+    import os
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+@pytest.mark.parametrize("suffix", ["html", "md", "pdf", "json"])
+def test_cli_report(tmp_path, suffix):
+    out = tmp_path / f"r.{suffix}"
+    r = run_cli("report", "scenarios/missile_crisis.yaml", "--branch", "air-strike", "--branch",
+                "strike-contained", "--var", "tension", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.is_file() and out.stat().st_size > 500
+    assert "Fatal" not in r.stderr
+
+
+def test_cli_format_option_and_page_size(tmp_path):
+    out = tmp_path / "report.data"
+    r = run_cli("report", "scenarios/missile_crisis.yaml", "-o", str(out), "--format", "pdf",
+                "--page-size", "letter")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert tuple(map(round, pdf_page_size(out))) == (612, 792)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "{tmp}/r.txt"], "cannot tell the report format"),
+    (["-o", "{tmp}/nope/r.pdf"], "does not exist"),
+    (["--branch", "nope", "-o", "{tmp}/r.pdf"], "no branch 'nope'"),
+    (["--var", "tensoin", "-o", "{tmp}/r.pdf"], "did you mean 'tension'"),
+    (["-o", "{tmp}"], "is a folder"),
+])
+def test_cli_user_mistakes_exit_2_with_one_line(tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    r = run_cli("report", "scenarios/missile_crisis.yaml", *args)
+    assert r.returncode == 2
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_pdf_has_no_blank_pages(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.pdf")
+    pages = pdftotext(out).split("\f")[:pdf_pages(out)]
+    chrome = re.compile(r"Thirteen Days: the Cuban Missile Crisis|What-If Explorer|Page \d+ of \d+|"
+                        r"Exported \d+ \w+ \d+|\d+\. [^\n]+|Comparison of outcomes")
+    for k, text in enumerate(pages, start=1):
+        body = chrome.sub("", text).strip()
+        assert len(body) > 40, f"page {k} is empty"
