@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
 from . import style
 from .dateaxis import DateAxis, from_ordinal
@@ -74,58 +74,74 @@ class _MapItem(pg.GraphicsObject):
         path_ids = set(o.ancestors(sel))
         x_end = X(o.x1)
 
-        # lanes and connectors, light ones first, the selected path on top
-        order = sorted(range(len(o.rows)), key=lambda r: (o.rows[r] == sel, o.rows[r] in path_ids))
-        for r in order:
-            bid = o.rows[r]
-            lane_start = o.lane_start.get(bid)
-            y = Y(r)
+        # the selected lane's row is tinted across the whole view
+        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi:
+            ys = Y(o.row_of[sel])
+            band = min(max(row_px * 0.8, 6.0), 26.0)
+            p.fillRect(QRectF(0, ys - band / 2, width, band), QColor(style.ACCENT_SOFT))
+        # lanes and connectors, batched into one path per look; light ones first, the selected on top
+        groups: dict[tuple, QPainterPath] = {}
+        lanes: dict[tuple, list] = {}
+        diamonds = {False: QPainterPath(), True: QPainterPath()}
+        for r, bid in enumerate(o.rows):
             parent = o.parent_row.get(bid)
             visible_row = r_lo <= r <= r_hi
             spans = parent is not None and min(parent, r) <= r_hi and max(parent, r) >= r_lo
             if not (visible_row or spans):
                 continue
-            if bid == sel:
-                color, w = QColor(style.ACCENT), 3.0
-            elif bid in path_ids:
-                color, w = QColor(style.LANE_PATH), 2.2
-            else:
-                color, w = QColor(style.LANE), 1.6
-            pen = QPen(color, w)
-            pen.setCapStyle(Qt.RoundCap)
-            if not o.history.computed(bid):
-                pen.setStyle(Qt.DashLine)
-            p.setPen(pen)
-            xs = X(lane_start)
+            xs, y = X(o.lane_start[bid]), Y(r)
+            if xs > width + 20:
+                continue
+            look = (2 if bid == sel else 1 if bid in path_ids else 0, o.history.computed(bid))
             if visible_row:
-                p.drawLine(QPointF(max(xs, -10.0), y), QPointF(min(x_end, width + 10), y))
+                lanes.setdefault(look, []).append(QLineF(max(xs, -10.0), y, min(x_end, width + 10), y))
             if parent is not None:
+                path = groups.get(look)
+                if path is None:
+                    path = groups[look] = QPainterPath()
                 yp = Y(parent)
-                rad = min(10.0, abs(y - yp) * 0.5, 10.0)
-                path = QPainterPath(QPointF(xs, yp))
+                rad = min(10.0, abs(y - yp) * 0.5)
                 sign = 1 if y > yp else -1
+                path.moveTo(QPointF(xs, yp))
                 path.lineTo(QPointF(xs, y - sign * rad))
                 path.quadTo(QPointF(xs, y), QPointF(xs + rad, y))
-                p.setBrush(Qt.NoBrush)
-                p.drawPath(path)
+                if r_lo <= parent <= r_hi and xs >= -10:
+                    sz = 5.5 if bid == sel else 4.0
+                    dm = diamonds[bid == sel]
+                    dm.moveTo(xs, yp - sz)
+                    dm.lineTo(xs + sz, yp)
+                    dm.lineTo(xs, yp + sz)
+                    dm.lineTo(xs - sz, yp)
+                    dm.closeSubpath()
+        looks = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}
+        p.setBrush(Qt.NoBrush)
+        for look in sorted(set(groups) | set(lanes)):
+            color, w = looks[look[0]]
+            if not look[1] and look[0] == 0:
+                color = style.LANE_PENDING  # not computed yet: a paler lane
+            pen = QPen(QColor(color), w)
+            pen.setCapStyle(Qt.FlatCap)
+            p.setPen(pen)
+            if look in lanes:
+                p.setRenderHint(QPainter.Antialiasing, False)
+                p.drawLines(lanes[look])
+                p.setRenderHint(QPainter.Antialiasing, True)
+            if look in groups:
+                p.drawPath(groups[look])
         # fork points: a diamond on the parent's lane where each branch leaves it
-        for r, bid in enumerate(o.rows):
-            parent = o.parent_row.get(bid)
-            if parent is None or not (r_lo <= parent <= r_hi):
-                continue
-            xs, yp = X(o.lane_start[bid]), Y(parent)
-            s = 5.5 if bid == sel else 4.0
-            d = QPainterPath()
-            d.moveTo(xs, yp - s)
-            d.lineTo(xs + s, yp)
-            d.lineTo(xs, yp + s)
-            d.lineTo(xs - s, yp)
-            d.closeSubpath()
-            p.setPen(QPen(QColor("white"), 1.2))
-            p.setBrush(QColor(style.ACCENT if bid == sel else style.DIVERGENCE))
-            p.drawPath(d)
+        p.setPen(QPen(QColor("white"), 1.2))
+        for selected, dm in diamonds.items():
+            if not dm.isEmpty():
+                p.setBrush(QColor(style.ACCENT if selected else style.DIVERGENCE))
+                p.drawPath(dm)
 
         self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
+        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi and o.history.computed(sel):
+            m = o.history.marks(sel)
+            if m is not None and len(m[0]) * 5 >= width:  # dense marks hide the lane: draw it over them
+                ys, xs = Y(o.row_of[sel]), X(o.lane_start[sel])
+                p.setPen(QPen(QColor(style.ACCENT), 2.0))
+                p.drawLine(QPointF(max(xs, 0.0), ys), QPointF(min(x_end, width), ys))
         self._paint_cursor(p, X, height)
         self._paint_labels(p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids)
         p.restore()
@@ -149,7 +165,7 @@ class _MapItem(pg.GraphicsObject):
             px = ords[i0:i1] * (X(1.0) - X(0.0)) + X(0.0)
             cs = codes[i0:i1]
             y = Y(r)
-            sparse = (i1 - i0) * 9 < width and row_px >= 10
+            sparse = (i1 - i0) * 5 < width and row_px >= 10
             for code, _ in STATUS_ORDER:
                 sub = px[cs == code]
                 if not len(sub):
@@ -163,12 +179,15 @@ class _MapItem(pg.GraphicsObject):
                 else:
                     cols = np.unique(np.round(sub))
                     xs_, ys_ = paths[code]
+                    t = tick if code else tick * 0.7
                     xs_.append(np.repeat(cols, 2))
-                    ys_.append(np.tile(np.array([y - tick, y + tick]), len(cols)))
+                    ys_.append(np.tile(np.array([y - t, y + t]), len(cols)))
         for code, name in STATUS_ORDER:
             xs_, ys_ = paths[code]
             if xs_:
-                pen = QPen(QColor(style.STATUS_COLORS[name]), 1.6)
+                # dense inherited marks are background: paler, so new and changed ones stand out
+                color = QColor(style.STATUS_COLORS[name]) if code else QColor(style.SAME_DENSE)
+                pen = QPen(color, 1.6)
                 pen.setCapStyle(Qt.FlatCap)
                 p.setPen(pen)
                 p.setBrush(Qt.NoBrush)
@@ -197,24 +216,29 @@ class _MapItem(pg.GraphicsObject):
         rows = list(range(r_lo, r_hi + 1))
         rows.sort(key=lambda r: (o.rows[r] != sel, o.rows[r] not in path_ids, r))
         roomy = row_px >= h + 12        # room above a lane for a label without touching the row above
+        crowded = row_px < 8            # an overview of many lanes: label only the selection's path
         for r in rows:
             bid = o.rows[r]
+            if crowded and bid != sel and bid not in path_ids and r != 0:
+                continue
             text = o.label_text(bid)
             is_sel = bid == sel
             metrics = fmb if is_sel else fm
             full = metrics.horizontalAdvance(text) + 12
             xs, y = X(o.lane_start[bid]), Y(r)
             candidates = []
-            if o.parent_row.get(bid) is not None:
-                avail = xs - LABEL_GAP - 4
-                if avail >= min(full, 90):
-                    w = min(full, avail, 300)
-                    candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            room_right = width - (xs + LABEL_GAP) - 4
-            if roomy or r == 0:
-                w = min(full, 300, room_right)
-                if w >= 40:
-                    candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, w, h))
+            has_parent = o.parent_row.get(bid) is not None
+            avail = xs - LABEL_GAP - 4
+            room_right = width - (max(xs, 0) + LABEL_GAP) - 4
+            left_full = has_parent and avail >= min(full, 300)
+            if left_full:  # left of the fork, on its own row, where the lane has not begun
+                w = min(full, 300)
+                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
+            if (roomy or r == 0) and room_right >= 40:  # above the lane, just after the fork
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, min(full, 300, room_right), h))
+            if has_parent and not left_full and avail >= 90:  # left of the fork, elided
+                w = min(full, avail, 300)
+                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
             if is_sel and not candidates and room_right >= 40:
                 candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h / 2, min(full, 300, room_right), h))
             for rect in candidates:
@@ -282,11 +306,10 @@ class BranchMap(QWidget):
             for s, name in ((style.SAME, "inherited"), (style.NEW, "new"), (style.CHANGED, "changed")))
             + f" &nbsp; <span style='color:{style.DIVERGENCE}; font-size:13px'>◆</span> divergence")
         legend.setObjectName("muted")
-        header.addWidget(legend)
-        header.addStretch(1)
-        hint = QLabel("drag to pan · wheel to zoom")
-        hint.setObjectName("muted")
-        header.addWidget(hint)
+        legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        header.addWidget(legend, 1)
+        self.plot.setStatusTip("Click a lane to select its branch, a mark to inspect its event · drag to pan · "
+                               "wheel to zoom · double-click to fit")
         for text, tip, slot in (("−", "Zoom out", lambda: self.zoom(1.5)), ("+", "Zoom in", lambda: self.zoom(1 / 1.5)),
                                 ("Fit", "Fit the whole tree in view (F)", self.fit)):
             b = QToolButton()
@@ -363,7 +386,13 @@ class BranchMap(QWidget):
 
     def fit(self) -> None:
         a, b = self._margins()
-        self.vb.setRange(xRange=(a, b), yRange=(-1.1, len(self.rows) - 0.3), padding=0)
+        n = max(len(self.rows), 1)
+        h = max(self.plot.height() - 40, 60)
+        top = -1.1
+        for _ in range(3):  # keep ~28 px above the first lane for the baseline's label
+            per_row = h / (n - 0.3 - top)
+            top = -max(1.1, 28.0 / per_row)
+        self.vb.setRange(xRange=(a, b), yRange=(top, n - 0.3), padding=0)
 
     def zoom(self, factor: float) -> None:
         self.vb.scaleBy((factor, factor))
@@ -378,7 +407,8 @@ class BranchMap(QWidget):
         if fit_first:
             a, b = self._margins()
             if len(self.rows) + 1 <= rows_fit:
-                self.vb.setRange(xRange=(a, b), yRange=(-1.1, len(self.rows) - 0.3), padding=0)
+                bottom = max(len(self.rows) - 0.3, -1.1 + h / 48.0)  # rows no taller than 48 px
+                self.vb.setRange(xRange=(a, b), yRange=(-1.1, bottom), padding=0)
             else:
                 top = max(-1.1, r - rows_fit / 2)
                 self.vb.setRange(xRange=(a, b), yRange=(top, top + rows_fit), padding=0)

@@ -1,15 +1,19 @@
 """The branch outline: the same tree as the map, as a keyboard-friendly tree view."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTreeView)
 
 from . import style
 from .history import History, fmt_date
 from .selection import Selection
 
-COLUMNS = ("Branch", "Divergence", "Date", "Events")
+COLUMNS = ("Branch", "Forks")
+DIVERGENCE_ROLE = Qt.UserRole + 1
 
 
 class BranchTreeModel(QAbstractItemModel):
@@ -19,6 +23,8 @@ class BranchTreeModel(QAbstractItemModel):
         self._children: dict[str | None, list[str]] = {None: []}
         self._parent: dict[str, str | None] = {}
         self._row: dict[str, int] = {}
+        self._ids: dict[str, int] = {}
+        self._by_id: dict[int, str] = {}
         self.selected: str | None = None
 
     def set_history(self, history: History) -> None:
@@ -33,6 +39,8 @@ class BranchTreeModel(QAbstractItemModel):
             p = history.parent(bid)
             self._parent[bid] = p
             self._children.setdefault(p, []).append(bid)
+        self._ids = {bid: i + 1 for i, bid in enumerate(rows)}  # internal ids (never Python pointers)
+        self._by_id = {i: bid for bid, i in self._ids.items()}
         self._row = {}
         for kids in self._children.values():
             for i, k in enumerate(kids):
@@ -44,16 +52,16 @@ class BranchTreeModel(QAbstractItemModel):
     def index_of(self, bid: str, column: int = 0) -> QModelIndex:
         if bid not in self._row:
             return QModelIndex()
-        return self.createIndex(self._row[bid], column, bid)
+        return self.createIndex(self._row[bid], column, self._ids[bid])
 
     def branch_of(self, index: QModelIndex) -> str | None:
-        return index.internalPointer() if index.isValid() else None
+        return self._by_id.get(index.internalId()) if index.isValid() else None
 
     def index(self, row, column, parent=QModelIndex()):
         pid = self.branch_of(parent)
         kids = self._children.get(pid, [])
         if 0 <= row < len(kids) and 0 <= column < len(COLUMNS):
-            return self.createIndex(row, column, kids[row])
+            return self.createIndex(row, column, self._ids[kids[row]])
         return QModelIndex()
 
     def parent(self, index=QModelIndex()):
@@ -87,38 +95,85 @@ class BranchTreeModel(QAbstractItemModel):
             if col == 0:
                 return b.label or b.id
             if col == 1:
-                if not b.divergences:
-                    return "—" if b.parent else "real history"
-                text = b.divergences[0].describe()
-                return text + (f" (+{len(b.divergences) - 1})" if len(b.divergences) > 1 else "")
-            if col == 2:
                 return fmt_date(h.fork(bid)) if b.parent else fmt_date(h.scenario.start)
-            if col == 3:
-                return f"{len(h.ws.timeline(bid).firings):,}" if h.computed(bid) else "…"
+        elif role == DIVERGENCE_ROLE:
+            return divergence_text(b)
         elif role == Qt.ToolTipRole:
             lines = [f"<b>{b.label or b.id}</b> [{b.id}]"]
             for dv in b.divergences:
                 lines.append("◆ " + dv.describe())
             if b.description:
                 lines.append(b.description)
-            if not h.computed(bid):
+            if h.computed(bid):
+                lines.append(f"{len(h.ws.timeline(bid).firings):,} events")
+            else:
                 lines.append("<i>not computed yet</i>")
             return "<br>".join(lines)
         elif role == Qt.ForegroundRole:
-            if col in (1, 2, 3):
+            if col == 1:
                 return QColor(style.TEXT_MUTED)
         elif role == Qt.FontRole and bid == self.selected and col == 0:
             f = QFont()
             f.setBold(True)
             return f
-        elif role == Qt.TextAlignmentRole and col == 3:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
 
-    def refresh(self) -> None:
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(COLUMNS) - 1))
-            self.layoutChanged.emit()
+    def refresh(self) -> bool:
+        """Repaint after branches were computed; True when the order changed (a reset was needed)."""
+        if self.history is None:
+            return False
+        if self.history.rows() != list(self._ids):
+            self.set_history(self.history)
+            return True
+        return False
+
+
+def divergence_text(b) -> str:
+    """What the branch changes, in the engine's own words (the label is shown above it)."""
+    if not b.divergences:
+        return "real history" if b.parent is None else "no divergence"
+    dv = b.divergences[0]
+    text = replace(dv, label="").describe()
+    if len(b.divergences) > 1:
+        text += f"  (+{len(b.divergences) - 1} more)"
+    return text
+
+
+class TwoLineDelegate(QStyledItemDelegate):
+    """Column 0: the branch label, and under it the divergence in small muted text."""
+
+    def sizeHint(self, option, index):
+        s = super().sizeHint(option, index)
+        fm = option.fontMetrics
+        return QSize(s.width(), int(fm.height() * 2.15) + 8)
+
+    def paint(self, painter, option, index):
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        w = opt.widget
+        w.style().drawControl(QStyle.CE_ItemViewItem, opt, painter, w)
+        sub = index.data(DIVERGENCE_ROLE) or ""
+        rect = w.style().subElementRect(QStyle.SE_ItemViewItemText, opt, w).adjusted(2, 3, -2, -3)
+        painter.save()
+        f = QFont(opt.font)
+        painter.setFont(f)
+        fm = QFontMetrics(f)
+        painter.setPen(QColor(style.TEXT))
+        top = QRect(rect.left(), rect.top(), rect.width(), fm.height())
+        painter.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, fm.elidedText(text, Qt.ElideRight, rect.width()))
+        if sub:
+            small = QFont(opt.font)
+            small.setBold(False)
+            small.setPointSizeF(max(opt.font.pointSizeF() - 1.2, 7.5))
+            fms = QFontMetrics(small)
+            painter.setFont(small)
+            painter.setPen(QColor(style.DIVERGENCE if index.model().branch_of(index) else style.TEXT_MUTED).darker(110))
+            bottom = QRect(rect.left(), top.bottom() + 1, rect.width(), fms.height())
+            date = index.siblingAtColumn(1).data() or ""
+            painter.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter,
+                             fms.elidedText(f"◆ {date}  {sub}" if date else "◆ " + sub, Qt.ElideRight, rect.width()))
+        painter.restore()
 
 
 class BranchOutline(QTreeView):
@@ -139,12 +194,13 @@ class BranchOutline(QTreeView):
         self.setAllColumnsShowFocus(True)
         hdr = self.header()
         hdr.setStretchLastSection(False)
-        hdr.setSectionResizeMode(0, QHeaderView.Interactive)
-        hdr.setSectionResizeMode(1, QHeaderView.Interactive)
-        hdr.setSectionResizeMode(2, QHeaderView.ResizeToContents)
-        hdr.setSectionResizeMode(3, QHeaderView.ResizeToContents)
-        self.setColumnWidth(0, 190)
-        self.setColumnWidth(1, 150)
+        hdr.setSectionResizeMode(0, QHeaderView.Stretch)
+        hdr.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        hdr.setMinimumSectionSize(40)
+        self.setItemDelegateForColumn(0, TwoLineDelegate(self))
+        self.setColumnHidden(1, True)  # the fork date is drawn under the label
+        self.setHeaderHidden(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._syncing = False
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         selection.branchChanged.connect(self._follow)
@@ -172,7 +228,7 @@ class BranchOutline(QTreeView):
             return
         self._syncing = True
         try:
-            if self.currentIndex().internalPointer() != bid or not self.currentIndex().isValid():
+            if self.model_.branch_of(self.currentIndex()) != bid:
                 self.setCurrentIndex(idx)
             self.scrollTo(idx)
         finally:
@@ -180,4 +236,13 @@ class BranchOutline(QTreeView):
         self.viewport().update()
 
     def refresh(self) -> None:
-        self.model_.refresh()
+        self._syncing = True
+        try:
+            reset = self.model_.refresh()
+            if reset:
+                self.expandAll()
+        finally:
+            self._syncing = False
+        if reset:
+            self._follow(self.selection.branch)
+        self.viewport().update()

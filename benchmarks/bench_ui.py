@@ -1,0 +1,183 @@
+"""UI responsiveness. Prints one line per figure, `name: value unit`.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_ui.py [--quick]
+
+Targets (issue 3, the app): with a synthetic scenario of 200 branches and 10,000 events, selecting
+another branch updates every view (outline, map, timeline, inspector, plots, world table; painted)
+in under 100 ms, and the window opens in under 2 s.
+
+Two synthetic scenarios, both generated here in-process:
+- `rules`: benchmarks/synthetic.py's 10,000 rules over 200 variables, 200 branches (about 2,400
+  events fire per branch: conditions gate most rules);
+- `dense`: 10,000 events that all fire, 30 variables, 200 branches forking all over the century
+  (a 10,000-row timeline and 10,000 marks per lane).
+Branches are computed lazily (Workspace caches); "warm" selection is a branch already computed,
+"cold" adds the engine's restart from the parent's checkpoint and the diff, which the app does on
+first selection.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from explorer.core.model import BASELINE, Branch, Divergence, Effect, EventRule, Scenario, Timing, Variable  # noqa: E402
+
+
+def dense_scenario(n_events: int = 10_000, n_branches: int = 200, n_vars: int = 30, seed: int = 7) -> Scenario:
+    """Every event fires (on a date, condition true); branches set a variable or suppress an event."""
+    rng = random.Random(seed)
+    start, end = dt.date(1900, 1, 1), dt.date(1999, 12, 31)
+    span = (end - start).days
+    sc = Scenario(id="dense", title=f"Dense synthetic: {n_events} events, {n_branches} branches", start=start, end=end)
+    names = [f"world.v{i:02d}" for i in range(n_vars)]
+    for n in names:
+        sc.variables[n] = Variable(n, "number", 50, label=n.replace("world.", "Variable "), min=0, max=100)
+    tags = ("politics", "economy", "military", "culture")
+    dates = sorted(start + dt.timedelta(rng.randrange(span)) for _ in range(n_events))
+    for i, d in enumerate(dates):
+        v = rng.choice(names)
+        when = True if rng.random() < 0.9 else f"{v} < 95"
+        sc.events.append(EventRule(f"e{i:05d}", title=f"Event {i} ({d.year})", text="A synthetic event.",
+                                   timing=Timing("on", d, d), when=when, tags=[rng.choice(tags)],
+                                   effects=[Effect("add", v, rng.choice((-1, 1)) * rng.randint(1, 6))]))
+    sc.branches.append(Branch(BASELINE, None, "Baseline"))
+    ids = [BASELINE]
+    for b in range(1, n_branches):
+        parent = rng.choice(ids) if rng.random() < 0.6 else BASELINE
+        lo = start + dt.timedelta(days=span // 20)
+        on = lo + dt.timedelta(rng.randrange((end - lo).days - 30))
+        if rng.random() < 0.5:
+            var = rng.choice(names)
+            div = Divergence("set", values={var: rng.choice((0, 100))}, on=on, label=f"{var} jolted in {on.year}")
+        else:
+            target = next((e for e in sc.events if e.timing.start >= on), sc.events[-1])
+            div = Divergence("suppress", event=target.id, on=on, label=f"{target.title} never happens")
+        sc.branches.append(Branch(f"d{b:03d}", parent, div.label, divergences=[div]))
+        ids.append(f"d{b:03d}")
+    return sc
+
+
+def rules_scenario() -> Scenario:
+    try:
+        from benchmarks.synthetic import make_scenario
+    except ImportError:  # pragma: no cover - the generator lives beside this file
+        return dense_scenario()
+    return make_scenario(10_000, n_branches=200)
+
+
+def settle(app, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def bench(name: str, make, quick: bool) -> None:
+    from PySide6.QtCore import QSettings
+
+    from explorer.ui.app import make_application
+    from explorer.ui.main_window import MainWindow
+    app = make_application()
+    t0 = time.perf_counter()
+    sc = make()
+    gen = time.perf_counter() - t0
+    n_rules = len(sc.events)
+    settings = QSettings(os.devnull, QSettings.IniFormat)
+
+    t0 = time.perf_counter()
+    w = MainWindow(sc, settings=settings)
+    w.resize(1280, 800)
+    w.show()
+    settle(app)
+    w.grab()  # everything painted once
+    opened = time.perf_counter() - t0
+    h = w.history
+    tl = w.workspace.timeline("baseline")
+    print(f"{name}.rules: {n_rules} events")
+    print(f"{name}.branches: {len(sc.branches)} branches")
+    print(f"{name}.baseline_events: {len(tl.firings)} events")
+    print(f"{name}.generate: {gen:.2f} s")
+    print(f"{name}.window_open: {opened:.2f} s")
+    print(f"{name}.computed_at_open: {sum(h.computed(b) for b in sc.branch_ids)} branches")
+
+    rng = random.Random(3)
+    ids = sc.branch_ids[1:]
+    sample = rng.sample(ids, 8 if quick else 20)
+    cold = []
+    for bid in sample:
+        computed = h.computed(bid) and h.has_diff(bid)
+        t0 = time.perf_counter()
+        w.selection.select_branch(bid)
+        settle(app)
+        if not computed:
+            cold.append(time.perf_counter() - t0)
+    warm = []
+    for _ in range(2):
+        for bid in sample:
+            t0 = time.perf_counter()
+            w.selection.select_branch(bid)
+            settle(app)
+            warm.append(time.perf_counter() - t0)
+    events = len(w.workspace.timeline(sample[-1]).firings)
+    print(f"{name}.select_branch_warm_median: {statistics.median(warm) * 1000:.1f} ms")
+    print(f"{name}.select_branch_warm_max: {max(warm) * 1000:.1f} ms")
+    if cold:
+        print(f"{name}.select_branch_cold_median: {statistics.median(cold) * 1000:.0f} ms")
+        print(f"{name}.select_branch_cold_max: {max(cold) * 1000:.0f} ms")
+    print(f"{name}.timeline_rows_last: {w.timeline.model.rowCount()} rows ({events} events)")
+
+    # an event with its why-chain
+    bid = sample[-1]
+    tl = w.workspace.timeline(bid)
+    ev = []
+    for f in tl.firings[-10:]:
+        t0 = time.perf_counter()
+        w.selection.select_event((f.event, f.occurrence), cursor=f.date)
+        settle(app)
+        ev.append(time.perf_counter() - t0)
+    print(f"{name}.select_event_median: {statistics.median(ev) * 1000:.1f} ms")
+
+    # the map: fit every lane in view, then repaint
+    w.branch_map.fit()
+    settle(app)
+    paints = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        w.branch_map.plot.viewport().repaint()
+        paints.append(time.perf_counter() - t0)
+    print(f"{name}.map_repaint_all_lanes: {statistics.median(paints) * 1000:.1f} ms")
+    w.branch_map.vb.scaleBy((0.2, 0.2))
+    settle(app)
+    paints = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        w.branch_map.plot.viewport().repaint()
+        paints.append(time.perf_counter() - t0)
+    print(f"{name}.map_repaint_zoomed: {statistics.median(paints) * 1000:.1f} ms")
+
+    w.close()
+    w.deleteLater()
+    settle(app)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", choices=("rules", "dense"))
+    args = ap.parse_args()
+    if args.only in (None, "rules"):
+        bench("rules", rules_scenario, args.quick)
+    if args.only in (None, "dense"):
+        bench("dense", dense_scenario, args.quick)
+    import gc
+    gc.collect()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Start the app: `run_app(path, args)` from the command line, or `--screenshot OUT.png` and exit."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+from ..core import load_scenario
+from ..core.errors import UnknownName, did_you_mean
+
+
+def make_application(argv=None, *, offscreen: bool = False):
+    """The QApplication (created once), styled."""
+    if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+    import pyqtgraph as pg
+
+    from .style import STYLE_SHEET
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv or [sys.argv[0]]))
+        app.setApplicationName("What-If Explorer")
+        app.setOrganizationName("what-if-explorer")
+        app.setApplicationDisplayName("What-If Explorer")
+        f = QFont(app.font())
+        if f.pointSizeF() < 9.5:
+            f.setPointSizeF(9.5)
+        app.setFont(f)
+        app.setStyle("Fusion")
+        app.setStyleSheet(STYLE_SHEET)
+    pg.setConfigOptions(antialias=True, background="w", foreground="#66707d")
+    return app
+
+
+def apply_args(window, args) -> None:
+    """--branch and --event select what the window shows."""
+    ws = window.workspace
+    branch = getattr(args, "branch", None)
+    event = getattr(args, "event", None)
+    bid = window.selection.branch
+    if branch:
+        if branch not in ws.tree:
+            raise UnknownName(f"no branch '{branch}'{did_you_mean(branch, ws.scenario.branch_ids)}; "
+                              f"branches: {', '.join(ws.scenario.branch_ids)}")
+        bid = branch
+        window.selection.select_branch(bid)
+    if event:
+        tl = ws.timeline(bid)
+        if tl.rule(event) is None:
+            raise UnknownName(f"no event '{event}'{did_you_mean(event, [e.id for e in ws.scenario.events])}")
+        f = tl.firing(event)
+        if f is not None:
+            window.selection.select_event((event, f.occurrence), cursor=f.date)
+        else:
+            d = window.history.diff(bid)
+            gone = next((e for e in d.gone if e.event == event), None) if d else None
+            window.selection.select_event((event, gone.occurrence if gone else 1),
+                                          cursor=gone.other_date if gone else None)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = text.lower().split("x")
+        return max(int(w), 320), max(int(h), 240)
+    except ValueError:
+        raise UnknownName(f"--size wants WIDTHxHEIGHT such as 1280x800, not '{text}'") from None
+
+
+def run_app(path, args) -> int:
+    """Open the main window on `path`; with args.screenshot render it to a PNG and return."""
+    scenario = load_scenario(path)  # ScenarioError propagates: the CLI prints file:line:col and exits 2
+    shot = getattr(args, "screenshot", None)
+    size = _size(getattr(args, "size", None) or "1280x800")
+    app = make_application(offscreen=bool(shot))
+    from PySide6.QtCore import QSettings
+
+    from .main_window import MainWindow
+    settings = None
+    if shot:  # a screenshot is reproducible: default layout, no user settings read or written
+        import tempfile
+        tmp = tempfile.NamedTemporaryFile(suffix=".ini", delete=False)
+        tmp.close()
+        settings = QSettings(tmp.name, QSettings.IniFormat)
+    window = MainWindow(settings=settings)
+    window.path = os.fspath(path)
+    window.set_scenario(scenario, path=os.fspath(path), fresh=True)
+    window._add_recent(os.fspath(path)) if not shot else None
+    from .authoring import install_authoring
+    install_authoring(window, offer_recovery=not shot)
+    apply_args(window, args)
+    if shot:
+        window.resize(*size)
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        window._default_sizes()
+        for _ in range(5):
+            app.processEvents()
+        window.branch_map.show_branch(window.selection.branch, fit_first=True)
+        app.processEvents()
+        img = window.grab()
+        ok = img.save(os.fspath(shot), "PNG")
+        window.settings.clear()
+        _dispose(app, window)
+        try:
+            os.unlink(settings.fileName())
+        except OSError:
+            pass
+        if not ok:
+            print(f"what-if: cannot write {shot}", file=sys.stderr)
+            return 2
+        print(f"wrote {shot} ({size[0]}x{size[1]})")
+        return 0
+    window.show()
+    code = app.exec()
+    _dispose(app, window)
+    return code
+
+
+def _dispose(app, window) -> None:
+    """Tear the window down before the interpreter does: PySide6 and pyqtgraph objects left for
+    interpreter shutdown can crash it (a "bool_dealloc" fatal error) after a clean exit."""
+    import gc
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    app.sendPostedEvents(None, 0)
+    del window
+    gc.collect()

@@ -1,0 +1,454 @@
+"""The inspector: the selected event's story, effects, sources and its "Why?" / "Why not?" chains.
+
+Links are clickable: an event in a why-chain selects that event, a divergence selects the branch that
+made it. With no event selected it summarises the branch (divergences, differences, world changes).
+All explanations come from `Workspace.why` / `Workspace.why_not` / `Workspace.diff`.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QRect, QUrl, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from ..core.errors import ExplorerError
+from . import style
+from .history import History, fmt_value
+from .selection import Selection
+
+MAX_CAUSES = 80
+MAX_DEPTH = 6
+
+CSS = f"""
+body {{ color: {style.TEXT}; }}
+h2 {{ font-size: 15pt; margin: 0 0 2px 0; font-weight: 600; }}
+h3 {{ font-size: 9pt; color: {style.TEXT_MUTED}; margin: 12px 0 3px 0; font-weight: 600; }}
+a {{ color: {style.ACCENT}; text-decoration: none; }}
+.meta {{ color: {style.TEXT_MUTED}; }}
+.muted {{ color: {style.TEXT_MUTED}; }}
+.narr {{ margin: 6px 0 4px 0; }}
+code {{ font-family: 'DejaVu Sans Mono', monospace; font-size: 9pt; background: #f1f4f8; }}
+.fail {{ background: #fde4e2; color: #b42318; font-weight: 600; }}
+.hold {{ color: {style.TEXT}; }}
+td {{ padding: 1px 8px 1px 0; }}
+li {{ margin: 1px 0; }}
+"""
+
+
+def esc(s) -> str:
+    return html.escape(str(s or ""), quote=True)
+
+
+def pill(status: str, text: str | None = None) -> str:
+    c = style.STATUS_COLORS.get(status, style.TEXT_MUTED)
+    return (f"<span style='color:{c}; font-weight:600'>&#9679; {esc(text or style.STATUS_LABELS.get(status, status))}"
+            f"</span>")
+
+
+class Inspector(QWidget):
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.title = QLabel("Inspector")
+        self.title.setObjectName("paneTitle")
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("inspectorBrowser")
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.document().setDefaultStyleSheet(CSS)
+        self.browser.document().setDocumentMargin(10)
+        self.browser.document().setIndentWidth(16)  # deep why-chains stay readable in a narrow pane
+        self.browser.anchorClicked.connect(self._link)
+        self.browser.highlighted.connect(self._hover_link)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.title.hide()  # the dock's tab names the pane
+        lay.addWidget(self.browser, 1)
+        # a new branch always comes with an eventChanged (the event is cleared or chosen with it)
+        selection.eventChanged.connect(lambda _: self.refresh())
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        self.refresh()
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        h = self.history
+        if h is None:
+            return
+        bid, key = self.selection.branch, self.selection.event
+        if not h.has_branch(bid):
+            self.browser.setHtml("")
+            return
+        tl = h.try_timeline(bid)
+        if tl is None:
+            self._set(f"<h2>{esc(h.label(bid))}</h2><p class='fail'>This branch cannot be computed: "
+                      f"{esc(h.error(bid))}</p>")
+            return
+        try:
+            if key is None:
+                body = self._branch_html(bid, tl)
+            else:
+                body = self._event_html(bid, tl, key)
+        except ExplorerError as e:
+            body = f"<p class='fail'>{esc(e)}</p>"
+        self._set(body)
+
+    def _set(self, body: str) -> None:
+        self.browser.setHtml(f"<html><body>{body}</body></html>")
+
+    def html(self) -> str:
+        return self.browser.toHtml()
+
+    def _ev_link(self, bid: str, event: str, occurrence: int, text: str) -> str:
+        return f"<a href='ev:{esc(bid)}/{esc(event)}/{occurrence}'>{esc(text)}</a>"
+
+    def _br_link(self, bid: str, text: str | None = None) -> str:
+        return f"<a href='br:{esc(bid)}'>{esc(text or self.history.label(bid))}</a>"
+
+    def _branch_html(self, bid: str, tl) -> str:
+        h = self.history
+        b = h.ws.branch(bid)
+        out = [f"<h2>{esc(b.label or b.id)}</h2>"]
+        meta = [f"<code>{esc(b.id)}</code>"]
+        if b.parent:
+            fork = h.fork(bid)
+            meta.append(f"forks from {self._br_link(b.parent)}" + (f" on {fork}" if fork else ""))
+        else:
+            meta.append("the real history, root of every branch")
+        meta.append(f"{len(tl.firings):,} events")
+        out.append(f"<p class='meta'>{' · '.join(meta)}</p>")
+        if b.description:
+            out.append(f"<p class='narr'>{esc(b.description)}</p>")
+        if not b.parent and h.scenario.description and h.scenario.description != b.description:
+            out.append(f"<p class='narr'>{esc(h.scenario.description)}</p>")
+        own = tl.own_divergences
+        if own:
+            out.append("<h3>Divergences</h3><ul>")
+            for d in own:
+                dv = d.divergence
+                link = ""
+                if dv.event and tl.happened(dv.event):
+                    f = tl.firing(dv.event)
+                    link = " — " + self._ev_link(bid, f.event, f.occurrence, tl.title(f.event, f.outcome))
+                out.append(f"<li><span style='color:{style.DIVERGENCE}'>&#9670;</span> {d.date} "
+                           f"{esc(d.label)}{link}</li>")
+            out.append("</ul>")
+        d = h.diff(bid) if b.parent else None
+        if d is not None:
+            c = d.counts()
+            out.append(f"<h3>Against {esc(h.label(b.parent))}</h3>")
+            pills = [pill(k, f"{c[k]:,} {k}") for k in ("new", "changed", "gone")]
+            out.append("<p>" + " &nbsp; ".join(pills) +
+                       f" &nbsp; <span class='muted'>{c['same']:,} the same</span></p>")
+            shown = 0
+            items = []
+            for e in d.differences:
+                if shown >= 12:
+                    break
+                shown += 1
+                sym = {"gone": "−", "new": "+", "changed": "~"}[e.status]
+                color = style.STATUS_COLORS[e.status]
+                link = self._ev_link(bid, e.event, e.occurrence, e.title)
+                if e.status == "gone":
+                    link = f"<s>{link}</s>"
+                items.append(f"<tr><td style='color:{color}; font-weight:600'>{sym}</td>"
+                             f"<td class='muted'>{e.when}</td><td>{link}</td></tr>")
+            if items:
+                more = len(d.differences) - shown
+                out.append("<table>" + "".join(items) + "</table>")
+                if more > 0:
+                    out.append(f"<p class='muted'>… and {more:,} more in the timeline</p>")
+            if d.variables:
+                out.append("<h3>World differences at the end</h3>")
+                for v in d.variables[:14]:
+                    out.append(f"<p style='margin:1px 0'>{esc(v.label)}: <span class='muted'>"
+                               f"{esc(fmt_value(v.other_final))} &rarr;</span> <b>{esc(fmt_value(v.final))}</b>"
+                               f" <span class='muted'>(differs from {v.first_difference or '—'})</span></p>")
+                if len(d.variables) > 14:
+                    out.append(f"<p class='muted'>… and {len(d.variables) - 14} more</p>")
+        kids = h.ws.children(bid)
+        if kids:
+            out.append("<h3>Branches from here</h3><ul>")
+            for k in kids:
+                f = h.fork(k)
+                out.append(f"<li>{self._br_link(k)}" + (f" <span class='muted'>{f}</span>" if f else "") + "</li>")
+            out.append("</ul>")
+        out.append("<p class='muted'>Select an event in the timeline to see why it happened.</p>")
+        return "".join(out)
+
+    def _event_html(self, bid: str, tl, key) -> str:
+        h = self.history
+        event, occ = key
+        rule = tl.rule(event)
+        if rule is None:
+            return f"<p class='muted'>No event <code>{esc(event)}</code> in this scenario.</p>"
+        f = tl.firing(event, occ)
+        b = h.ws.branch(bid)
+        d = h.diff(bid) if b.parent else None
+        if f is not None:
+            return self._fired_html(bid, tl, rule, f, d)
+        return self._not_fired_html(bid, tl, rule, key, d)
+
+    def _fired_html(self, bid, tl, rule, f, d) -> str:
+        h = self.history
+        status = d.status_of(f.index) if d is not None else "same"
+        out = [f"<h2>{esc(tl.title(f.event, f.outcome))}</h2>"]
+        meta = [f"{f.date}"]
+        if d is not None:
+            meta.append(pill(status, "inherited" if status == "same" else None))
+        meta.append(f"in {self._br_link(bid)}")
+        if f.occurrence > 1:
+            meta.append(f"occurrence {f.occurrence}")
+        out.append(f"<p class='meta'>{' · '.join(meta)}</p>")
+        if status == "changed" and d is not None:
+            e = next((x for x in d.changed if x.index == f.index), None)
+            if e is not None:
+                bits = []
+                if e.other_date != e.date:
+                    bits.append(f"in {esc(h.label(d.other))} it happened on {e.other_date}")
+                if e.other_outcome != e.outcome:
+                    bits.append(f"there its outcome was <b>{esc(e.other_outcome or 'none')}</b>")
+                out.append(f"<p style='color:{style.STATUS_COLORS['changed']}'>Changed: {'; '.join(bits)}.</p>")
+        if rule.text:
+            out.append(f"<p class='narr'>{esc(rule.text)}</p>")
+        if f.outcome:
+            o = rule.outcome(f.outcome)
+            otitle = o.title if o and o.title else f.outcome
+            out.append(f"<p><b>Outcome:</b> {esc(otitle)} <code>{esc(f.outcome)}</code></p>")
+            if o and o.text:
+                out.append(f"<p class='narr'>{esc(o.text)}</p>")
+        if f.changes or f.scheduled or f.cancelled:
+            out.append("<h3>Effects</h3>")
+            for c in f.changes:
+                var = h.scenario.variables.get(c.var)
+                label = var.title if var else c.var
+                same = " <span class='muted'>(no change)</span>" if c.old == c.new else ""
+                out.append(f"<p style='margin:1px 0'>{esc(label)}: <span class='muted'>{esc(fmt_value(c.old))} "
+                           f"&rarr;</span> <b>{esc(fmt_value(c.new))}</b>{same}</p>")
+            for s in f.scheduled:
+                out.append(f"<p>schedules <i>{esc(tl.title(s))}</i></p>")
+            for s in f.cancelled:
+                out.append(f"<p>cancels <i>{esc(tl.title(s))}</i></p>")
+        out.append(self._why_html(bid, tl, f))
+        out.append(self._tags_sources(rule))
+        return "".join(out)
+
+    def _why_html(self, bid, tl, f) -> str:
+        why = self.history.ws.why(bid, f.event, f.occurrence)
+        out = ["<h3>Why?</h3>"]
+        if why.condition not in ("true", "True"):
+            out.append(f"<p><span class='muted'>when</span> <code>{esc(why.condition)}</code></p>")
+        budget = [MAX_CAUSES]
+
+        def walk(causes, depth) -> str:
+            if not causes or budget[0] <= 0:
+                return ""
+            items, seen_here = [], set()
+            for c in causes:
+                sig = (c.kind, c.via, c.title, c.index)
+                if sig in seen_here:  # the same read twice (a named condition and the rule): once is enough
+                    continue
+                seen_here.add(sig)
+                if budget[0] <= 0:
+                    items.append("<li class='muted'>…</li>")
+                    break
+                budget[0] -= 1
+                when = f" <span class='muted'>{c.date}</span>" if c.date else ""
+                if c.kind == "event" and c.index is not None:
+                    src = tl.firings[c.index]
+                    target = self._ev_link(bid, src.event, src.occurrence, c.title) + when
+                elif c.kind == "divergence" and c.index is not None and c.index < len(tl.divergences):
+                    ad = tl.divergences[c.index]
+                    target = (f"<span style='color:{style.DIVERGENCE}'>&#9670;</span> "
+                              f"<a href='dv:{esc(ad.branch)}/{c.index}'>{esc(c.title)}</a>{when}")
+                    if ad.branch != bid:
+                        target += f" <span class='muted'>in {esc(self.history.label(ad.branch))}</span>"
+                else:
+                    target = "<span class='muted'>the initial world</span>"
+                via = c.via or ""
+                if " = " in via and not via.startswith("happened"):
+                    line = f"<code>{esc(via)}</code> <span class='muted'>set by</span> {target}" \
+                        if c.kind != "initial" else f"<code>{esc(via)}</code> <span class='muted'>from</span> {target}"
+                elif via:
+                    phrase = {"followed": "follows", "forced by divergence": "forced by"}.get(via, via)
+                    line = f"<span class='muted'>{esc(phrase)}</span> {target}"
+                else:
+                    line = target
+                seen = " <span class='muted'>(see above)</span>" if c.repeated else ""
+                sub = walk(c.causes, depth + 1) if depth < MAX_DEPTH else ""
+                items.append(f"<li>{line}{seen}{sub}</li>")
+            return "<ul>" + "".join(items) + "</ul>"
+
+        chain = walk(why.causes, 0)
+        out.append(chain or "<p class='muted'>Nothing led to it but its own timing: its condition always held.</p>")
+        if why.roots:
+            roots = []
+            for r in why.roots:
+                if r.kind == "divergence" and r.index is not None and r.index < len(tl.divergences):
+                    roots.append(f"<span style='color:{style.DIVERGENCE}'>&#9670;</span> "
+                                 f"<a href='dv:{esc(tl.divergences[r.index].branch)}/{r.index}'>{esc(r.title)}</a>")
+                else:
+                    roots.append(esc(r.title))
+            out.append(f"<p><span class='muted'>Root causes:</span> {'; '.join(roots)}</p>")
+        return "".join(out)
+
+    def _not_fired_html(self, bid, tl, rule, key, d) -> str:
+        h = self.history
+        event, occ = key
+        gone = None
+        if d is not None:
+            gone = next((e for e in d.gone if (e.event, e.occurrence) == (event, occ)), None)
+        out = [f"<h2><s>{esc(gone.title if gone else rule.title)}</s></h2>"]
+        if gone is not None:
+            parent = d.other
+            out.append(f"<p class='meta'>{pill('gone')} · happened on {gone.other_date} in "
+                       f"{self._ev_link(parent, event, occ, h.label(parent))}; not in "
+                       f"{self._br_link(bid)}</p>")
+        else:
+            out.append(f"<p class='meta'>does not happen in {self._br_link(bid)}</p>")
+        if rule.text:
+            out.append(f"<p class='narr'>{esc(rule.text)}</p>")
+        wn = h.ws.why_not(bid, event)
+        out.append("<h3>Why not?</h3><ul>")
+        for r in wn.reasons:
+            out.append(f"<li>{esc(r)}</li>")
+        out.append("</ul>")
+        if wn.failed:
+            out.append(f"<p><span class='muted'>when</span> <code>{highlight(wn.condition, wn.failed)}</code></p>")
+            writers = {}
+            if wn.lapse is not None:
+                writers = {r.var: r.writer for r in wn.lapse.reads}
+            for t in wn.failed:
+                out.append(f"<p><span class='fail'>false</span> <code>{esc(t.source)}</code></p><ul>")
+                for name, value, who in t.reads:
+                    out.append(f"<li><code>{esc(name)}</code> was <b>{esc(fmt_value(value))}</b> — "
+                               f"{self._who(bid, tl, writers.get(name, 'x'), who)}</li>")
+                out.append("</ul>")
+        out.append(self._tags_sources(rule))
+        return "".join(out)
+
+    def _who(self, bid, tl, writer, text) -> str:
+        """Who set a value a failed term saw, as a link where there is somewhere to go."""
+        if isinstance(writer, int) and writer >= 0 and writer < len(tl.firings):
+            f = tl.firings[writer]
+            return f"set by {self._ev_link(bid, f.event, f.occurrence, tl.title(f.event, f.outcome))} on {f.date}"
+        if isinstance(writer, int) and writer < 0 and -writer - 1 < len(tl.divergences):
+            ad = tl.divergences[-writer - 1]
+            return (f"set by divergence <a href='dv:{esc(ad.branch)}/{ad.k}'>{esc(ad.label)}</a> on {ad.date}")
+        return esc(text)
+
+    def _tags_sources(self, rule) -> str:
+        out = []
+        if rule.tags:
+            out.append("<h3>Tags</h3><p>" + " &nbsp; ".join(
+                f"<span style='background:#eef2f7; color:{style.TEXT_MUTED}'>&nbsp;{esc(t)}&nbsp;</span>"
+                for t in rule.tags) + "</p>")
+        if rule.sources:
+            out.append("<h3>Sources</h3><ul>" + "".join(f"<li>{esc(s)}</li>" for s in rule.sources) + "</ul>")
+        out.append(f"<p class='muted'>event <code>{esc(rule.id)}</code> · {esc(rule.timing.describe())}</p>")
+        return "".join(out)
+
+    # --- links -----------------------------------------------------------------------------------
+
+    def _link(self, url: QUrl) -> None:
+        self.follow(url.toString(QUrl.ComponentFormattingOption.FullyDecoded))
+
+    def follow(self, target: str) -> None:
+        h = self.history
+        kind, _, rest = target.partition(":")
+        if kind == "ev":
+            bid, event, occ = rest.split("/")
+            if not h.has_branch(bid):
+                return
+            tl = h.try_timeline(bid)
+            f = tl.firing(event, int(occ)) if tl is not None else None
+            self.selection.select_branch(bid, (event, int(occ)), cursor=f.date if f else None)
+        elif kind == "br":
+            if h.has_branch(rest):
+                self.selection.select_branch(rest)
+        elif kind == "dv":
+            bid, k = rest.split("/")
+            if not h.has_branch(bid):
+                return
+            tl = h.try_timeline(bid)
+            event = None
+            if tl is not None and int(k) < len(tl.divergences):
+                ad = tl.divergences[int(k)]
+                dv = ad.divergence
+                if dv.kind == "force" and dv.event and tl.happened(dv.event):
+                    f = tl.firing(dv.event)
+                    event = (f.event, f.occurrence)
+                self.selection.select_branch(bid, event, cursor=ad.date)
+            else:
+                self.selection.select_branch(bid)
+
+    def _hover_link(self, url) -> None:
+        text = url.toString() if hasattr(url, "toString") else str(url)
+        self.browser.setToolTip("Go there" if text else "")
+
+    def link_rect(self, target_prefix: str) -> QRect | None:
+        """Viewport rectangle of the first link whose target starts with `target_prefix` (for tests)."""
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                frag = it.fragment()
+                if frag.isValid() and frag.charFormat().isAnchor() and \
+                        frag.charFormat().anchorHref().startswith(target_prefix):
+                    c = QTextCursor(doc)
+                    c.setPosition(frag.position())
+                    r1 = self.browser.cursorRect(c)
+                    c.setPosition(frag.position() + min(2, frag.length()))
+                    r2 = self.browser.cursorRect(c)
+                    if r2.top() != r1.top():
+                        r2 = r1.translated(6, 0)
+                    return QRect(r1.left() + 1, r1.top(), max(r2.left() - r1.left(), 4), r1.height())
+                it += 1
+            block = block.next()
+        return None
+
+    def links(self) -> list[str]:
+        out = []
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                frag = it.fragment()
+                if frag.isValid() and frag.charFormat().isAnchor():
+                    out.append(frag.charFormat().anchorHref())
+                it += 1
+            block = block.next()
+        return out
+
+
+def highlight(condition: str, failed) -> str:
+    """The condition with each failed term marked; terms from named conditions are listed after it."""
+    spans = []
+    missing = []
+    for t in failed:
+        i = condition.find(t.source)
+        if i >= 0:
+            spans.append((i, i + len(t.source)))
+        else:
+            missing.append(t.source)
+    spans.sort()
+    out, pos = [], 0
+    for a, b in spans:
+        if a < pos:
+            continue
+        out.append(esc(condition[pos:a]))
+        out.append(f"<span class='fail'>{esc(condition[a:b])}</span>")
+        pos = b
+    out.append(esc(condition[pos:]))
+    text = "".join(out)
+    if missing:
+        text += " &nbsp;<span class='muted'>→</span> " + " and ".join(
+            f"<span class='fail'>{esc(m)}</span>" for m in missing)
+    return text

@@ -1,0 +1,460 @@
+"""The main window: branch map, outline, timeline, inspector and world plots over one Workspace.
+
+Other parts of the app hook in through `workspace`, `selection`, `undo_stack`, the menus
+(`file_menu`, `edit_menu`, `view_menu`, `help_menu`) and `set_scenario(scenario)`.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressDialog, QTabWidget, QVBoxLayout, QWidget)
+
+from ..core import Workspace, load_scenario
+from ..core.errors import ExplorerError, ScenarioError
+from ..core.model import Scenario
+from . import style
+from .branch_map import BranchMap
+from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
+from .history import History
+from .inspector import Inspector
+from .outline import BranchOutline
+from .selection import Selection
+from .timeline_view import TimelineView
+from .world_plots import WorldPlots
+
+ORG, APP = "what-if-explorer", "What-If Explorer"
+MAX_RECENT = 8
+WARM_BUDGET = 0.6  # seconds spent computing branches up front; the rest are computed when selected
+
+
+def settings_default() -> QSettings:
+    return QSettings(ORG, APP)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scenario: Scenario | None = None, *, settings: QSettings | None = None,
+                 workspace: Workspace | None = None):
+        super().__init__()
+        self.settings = settings if settings is not None else settings_default()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP)
+        self.selection = Selection(self)
+        self.undo_stack = QUndoStack(self)
+        self.workspace: Workspace | None = None
+        self.history: History | None = None
+        self.path: str | None = None
+        self.error_dialog: ErrorDialog | None = None
+        self.last_update_ms = 0.0
+        # compute a branch before any view reacts to its selection (connected first on purpose)
+        self.selection.branchChanged.connect(self._ensure_branch)
+
+        self.branch_map = BranchMap(self.selection)
+        self.outline = BranchOutline(self.selection)
+        self.timeline = TimelineView(self.selection)
+        self.inspector = Inspector(self.selection)
+        self.world = WorldPlots(self.selection)
+        self.setCentralWidget(self.branch_map)
+        self._build_docks()
+        self._build_menus()
+        self._build_status()
+        self.selection.branchChanged.connect(self._branch_status)
+        self.setDockNestingEnabled(True)
+        self.resize(1280, 800)
+        self._restore_layout()
+        if workspace is not None:
+            self._install(workspace, path=workspace.scenario.path)
+        elif scenario is not None:
+            self.set_scenario(scenario, fresh=True)
+
+    # --- building --------------------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(name)
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable |
+                      QDockWidget.DockWidgetFloatable)
+        d.setTitleBarWidget(QWidget())  # each pane draws its own compact header (tabs name the tabbed ones)
+        self.addDockWidget(area, d)
+        return d
+
+    def _build_docks(self) -> None:
+        self.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
+        self.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        outline_pane = QWidget()
+        lay = QVBoxLayout(outline_pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.outline_title = QLabel("Branches")
+        self.outline_title.setObjectName("paneTitle")
+        self.outline_title.setContentsMargins(8, 4, 6, 2)
+        lay.addWidget(self.outline_title)
+        lay.addWidget(self.outline, 1)
+        self.outline_dock = self._dock("Branches", "outlineDock", outline_pane, Qt.LeftDockWidgetArea)
+        self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline, Qt.BottomDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
+        self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
+        self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
+        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.inspector_dock.raise_()
+        self._default_sizes()
+
+    def _default_sizes(self) -> None:
+        w = self.width()
+        self.resizeDocks([self.outline_dock], [int(w * 0.21)], Qt.Horizontal)
+        self.resizeDocks([self.inspector_dock], [int(w * 0.34)], Qt.Horizontal)
+        self.resizeDocks([self.timeline_dock], [int(self.height() * 0.5)], Qt.Vertical)
+
+    def _action(self, menu, text, slot=None, shortcut=None, tip=None, checkable=False, checked=False) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                a.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        if checkable:
+            a.setCheckable(True)
+            a.setChecked(checked)
+            if slot:
+                a.toggled.connect(slot)
+        elif slot:
+            a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.file_menu = mb.addMenu("&File")
+        self.edit_menu = mb.addMenu("&Edit")
+        self.view_menu = mb.addMenu("&View")
+        self.help_menu = mb.addMenu("&Help")
+
+        f = self.file_menu
+        self.open_action = self._action(f, "&Open…", self.open_dialog, QKeySequence.Open, "Open a scenario file")
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.reload_action = self._action(f, "&Reload", self.reload, [QKeySequence("Ctrl+R"), QKeySequence.Refresh],
+                                          "Read the scenario file again, keeping the selection")
+        f.addSeparator()
+        self.screenshot_action = self._action(f, "Save &Screenshot…", self.save_screenshot_dialog, None,
+                                              "Save a PNG of the window")
+        f.addSeparator()
+        self.quit_action = self._action(f, "&Quit", self.close, QKeySequence.Quit)
+        self.quit_action.setMenuRole(QAction.QuitRole)
+
+        e = self.edit_menu
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.Redo)
+        e.addAction(self.undo_action)
+        e.addAction(self.redo_action)
+        e.addSeparator()
+        self.find_action = self._action(e, "&Find Event…", self.timeline.focus_search, QKeySequence.Find,
+                                        "Search the timeline")
+
+        v = self.view_menu
+        self.fit_action = self._action(v, "&Fit Branch Map", self.branch_map.fit, "Ctrl+0",
+                                       "Show the whole tree of branches")
+        self._action(v, "Zoom &In", lambda: self.branch_map.zoom(1 / 1.5), QKeySequence.ZoomIn)
+        self._action(v, "Zoom &Out", lambda: self.branch_map.zoom(1.5), QKeySequence.ZoomOut)
+        v.addSeparator()
+        self.gone_action = self._action(v, "Show &Gone Events", self.timeline.gone_box.setChecked, "Ctrl+G",
+                                        "Show the parent's events that vanish, struck through",
+                                        checkable=True, checked=True)
+        self.timeline.gone_box.toggled.connect(self.gone_action.setChecked)
+        self.changes_action = self._action(v, "Only &Changes", self.timeline.changes_box.setChecked, "Ctrl+D",
+                                           "Hide events the same as in the parent", checkable=True)
+        self.timeline.changes_box.toggled.connect(self.changes_action.setChecked)
+        v.addSeparator()
+        self._action(v, "Go to &Parent Branch", self.go_parent, "Alt+Up")
+        self._action(v, "Compute &All Branches", self.compute_all, None,
+                     "Run every branch now (otherwise each is computed when first selected)")
+        v.addSeparator()
+        panes = v.addMenu("&Panes")
+        for d in (self.outline_dock, self.timeline_dock, self.inspector_dock, self.world_dock):
+            panes.addAction(d.toggleViewAction())
+        self._action(v, "&Reset Layout", self.reset_layout)
+
+        h = self.help_menu
+        self._action(h, "Scenario &Format Reference", self.show_reference, QKeySequence.HelpContents)
+        self._action(h, "&About What-If Explorer", self.show_about)
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.status_branch = QLabel("")
+        self.status_branch.setObjectName("statusBranch")
+        self.status_timing = QLabel("")
+        self.status_timing.setObjectName("statusTiming")
+        sb.addPermanentWidget(self.status_branch)
+        sb.addPermanentWidget(self.status_timing)
+
+    # --- scenario --------------------------------------------------------------------------------
+
+    def set_scenario(self, scenario: Scenario, *, path: str | None = None, fresh: bool = False) -> None:
+        """Adopt a (new or edited) scenario and refresh every view, keeping the selected branch.
+
+        An edited scenario of the same id re-propagates only what the edit reaches
+        (`Workspace.replace_scenario`); `fresh=True` or another scenario starts a new Workspace.
+        """
+        ws = self.workspace
+        if fresh or ws is None or ws.scenario.id != scenario.id:
+            ws = Workspace(scenario)
+        else:
+            ws.replace_scenario(scenario)
+        self._install(ws, path=path or scenario.path)
+
+    def _install(self, ws: Workspace, path: str | None) -> None:
+        t0 = time.perf_counter()
+        self.workspace = ws
+        self.history = History(ws)
+        self.path = path
+        sc = ws.scenario
+        keep_branch, keep_event = self.selection.branch, self.selection.event
+        bid = keep_branch if keep_branch in ws.tree else sc.branch_ids[0]
+        event = keep_event if keep_event and bid == keep_branch and sc.event(keep_event[0]) else None
+        self._warm(bid)
+        # set the selection silently, then let each view read it
+        self.selection.branch, self.selection.event = bid, event
+        if self.selection.cursor and not (sc.start <= self.selection.cursor <= sc.end):
+            self.selection.cursor = None
+        self.branch_map.set_history(self.history)
+        self.outline.set_history(self.history)
+        self.timeline.set_history(self.history)
+        self.inspector.set_history(self.history)
+        self.world.set_history(self.history)
+        self.outline_title.setText(f"Branches <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
+                                   f"{len(sc.branches)}</span>")
+        title = f"{sc.title} — {APP}"
+        if path:
+            title = f"{sc.title} — {Path(path).name} — {APP}"
+        self.setWindowTitle(title)
+        self._branch_status(bid)
+        self.last_update_ms = (time.perf_counter() - t0) * 1000
+
+    def _warm(self, selected: str) -> None:
+        """Compute the selected branch's path, then as many others as fit in a small time budget."""
+        h = self.history
+        t0 = time.perf_counter()
+        for b in h.ws.path(selected):
+            h.ensure(b.id)
+        for bid in h.rows():
+            if time.perf_counter() - t0 > WARM_BUDGET:
+                break
+            h.ensure(bid)
+
+    def open_path(self, path: str | os.PathLike, *, reload: bool = False) -> bool:
+        """Load a scenario file; on errors show them in a dialog and keep the current scenario."""
+        path = os.fspath(path)
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            sc = load_scenario(path)
+            ws = Workspace(sc)
+            ws.timeline(sc.branch_ids[0])
+        except ScenarioError as e:
+            QApplication.restoreOverrideCursor()
+            n = len(e.problems)
+            self._show_error("Scenario has errors", f"{Path(path).name}: {n} problem{'s' if n != 1 else ''}",
+                             [str(p) for p in e.problems])
+            return False
+        except ExplorerError as e:
+            QApplication.restoreOverrideCursor()
+            self._show_error("Scenario cannot run", f"{Path(path).name} cannot be run", [str(e)])
+            return False
+        except Exception:
+            QApplication.restoreOverrideCursor()
+            raise
+        try:
+            if not reload:
+                self.selection.branch, self.selection.event, self.selection.cursor = "baseline", None, None
+            self._install(ws, path=path)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._add_recent(path)
+        self.statusBar().showMessage(f"{'Reloaded' if reload else 'Opened'} {path}", 4000)
+        return True
+
+    def _show_error(self, title: str, summary: str, lines: list[str]) -> None:
+        if self.error_dialog is not None:
+            self.error_dialog.close()
+        self.error_dialog = ErrorDialog(title, summary, lines, self)
+        self.error_dialog.open()
+
+    def open_dialog(self) -> None:
+        start = str(Path(self.path).parent) if self.path else str(Path.cwd())
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start, "Scenarios (*.yaml *.yml);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def reload(self) -> None:
+        if self.path:
+            self.open_path(self.path, reload=True)
+
+    def _recent(self) -> list[str]:
+        v = self.settings.value("recent", [])
+        if isinstance(v, str):
+            v = [v]
+        return [p for p in (v or []) if p]
+
+    def _add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        recent = [p for p in self._recent() if p != path]
+        self.settings.setValue("recent", ([path] + recent)[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        recent = self._recent()
+        if not recent:
+            a = m.addAction("No recent files")
+            a.setEnabled(False)
+            return
+        for i, p in enumerate(recent):
+            a = m.addAction(f"&{i + 1} {Path(p).name}  —  {Path(p).parent}")
+            a.triggered.connect(lambda _=False, p=p: self.open_path(p))
+        m.addSeparator()
+        m.addAction("Clear List", lambda: self.settings.setValue("recent", []))
+
+    # --- selection side effects ------------------------------------------------------------------
+
+    def _ensure_branch(self, bid: str) -> None:
+        h = self.history
+        if h is None or not h.has_branch(bid):
+            return
+        fresh = not h.computed(bid) or not h.has_diff(bid)
+        if not fresh:
+            return
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            for b in h.ws.path(bid):
+                h.ensure(b.id)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.branch_map.refresh()
+        self.outline.refresh()
+
+    def _branch_status(self, bid: str) -> None:
+        h = self.history
+        if h is None or not h.has_branch(bid):
+            return
+        tl = h.try_timeline(bid)
+        if tl is None:
+            self.status_branch.setText(f"{h.label(bid)}: cannot be computed")
+            self.status_timing.setText(h.error(bid) or "")
+            return
+        n = len(tl.firings)
+        self.status_branch.setText(f"<b>{h.label(bid)}</b> · {n:,} event{'s' if n != 1 else ''}")
+        elapsed = tl.elapsed
+        txt = f"propagated in {elapsed * 1000:.0f} ms" if elapsed < 10 else f"propagated in {elapsed:.1f} s"
+        if tl.result.restarted_from is not None:
+            import datetime as dt
+            txt += f" (restarted from {dt.date.fromordinal(tl.result.restarted_from)})"
+        self.status_timing.setText(txt + f" · {tl.mode} mode")
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def go_parent(self) -> None:
+        h = self.history
+        if h is None:
+            return
+        p = h.parent(self.selection.branch)
+        if p:
+            self.selection.select_branch(p)
+
+    def compute_all(self) -> None:
+        h = self.history
+        if h is None:
+            return
+        todo = [b for b in h.rows() if not (h.computed(b) and h.has_diff(b))]
+        if not todo:
+            self.statusBar().showMessage("Every branch is computed", 3000)
+            return
+        dlg = QProgressDialog("Computing branches…", "Stop", 0, len(todo), self)
+        dlg.setWindowTitle("Compute all branches")
+        dlg.setWindowModality(Qt.WindowModal)
+        dlg.setMinimumDuration(300)
+        t0 = time.perf_counter()
+        for i, bid in enumerate(todo):
+            if dlg.wasCanceled():
+                break
+            dlg.setLabelText(f"Computing {h.label(bid)}…")
+            dlg.setValue(i)
+            QApplication.processEvents()
+            h.ensure(bid)
+        dlg.setValue(len(todo))
+        self.branch_map.refresh()
+        self.outline.refresh()
+        self.statusBar().showMessage(f"Computed {len(todo)} branches in {time.perf_counter() - t0:.1f} s", 5000)
+
+    def save_screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "what-if.png", "PNG image (*.png)")
+        if path:
+            self.grab().save(path, "PNG")
+
+    def show_about(self) -> None:
+        import pyqtgraph
+        import PySide6
+        try:
+            from importlib.metadata import version
+            ver = version("what-if-explorer")
+        except Exception:
+            ver = "dev"
+        QMessageBox.about(self, "About What-If Explorer",
+                          ABOUT.format(version=ver, qt=PySide6.__version__, pg=pyqtgraph.__version__))
+
+    def show_reference(self) -> None:
+        ReferenceDialog(self).exec()
+
+    # --- layout persistence ----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geo = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        self._layout_restored = False
+        if state is not None:
+            self._layout_restored = bool(self.restoreState(state, 1))
+        ws = self.settings.value("window/worldSplitter")
+        if ws is not None:
+            self.world.splitter.restoreState(ws)
+        self._default_state = None
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(1))
+        self.settings.setValue("window/worldSplitter", self.world.splitter.saveState())
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        for d in (self.outline_dock, self.timeline_dock, self.inspector_dock, self.world_dock):
+            d.setFloating(False)
+            d.show()
+        for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
+                        (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea)):
+            self.addDockWidget(area, d)
+        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.inspector_dock.raise_()
+        self._default_sizes()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self._layout_restored and not getattr(self, "_sized", False):
+            self._sized = True
+            self._default_sizes()
+
+    def closeEvent(self, ev) -> None:
+        self.save_layout()
+        super().closeEvent(ev)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1280, 800)

@@ -1,0 +1,517 @@
+"""The selected branch's timeline: events by date with their status against the parent.
+
+A table model over the branch's firings (plus the parent's gone events, struck through, when shown);
+filtering by tag and text happens in the model on plain lists, so 10,000 rows stay fast. The time
+cursor is drawn as a line between rows and shared with the world plots.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QSizePolicy, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout, QWidget)
+
+from . import style
+from .history import History
+from .selection import Selection
+
+COLUMNS = ("Status", "Date", "Event", "Outcome", "Tags")
+C_STATUS, C_DATE, C_EVENT, C_OUTCOME, C_TAGS = range(5)
+
+
+class Row:
+    __slots__ = ("key", "date", "title", "outcome", "tags", "status", "index", "note", "haystack")
+
+    def __init__(self, key, date, title, outcome, tags, status, index, note=""):
+        self.key, self.date, self.title, self.outcome = key, date, title, outcome
+        self.tags, self.status, self.index, self.note = tags, status, index, note
+        self.haystack = None
+
+
+class TimelineModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Row] = []       # every row, chronological
+        self.visible: list[Row] = []    # after filters
+        self.branch: str | None = None
+        self.show_gone = True
+        self.only_changes = False
+        self.tag = ""
+        self.text = ""
+        self.is_root = False
+        self.counts = {}
+        self._strike = QFont()
+        self._strike.setStrikeOut(True)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._colors = {k: QColor(v) for k, v in style.STATUS_COLORS.items()}
+        self._muted = QColor(style.TEXT_MUTED)
+
+    def load(self, history: History, branch_id: str) -> None:
+        """Show a branch: its rows from the Workspace's timeline and diff (built once per branch)."""
+        self.beginResetModel()
+        self.branch = branch_id
+        if getattr(self, "_history", None) is not history:
+            self._history, self._cache = history, {}
+        cached = self._cache.get(branch_id)
+        if cached is None:
+            cached = self._cache[branch_id] = self._build(history, branch_id)
+            if len(self._cache) > 64:
+                self._cache.pop(next(iter(self._cache)))
+        self.rows, self.counts, self.is_root = cached
+        self._filter()
+        self.endResetModel()
+
+    def _build(self, history: History, branch_id: str):
+        rows: list[Row] = []
+        tl = history.try_timeline(branch_id)
+        d = history.diff(branch_id) if tl is not None and history.parent(branch_id) else None
+        self.is_root = history.parent(branch_id) is None
+        if tl is not None:
+            title = tl.title
+            rule = tl.rule
+            tags_of: dict[str, tuple] = {}
+            status_of = d.status_of if d is not None else (lambda i: style.SAME)
+            for f in tl.firings:
+                tags = tags_of.get(f.event)
+                if tags is None:
+                    r = rule(f.event)
+                    tags = tags_of[f.event] = tuple(r.tags) if r else ()
+                rows.append(Row((f.event, f.occurrence), f.date, title(f.event, f.outcome), f.outcome or "",
+                                tags, status_of(f.index), f.index))
+            if d is not None:
+                changed = {(e.event, e.occurrence): e for e in d.changed}
+                for r_ in rows:
+                    if r_.status == style.CHANGED:
+                        e = changed.get(r_.key)
+                        if e is not None:
+                            bits = []
+                            if e.other_date != e.date:
+                                bits.append(f"was on {e.other_date}")
+                            if e.other_outcome != e.outcome:
+                                bits.append(f"outcome was {e.other_outcome or 'none'}")
+                            r_.note = "; ".join(bits)
+                gone = []
+                for e in d.gone:
+                    r = rule(e.event)
+                    gone.append(Row((e.event, e.occurrence), e.other_date, e.title, e.other_outcome or "",
+                                    tuple(r.tags) if r else (), style.GONE, None,
+                                    f"happened on {e.other_date} in the parent; not in this branch"))
+                if gone:
+                    rows = _merge(rows, gone)
+                self.counts = d.counts()
+            else:
+                self.counts = {"same": len(rows), "new": 0, "changed": 0, "gone": 0}
+        else:
+            self.counts = {}
+        return rows, self.counts, self.is_root
+
+    def set_filters(self, *, text=None, tag=None, show_gone=None, only_changes=None) -> None:
+        self.beginResetModel()
+        if text is not None:
+            self.text = text.strip().lower()
+        if tag is not None:
+            self.tag = tag
+        if show_gone is not None:
+            self.show_gone = show_gone
+        if only_changes is not None:
+            self.only_changes = only_changes
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        rows = self.rows
+        if not self.show_gone:
+            rows = [r for r in rows if r.status != style.GONE]
+        if self.only_changes:
+            rows = [r for r in rows if r.status != style.SAME]
+        if self.tag:
+            rows = [r for r in rows if self.tag in r.tags]
+        if self.text:
+            t = self.text
+            out = []
+            for r in rows:
+                if r.haystack is None:
+                    r.haystack = " ".join((r.title, r.key[0], r.outcome, " ".join(r.tags))).lower()
+                if t in r.haystack:
+                    out.append(r)
+            rows = out
+        self.visible = rows
+
+    def filtered(self) -> bool:
+        return bool(self.text or self.tag or self.only_changes)
+
+    # --- lookups ---------------------------------------------------------------------------------
+
+    def row_of(self, key) -> int:
+        for i, r in enumerate(self.visible):
+            if r.key == key:
+                return i
+        return -1
+
+    def has_key(self, key) -> bool:
+        return any(r.key == key for r in self.rows)
+
+    def cursor_row(self, when: dt.date) -> int:
+        """The first visible row dated after `when` (the cursor line is drawn above it)."""
+        dates = [r.date for r in self.visible]
+        return bisect.bisect_right(dates, when)
+
+    # --- Qt --------------------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role not in _ROLES:
+            return None
+        r = self.visible[index.row()]
+        col = index.column()
+        if role == 0:  # Qt.DisplayRole
+            if col == C_DATE:
+                return r.date.isoformat()
+            if col == C_EVENT:
+                return r.title
+            if col == C_OUTCOME:
+                return r.outcome
+            if col == C_TAGS:
+                return ", ".join(r.tags)
+            return "base" if self.is_root else r.status
+        if role == _USER:
+            return r
+        if role == _FONT:
+            return self._strike if r.status == "gone" else None
+        if role == _FG:
+            if r.status == "gone":
+                return self._colors["gone"]
+            if col == C_DATE and r.status == "changed":
+                return self._colors["changed"]
+            if col == C_DATE or col == C_TAGS:
+                return self._muted
+            return None
+        if role == _TIP:
+            tip = f"<b>{r.title}</b><br>{r.date} · {r.status if not self.is_root else 'baseline'}"
+            if r.note:
+                tip += f"<br>{r.note}"
+            return tip
+        return None
+
+
+_USER, _FONT, _FG, _TIP = int(Qt.UserRole), int(Qt.FontRole), int(Qt.ForegroundRole), int(Qt.ToolTipRole)
+_ROLES = frozenset((int(Qt.DisplayRole), _USER, _FONT, _FG, _TIP))
+
+
+def _merge(rows: list[Row], gone: list[Row]) -> list[Row]:
+    out = rows + gone
+    out.sort(key=lambda r: (r.date, r.index if r.index is not None else -1))
+    return out
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """A coloured pill: grey same, green new, amber changed, red gone."""
+
+    def paint(self, painter: QPainter, option, index):
+        r: Row = index.data(Qt.UserRole)
+        model = index.model()
+        # background (selection) as the style draws it, without text
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        w = opt.widget
+        w.style().drawControl(w.style().ControlElement.CE_ItemViewItem, opt, painter, w)
+        if r is None:
+            return
+        text = "base" if model.is_root else style.STATUS_LABELS[r.status]
+        color = QColor(style.TEXT_MUTED if model.is_root else style.STATUS_COLORS[r.status])
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        fm = option.fontMetrics
+        w_ = fm.horizontalAdvance(text) + 14
+        h_ = fm.height() + 2
+        rect = QRectF(option.rect.left() + 6, option.rect.center().y() - h_ / 2 + 0.5, w_, h_)
+        fill = QColor(color)
+        fill.setAlpha(30 if r.status == style.SAME or model.is_root else 40)
+        painter.setPen(QPen(QColor(color.red(), color.green(), color.blue(), 110), 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, h_ / 2, h_ / 2)
+        painter.setPen(color.darker(115))
+        f = painter.font()
+        f.setStrikeOut(False)
+        painter.setFont(f)
+        painter.drawText(rect, Qt.AlignCenter, text)
+        painter.restore()
+
+
+class _Table(QTableView):
+    """A table that draws the time cursor as a line between rows."""
+
+    def __init__(self, owner: "TimelineView"):
+        super().__init__()
+        self.owner = owner
+
+    def paintEvent(self, ev):
+        super().paintEvent(ev)
+        cur = self.owner.selection.cursor
+        model = self.model()
+        if cur is None or model.rowCount() == 0:
+            return
+        row = model.cursor_row(cur)
+        if row >= model.rowCount():
+            y = self.rowViewportPosition(model.rowCount() - 1) + self.rowHeight(model.rowCount() - 1)
+        else:
+            y = self.rowViewportPosition(row)
+        if y < 0 or y > self.viewport().height():
+            return
+        p = QPainter(self.viewport())
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setPen(QPen(QColor(style.CURSOR), 2))
+        p.drawLine(0, y, self.viewport().width(), y)
+        p.setBrush(QColor(style.CURSOR))
+        p.drawEllipse(QRectF(1, y - 3.5, 7, 7))
+        p.end()
+
+
+class TimelineView(QWidget):
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.model = TimelineModel(self)
+        self._syncing = False
+
+        self.title = QLabel("Timeline")
+        self.title.setObjectName("paneTitle")
+        self.summary = QLabel("")
+        self.summary.setObjectName("muted")
+        self.summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.summary.setMinimumWidth(0)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search events…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("timelineSearch")
+        self.search.setMinimumWidth(120)
+        self.tag_box = QComboBox()
+        self.tag_box.setObjectName("tagFilter")
+        self.tag_box.setToolTip("Show only events with this tag")
+        self.tag_box.setMinimumContentsLength(10)
+        self.gone_box = QCheckBox("Gone events")
+        self.gone_box.setToolTip("Show the parent's events that do not happen in this branch, struck through")
+        self.gone_box.setChecked(True)
+        self.changes_box = QCheckBox("Only changes")
+        self.changes_box.setToolTip("Hide the events this branch shares unchanged with its parent")
+        self.cursor_edit = QDateEdit()
+        self.cursor_edit.setDisplayFormat("yyyy-MM-dd")
+        self.cursor_edit.setCalendarPopup(True)
+        self.cursor_edit.setToolTip("Time cursor, shared with the world plots")
+        self.cursor_edit.setObjectName("cursorEdit")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 4, 6, 0)
+        top.addWidget(self.title)
+        top.addSpacing(8)
+        top.addWidget(self.summary, 1)
+        cur_label = QLabel("Cursor")
+        cur_label.setObjectName("muted")
+        top.addWidget(cur_label)
+        top.addWidget(self.cursor_edit)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 0, 6, 0)
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.tag_box, 1)
+        bar.addWidget(self.gone_box)
+        bar.addWidget(self.changes_box)
+
+        self.table = _Table(self)
+        self.table.setObjectName("timelineTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(C_STATUS, StatusDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.verticalHeader().setVisible(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        hh = self.table.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        for c, w in ((C_STATUS, 86), (C_DATE, 96), (C_EVENT, 320), (C_OUTCOME, 120)):
+            hh.setSectionResizeMode(c, QHeaderView.Interactive)
+            self.table.setColumnWidth(c, w)
+        hh.setSectionResizeMode(C_EVENT, QHeaderView.Stretch)
+        hh.setSectionResizeMode(C_TAGS, QHeaderView.Interactive)
+        self.table.setColumnWidth(C_TAGS, 130)
+        hh.setStretchLastSection(False)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addLayout(top)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+
+        self.search.textChanged.connect(lambda t: self._refilter(text=t))
+        self.tag_box.currentIndexChanged.connect(lambda _: self._refilter(tag=self.tag_box.currentData() or ""))
+        self.gone_box.toggled.connect(lambda on: self._refilter(show_gone=on))
+        self.changes_box.toggled.connect(lambda on: self._refilter(only_changes=on))
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.cursor_edit.dateChanged.connect(self._cursor_edited)
+        selection.branchChanged.connect(self._on_branch)
+        selection.eventChanged.connect(self._on_event)
+        selection.cursorChanged.connect(self._on_cursor)
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        self.model._cache = {}
+        sc = history.scenario
+        tags = sorted({t for e in sc.events for t in e.tags}, key=str.lower)
+        self.tag_box.blockSignals(True)
+        cur = self.tag_box.currentData()
+        self.tag_box.clear()
+        self.tag_box.addItem("All tags", "")
+        for t in tags:
+            self.tag_box.addItem(t, t)
+        i = self.tag_box.findData(cur) if cur else 0
+        self.tag_box.setCurrentIndex(max(i, 0))
+        self.model.tag = self.tag_box.currentData() or ""
+        self.tag_box.blockSignals(False)
+        self.cursor_edit.blockSignals(True)
+        self.cursor_edit.setDateRange(QDate(sc.start.year, sc.start.month, sc.start.day),
+                                      QDate(sc.end.year, sc.end.month, sc.end.day))
+        self.cursor_edit.blockSignals(False)
+        self._on_branch(self.selection.branch)
+        self._on_cursor(self.selection.cursor)
+
+    def _on_branch(self, bid: str) -> None:
+        if self.history is None or not self.history.has_branch(bid):
+            return
+        self._syncing = True
+        try:
+            self.model.load(self.history, bid)
+        finally:
+            self._syncing = False
+        self.gone_box.setEnabled(not self.model.is_root)
+        self.changes_box.setEnabled(not self.model.is_root)
+        self.table.setColumnHidden(C_STATUS, self.model.is_root)
+        self._update_summary()
+        self._on_event(self.selection.event)
+
+    def _update_summary(self) -> None:
+        c = self.model.counts
+        h = self.history
+        label = h.label(self.model.branch) if h else ""
+        if not c:
+            err = h.error(self.model.branch) if h else None
+            self.summary.setText(f"{label}: cannot be computed — {err}" if err else label)
+            return
+        n = sum(c[k] for k in ("same", "new", "changed"))
+        parts = [f"<b>{_esc(label)}</b> · {n:,} events"]
+        if not self.model.is_root:
+            parts.append(f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']:,} new</span>")
+            parts.append(f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']:,} changed</span>")
+            parts.append(f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']:,} gone</span>")
+        if self.model.filtered() or not self.model.show_gone:
+            parts.append(f"{len(self.model.visible):,} shown")
+        self.summary.setText(" · ".join(parts))
+
+    def _refilter(self, **kw) -> None:
+        self._syncing = True
+        try:
+            self.model.set_filters(**kw)
+        finally:
+            self._syncing = False
+        self._update_summary()
+        self._select_row(self.selection.event, scroll=True)
+
+    # --- selection -------------------------------------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, previous) -> None:
+        if self._syncing or not current.isValid():
+            return
+        r: Row = self.model.visible[current.row()]
+        self.selection.select_event(r.key, cursor=r.date)
+
+    def _on_event(self, key) -> None:
+        if key is not None and self.model.row_of(key) < 0 and self.model.has_key(key):
+            # the event is hidden by a filter: clear the filters so it can be shown
+            self._syncing = True
+            try:
+                self.search.blockSignals(True)
+                self.search.clear()
+                self.search.blockSignals(False)
+                self.tag_box.blockSignals(True)
+                self.tag_box.setCurrentIndex(0)
+                self.tag_box.blockSignals(False)
+                for box in (self.gone_box, self.changes_box):
+                    box.blockSignals(True)
+                self.gone_box.setChecked(True)
+                self.changes_box.setChecked(False)
+                for box in (self.gone_box, self.changes_box):
+                    box.blockSignals(False)
+                self.model.set_filters(text="", tag="", show_gone=True, only_changes=False)
+            finally:
+                self._syncing = False
+            self._update_summary()
+        self._select_row(key, scroll=True)
+
+    def _select_row(self, key, scroll: bool) -> None:
+        self._syncing = True
+        try:
+            sm = self.table.selectionModel()
+            row = self.model.row_of(key) if key is not None else -1
+            if row < 0:
+                sm.clearSelection()
+                sm.setCurrentIndex(QModelIndex(), sm.SelectionFlag.NoUpdate)
+                if self.model.rowCount():
+                    # no event: show where the branch forks (its first differences), else the cursor
+                    fork = self.history.fork(self.model.branch) if self.history else None
+                    when = fork - dt.timedelta(days=1) if fork else self.selection.cursor
+                    if when is not None:
+                        r = min(self.model.cursor_row(when), self.model.rowCount() - 1)
+                        self.table.scrollTo(self.model.index(r, 0), QAbstractItemView.PositionAtTop)
+                return
+            idx = self.model.index(row, C_EVENT)
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+            if scroll:
+                self.table.scrollTo(idx, QAbstractItemView.EnsureVisible)
+        finally:
+            self._syncing = False
+
+    def _on_cursor(self, when) -> None:
+        if when is not None:
+            self.cursor_edit.blockSignals(True)
+            self.cursor_edit.setDate(QDate(when.year, when.month, when.day))
+            self.cursor_edit.blockSignals(False)
+            sel = self.table.selectionModel().currentIndex()
+            if not sel.isValid() and self.model.rowCount():
+                r = min(self.model.cursor_row(when), self.model.rowCount() - 1)
+                self.table.scrollTo(self.model.index(r, 0), QAbstractItemView.EnsureVisible)
+        self.table.viewport().update()
+
+    def _cursor_edited(self, qd: QDate) -> None:
+        self.selection.set_cursor(dt.date(qd.year(), qd.month(), qd.day()))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.ShortcutFocusReason)
+        self.search.selectAll()
+
+
+def _esc(s: str) -> str:
+    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

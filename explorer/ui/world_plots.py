@@ -1,0 +1,534 @@
+"""World plots: ticked variables over time for the selected branch, its parent and the baseline.
+
+One small plot per ticked variable (x linked, dates along the bottom), divergence dates marked, and a
+draggable time cursor shared with the timeline. Below, the "world at this date" table: every
+variable's value at the cursor in this branch, its parent and the baseline; its check boxes choose
+what is plotted. Values come from `Timeline.trajectory` / `Timeline.value_at`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from . import style
+from .dateaxis import DateAxis, from_ordinal
+from .history import History, fmt_value
+from .selection import Selection
+
+MAX_PLOTS = 8
+
+
+class WorldTableModel(QAbstractTableModel):
+    """Rows: every variable. Columns: name (checkable: plot it), this branch, parent, baseline."""
+
+    toggled = Signal(str, bool)
+    HEADERS = ("Variable", "Branch", "Parent", "Baseline")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.vars: list = []
+        self.values: list[tuple] = []
+        self.ticked: list[str] = []
+        self.has_parent = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._changed = QColor(style.STATUS_COLORS["changed"])
+        self._muted = QColor(style.TEXT_MUTED)
+        self._diff_bg = QColor("#fff6e0")
+
+    def set_variables(self, variables: list) -> None:
+        self.beginResetModel()
+        self.vars = variables
+        self.values = [(None, None, None)] * len(variables)
+        names = {v.name for v in variables}
+        self.ticked = [t for t in self.ticked if t in names]
+        self.endResetModel()
+
+    def set_values(self, values: list[tuple], has_parent: bool) -> None:
+        self.values = values
+        self.has_parent = has_parent
+        if self.vars:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.vars) - 1, 3))
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.vars)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if index.column() == 0:
+            f |= Qt.ItemIsUserCheckable
+        return f
+
+    def row_of(self, name: str) -> int:
+        return next((i for i, v in enumerate(self.vars) if v.name == name), -1)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        v = self.vars[index.row()]
+        col = index.column()
+        mine, parent, base = self.values[index.row()]
+        differs = self.has_parent and mine != parent
+        if role == Qt.DisplayRole:
+            if col == 0:
+                return v.title
+            val = (mine, parent, base)[col - 1]
+            if col == 2 and not self.has_parent:
+                return ""
+            return fmt_value(val) + (f" {v.unit}" if v.unit and val is not None and v.type == "number" else "")
+        if role == Qt.CheckStateRole and col == 0:
+            return Qt.Checked if v.name in self.ticked else Qt.Unchecked
+        if role == Qt.ToolTipRole:
+            tip = f"<b>{v.title}</b> <code>{v.name}</code> · {v.type}"
+            if v.type == "enum":
+                tip += f"<br>values: {', '.join(map(str, v.values))}"
+            if v.description:
+                tip += f"<br>{v.description}"
+            return tip + "<br><i>tick to plot it</i>"
+        if role == Qt.FontRole and col == 1 and differs:
+            return self._bold
+        if role == Qt.ForegroundRole:
+            if col == 1 and differs:
+                return self._changed.darker(120)
+            if col in (2, 3):
+                return self._muted
+        if role == Qt.BackgroundRole and differs:
+            return self._diff_bg
+        if role == Qt.UserRole:
+            return v.name
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if role == Qt.CheckStateRole and index.column() == 0:
+            name = self.vars[index.row()].name
+            on = Qt.CheckState(value) == Qt.Checked if not isinstance(value, bool) else value
+            self.set_ticked(name, on)
+            return True
+        return False
+
+    def set_ticked(self, name: str, on: bool) -> None:
+        if on and name not in self.ticked:
+            self.ticked.append(name)
+        elif not on and name in self.ticked:
+            self.ticked.remove(name)
+        else:
+            return
+        r = self.row_of(name)
+        if r >= 0:
+            idx = self.index(r, 0)
+            self.dataChanged.emit(idx, idx, [Qt.CheckStateRole])
+        self.toggled.emit(name, on)
+
+
+class _VarPlot:
+    """One variable's plot: three curves, divergence lines, a cursor line."""
+
+    def __init__(self, owner: "WorldPlots", var):
+        self.owner = owner
+        self.var = var
+        axis = DateAxis("bottom", min_label_px=56)
+        self.item = pg.PlotItem(axisItems={"bottom": axis})
+        it = self.item
+        it.setMenuEnabled(False)
+        it.hideButtons()
+        it.setMouseEnabled(x=True, y=False)
+        it.showGrid(x=True, y=True, alpha=0.12)
+        left = it.getAxis("left")
+        left.setWidth(72)
+        left.setTextPen(pg.mkPen(style.TEXT_MUTED))
+        left.setPen(pg.mkPen("#b5bec9"))
+        axis.setTextPen(pg.mkPen(style.TEXT_MUTED))
+        axis.setPen(pg.mkPen("#b5bec9"))
+        title = var.title + (f" ({var.unit})" if var.unit else "")
+        it.setTitle(f"<span style='color:{style.TEXT}; font-size:9pt'>{_esc(title)}</span>", justify="left")
+        it.titleLabel.setMaximumHeight(18)
+        it.layout.setRowFixedHeight(0, 18)
+        self.base = it.plot(pen=pg.mkPen(style.BASELINE, width=1.4))
+        self.parent = it.plot(pen=pg.mkPen(style.PARENT, width=1.6, style=Qt.DashLine))
+        self.mine = it.plot(pen=pg.mkPen(style.ACCENT, width=2.4))
+        self.div_lines: list = []
+        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(style.CURSOR, width=1.5),
+                                      hoverPen=pg.mkPen(style.CURSOR, width=3))
+        self.cursor.setZValue(20)
+        it.addItem(self.cursor, ignoreBounds=True)
+        self.cursor.sigPositionChanged.connect(self._dragged)
+        self.categories: list = []
+
+    def _dragged(self, line) -> None:
+        self.owner.cursor_dragged(line.value())
+
+    def encode(self, values) -> list[float]:
+        v = self.var
+        if v.type == "number":
+            return [float(x) for x in values]
+        if v.type == "bool":
+            return [1.0 if x else 0.0 for x in values]
+        out = []
+        for x in values:
+            if x not in self.categories:
+                self.categories.append(x)
+            out.append(float(self.categories.index(x)))
+        return out
+
+    def steps(self, traj, end: int):
+        xs = [d.toordinal() for d, _ in traj]
+        ys = self.encode([val for _, val in traj])
+        x = np.repeat(np.array(xs + [end], dtype=float), 2)[1:-1]
+        y = np.repeat(np.array(ys, dtype=float), 2)
+        return x, y
+
+    def update(self, mine, parent, base, end: int, divergences) -> None:
+        v = self.var
+        self.categories = list(v.values) if v.type == "enum" else ([] if v.type != "bool" else [])
+        self.mine.setData(*self.steps(mine, end))
+        if parent is not None:
+            self.parent.setData(*self.steps(parent, end))
+            self.parent.show()
+        else:
+            self.parent.setData([], [])
+            self.parent.hide()
+        if base is not None:
+            self.base.setData(*self.steps(base, end))
+            self.base.show()
+        else:
+            self.base.setData([], [])
+            self.base.hide()
+        left = self.item.getAxis("left")
+        if v.type == "bool":
+            left.setTicks([[(0.0, "false"), (1.0, "true")]])
+            self.item.setYRange(-0.15, 1.15, padding=0)
+        elif v.type in ("enum", "text"):
+            cats = self.categories
+            left.setTicks([[(float(i), _short(str(c))) for i, c in enumerate(cats)]])
+            self.item.setYRange(-0.4, max(len(cats) - 1, 1) + 0.4, padding=0)
+        else:
+            left.setTicks(None)
+            lo, hi = v.min, v.max
+            ys = [y for c in (self.mine, self.parent, self.base) if c.isVisible()
+                  for y in ([] if c.yData is None else c.yData)]
+            if ys:
+                a, b = min(ys), max(ys)
+                if lo is not None and hi is not None and (b - a) > 0.25 * (hi - lo):
+                    a, b = lo, hi
+                if a == b:
+                    a, b = a - 1, b + 1
+                self.item.setYRange(a, b, padding=0.1)
+        for line in self.div_lines:
+            self.item.removeItem(line)
+        self.div_lines = []
+        for ordinal, own, label in divergences:
+            pen = pg.mkPen(style.DIVERGENCE, width=1.6 if own else 1.0,
+                           style=Qt.SolidLine if own else Qt.DashLine)
+            line = pg.InfiniteLine(pos=ordinal, angle=90, movable=False, pen=pen)
+            line.setToolTip(label)
+            line.setZValue(5)
+            self.item.addItem(line, ignoreBounds=True)
+            self.div_lines.append(line)
+
+
+def _short(s: str, n: int = 11) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _esc(s: str) -> str:
+    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class WorldPlots(QWidget):
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.plots: dict[str, _VarPlot] = {}
+        self._syncing = False
+
+        self.title = QLabel("World")
+        self.title.setObjectName("paneTitle")
+        self.legend = QLabel("")
+        self.legend.setObjectName("muted")
+        self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        head = QHBoxLayout()
+        head.setContentsMargins(8, 4, 6, 0)
+        self.title.hide()  # the dock's tab names the pane
+        head.addWidget(self.legend, 1)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.setObjectName("worldGraphics")
+        self.graphics.ci.setContentsMargins(4, 2, 8, 2)
+        self.graphics.ci.setSpacing(2)
+        self.empty = QLabel("Tick variables in the table below to plot them.")
+        self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setObjectName("muted")
+
+        self.model = WorldTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.table = QTableView()
+        self.table.setObjectName("worldTable")
+        self.table.setModel(self.proxy)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideMiddle)
+        hh = self.table.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        hh.setHighlightSections(False)
+        hh.setSectionResizeMode(0, QHeaderView.Stretch)
+        for c in (1, 2, 3):
+            hh.setSectionResizeMode(c, QHeaderView.Interactive)
+            self.table.setColumnWidth(c, 82)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter variables…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.when = QLabel("")
+        self.when.setObjectName("muted")
+
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(2)
+        tl.addLayout(head)
+        tl.addWidget(self.graphics, 1)
+        tl.addWidget(self.empty, 1)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(6, 2, 6, 0)
+        bl.setSpacing(3)
+        row = QHBoxLayout()
+        row.addWidget(self.when, 1)
+        row.addWidget(self.filter, 1)
+        bl.addLayout(row)
+        bl.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Vertical)
+        self.splitter.setObjectName("worldSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+
+        self.model.toggled.connect(self._toggled)
+        selection.branchChanged.connect(lambda _: self.refresh())
+        selection.cursorChanged.connect(self._on_cursor)
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        sc = history.scenario
+        old = list(self.model.ticked)
+        self.model.set_variables(list(sc.variables.values()))
+        if not old:
+            old = self._default_ticks()
+        self.model.ticked = []
+        for p in list(self.plots):
+            self._remove_plot(p)
+        for name in old:
+            if name in sc.variables:
+                self.model.set_ticked(name, True)
+        self.refresh()
+
+    def _default_ticks(self) -> list[str]:
+        """Up to three variables that the branches change, numbers first."""
+        h = self.history
+        sc = h.scenario
+        changed: list[str] = []
+        for bid in h.branch_ids[1:]:
+            if h.computed(bid) and h.has_diff(bid):
+                for v in h.diff(bid).variables:
+                    if v.var not in changed:
+                        changed.append(v.var)
+            if len(changed) >= 6:
+                break
+        pool = changed or list(sc.variables)
+        order = {n: i for i, n in enumerate(pool)}
+        pool.sort(key=lambda n: (sc.variables[n].type != "number", order[n]))
+        return pool[:3]
+
+    def ticked(self) -> list[str]:
+        return list(self.model.ticked)
+
+    def _toggled(self, name: str, on: bool) -> None:
+        if on:
+            if len(self.plots) >= MAX_PLOTS:
+                self.model.set_ticked(next(iter(self.plots)), False)
+            self._add_plot(name)
+        else:
+            self._remove_plot(name)
+        self._relayout()
+        self.refresh(plots_only=[name] if on else [])
+
+    def _add_plot(self, name: str) -> None:
+        if name in self.plots or self.history is None:
+            return
+        p = _VarPlot(self, self.history.scenario.variables[name])
+        first = next(iter(self.plots.values()), None)
+        self.plots[name] = p
+        if first is not None:
+            p.item.setXLink(first.item)
+        else:
+            sc = self.history.scenario
+            p.item.setXRange(sc.start.toordinal(), sc.end.toordinal(), padding=0.01)
+
+    def _remove_plot(self, name: str) -> None:
+        p = self.plots.pop(name, None)
+        if p is None:
+            return
+        self.graphics.ci.removeItem(p.item)
+        rest = list(self.plots.values())
+        if rest:
+            vr = p.item.getViewBox().viewRange()[0]
+            for q in rest:
+                q.item.setXLink(None)
+            for q in rest[1:]:
+                q.item.setXLink(rest[0].item)
+            rest[0].item.setXRange(*vr, padding=0)
+
+    def _relayout(self) -> None:
+        ci = self.graphics.ci
+        for p in self.plots.values():
+            if p.item.scene() is not None:
+                ci.removeItem(p.item)
+        for i, p in enumerate(self.plots.values()):
+            ci.addItem(p.item, row=i, col=0)
+            last = i == len(self.plots) - 1
+            p.item.getAxis("bottom").setStyle(showValues=last)
+            p.item.getAxis("bottom").setHeight(None if last else 6)
+        self.graphics.setVisible(bool(self.plots))
+        self.empty.setVisible(not self.plots)
+
+    def refresh(self, plots_only: list[str] | None = None) -> None:
+        h = self.history
+        if h is None:
+            return
+        bid = self.selection.branch
+        if not h.has_branch(bid):
+            return
+        tl = h.try_timeline(bid)
+        if tl is None:
+            return
+        parent_id = h.parent(bid)
+        ptl = h.try_timeline(parent_id) if parent_id else None
+        base_id = h.branch_ids[0]
+        btl = h.try_timeline(base_id) if bid != base_id and parent_id != base_id else None
+        end = h.scenario.end.toordinal() + 1
+        divs = [(d.ordinal, d.branch == bid, f"{d.date}: {d.label}") for d in tl.divergences]
+        names = plots_only if plots_only is not None else list(self.plots)
+        for name in names:
+            p = self.plots.get(name)
+            if p is None:
+                continue
+            p.update(tl.trajectory(name), ptl.trajectory(name) if ptl else None,
+                     btl.trajectory(name) if btl else None, end, divs)
+            p.cursor.blockSignals(True)
+            p.cursor.setValue(self._cursor_x())
+            p.cursor.blockSignals(False)
+        if plots_only is None or not plots_only:
+            self._legend(bid, parent_id, btl is not None)
+            self._table_values()
+
+    def _legend(self, bid, parent_id, with_base) -> None:
+        h = self.history
+        parts = [f"<span style='color:{style.ACCENT}; font-weight:600'>━</span> {_esc(h.label(bid))}"]
+        if parent_id:
+            parts.append(f"<span style='color:{style.PARENT}'>┅</span> {_esc(h.label(parent_id))}")
+        if with_base:
+            parts.append(f"<span style='color:{style.BASELINE}'>━</span> {_esc(h.label(h.branch_ids[0]))}")
+        parts.append(f"<span style='color:{style.DIVERGENCE}'>│</span> divergence")
+        self.legend.setText(" &nbsp; ".join(parts))
+
+    def _cursor_date(self) -> dt.date:
+        h = self.history
+        c = self.selection.cursor
+        if c is None:
+            return h.scenario.end
+        return min(max(c, h.scenario.start), h.scenario.end)
+
+    def _cursor_x(self) -> float:
+        return float(self._cursor_date().toordinal())
+
+    def _table_values(self) -> None:
+        h = self.history
+        bid = self.selection.branch
+        tl = h.try_timeline(bid)
+        if tl is None:
+            return
+        parent_id = h.parent(bid)
+        ptl = h.try_timeline(parent_id) if parent_id else None
+        btl = h.try_timeline(h.branch_ids[0])
+        when = self._cursor_date()
+        vals = []
+        for v in self.model.vars:
+            mine = tl.value_at(v.name, when)
+            vals.append((mine, ptl.value_at(v.name, when) if ptl else None,
+                         btl.value_at(v.name, when) if btl else mine))
+        self.model.set_values(vals, ptl is not None)
+        label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
+        self.when.setText(f"<b>World {label}</b>")
+
+    # --- cursor ----------------------------------------------------------------------------------
+
+    def cursor_dragged(self, x: float) -> None:
+        if self._syncing or self.history is None:
+            return
+        sc = self.history.scenario
+        d = from_ordinal(x)
+        d = min(max(d, sc.start), sc.end)
+        self.selection.set_cursor(d)
+
+    def _on_cursor(self, when) -> None:
+        if self.history is None:
+            return
+        self._syncing = True
+        try:
+            x = self._cursor_x()
+            for p in self.plots.values():
+                if abs(p.cursor.value() - x) > 0.5:
+                    p.cursor.setValue(x)
+        finally:
+            self._syncing = False
+        self._table_values()
+
+    def tick(self, name: str, on: bool = True) -> None:
+        self.model.set_ticked(name, on)
+
+    def checkbox_pos(self, name: str):
+        """Viewport position of a variable's check box in the table (for tests)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+        r = self.model.row_of(name)
+        idx = self.proxy.mapFromSource(self.model.index(r, 0))
+        self.table.scrollTo(idx)
+        rect = self.table.visualRect(idx)
+        opt = QStyleOptionViewItem()
+        opt.initFrom(self.table)
+        opt.rect = rect
+        opt.features |= QStyleOptionViewItem.HasCheckIndicator
+        opt.state |= QStyle.State_Enabled
+        check = self.table.style().subElementRect(QStyle.SE_ItemViewItemCheckIndicator, opt, self.table)
+        return check.center()

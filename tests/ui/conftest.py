@@ -1,0 +1,60 @@
+import gc
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[2]
+MISSILES = ROOT / "scenarios" / "missile_crisis.yaml"
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    """A private copy of the small real scenario (tests may rewrite it)."""
+    p = tmp_path / "missile_crisis.yaml"
+    shutil.copy(MISSILES, p)
+    return p
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    from explorer.ui.app import make_application
+    from explorer.ui.main_window import MainWindow
+    make_application()
+    made = []
+
+    def make(path=None, scenario=None):
+        w = MainWindow(settings=settings)
+        if path is not None:
+            assert w.open_path(path)
+        elif scenario is not None:
+            w.set_scenario(scenario, fresh=True)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        if w.error_dialog is not None:
+            w.error_dialog.close()
+        w.close()
+        w.deleteLater()
+    from PySide6.QtWidgets import QApplication
+    QApplication.processEvents()
+    gc.collect()
+
+
+@pytest.fixture
+def window(make_window, scenario_file):
+    return make_window(scenario_file)
