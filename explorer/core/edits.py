@@ -44,7 +44,10 @@ def problem_text(e: ScenarioError) -> str:
 
 def slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    s = s[:40].rstrip("-")
+    if len(s) > 40:  # whole words, at most 40 characters
+        cut = s[:41].rfind("-")
+        s = s[:cut] if cut > 10 else s[:40]
+    s = s.rstrip("-")
     if not s or not s[0].isalpha():
         s = "branch-" + s if s else "branch"
     return s
@@ -186,6 +189,16 @@ def descendants(scenario: Scenario, bid: str) -> list[str]:
     return [b.id for b in scenario.branches if b.id in out]
 
 
+def subtree_phrase(scenario: Scenario, bid: str) -> str:
+    """'2 child branches (a, b)' or '1 child branch (a) and 3 branches below it in all (a, b, c)'."""
+    kids = children(scenario, bid)
+    below = descendants(scenario, bid)
+    k = f"{len(kids)} child branch{'es' if len(kids) != 1 else ''}"
+    if len(below) == len(kids):
+        return f"{k} ({', '.join(kids)})"
+    return f"{k} and {len(below)} branches below it in all ({', '.join(below)})"
+
+
 def remove_branch(scenario: Scenario, bid: str, recursive: bool = False) -> tuple[Scenario, list[str]]:
     """A copy without the branch (and, with `recursive`, its descendants); returns (scenario, removed)."""
     need_branch(scenario, bid)
@@ -193,9 +206,8 @@ def remove_branch(scenario: Scenario, bid: str, recursive: bool = False) -> tupl
         raise EditError("the baseline cannot be removed")
     below = descendants(scenario, bid)
     if below and not recursive:
-        n = len(below)
-        raise EditError(f"branch '{bid}' has {n} descendant branch{'es' if n != 1 else ''} "
-                        f"({', '.join(below)}); remove {'them' if n != 1 else 'it'} too with --recursive")
+        raise EditError(f"branch '{bid}' has {subtree_phrase(scenario, bid)}; add --recursive to remove "
+                        f"{'them' if len(below) > 1 else 'it'} as well")
     gone = {bid, *below}
     sc = clone(scenario)
     sc.branches = [b for b in sc.branches if b.id not in gone]

@@ -70,12 +70,6 @@ class BlockList(list):
     """A list written in block style (one `- item` a line)."""
 
 
-_VAR_KEYS = ("type", "values", "min", "max", "initial", "label", "unit", "description")
-_EVENT_KEYS = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
-               "repeatable", "cooldown", "tags", "sources", "effects", "outcomes")
-_OUTCOME_KEYS = ("id", "title", "when", "weight", "text", "effects")
-_BRANCH_KEYS = ("id", "parent", "label", "description", "divergences")
-_DIV_KEYS = ("force", "suppress", "outcome", "set", "event", "on", "label")
 _META_KEYS = ("id", "title", "description", "start", "end")
 _TOP_KEYS = ("scenario", "variables", "conditions", "events", "branches")
 
@@ -310,6 +304,15 @@ def _plain_ok(s: str, flow: bool) -> bool:
     return isinstance(got, str) and got == s
 
 
+_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def key_text(k, flow_ctx: bool = False) -> str:
+    """A mapping key. The loader reads keys as written, so `on`, `yes` and `no` need no quotes."""
+    k = str(k)
+    return k if _KEY_RE.match(k) else scalar(k, flow_ctx)
+
+
 def _quoted(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
@@ -369,7 +372,7 @@ def _has_block(v) -> bool:
 def flow(v) -> str:
     """A value in flow style, on one line."""
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{scalar(k, True)}: {flow(x)}" for k, x in v.items()) + "}"
+        return "{" + ", ".join(f"{key_text(k, True)}: {flow(x)}" for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(flow(x) for x in v) + "]"
     return scalar(v, True)
@@ -389,8 +392,7 @@ def block_value(v, col: int) -> list[str]:
     pad = " " * col
     if isinstance(v, dict):
         for i, (k, x) in enumerate(v.items()):
-            key = scalar(k)
-            lines += _pair_lines(key, x, col, first=(i == 0))
+            lines += _pair_lines(key_text(k), x, col, first=(i == 0))
         return lines
     for i, x in enumerate(v):
         head = "" if i == 0 else pad
@@ -428,7 +430,7 @@ def item_text(v, dash_col: int) -> str:
 
 def entry_text(key: str, v, col: int, value_col: int | None = None) -> str:
     """One `key: value` entry of a block mapping (with its newline), aligned like its neighbours."""
-    k = scalar(key)
+    k = key_text(key)
     if isinstance(v, (dict, list)) and _prefers_block(v, WIDTH - col - len(k) - 2) and _has_block(v):
         return "\n".join(_pair_lines(k, v, col, first=False)) + "\n"
     text = flow(v) if isinstance(v, (dict, list)) else scalar(v)
@@ -444,9 +446,8 @@ def scenario_to_text(sc: Scenario, header: str = "") -> str:
     out = [header] if header else []
     out.append("scenario:\n" + "".join("  " + ln + "\n" for ln in
                                        _block_lines_at(meta_data(sc), 2)))
-    out.append("")
-    out.append("variables:" + (" {}\n" if not sc.variables else "\n"))
-    width = max((len(scalar(n)) for n in sc.variables), default=0)
+    out.append("\nvariables:" + (" {}\n" if not sc.variables else "\n"))
+    width = max((len(key_text(n)) for n in sc.variables), default=0)
     for name, v in sc.variables.items():
         out.append(entry_text(name, variable_data(v), 2, 2 + width + 2))
     if sc.conditions:
@@ -607,7 +608,8 @@ class _Splice:
 
     def patch_value(self, key, node, old, new, in_flow: bool) -> None:
         if self.fine and isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict) \
-                and old and new and node.value:
+                and old and new and node.value \
+                and any(isinstance(k, ScalarNode) and k.value in new for k, _ in node.value):
             self.patch_mapping(node, old, new, list(new), in_flow or bool(node.flow_style))
             return
         if self.fine and isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list) \
@@ -619,8 +621,12 @@ class _Splice:
                         self.patch_value(None, item, o, n, fl)
                 return
             if len(new) > len(old) and new[:len(old)] == old:
-                self.append_items(node, new[len(old):], fl)
-                return
+                extra = sum(len(flow(x)) + 2 for x in new[len(old):])
+                e = self.end(node)
+                line_len = len(self.text[self.line_start(e):self.line_end(e)].rstrip())
+                if not fl or in_flow or line_len + extra <= WIDTH + 10:
+                    self.append_items(node, new[len(old):], fl)
+                    return
             if len(new) == len(old) - 1 and len(old) > 1:
                 for i in range(len(old)):
                     if old[:i] + old[i + 1:] == new:
@@ -661,9 +667,7 @@ class _Splice:
         keys = list(order) + [k for k in old if k not in order]
         for k in keys:
             o, n = old.get(k, _MISSING), new.get(k, _MISSING)
-            if o is not _MISSING and n is not _MISSING and o == n and type(o) is type(n):
-                continue
-            if o == n and o is not _MISSING:
+            if o is not _MISSING and o == n:
                 continue
             if n is _MISSING:
                 if k in pairs:
@@ -685,7 +689,7 @@ class _Splice:
                     anchor = pairs[present.index(k)]
                     break
         if in_flow:
-            text = f"{scalar(key, True)}: {flow(value) if isinstance(value, (dict, list)) else scalar(value, True)}"
+            text = f"{key_text(key, True)}: {flow(value) if isinstance(value, (dict, list)) else scalar(value, True)}"
             if anchor is None:
                 self.insert(pairs[0][1].start_mark.index, text + ", ")
             else:
@@ -990,15 +994,20 @@ def render_scenario(scenario: Scenario, original_text: str | None = None, file: 
         text = scenario_to_text(target)
         _verify(text, target, file)
         return text
+    return _render(target, original_text, file)[0]
+
+
+def _render(target: Scenario, original_text: str, file: str) -> tuple[str, str]:
+    """(text, how): how is "unchanged", "fine" (changed values only) or "items" (whole items)."""
     base = load_scenario_text(original_text, file)
     if same_model(normalized(base), target):
-        return original_text
+        return original_text, "unchanged"
     problems = []
     for fine in (True, False):
         try:
             text = _splice(original_text, base, target, fine)
             _verify(text, target, file)
-            return text
+            return text, "fine" if fine else "items"
         except (_Conflict, SaveError) as e:
             problems.append(str(e))
     raise SaveError(f"cannot save {file} without changing text it should keep: {problems[-1]}; "

@@ -146,6 +146,8 @@ class Workspace:
         rule = self.scenario.event(dv.event)
         if rule is not None and rule.timing.start is not None:
             return rule.timing.start.toordinal()
+        if rule is not None and rule.timing.kind == "open":
+            return self.program.start  # its window is the whole scenario
         if dv.kind == "force":
             raise ExplorerError(f"cannot tell when to force '{dv.event}': it is never tested in "
                                 f"'{parent.branch_id}'; give the divergence an `on:` date")
@@ -210,8 +212,19 @@ class Workspace:
         for key, tl in list(self._cache.items()):
             if key.branch in stale:
                 continue
+            # Each cached timeline holds its inherited prefix, so a rule that never took part in it
+            # cannot have changed it, whatever its parent went through after the fork.
             if changed_rules and (timing_changed or any(_touched(tl, r) for r in changed_rules)):
-                stale.update(self.subtree(key.branch) if key.branch in self.tree else [key.branch])
+                stale.add(key.branch)
+        # ...but a child also reads its parent's timeline for the effective dates of divergences without
+        # `on:` (suppress/outcome: when the event fired there; force: when it was first tested): when the
+        # parent is recomputed those dates may move, and with them the dates its own children inherit.
+        moved: set[str] = set()
+        for bid in nx.topological_sort(self.tree):
+            b = scenario.branch(bid)
+            if b is not None and b.parent in stale and (b.parent in moved or _dates_follow_parent(b)):
+                stale.add(bid)
+                moved.add(bid)
         for key in list(self._cache):
             if key.branch in stale:
                 del self._cache[key]
@@ -224,6 +237,11 @@ class Workspace:
                 else:  # a branch with one-off events: same extras, new base
                     tl.result.program = self.program.extended(list(tl.result.program.extras))
         return stale & set(scenario.branch_ids)
+
+
+def _dates_follow_parent(b: Branch) -> bool:
+    """Whether some divergence of the branch takes its effective date from the parent's timeline."""
+    return any(d.on is None and d.kind in ("force", "suppress", "outcome") for d in b.divergences)
 
 
 def _touched(tl: Timeline, event_id: str) -> bool:

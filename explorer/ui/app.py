@@ -88,7 +88,9 @@ def run_app(path, args) -> int:
     window.set_scenario(scenario, path=os.fspath(path), fresh=True)
     window._add_recent(os.fspath(path)) if not shot else None
     from .authoring import install_authoring
+    from .export_dialog import add_export_action
     install_authoring(window, offer_recovery=not shot)
+    add_export_action(window)
     apply_args(window, args)
     if shot:
         window.resize(*size)

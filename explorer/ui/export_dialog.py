@@ -367,10 +367,18 @@ def open_export_dialog(main_window) -> ExportReportDialog:
 
 def add_export_action(main_window) -> QAction:
     """Add File > Export Report… (Ctrl+E) to the main window's `file_menu`."""
-    action = QAction("Export Report…", main_window)
+    action = QAction("&Export Report…", main_window)
     action.setObjectName("action_export_report")
     action.setShortcut(QKeySequence("Ctrl+E"))
     action.setStatusTip("Export the selected branch, or a chosen set, as HTML, Markdown, PDF or JSON")
     action.triggered.connect(lambda: open_export_dialog(main_window))
-    main_window.file_menu.addAction(action)
+    menu = main_window.file_menu
+    quit_action = next((a for a in menu.actions() if a.text().replace("&", "").startswith("Quit")), None)
+    if quit_action is None:
+        menu.addAction(action)
+    else:  # with the other file commands, above Quit
+        actions = menu.actions()
+        i = actions.index(quit_action)
+        before = actions[i - 1] if i > 0 and actions[i - 1].isSeparator() else quit_action
+        menu.insertAction(before, action)
     return action

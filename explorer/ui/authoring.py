@@ -1,0 +1,661 @@
+"""Authoring in the app: "What if…" actions, branch/rule/variable editing, undo, saving and recovery.
+
+`install_authoring(window)` adds all of it to a MainWindow through its public parts: the menus,
+`selection`, `undo_stack`, `set_scenario`, the inspector's layout, the timeline's table, the branch
+map's plot and the outline. Saving splices edits into the file's own text (explorer.core.saving), so
+comments and formatting survive; autosave writes a recovery file that is offered on the next open.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import runpy
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox,
+                               QToolButton, QWidget)
+
+from ..core import edits, load_scenario_text
+from ..core.errors import ExplorerError, ScenarioError
+from ..core.saving import (FileChangedError, SaveError, atomic_write, discard_recovery, read_recovery,
+                           read_text, save_scenario, write_recovery)
+from .commands import ScenarioCommand, quoted
+from .forms import WHAT_IF_KINDS, BranchDialog, RuleDialog, VariableDialog, WhatIfDialog
+
+APP = "What-If Explorer"
+AUTOSAVE_MS = 1500
+SCRIPT_ENV = "WHATIF_TEST_SCRIPT"
+
+WHAT_IF_MENU = (
+    ("suppress", "…it didn't happen"),
+    ("outcome", "…it happened differently"),
+    ("date", "…it happened on another date"),
+    ("force", "…a latent event were forced here"),
+    ("set", "…the world were different at this date"),
+    ("event", "…a new event happened here"),
+)
+
+TEMPLATE = """\
+# A new scenario. The format is described in docs/format.md (Help > Scenario Format Reference).
+scenario:
+  id: {id}
+  title: {title}
+  start: 1900-01-01
+  end: 1910-12-31
+
+variables:
+  tension: {{type: number, min: 0, max: 100, initial: 20, label: Tension}}
+  war:     {{type: bool, initial: false, label: At war}}
+
+events:
+  - id: crisis
+    title: A crisis breaks out
+    text: Describe what happens.
+    on: 1901-06-01
+    effects: [{{add: {{tension: 50}}}}]
+
+  - id: war_breaks_out
+    title: War breaks out
+    text: Tension turns into war.
+    between: [1901-06-01, 1905-12-31]
+    when: tension >= 60
+    effects: [{{set: {{war: true}}}}]
+
+branches: []
+"""
+
+
+def install_authoring(window, *, offer_recovery: bool = True) -> "Authoring":
+    """Add authoring to `window` (a MainWindow with a scenario loaded or about to be)."""
+    auth = Authoring(window)
+    window.authoring = auth
+    if offer_recovery:
+        QTimer.singleShot(0, auth.offer_recovery)
+    script = os.environ.get(SCRIPT_ENV)
+    if script:  # test-only hook, see docs/saving.md
+        QTimer.singleShot(50, lambda: runpy.run_path(script, init_globals={
+            "window": window, "app": QApplication.instance(), "authoring": auth}))
+    return auth
+
+
+class Authoring(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        self.path: str | None = window.path
+        self.original_text: str | None = None
+        self.dialog: QDialog | None = None
+        self.menu: QMenu | None = None
+        self.recovery_box: QMessageBox | None = None
+        self.autosave_ms = AUTOSAVE_MS
+        self.last_error: str | None = None
+        self._retitling = False
+        self._read_original()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self._build_actions()
+        self._wrap_open()
+        window.undo_stack.cleanChanged.connect(lambda _: self._retitle())
+        window.undo_stack.indexChanged.connect(lambda _: self._stack_changed())
+        window.windowTitleChanged.connect(lambda _: self._retitle())
+        window.selection.branchChanged.connect(lambda _: self._update_actions())
+        window.selection.eventChanged.connect(lambda _: self._update_actions())
+        window.installEventFilter(self)
+        self._build_inspector_bar()
+        self._build_context_menus()
+        self._update_actions()
+        self._retitle()
+
+    # --- state ------------------------------------------------------------------------------------
+
+    @property
+    def scenario(self):
+        return self.w.workspace.scenario if self.w.workspace is not None else None
+
+    def modified(self) -> bool:
+        try:
+            return not self.w.undo_stack.isClean()
+        except RuntimeError:  # the window is being destroyed
+            return False
+
+    def _read_original(self) -> None:
+        self.path = self.w.path
+        try:
+            self.original_text = read_text(self.path) if self.path else None
+        except (OSError, UnicodeDecodeError):
+            self.original_text = None
+
+    def _retitle(self) -> None:
+        try:
+            if self._retitling or self.scenario is None:
+                return
+        except RuntimeError:  # the window is being destroyed
+            return
+        self._retitling = True
+        try:
+            sc = self.scenario
+            name = f" — {Path(self.path).name}" if self.path else ""
+            star = "*" if self.modified() else ""
+            title = f"{star}{sc.title}{name} — {APP}"
+            if self.w.windowTitle() != title:
+                self.w.setWindowTitle(title)
+        except RuntimeError:  # the window is being destroyed
+            pass
+        finally:
+            self._retitling = False
+
+    def edited(self) -> None:
+        """Called by every undo command after it swapped the scenario."""
+        self._update_actions()
+
+    def _stack_changed(self) -> None:
+        """After a push, undo or redo: autosave soon, or drop the recovery when back to the saved state."""
+        if self.modified():
+            self.autosave_timer.start(self.autosave_ms)
+        else:
+            self.autosave_timer.stop()
+            if self.path:
+                discard_recovery(self.path)
+        QTimer.singleShot(0, self._retitle)
+
+    def push(self, new_scenario, text: str, after=None) -> None:
+        old = self.scenario
+        self.w.undo_stack.push(ScenarioCommand(self.w, old, new_scenario, text, after=after))
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def _act(self, text, slot, shortcut=None, tip=None, name=None) -> QAction:
+        a = QAction(text, self.w)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        if name:
+            a.setObjectName(name)
+        a.triggered.connect(lambda _=False: slot())
+        return a
+
+    def _build_actions(self) -> None:
+        w = self.w
+        f = w.file_menu
+        self.new_action = self._act("&New Scenario…", self.new_scenario, QKeySequence.New,
+                                    "Start a scenario from a small template", "newScenarioAction")
+        self.save_action = self._act("&Save", self.save, QKeySequence.Save, "Save the scenario", "saveAction")
+        self.save_as_action = self._act("Save &As…", self.save_as, QKeySequence.SaveAs,
+                                        "Save the scenario to another file", "saveAsAction")
+        f.insertAction(w.open_action, self.new_action)
+        anchor = w.screenshot_action
+        f.insertAction(anchor, self.save_action)
+        f.insertAction(anchor, self.save_as_action)
+        f.insertSeparator(anchor)
+
+        e = w.edit_menu
+        e.addSeparator()
+        self.what_if_menu = e.addMenu("&What If…")
+        self.what_if_actions = {}
+        for kind, text in WHAT_IF_MENU:
+            a = self._act(text, lambda k=kind: self.what_if(k), None, f"What if {WHAT_IF_KINDS[kind]}?",
+                          f"whatIf_{kind}")
+            self.what_if_actions[kind] = a
+            self.what_if_menu.addAction(a)
+        e.addSeparator()
+        self.new_branch_action = self._act("New &Branch…", lambda: self.new_branch(), "Ctrl+B",
+                                           "Fork a branch from the selected one", "newBranchAction")
+        self.edit_branch_action = self._act("&Edit Branch…", lambda: self.edit_branch(), "Ctrl+E",
+                                            "Label, parent and divergences of the selected branch",
+                                            "editBranchAction")
+        self.delete_branch_action = self._act("&Delete Branch…", lambda: self.delete_branch(), None,
+                                              "Delete the selected branch (asks when it has branches below)",
+                                              "deleteBranchAction")
+        self.edit_rule_action = self._act("Edit Event &Rule…", lambda: self.edit_rule(), "Ctrl+Shift+E",
+                                          "Edit the selected event's rule", "editRuleAction")
+        self.new_rule_action = self._act("New Event R&ule…", lambda: self.new_rule(), None,
+                                         "Add an event rule to the scenario", "newRuleAction")
+        self.edit_variable_action = self._act("Edit &Variable…", lambda: self.edit_variable(), None,
+                                              "Edit a world variable", "editVariableAction")
+        self.new_variable_action = self._act("New V&ariable…", lambda: self.new_variable(), None,
+                                             "Add a world variable", "newVariableAction")
+        for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
+            e.addAction(a)
+        e.addSeparator()
+        for a in (self.edit_rule_action, self.new_rule_action, self.edit_variable_action, self.new_variable_action):
+            e.addAction(a)
+
+    def _update_actions(self) -> None:
+        if self.scenario is None:
+            return
+        sel = self.w.selection
+        key = sel.event
+        base = sel.branch == "baseline"
+        rule = self.scenario.event(key[0]) if key else None
+        fired = self._fired(sel.branch, key) if key else None
+        for kind, a in self.what_if_actions.items():
+            ok = key is not None and rule is not None
+            if kind == "suppress" or kind == "date":
+                ok = ok and fired is not None
+            if kind == "outcome":
+                ok = ok and fired is not None and len(rule.outcomes) > 1
+            a.setEnabled(ok)
+        self.edit_branch_action.setEnabled(not base)
+        self.delete_branch_action.setEnabled(not base)
+        self.edit_rule_action.setEnabled(rule is not None)
+        if hasattr(self, "what_if_button"):
+            self.what_if_button.setEnabled(any(a.isEnabled() for a in self.what_if_actions.values()))
+            self.rule_button.setEnabled(rule is not None)
+
+    def _fired(self, bid, key):
+        h = self.w.history
+        if h is None or key is None:
+            return None
+        tl = h.try_timeline(bid)
+        return tl.firing(key[0], key[1]) if tl is not None else None
+
+    # --- where the actions show -----------------------------------------------------------------
+
+    def _build_inspector_bar(self) -> None:
+        bar = QWidget()
+        bar.setObjectName("authoringBar")
+        h = QHBoxLayout(bar)
+        h.setContentsMargins(8, 0, 6, 0)
+        self.what_if_button = QToolButton()
+        self.what_if_button.setObjectName("whatIfButton")
+        self.what_if_button.setText("What if…")
+        self.what_if_button.setToolTip("Fork a branch where the selected event went otherwise")
+        self.what_if_button.setPopupMode(QToolButton.InstantPopup)
+        self.what_if_button.setMenu(self.what_if_menu)
+        self.rule_button = QToolButton()
+        self.rule_button.setObjectName("editRuleButton")
+        self.rule_button.setDefaultAction(self.edit_rule_action)
+        self.branch_button = QToolButton()
+        self.branch_button.setObjectName("branchButton")
+        self.branch_button.setText("Branch")
+        self.branch_button.setPopupMode(QToolButton.InstantPopup)
+        m = QMenu(self.branch_button)
+        for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
+            m.addAction(a)
+        self.branch_button.setMenu(m)
+        for b in (self.what_if_button, self.rule_button, self.branch_button):
+            h.addWidget(b)
+        h.addStretch(1)
+        lay = self.w.inspector.layout()
+        at = lay.indexOf(self.w.inspector.browser)  # just above the inspector's text
+        lay.insertWidget(max(at, 0), bar)
+
+    def _build_context_menus(self) -> None:
+        t = self.w.timeline.table
+        t.setContextMenuPolicy(Qt.CustomContextMenu)
+        t.customContextMenuRequested.connect(self._timeline_menu)
+        o = self.w.outline
+        o.setContextMenuPolicy(Qt.CustomContextMenu)
+        o.customContextMenuRequested.connect(self._outline_menu)
+        self.w.branch_map.plot.scene().sigMouseClicked.connect(self._map_clicked)
+
+    def event_menu(self) -> QMenu:
+        """The context menu for the selected event: the What if… actions, rule and branch edits."""
+        m = QMenu(self.w)
+        m.setObjectName("eventMenu")
+        head = m.addAction("What if…")
+        head.setEnabled(False)
+        for kind, _ in WHAT_IF_MENU:
+            m.addAction(self.what_if_actions[kind])
+        m.addSeparator()
+        m.addAction(self.edit_rule_action)
+        m.addSeparator()
+        for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
+            m.addAction(a)
+        return m
+
+    def branch_menu(self) -> QMenu:
+        m = QMenu(self.w)
+        m.setObjectName("branchMenu")
+        for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
+            m.addAction(a)
+        return m
+
+    def _popup(self, menu: QMenu, global_pos: QPoint) -> None:
+        if self.menu is not None:
+            try:
+                self.menu.close()
+            except RuntimeError:  # already deleted on close
+                pass
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        self.menu = menu
+        self._update_actions()
+        menu.popup(global_pos)
+
+    def _timeline_menu(self, pos: QPoint) -> None:
+        tv = self.w.timeline
+        idx = tv.table.indexAt(pos)
+        if not idx.isValid():
+            self._popup(self.branch_menu(), tv.table.viewport().mapToGlobal(pos))
+            return
+        row = tv.model.visible[idx.row()]
+        self.w.selection.select_event(row.key, cursor=row.date)
+        self._popup(self.event_menu(), tv.table.viewport().mapToGlobal(pos))
+
+    def _outline_menu(self, pos: QPoint) -> None:
+        o = self.w.outline
+        idx = o.indexAt(pos)
+        if idx.isValid():
+            bid = o.model().branch_of(idx)
+            if bid:
+                self.w.selection.select_branch(bid)
+        self._popup(self.branch_menu(), o.viewport().mapToGlobal(pos))
+
+    def _map_clicked(self, ev) -> None:
+        if ev.button() != Qt.RightButton or self.w.history is None:
+            return
+        bm = self.w.branch_map
+        pos = QPointF(bm.plot.mapFromScene(ev.scenePos()))
+        hit = bm.hit(pos)
+        if hit is None:
+            return
+        ev.accept()
+        bid, index = hit
+        gp = bm.plot.mapToGlobal(pos.toPoint())
+        if index is not None:
+            f = self.w.workspace.timeline(bid).firings[index]
+            self.w.selection.select_branch(bid, (f.event, f.occurrence), cursor=f.date)
+            self._popup(self.event_menu(), gp)
+        else:
+            self.w.selection.select_branch(bid)
+            self._popup(self.branch_menu(), gp)
+
+    # --- dialogs ----------------------------------------------------------------------------------
+
+    def _show(self, dlg: QDialog, on_accept) -> QDialog:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dlg
+
+        def done(result):
+            if result == QDialog.Accepted:
+                try:
+                    on_accept(dlg)
+                except ExplorerError as e:
+                    self.report_error("The edit cannot be made", str(e))
+            if self.dialog is dlg:
+                self.dialog = None
+        dlg.finished.connect(done)
+        dlg.open()
+        return dlg
+
+    def what_if(self, kind: str, branch: str | None = None, event=None) -> QDialog | None:
+        """Open the "What if…" form of `kind` for the selected (or given) event."""
+        sel = self.w.selection
+        bid = branch or sel.branch
+        key = event or sel.event
+        if key is None or self.w.workspace is None:
+            return None
+        f = self._fired(bid, key)
+        date = f.date if f else (sel.cursor if sel.cursor else None)
+        dlg = WhatIfDialog(self.w.workspace, bid, key[0], kind, date, parent=self.w)
+
+        def accept(d):
+            self.push(d.result_scenario, f"Fork {quoted(d.label_edit.text())}", after=(d.new_branch, None))
+            self.w.statusBar().showMessage(f"New branch {d.new_branch} from {bid}", 4000)
+        return self._show(dlg, accept)
+
+    def new_branch(self, parent: str | None = None) -> QDialog:
+        dlg = BranchDialog(self.w.workspace, None, parent or self.w.selection.branch, parent=self.w)
+        return self._show(dlg, lambda d: self.push(d.result_scenario, f"New branch {quoted(d.label_edit.text())}",
+                                                   after=(d.new_branch, None)))
+
+    def edit_branch(self, bid: str | None = None) -> QDialog | None:
+        bid = bid or self.w.selection.branch
+        if bid == "baseline":
+            return None
+        dlg = BranchDialog(self.w.workspace, bid, parent=self.w)
+
+        def accept(d):
+            old = self.scenario.branch(bid)
+            new = d.result_scenario.branch(bid)
+            if new.label != old.label and new.divergences == old.divergences and new.parent == old.parent:
+                text = f"Rename branch {quoted(old.label)} to {quoted(new.label)}"
+            elif new.parent != old.parent and new.divergences == old.divergences:
+                text = f"Move branch {quoted(new.label)} under {quoted(d.result_scenario.branch(new.parent).label)}"
+            else:
+                text = f"Edit branch {quoted(new.label)}"
+            self.push(d.result_scenario, text, after=(bid, None))
+        return self._show(dlg, accept)
+
+    def delete_branch(self, bid: str | None = None, *, confirm: bool = True) -> bool:
+        bid = bid or self.w.selection.branch
+        sc = self.scenario
+        if bid == "baseline" or sc.branch(bid) is None:
+            return False
+        below = edits.descendants(sc, bid)
+        label = sc.branch(bid).label
+        if confirm:
+            if below:
+                msg = (f"“{label}” has {edits.subtree_phrase(sc, bid)}. Deleting it deletes "
+                       f"{'them' if len(below) > 1 else 'it'} too: {len(below) + 1} branches in all.")
+            else:
+                msg = f"Delete the branch “{label}”?"
+            if not self.ask_yes_no("Delete branch", msg, "Delete"):
+                return False
+        new, gone = edits.remove_branch(sc, bid, recursive=True)
+        parent = sc.branch(bid).parent or "baseline"
+        text = f"Delete branch {quoted(label)}" + (f" and {len(below)} below it" if below else "")
+        self.push(new, text, after=(parent, None))
+        return True
+
+    def edit_rule(self, event_id: str | None = None) -> QDialog | None:
+        key = self.w.selection.event
+        event_id = event_id or (key[0] if key else None)
+        if event_id is None or self.scenario.event(event_id) is None:
+            return None
+        dlg = RuleDialog(self.w.workspace, event_id, parent=self.w)
+        return self._show(dlg, lambda d: self._rule_saved(d, f"Edit rule {quoted(d.result_rule.title)}"))
+
+    def new_rule(self) -> QDialog:
+        dlg = RuleDialog(self.w.workspace, None, parent=self.w)
+        return self._show(dlg, lambda d: self._rule_saved(d, f"New rule {quoted(d.result_rule.title)}"))
+
+    def _rule_saved(self, d, text: str) -> None:
+        key = self.w.selection.event
+        after = (self.w.selection.branch, key if key and key[0] == d.result_rule.id else None)
+        runs_before = self.w.workspace.runs
+        self.push(d.result_scenario, text, after=after)
+        self.last_repropagated = self.w.workspace.runs - runs_before
+
+    def edit_variable(self, name: str | None = None) -> QDialog:
+        name = name or next(iter(self.scenario.variables))
+        dlg = VariableDialog(self.w.workspace, name, parent=self.w)
+        return self._show(dlg, lambda d: self.push(d.result_scenario,
+                                                   f"Edit variable {quoted(d.name_edit.text())}"))
+
+    def new_variable(self) -> QDialog:
+        dlg = VariableDialog(self.w.workspace, None, parent=self.w)
+        return self._show(dlg, lambda d: self.push(d.result_scenario, f"New variable {quoted(d.name_edit.text())}"))
+
+    # --- questions (methods so tests and scripts can answer them) ---------------------------------
+
+    def ask_yes_no(self, title: str, text: str, yes: str) -> bool:
+        box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Cancel, self.w)
+        ok = box.addButton(yes, QMessageBox.AcceptRole)
+        box.setDefaultButton(ok)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel' for unsaved edits."""
+        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                          f"{Path(self.path).name if self.path else 'The scenario'} has unsaved changes.",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self.w)
+        box.setObjectName("unsavedBox")
+        box.setInformativeText("Save them before closing?")
+        box.setDefaultButton(QMessageBox.Save)
+        r = box.exec()
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(r, "cancel")
+
+    def ask_save_path(self, title: str = "Save scenario as") -> str | None:
+        start = self.path or str(Path.cwd() / "scenario.yaml")
+        path, _ = QFileDialog.getSaveFileName(self.w, title, start, "Scenarios (*.yaml *.yml)")
+        return path or None
+
+    def report_error(self, title: str, text: str) -> None:
+        self.last_error = text
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self.w)
+        box.setObjectName("authoringError")
+        box.open()
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if not self.path:
+            return self.save_as()
+        try:
+            text = save_scenario(self.scenario, self.path, self.original_text, expect_disk=self.original_text)
+        except FileChangedError as e:
+            self.report_error("The file changed on disk", f"{e}\n\nUse File › Save As… to keep your edits.")
+            return False
+        except (SaveError, OSError) as e:
+            self.report_error("Cannot save", str(e))
+            return False
+        self._saved(text)
+        return True
+
+    def save_as(self, path: str | None = None) -> bool:
+        path = path or self.ask_save_path()
+        if not path:
+            return False
+        try:
+            text = save_scenario(self.scenario, path, self.original_text)
+        except (SaveError, OSError) as e:
+            self.report_error("Cannot save", str(e))
+            return False
+        old = self.path
+        self.path = os.fspath(path)
+        self.w.path = self.path
+        self.scenario.path = self.path
+        if old and old != self.path and self.modified():
+            discard_recovery(old)
+        self._saved(text)
+        self.w._add_recent(self.path) if hasattr(self.w, "_add_recent") else None
+        return True
+
+    def _saved(self, text: str) -> None:
+        self.original_text = text
+        self.autosave_timer.stop()
+        self.w.undo_stack.setClean()
+        discard_recovery(self.path)
+        self._retitle()
+        self.w.statusBar().showMessage(f"Saved {self.path}", 4000)
+
+    def autosave(self) -> None:
+        if not self.path or not self.modified() or self.scenario is None:
+            return
+        try:
+            write_recovery(self.scenario, self.path, self.original_text)
+        except (ExplorerError, OSError) as e:
+            self.w.statusBar().showMessage(f"Autosave failed: {e}", 6000)
+
+    def new_scenario(self, path: str | None = None) -> bool:
+        if not self.confirm_discard():
+            return False
+        path = path or self.ask_save_path("New scenario")
+        if not path:
+            return False
+        stem = Path(path).stem
+        sid = edits.slug(stem)
+        title = stem.replace("_", " ").replace("-", " ").strip().capitalize() or "New scenario"
+        text = TEMPLATE.format(id=sid, title=title if _plain(title) else f'"{title}"')
+        try:
+            load_scenario_text(text)
+            atomic_write(path, text)
+        except (ExplorerError, OSError) as e:
+            self.report_error("Cannot create the scenario", str(e))
+            return False
+        self.w.undo_stack.clear()  # already asked: the old edits are saved or given up
+        ok = self._open_original(path)
+        if ok:
+            self.opened()
+        return ok
+
+    def confirm_discard(self) -> bool:
+        """Before the scenario is replaced or the window closed: save, discard or cancel."""
+        if not self.modified():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            if self.path:
+                discard_recovery(self.path)
+            return True
+        return False
+
+    def _wrap_open(self) -> None:
+        """Opening another file (Open, Open Recent, Reload) first asks about unsaved edits."""
+        self._open_original = self.w.open_path
+
+        def open_path(path, *, reload: bool = False):
+            if not self.confirm_discard():
+                return False
+            ok = self._open_original(path, reload=reload)
+            if ok:
+                self.opened()
+            return ok
+        self.w.open_path = open_path
+
+    def opened(self) -> None:
+        """A file was (re)loaded: its text is the new base, the undo history is gone."""
+        self.autosave_timer.stop()
+        self.w.undo_stack.clear()
+        self._read_original()
+        self._retitle()
+        self._update_actions()
+        QTimer.singleShot(0, self.offer_recovery)
+
+    def offer_recovery(self) -> None:
+        if not self.path or self.scenario is None:
+            return
+        rec = read_recovery(self.path)
+        if rec is None:
+            return
+        try:
+            recovered = load_scenario_text(rec.text, self.path)
+        except ScenarioError:
+            discard_recovery(self.path)
+            return
+        when = dt.datetime.fromtimestamp(rec.written).strftime("%Y-%m-%d %H:%M")
+        box = QMessageBox(QMessageBox.Question, "Recover unsaved changes",
+                          f"{Path(self.path).name} has unsaved changes from {when} that were not saved "
+                          "(the app closed before saving).", QMessageBox.NoButton, self.w)
+        box.setObjectName("recoveryBox")
+        note = "Restore them? They open as unsaved edits; Save writes them to the file."
+        if rec.base_changed:
+            note += " The file has changed since; restoring replaces what it shows now."
+        box.setInformativeText(note)
+        restore = box.addButton("Restore", QMessageBox.AcceptRole)
+        restore.setObjectName("restoreButton")
+        discard = box.addButton("Discard", QMessageBox.DestructiveRole)
+        discard.setObjectName("discardButton")
+        box.setDefaultButton(restore)
+        self.recovery_box = box
+
+        def clicked(button):
+            self.recovery_box = None
+            if button is restore:
+                self.push(recovered, "Restore unsaved changes")
+            else:
+                discard_recovery(self.path)
+        box.buttonClicked.connect(clicked)
+        box.open()
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.w and ev.type() == QEvent.Close:
+            if not self.confirm_discard():
+                ev.ignore()
+                return True
+            self.autosave_timer.stop()
+        return False
+
+
+def _plain(s: str) -> bool:
+    return s.replace(" ", "").isalnum()
