@@ -29,6 +29,10 @@ class Variable:
     def title(self) -> str:
         return self.label or self.name
 
+    def show(self, value) -> str:
+        """A value as a reader sees it: yes/no, numbers with their unit."""
+        return show_value(self, value)
+
     def clamp(self, value):
         if self.type == "number":
             if self.min is not None and value < self.min:
@@ -36,6 +40,21 @@ class Variable:
             if self.max is not None and value > self.max:
                 return self.max
         return value
+
+
+def show_value(var: "Variable | None", value) -> str:
+    """A world value as a reader sees it: yes/no, numbers with their unit, '—' for nothing."""
+    if value is None:
+        return "—"
+    if (var is not None and var.type == "bool") or isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        unit = var.unit if var is not None else ""
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        if not unit:
+            return text
+        return f"{text}{unit}" if unit in ("%", "°", "‰") else f"{text} {unit}"
+    return str(value)
 
 
 @dataclass
@@ -170,6 +189,24 @@ class Scenario:
     @property
     def branch_ids(self) -> list[str]:
         return [b.id for b in self.branches]
+
+    def describe_divergence(self, dv: "Divergence") -> str:
+        """What a divergence does, in words, with event and outcome titles rather than ids."""
+        rule = dv.rule if dv.kind == "event" else self.event(dv.event) if dv.event else None
+        title = rule.title if rule else (dv.event or "")
+        outcome = rule.outcome(dv.outcome) if rule and dv.outcome else None
+        o_title = (outcome.title or outcome.id) if outcome else dv.outcome
+        if dv.kind == "force":
+            return f"{title} is made to happen" + (f", with the outcome {o_title}" if o_title else "")
+        if dv.kind == "suppress":
+            return f"{title} does not happen"
+        if dv.kind == "outcome":
+            return f"{title} ends in {o_title}"
+        if dv.kind == "set":
+            parts = [f"{self.variables[k].title if k in self.variables else k} becomes "
+                     f"{show_value(self.variables.get(k), v)}" for k, v in dv.values.items()]
+            return "the world changes: " + "; ".join(parts)
+        return f"a new event: {title or '?'}"
 
     def initial_state(self) -> dict:
         return {name: v.initial for name, v in self.variables.items()}

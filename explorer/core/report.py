@@ -16,7 +16,7 @@ from .. import __version__
 from .diff import CHANGED, GONE, NEW, SAME, Diff
 from .errors import ExplorerError, UnknownName, did_you_mean
 from .explain import Cause, Why, WhyNot, failed_terms, fmt, why_not
-from .model import BASELINE, Scenario, Variable
+from .model import BASELINE, Scenario, Variable, show_value
 from .serialize import jsonable
 from .timeline import Timeline
 from .workspace import Workspace
@@ -117,19 +117,7 @@ def default_variables(ws: Workspace, branch_ids: list[str], limit: int = DEFAULT
 
 # --- small helpers ----------------------------------------------------------------------------------
 
-def value_text(var: Variable | None, value) -> str:
-    """A world value as a reader sees it: yes/no, numbers with their unit."""
-    if value is None:
-        return "—"
-    if var is not None and var.type == "bool" or isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        unit = var.unit if var is not None else ""
-        text = fmt(float(value)) if isinstance(value, float) else str(value)
-        if not unit:
-            return text
-        return f"{text}{unit}" if unit in ("%", "°", "‰") else f"{text} {unit}"
-    return fmt(value)
+value_text = show_value  # the reports' name for it
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -437,21 +425,7 @@ def _event_prose(rule, outcome: str | None) -> str:
 
 
 def divergence_words(dv, tl: Timeline) -> str:
-    """What a divergence does, in words, with event and outcome titles rather than ids."""
-    sc = tl.scenario
-    title = tl.title(dv.event) if dv.event else ""
-    if dv.kind == "force":
-        o = _outcome_title(tl, dv.event, dv.outcome)
-        return f"{title} is made to happen" + (f", with the outcome {o}" if o else "")
-    if dv.kind == "suppress":
-        return f"{title} does not happen"
-    if dv.kind == "outcome":
-        return f"{title} ends in {_outcome_title(tl, dv.event, dv.outcome)}"
-    if dv.kind == "set":
-        parts = [f"{sc.variables[k].title if k in sc.variables else k} becomes "
-                 f"{value_text(sc.variables.get(k), v)}" for k, v in dv.values.items()]
-        return "the world changes: " + "; ".join(parts)
-    return f"a new event: {dv.rule.title if dv.rule else '?'}"
+    return tl.scenario.describe_divergence(dv)
 
 
 def _divergence_headline(ws: Workspace, tl: Timeline, a) -> str:

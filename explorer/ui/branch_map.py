@@ -365,7 +365,7 @@ class BranchMap(QWidget):
         b = self.history.ws.branch(bid)
         if b.label:
             return b.label
-        return b.divergences[0].describe() if b.divergences else b.id
+        return self.history.scenario.describe_divergence(b.divergences[0]) if b.divergences else b.id
 
     def ancestors(self, bid: str) -> list[str]:
         out = []
@@ -548,7 +548,7 @@ class BranchMap(QWidget):
             fork = h.fork(bid)
             lines.append(f"forks from <i>{_esc(h.label(b.parent))}</i>" + (f" on {fork}" if fork else ""))
             for dv in b.divergences[:4]:
-                lines.append(f"◆ {_esc(dv.describe())}")
+                lines.append(f"◆ {_esc(h.scenario.describe_divergence(dv))}")
             if len(b.divergences) > 4:
                 lines.append(f"… and {len(b.divergences) - 4} more")
         if h.computed(bid):

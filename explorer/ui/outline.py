@@ -1,7 +1,6 @@
 """The branch outline: the same tree as the map, as a keyboard-friendly tree view."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
@@ -97,11 +96,11 @@ class BranchTreeModel(QAbstractItemModel):
             if col == 1:
                 return fmt_date(h.fork(bid)) if b.parent else fmt_date(h.scenario.start)
         elif role == DIVERGENCE_ROLE:
-            return divergence_text(b)
+            return divergence_text(b, h.scenario)
         elif role == Qt.ToolTipRole:
             lines = [f"<b>{b.label or b.id}</b> [{b.id}]"]
             for dv in b.divergences:
-                lines.append("◆ " + dv.describe())
+                lines.append("◆ " + h.scenario.describe_divergence(dv))
             if b.description:
                 lines.append(b.description)
             if h.computed(bid):
@@ -128,12 +127,11 @@ class BranchTreeModel(QAbstractItemModel):
         return False
 
 
-def divergence_text(b) -> str:
-    """What the branch changes, in the engine's own words (the label is shown above it)."""
+def divergence_text(b, scenario) -> str:
+    """What the branch changes, in words (its label is shown above it)."""
     if not b.divergences:
         return "real history" if b.parent is None else "no divergence"
-    dv = b.divergences[0]
-    text = replace(dv, label="").describe()
+    text = scenario.describe_divergence(b.divergences[0])
     if len(b.divergences) > 1:
         text += f"  (+{len(b.divergences) - 1} more)"
     return text
