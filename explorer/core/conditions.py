@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -111,7 +112,10 @@ def compile_condition(source, scope: Scope) -> Condition:
         raise ConditionError("expression nested too deeply", lead) from None
     constant = None
     if not comp.reads and not comp.events and not comp.time_dependent:
-        constant = fn({}, Facts(1, {}))
+        try:
+            constant = fn({}, Facts(1, {}))
+        except (ArithmeticError, ValueError, TypeError) as e:  # e.g. a 400-digit number / 1.5
+            raise ConditionError(f"cannot compute this expression: {e}", lead) from None
     return Condition(source, fn, frozenset(comp.reads), frozenset(comp.events), comp.time_dependent,
                      constant, lambda: _Compiler(scope, text).terms(tree.body))
 
@@ -123,7 +127,9 @@ def _flatten(source: str) -> str:
 
 def _parse(source: str, named: str | None = None) -> ast.Expression:
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "invalid escape sequence" and the like: not for the user's console
+            warnings.simplefilter("ignore")
+            return ast.parse(source, mode="eval")
     except SyntaxError as e:
         if named:
             raise ConditionError(f"in named condition '{named}': syntax error: {e.msg}", 0) from None
@@ -230,26 +236,27 @@ class _Compiler:
             x = self.compile(node.operand)
             if isinstance(node.op, ast.Not):
                 return lambda s, f: not x(s, f)
-            if isinstance(node.op, ast.USub):
-                return lambda s, f: -x(s, f)
-            if isinstance(node.op, ast.UAdd):
-                return x
+            if isinstance(node.op, (ast.USub, ast.UAdd)):
+                self._numeric(node.operand)
+                return (lambda s, f: -x(s, f)) if isinstance(node.op, ast.USub) else x
             self.fail(node, f"operator '{type(node.op).__name__}' is not allowed; use and, or, not")
         if isinstance(node, ast.BinOp):
             a, b = self.compile(node.left), self.compile(node.right)
             op = type(node.op)
+            if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div):
+                self.fail(node, f"operator '{op.__name__}' is not allowed; only + - * / are")
+            self._numeric(node.left)
+            self._numeric(node.right)
             if op is ast.Add:
                 return lambda s, f: a(s, f) + b(s, f)
             if op is ast.Sub:
                 return lambda s, f: a(s, f) - b(s, f)
             if op is ast.Mult:
                 return lambda s, f: a(s, f) * b(s, f)
-            if op is ast.Div:
-                def div(s, f):
-                    d = b(s, f)
-                    return a(s, f) / d if d else 0.0
-                return div
-            self.fail(node, f"operator '{op.__name__}' is not allowed; only + - * / are")
+            def div(s, f):
+                d = b(s, f)
+                return a(s, f) / d if d else 0.0
+            return div
         if isinstance(node, ast.Compare):
             return self._compare(node)
         if isinstance(node, ast.Constant):
@@ -281,6 +288,41 @@ class _Compiler:
                 ast.Await: "await", ast.Yield: "yield", ast.Slice: "slices"}.get(type(node))
         self.fail(node, f"{kind or type(node).__name__} not allowed in conditions")
 
+    def _numeric(self, node) -> None:
+        """Arithmetic is on numbers only: `mexico.regime + 1` is a load error, never a crash mid-run."""
+        kind = self._kind(node, ())
+        if kind not in ("number", "bool"):
+            what = ast.get_source_segment(self.source, node) if not self.inlining else None
+            self.fail(node, f"arithmetic needs numbers, but {what or ast.unparse(node)} is {kind}")
+
+    def _kind(self, node, named: tuple) -> str:
+        """The static type of an (already compiled, so valid) expression."""
+        if isinstance(node, ast.Constant):
+            v = node.value
+            return "bool" if isinstance(v, bool) else "number" if isinstance(v, (int, float)) else "text"
+        if isinstance(node, (ast.Compare, ast.BoolOp)) or (isinstance(node, ast.UnaryOp)
+                                                           and isinstance(node.op, ast.Not)):
+            return "bool"
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            return "number"
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return "a list"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return {"happened": "bool", "outcome": "text", "days_since": "number",
+                    "year": "number"}.get(node.func.id, "text")
+        name = self._dotted(node) if isinstance(node, ast.Attribute) else \
+            node.id if isinstance(node, ast.Name) else None
+        if name in CONSTANT_NAMES:
+            return "bool" if isinstance(CONSTANT_NAMES[name], bool) else "the value none"
+        if name == "date":
+            return "text (a date)"
+        var = self.scope.variables.get(name)
+        if var is not None:
+            return {"number": "number", "bool": "bool"}.get(var.type, "text")
+        if name in self.scope.named and name not in named:
+            return self._kind(_parse(_flatten(self.scope.named[name]), name).body, named + (name,))
+        return "text"
+
     def _dotted(self, node) -> str | None:
         parts = []
         while isinstance(node, ast.Attribute):
@@ -311,15 +353,16 @@ class _Compiler:
 
     def _named(self, node, n: str) -> Fn:
         if n in self.inlining:
-            raise ConditionError(f"named condition '{n}' refers to itself through "
-                                 f"{' -> '.join(self.inlining + (n,))}", self.col(node))
+            chain = self.inlining[self.inlining.index(n):] + (n,)
+            raise ConditionError(f"named conditions refer to each other in a cycle: {' -> '.join(chain)}; "
+                                 "break the cycle", self.col(node))
         text = _flatten(self.scope.named[n])
         sub = _Compiler(self.scope, text, self.inlining + (n,))
         try:
             fn = sub.compile(_parse(text, n).body)
         except ConditionError as e:
-            msg = e.message if e.message.startswith("in named condition") else \
-                f"in named condition '{n}': {e.message}"
+            msg = e.message if e.message.startswith(("in named condition", "named conditions refer")) \
+                else f"in named condition '{n}': {e.message}"
             raise ConditionError(msg, self.col(node)) from None
         self.reads |= sub.reads
         self.events |= sub.events

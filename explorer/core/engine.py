@@ -204,7 +204,7 @@ class _Run:
         self.every = checkpoint_every or max(32, len(program.rules) // 100)
         self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
         self.suppress_from: dict[int, int] = {}
-        self.forced_outcome: dict[int, tuple] = {}
+        self.forced_outcome: dict[int, list] = {}  # rule -> [(from ordinal, outcome)], in date order
         self.not_before: dict[int, int] = {}  # one-off events exist from their divergence's date
         for d in self.divs:
             dv = d.divergence
@@ -214,7 +214,7 @@ class _Run:
                 r = program.by_id[dv.event]
                 self.suppress_from[r] = min(self.suppress_from.get(r, d.ordinal), d.ordinal)
             elif dv.kind == "outcome":
-                self.forced_outcome[program.by_id[dv.event]] = (d.ordinal, dv.outcome)
+                self.forced_outcome.setdefault(program.by_id[dv.event], []).append((d.ordinal, dv.outcome))
         self.firings: list[Firing] = []
         self.lapses: list[Lapse] = []
         self.checkpoints: list[Checkpoint] = []
@@ -423,9 +423,12 @@ class _Run:
             return None
         if forced is not None:
             return forced
-        fo = self.forced_outcome.get(cr.idx)
-        if fo is not None and self.today >= fo[0]:
-            return fo[1]
+        chosen = None
+        for since, outcome in self.forced_outcome.get(cr.idx, ()):  # the latest one in effect today
+            if since <= self.today:
+                chosen = outcome
+        if chosen is not None:
+            return chosen
         s, f = self.state, self.facts
         eligible = [o for o in cr.outcomes if o.when is None or o.when.fn(s, f)] or list(cr.outcomes)
         weights = [max(0.0, float(o.weight.fn(s, f) if isinstance(o.weight, Condition) else o.weight))

@@ -14,7 +14,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file  # 0: no position
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

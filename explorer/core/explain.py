@@ -87,7 +87,7 @@ class WhyNot:
 
     def text(self) -> str:
         out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
-        out += [f"  - {r}" for r in self.reasons]
+        out += [f"  {r}" if r.startswith("  ") else f"  - {r}" for r in self.reasons]  # "  (..)": nested
         for t in self.failed:
             out.append(f"  - false: {t.source}")
             for name, value, who in t.reads:
@@ -122,6 +122,9 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
 
     def causes_of(f: Firing, level: int) -> list[Cause]:
         out = []
+        chosen = outcome_divergence(tl, f)
+        if chosen is not None:
+            out.append(_divergence_cause(tl, -(chosen.k + 1), "outcome chosen by divergence", roots))
         if f.caused_by is not None:
             if f.caused_by < 0:
                 out.append(_divergence_cause(tl, f.caused_by, "forced by divergence", roots))
@@ -251,6 +254,17 @@ def failed_terms(tl: Timeline, event_id: str, lapse: Lapse) -> list[FailedTerm]:
     return out
 
 
+def outcome_divergence(tl: Timeline, f: Firing):
+    """The `outcome:` divergence that chose this firing's outcome, if one did (as the engine applies
+    them: the latest for the event whose effective date has come)."""
+    if f.outcome is None or f.cause == "forced":
+        return None
+    ds = [d for d in tl.divergences if d.divergence.kind == "outcome" and d.divergence.event == f.event
+          and d.ordinal <= f.ordinal]
+    d = max(ds, key=lambda d: (d.ordinal, d.k), default=None)
+    return d if d is not None and d.divergence.outcome == f.outcome else None
+
+
 def causal_graph(tl: Timeline) -> nx.DiGraph:
     """Nodes: ('event', i), ('divergence', k), ('initial', var). Edges point from cause to effect."""
     g = nx.DiGraph()
@@ -262,6 +276,9 @@ def causal_graph(tl: Timeline) -> nx.DiGraph:
         if f.caused_by is not None:
             src = ("divergence", -f.caused_by - 1) if f.caused_by < 0 else ("event", f.caused_by)
             g.add_edge(src, node, kind=f.cause)
+        chosen = outcome_divergence(tl, f)
+        if chosen is not None:
+            g.add_edge(("divergence", chosen.k), node, kind="outcome")
         for r in f.reads:
             if r.writer is None:
                 src = ("initial", r.var)

@@ -35,9 +35,30 @@ class Report:
         self.blocks: set[str] = set()  # paths of block scalars (| or >)
         self.paths: dict[int, str] = {}  # id(model object) -> key path, for checks made after parsing
         self.raw: dict[str, str] = {}  # path -> source text of a plain scalar read as a boolean
+        self.bad: set[str] = set()  # paths of values YAML could not read (already reported)
+        self.text = ""  # the source, to place columns inside multi-line values
+        self.spans: dict[str, tuple] = {}  # path -> (content start, end, value, style) of texts
 
     def path_of(self, obj, default: str) -> str:
         return self.paths.get(id(obj), default)
+
+    def locate(self, path: str, offset: int) -> tuple[int, int]:
+        """Line and column (1-based) of character `offset` of a text value, also when the value spans
+        several lines (block scalars, folded plain or quoted text) and lost its indentation."""
+        start, end, value, style = self.spans[path]
+        text, j = self.text, start
+        for ch in value[:offset]:
+            if style == '"' and j < end and text[j] == "\\":  # an escape: one character of the value
+                j += {"x": 4, "u": 6, "U": 10}.get(text[j + 1: j + 2], 2)
+                continue
+            while j < end and text[j] != ch and not (ch.isspace() and text[j].isspace()):
+                j += 1  # indentation, line breaks, doubled quotes: in the file, not in the value
+            j += 1
+        while j < end and text[j].isspace() and offset < len(value) and not value[offset].isspace():
+            j += 1
+        j = min(j, len(text))
+        line = text.count("\n", 0, j) + 1
+        return line, j - text.rfind("\n", 0, j)
 
     def where(self, path: str) -> tuple[int, int]:
         p = path
@@ -49,9 +70,14 @@ class Report:
 
     def add(self, path: str, message: str, col_offset: int | None = None) -> None:
         line, col = self.where(path)
-        if col_offset is not None and path in self.positions and path not in self.blocks:
+        if col_offset is not None and path in self.spans:
+            line, col = self.locate(path, col_offset)
+        elif col_offset is not None and path in self.positions and path not in self.blocks:
             col += col_offset
-        self.problems.append(Problem(self.file, line, col, path, message))
+        shown = path.split("#", 1)[0]  # `#key`, `#dup`: position look-ups only, not for the reader
+        if shown in self.bad:
+            return  # the value could not be read at all; that was said already
+        self.problems.append(Problem(self.file, line, col, shown, message))
 
 
 def _parent_path(p: str) -> str:
@@ -62,12 +88,21 @@ def _parent_path(p: str) -> str:
     return p.rsplit(".", 1)[0] if "." in p else ""
 
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq",
+                                                 "map", "merge")}
+
+
 class _Stop(Exception):
     pass
 
 
 class _Walker:
     """Turns YAML nodes into plain values and records where each one stood."""
+
+    def _span(self, node, path: str, value: str) -> None:
+        if path not in self.report.spans:
+            self.report.spans[path] = (_content_start(node, self.report.text), node.end_mark.index, value,
+                                       node.style)
 
     def __init__(self, report: Report, constructor: yaml.SafeLoader):
         self.report = report
@@ -78,8 +113,10 @@ class _Walker:
     def value(self, node, path: str):
         self.visited += 1
         if self.visited > MAX_NODES:
-            self.report.add(path, f"the document expands to more than {MAX_NODES:,} values "
-                                  "(an alias bomb?); remove the aliases")
+            top = re.split(r"[.\[]", path, maxsplit=1)[0] if path else ""
+            self.report.add(top + "#key" if top else "",
+                            f"aliases expand the document to more than {MAX_NODES:,} values "
+                            "(an alias bomb?); write the values out instead of repeating aliases")
             raise _Stop
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'"):
@@ -87,17 +124,29 @@ class _Walker:
         elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
             self.report.blocks.add(path)  # content starts on the next line: no column arithmetic
         self.report.positions.setdefault(path, (line, col))
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.report.add(path, f"the tag {tag} is not allowed; remove it")
+            self.report.bad.add(path)
+            return None
         if id(node) in self.stack:
             self.report.add(path, "an alias refers to itself; remove the recursive alias")
             raise _Stop
         if isinstance(node, yaml.ScalarNode):
             try:
                 value = self.constructor.construct_object(node, deep=True)
+                if isinstance(value, str) and self.report.text:
+                    self._span(node, path, value)
                 if isinstance(value, bool) and node.style is None:
                     self.report.raw[path] = node.value  # `no`, `on`, `yes`: YAML 1.1 booleans
                 return value
             except (yaml.YAMLError, ValueError, OverflowError) as e:
-                self.report.add(path, f"cannot read this value: {e}")
+                if node.tag == "tag:yaml.org,2002:timestamp":
+                    msg = f"'{node.value}' is not a date ({e}); write YYYY-MM-DD"
+                else:
+                    msg = f"cannot read '{node.value[:40]}': {getattr(e, 'problem', None) or e}"
+                self.report.add(path, msg)
+                self.report.bad.add(path)
                 return None
         self.stack.add(id(node))
         try:
@@ -131,6 +180,16 @@ class _Walker:
         return None
 
 
+def _content_start(node, text: str) -> int:
+    i = node.start_mark.index
+    if node.style in ('"', "'"):
+        return i + 1
+    if node.style in ("|", ">"):
+        nl = text.find("\n", i)
+        return len(text) if nl < 0 else nl + 1
+    return i
+
+
 def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -150,8 +209,10 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
             raw = fh.read(MAX_BYTES + 1)
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ScenarioError([Problem(path, 1, 1, "", f"not UTF-8 text (byte {e.start}); save the file "
-                                                     "as UTF-8")]) from None
+        bol = raw.rfind(b"\n", 0, e.start) + 1
+        line, col = raw.count(b"\n", 0, e.start) + 1, len(raw[bol:e.start].decode("utf-8", "replace")) + 1
+        raise ScenarioError([Problem(path, line, col, "", f"not UTF-8 text (byte 0x{raw[e.start]:02X}); "
+                                                          "save the file as UTF-8")]) from None
     except OSError as e:
         raise ScenarioError([Problem(path, 0, 0, "", f"cannot read: {e.strerror}")]) from None
     return load_scenario_text(text, path)
@@ -159,17 +220,74 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 
 def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
     report = Report(file)
+    report.text = text
     data = _compose(text, report)
-    if report.problems:
+    if data is None and report.problems:
         raise ScenarioError(report.problems)
     scenario = _build(data, report)
-    if scenario is not None and not report.problems:
+    if scenario is not None and (not report.problems or _complete(data, scenario)):
+        # with problems so far, check the rest too when nothing it refers to was dropped: every
+        # independent mistake is reported in one pass, without cascades of "unknown variable"
         from .program import build_program  # the semantic checks live with the compiler
         scenario.path = file if file != "<scenario>" else None
         build_program(scenario, report)
     if report.problems:
         raise ScenarioError(sorted(report.problems, key=lambda p: (p.line, p.col)))
     return scenario
+
+
+def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Position and wording of a YAML syntax error, pointing where a person would fix it."""
+    pm, cm = e.problem_mark, e.context_mark
+    problem = (e.problem or "").replace("'<stream end>'", "the end of the file") \
+        .replace("unexpected end of stream", "the end of the file")
+    context = (e.context or "").replace("while ", "")
+    mark = pm or cm
+    if "'\\t'" in problem and "cannot start any token" in problem:
+        problem = "found a tab; YAML indents with spaces only, so replace it with spaces"
+    elif "expected <block end>" in problem and problem.endswith("'<scalar>'"):
+        problem = ("unexpected text after a quoted or bracketed value; when a value starts with a quote "
+                   "or a bracket, put the whole value in quotes")
+        context = ""
+    elif "expected <block end>" in problem and problem.endswith(("']'", "'}'")):
+        problem = f"unexpected {problem[-3:]}: it closes nothing; remove it"
+        context = ""
+    elif "expected <block end>" in problem:
+        problem = "this line is indented differently from the lines above it; line it up"
+        context = ""
+    elif "mapping values are not allowed here" in problem:
+        problem = "unexpected ': '; put a value that contains ': ' in quotes, or fix the indentation"
+    elif "another document" in problem:
+        problem = "a second YAML document (--- or a % directive); a scenario is one document"
+        context = ""
+    elif cm is not None and pm is not None and (pm.index >= len(text.rstrip()) or pm.line > cm.line):
+        if context.startswith(("parsing a flow", "scanning a quoted", "scanning a double-quoted",
+                               "scanning a single-quoted")):
+            mark = cm  # an unclosed bracket or quote: point at where it opens
+            what = {"parsing a flow sequence": "'['", "parsing a flow mapping": "'{'"}.get(context, "quote")
+            return mark.line + 1, mark.column + 1, f"this {what} is never closed: {problem}"
+    if context and cm is not None and mark is not cm:
+        problem += f" ({context} that starts at line {cm.line + 1}, column {cm.column + 1})"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, col, problem
+
+
+def _complete(data: dict, sc: Scenario) -> bool:
+    """Whether every variable, named condition and event the file declares made it into the model."""
+    meta = data.get("scenario") if isinstance(data, dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("start"), dt.date) \
+            or not isinstance(meta.get("end"), dt.date):
+        return False
+    variables, conditions = data.get("variables"), data.get("conditions") or {}
+    if not isinstance(variables, dict) or set(map(str, variables)) != set(sc.variables):
+        return False
+    if not isinstance(conditions, dict) or set(map(str, conditions)) != set(sc.conditions):
+        return False
+    events = data.get("events")
+    if not isinstance(events, list):
+        return False
+    ids = {e.id for e in sc.events}
+    return all(isinstance(e, dict) and e.get("id") in ids for e in events)
 
 
 def _compose(text: str, report: Report):
@@ -179,13 +297,19 @@ def _compose(text: str, report: Report):
         report.problems.append(Problem(report.file, line, i - text.rfind("\n", 0, i), "",
                                        "the file contains a NUL byte; it is not a text file"))
         return None
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # checks for unprintable characters right away
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as e:
+        i = min(max(e.position, 0), len(text))
+        line = text.count("\n", 0, i) + 1
+        report.problems.append(Problem(report.file, line, i - text.rfind("\n", 0, i), "",
+                                       f"the file contains the character U+{e.character:04X}, which YAML "
+                                       "does not allow; remove it"))
+        return None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        msg = " ".join(x for x in (e.context, e.problem) if x)
+        line, col, msg = _yaml_syntax(e, text)
         report.problems.append(Problem(report.file, line, col, "", f"YAML syntax: {msg}"))
         return None
     except yaml.YAMLError as e:
@@ -195,7 +319,8 @@ def _compose(text: str, report: Report):
         report.problems.append(Problem(report.file, 1, 1, "", "YAML nested too deeply"))
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         report.problems.append(Problem(report.file, 1, 1, "", "the file is empty; a scenario needs "
                                                               "`scenario:`, `variables:` and `events:`"))
@@ -542,7 +667,10 @@ def _timing(spec: dict, path: str, report: Report) -> Timing:
         try:
             a, b = parse_date(v[0]), parse_date(v[1])
         except ValueError as e:
-            report.add(f"{path}.between", str(e))
+            bad = [i for i in (0, 1) if f"{path}.between[{i}]" in report.bad] \
+                if isinstance(report, Report) else []
+            if not bad:
+                report.add(f"{path}.between", str(e))
             return Timing("open")
         if b < a:
             report.add(f"{path}.between[1]", f"the window ends ({b}) before it starts ({a})")

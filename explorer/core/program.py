@@ -103,7 +103,7 @@ class _Raise:
         self.problems: list[Problem] = []
 
     def add(self, path: str, message: str, col_offset: int | None = None) -> None:
-        self.problems.append(Problem(self.file, 0, 0, path, message))
+        self.problems.append(Problem(self.file, 0, 0, path.split("#", 1)[0], message))
 
     def path_of(self, obj, default: str) -> str:
         return default
@@ -122,11 +122,12 @@ def _build_program(scenario: Scenario, report=None) -> Program:
     before = len(report.problems)
     named = dict(scenario.conditions)
     scope = Scope(scenario.variables, [e.id for e in scenario.events], named)
-    for name, text in named.items():
+    for name, text in list(named.items()):
         try:
             compile_condition(text, scope)
         except ConditionError as e:
             report.add(f"conditions[{name}]" if "." in name else f"conditions.{name}", e.message, e.col)
+            named[name] = "false"  # said once, where it is written; not again at every use
     by_id = {e.id: i for i, e in enumerate(scenario.events)}
     rules = [_compile_rule(e, i, scope, by_id, scenario, report) for i, e in enumerate(scenario.events)]
     _check_after_cycles(scenario, report)
@@ -261,7 +262,8 @@ def _compile_effects(effects, path: str, variables: dict, by_id: dict, report) -
                 out.append(("set", ef.target, var.clamp(ef.value)))
         else:
             if ef.target not in by_id:
-                report.add(p, f"unknown event '{ef.target}'{did_you_mean(ef.target, by_id)}")
+                at = f"{p}.schedule.event" if ef.kind == "schedule" else f"{p}.cancel"  # the id itself
+                report.add(at, f"unknown event '{ef.target}'{did_you_mean(ef.target, by_id)}")
                 continue
             if ef.kind == "schedule":
                 out.append(("schedule", by_id[ef.target], ef.delay, _days(ef.within)))
@@ -325,19 +327,21 @@ def _check_divergence(d: Divergence, path: str, scenario: Scenario, scope: Scope
             return
         if d.outcome is not None and rule.outcome(d.outcome) is None:
             choices = [o.id for o in rule.outcomes]
-            report.add(f"{path}.outcome", f"event '{d.event}' has no outcome '{d.outcome}'"
+            where = f"{path}.outcome.{d.event}" if d.kind == "outcome" else f"{path}.outcome"
+            report.add(where, f"event '{d.event}' has no outcome '{d.outcome}'"
                                           f"{did_you_mean(d.outcome, choices)}"
                                           + (f"; outcomes: {', '.join(choices)}" if choices else
                                              "; it has no outcomes"))
     elif d.kind == "set":
         for name, value in d.values.items():
             var = scenario.variables.get(name)
+            at = f"{path}.set[{name}]" if "." in str(name) else f"{path}.set.{name}"
             if var is None:
-                report.add(f"{path}.set", f"unknown variable '{name}'{did_you_mean(name, scenario.variables)}")
+                report.add(at + "#key", f"unknown variable '{name}'{did_you_mean(name, scenario.variables)}")
             else:
                 problem = check_value(var, value)
                 if problem:
-                    report.add(f"{path}.set", problem)
+                    report.add(at, problem)
     elif d.kind == "event" and d.rule is not None:
         if scenario.event(d.rule.id) is not None:
             report.add(f"{path}.event.id", f"'{d.rule.id}' is already an event of the scenario; "

@@ -5,7 +5,7 @@ import datetime as dt
 
 from .diff import Diff
 from .engine import AppliedDivergence
-from .explain import failed_terms, fmt
+from .explain import failed_terms, fmt, outcome_divergence
 from .model import Branch, Divergence, EventRule
 from .timeline import Timeline
 from .workspace import Workspace
@@ -56,6 +56,9 @@ def caused_by(tl: Timeline, f) -> list[str]:
         if name not in out:
             out.append(name)
     add(f.caused_by)
+    chosen = outcome_divergence(tl, f)
+    if chosen is not None:
+        add(-(chosen.k + 1))
     for r in f.reads:
         add(r.writer)
     for e in f.event_reads:

@@ -6,6 +6,7 @@ A Workspace is what the app, the reports and the command line ask for history: `
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -203,30 +204,41 @@ class Workspace:
         timing_changed = any(old.event(r).timing != scenario.event(r).timing
                              or old.event(r).priority != scenario.event(r).priority for r in changed_rules)
         old_branches = {b.id: b for b in old.branches}
+        edited: set[str] = set()  # branches whose own definition changed: their whole subtree goes
         for b in scenario.branches:
             ob = old_branches.get(b.id)
             if ob is None or ob.parent != b.parent or ob.divergences != b.divergences:
-                stale.update(self.subtree(b.id))
-        for bid in set(old_branches) - set(scenario.branch_ids):
-            stale.add(bid)
-        for key, tl in list(self._cache.items()):
-            if key.branch in stale:
-                continue
-            # Each cached timeline holds its inherited prefix, so a rule that never took part in it
-            # cannot have changed it, whatever its parent went through after the fork.
-            if changed_rules and (timing_changed or any(_touched(tl, r) for r in changed_rules)):
-                stale.add(key.branch)
-        # ...but a child also reads its parent's timeline for the effective dates of divergences without
-        # `on:` (suppress/outcome: when the event fired there; force: when it was first tested): when the
-        # parent is recomputed those dates may move, and with them the dates its own children inherit.
-        moved: set[str] = set()
+                edited.update(self.subtree(b.id))
+        edited.update(set(old_branches) - set(scenario.branch_ids))
+        # For each cached run that must go: the first date its history may differ from the old one.
+        since: dict[_Key, float] = {}
+        for key, tl in self._cache.items():
+            if key.branch in edited:
+                since[key] = -math.inf
+            elif changed_rules:
+                # A run holds its inherited prefix, so a rule that never took part in it cannot have
+                # changed it, whatever its parent went through after the fork.
+                dates = [_first_part(tl, r) for r in changed_rules]
+                dates = [d for d in dates if d is not None]
+                if timing_changed or dates:
+                    since[key] = -math.inf if timing_changed else min(dates)
+        # A child also reads its parent's timeline for the dates of divergences without `on:`
+        # (suppress/outcome: when the event fired there; force: when it was first tested). If the
+        # parent's history may differ from before such a date, the child's date may move, and with it
+        # the dates its own children inherit.
+        moved = {k for k in self._cache if k.branch in edited}  # runs whose divergences may differ
         for bid in nx.topological_sort(self.tree):
             b = scenario.branch(bid)
-            if b is not None and b.parent in stale and (b.parent in moved or _dates_follow_parent(b)):
-                stale.add(bid)
-                moved.add(bid)
+            if b is None or b.parent is None:
+                continue
+            for key in [k for k in self._cache if k.branch == bid and k not in moved]:
+                pkey = _Key(b.parent, key.mode, key.seed)
+                if pkey in moved or (pkey in since and not _dates_hold(b, self._cache.get(pkey), since[pkey])):
+                    since[key] = -math.inf
+                    moved.add(key)
+        stale = {k.branch for k in since} | edited
         for key in list(self._cache):
-            if key.branch in stale:
+            if key in since:
                 del self._cache[key]
             else:
                 tl = self._cache[key]
@@ -239,9 +251,31 @@ class Workspace:
         return stale & set(scenario.branch_ids)
 
 
-def _dates_follow_parent(b: Branch) -> bool:
-    """Whether some divergence of the branch takes its effective date from the parent's timeline."""
-    return any(d.on is None and d.kind in ("force", "suppress", "outcome") for d in b.divergences)
+def _dates_hold(b: Branch, parent: Timeline | None, since: float) -> bool:
+    """Whether the branch's parent-derived divergence dates survive a parent re-run that may differ
+    from `since` on: each came from a firing (or, for force, a first test) strictly before it."""
+    for d in b.divergences:
+        if d.on is not None or d.kind not in ("force", "suppress", "outcome"):
+            continue
+        if parent is None:
+            return False
+        if d.kind == "force":
+            when = parent.first_tested(d.event)
+            if when is None or when.toordinal() >= since:
+                return False
+        else:
+            f = parent.firing(d.event)
+            if f is None or f.ordinal >= since:
+                return False
+    return True
+
+
+def _first_part(tl: Timeline, event_id: str) -> int | None:
+    """The first date the rule took part in this run (tested or fired), None if it never did."""
+    tested = tl.first_tested(event_id)
+    f = tl.firing(event_id)
+    dates = [d for d in (tested.toordinal() if tested else None, f.ordinal if f else None) if d is not None]
+    return min(dates) if dates else None
 
 
 def _touched(tl: Timeline, event_id: str) -> bool:

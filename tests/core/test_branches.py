@@ -312,7 +312,7 @@ def test_why_text_and_structure():
         Why did "The republic is declared" happen on 1940-09-16 (branch baseline)?
           - scheduled by: The decree (1940-09-11)
             - followed: The revolution — The workers win (1940-09-01)
-              - alive = true: initial world
+              - initial world: alive = true
               - unrest = 65: The general strike (1940-03-01)
               - happened("strike"): The general strike (1940-03-01) [see above]
             - regime = new: The revolution — The workers win (1940-09-01) [see above]
@@ -332,6 +332,16 @@ def test_why_text_and_structure():
     assert w.text().splitlines()[:2] == [
         'Why did "The revolution — The workers win" happen on 1940-09-01 (branch baseline), with outcome wins?',
         '  when: ripe and happened("strike")']
+
+    # an outcome chosen by a divergence leads back to it
+    w = ws.why("loses", "revolution")
+    assert [(c.kind, c.via) for c in w.causes][:2] == [("divergence", "outcome chosen by divergence"),
+                                                        ("initial", "alive = true")]
+    assert w.text().splitlines()[3] == \
+        '  - outcome chosen by divergence: divergence "revolution ends as loses" (1940-09-01)'
+    assert [r.kind for r in w.roots] == ["divergence", "initial"]
+    assert ws.causal_graph("loses").edges[("divergence", 0), ("event", ws.timeline("loses").firing(
+        "revolution").index)]["kind"] == "outcome"
 
     w = ws.why("dies", "kill")
     assert w.text() == textwrap.dedent("""\
@@ -497,3 +507,94 @@ def test_structural_edit_drops_everything():
     _all(ws)
     stale = ws.replace_scenario(load(TEXT.replace("initial: coyoacan", "initial: mexico_city")))
     assert stale == set(ws.scenario.branch_ids)
+
+
+def test_a_later_outcome_divergence_in_a_child_keeps_the_parents_before_its_date():
+    text = textwrap.dedent("""\
+        scenario: {id: v, title: V, start: 1940-01-01, end: 1940-12-31}
+        variables:
+          x: {type: number, initial: 0}
+        events:
+          - id: vote
+            between: [1940-01-01, 1940-12-31]
+            repeatable: true
+            cooldown: 1m
+            outcomes: [{id: aye, weight: 2}, {id: nay}]
+        branches:
+          - id: nays
+            divergences: [{outcome: {vote: nay}}]
+          - id: then_ayes
+            parent: nays
+            divergences: [{outcome: {vote: aye}, on: 1940-06-01}]
+    """)
+    for every in (1, 3):
+        ws = Workspace(load(text), checkpoint_every=every)
+        assert {f.outcome for f in ws.timeline().firings} == {"aye"}
+        assert {f.outcome for f in ws.timeline("nays").firings} == {"nay"}
+        votes = [(f.date.isoformat(), f.outcome) for f in ws.timeline("then_ayes").firings]
+        assert votes[:6] == [(f"1940-0{m}-01", "nay") for m in range(1, 6)] + [("1940-06-01", "aye")]
+        assert {o for d, o in votes if d >= "1940-06-01"} == {"aye"}
+        for bid in ws.scenario.branch_ids:
+            assert_restart_equals_full_run(ws, bid)
+
+
+def test_force_of_an_open_event_never_tested_in_the_parent_happens_at_the_start():
+    text = textwrap.dedent("""\
+        scenario: {id: v, title: V, start: 1940-01-01, end: 1940-12-31}
+        variables:
+          x: {type: number, initial: 0}
+        events:
+          - id: anytime
+            when: x > 0
+        branches:
+          - id: never
+            divergences: [{suppress: anytime}]
+          - id: forced
+            parent: never
+            divergences: [{force: anytime}]
+    """)
+    ws = Workspace(load(text))
+    assert ws.timeline("never").firings == []
+    assert [(f.event, f.date, f.cause) for f in ws.timeline("forced").firings] == [
+        ("anytime", D("1940-01-01"), "forced")]
+
+
+def test_an_edit_that_moves_a_parents_event_repropagates_children_dated_by_it():
+    """c never involves the edited rule r, but its `suppress: x` (no `on:`) is dated by when x fires in
+    the parent; the edit moves that date, so c must be recomputed too."""
+    text = textwrap.dedent("""\
+        scenario: {id: s, title: S, start: 1940-01-01, end: 1940-12-31}
+        variables:
+          v: {type: number, initial: 0}
+          u: {type: number, initial: 0}
+          w: {type: number, initial: 0}
+        events:
+          - id: p
+            on: 1940-06-01
+            when: v == 0
+          - id: r
+            after: p
+            effects: [{add: {w: 0}}]
+          - id: x
+            between: [1940-01-01, 1940-12-31]
+            when: w >= 1 or u >= 1 or date >= "1940-10-01"
+        branches:
+          - id: c
+            divergences: [{set: {v: 1}, on: 1940-03-01}, {set: {u: 1}, on: 1940-07-01}, {suppress: x}]
+          - id: c_dated
+            divergences: [{set: {v: 1}, on: 1940-03-01}, {set: {u: 1}, on: 1940-07-01},
+                          {suppress: x, on: 1940-10-01}]
+    """)
+    ws = Workspace(load(text))
+    before = _all(ws)
+    assert summary(before["c"]) == [("x", "1940-07-01", None)]
+    edited = text.replace("add: {w: 0}", "add: {w: 1}")
+    stale = ws.replace_scenario(load(edited))
+    assert stale == {"baseline", "c"}
+    assert ws.timeline("c_dated") is before["c_dated"]  # not involved, and dated on its own
+    fresh = Workspace(load(edited))
+    assert summary(fresh.timeline()) == [("p", "1940-06-01", None), ("r", "1940-06-01", None),
+                                         ("x", "1940-06-01", None)]
+    for b in ws.scenario.branch_ids:
+        assert summary(ws.timeline(b)) == summary(fresh.timeline(b)), b
+    assert summary(ws.timeline("c")) == []  # suppressed from 06-01 now
