@@ -151,6 +151,8 @@ class Checkpoint:
     n_firings: int
     n_lapses: int
     n_rules: int
+    watch: dict  # readers-index key -> waiting rules (derivable, but costly to rebuild on resume)
+    facts_fired: dict  # event id -> its last firing, as conditions see it
 
 
 @dataclass
@@ -252,10 +254,7 @@ class _Run:
         self.fired = dict(cp.fired)
         self.agenda = list(cp.agenda)
         self.waiting = dict(cp.waiting)
-        self.watch = {}
-        for r in self.waiting:
-            for k in self.rules[r].keys:
-                self.watch.setdefault(k, set()).add(r)
+        self.watch = {k: set(v) for k, v in cp.watch.items()}
         self.expiry = list(cp.expiry)
         self.timedep = set(cp.timedep)
         self.cancel_seq = dict(cp.cancel_seq)
@@ -265,7 +264,7 @@ class _Run:
         self.lapses = prefix_lapses[: cp.n_lapses]
         for cr in self.rules[cp.n_rules:]:  # one-off events the checkpoint's program lacked
             self._push_initial(cr, cp.ordinal)
-        self.facts = Facts(cp.ordinal, {self.rules[r].id: rec for r, rec in self.fired.items()})
+        self.facts = Facts(cp.ordinal, dict(cp.facts_fired))
         self.today = cp.ordinal - 1  # the loop then starts day C exactly as the original run did
         self.resumed_at = cp.ordinal
         self.last_cp = len(self.firings) + len(self.lapses)
@@ -334,7 +333,8 @@ class _Run:
         self.checkpoints.append(Checkpoint(
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
-            dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules)))
+            dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules),
+            {k: frozenset(v) for k, v in self.watch.items() if v}, dict(self.facts.fired)))
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
