@@ -14,6 +14,7 @@ import networkx as nx
 from . import diff as diff_mod
 from . import explain as explain_mod
 from .engine import LIKELY, AppliedDivergence, RunResult, run_program
+from .gcpause import paused_gc
 from .errors import ExplorerError, UnknownName, did_you_mean
 from .model import BASELINE, Branch, Scenario
 from .program import Program, program_of
@@ -165,7 +166,9 @@ class Workspace:
     def diff(self, branch_id: str, other: str | None = None) -> diff_mod.Diff:
         b = self.branch(branch_id)
         other = other or b.parent or BASELINE
-        return diff_mod.diff(self.timeline(branch_id), self.timeline(other))
+        mine, theirs = self.timeline(branch_id), self.timeline(other)
+        with paused_gc():
+            return diff_mod.diff(mine, theirs)
 
     def why(self, branch_id: str, event_id: str, occurrence: int = 1) -> explain_mod.Why:
         return explain_mod.why(self.timeline(branch_id), event_id, occurrence)

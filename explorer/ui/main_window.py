@@ -240,6 +240,46 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self._branch_status(bid)
         self.last_update_ms = (time.perf_counter() - t0) * 1000
+        self._start_background_warming()
+
+    # --- computing the other branches while the user reads ------------------------------------------
+
+    background_warming = True  # tests and benchmarks may turn it off to measure cold selections
+
+    def _start_background_warming(self) -> None:
+        """Compute the remaining branches one per idle turn of the event loop, nearest first."""
+        if not hasattr(self, "_warm_timer"):
+            self._warm_timer = QTimer(self)
+            self._warm_timer.setInterval(0)
+            self._warm_timer.timeout.connect(self._warm_step)
+        h = self.history
+        sel = self.selection.branch
+        order = {b: i for i, b in enumerate(h.rows())}
+        near = set(h.ws.subtree(sel)) | {b.id for b in h.ws.path(sel)} if h.has_branch(sel) else set()
+        self._warm_queue = sorted(h.branch_ids, key=lambda b: (b not in near, order.get(b, 0)))
+        self._warm_started = time.perf_counter()
+        self._warm_done = 0
+        if self.background_warming:
+            self._warm_timer.start()
+
+    def _warm_step(self) -> None:
+        h = self.history
+        while self._warm_queue:
+            bid = self._warm_queue.pop(0)
+            if h.has_branch(bid) and not (h.computed(bid) and h.has_diff(bid)):
+                h.ensure(bid)
+                self._warm_done += 1
+                if self._warm_done % 8 == 0:
+                    self.branch_map.refresh()
+                    self.outline.refresh()
+                return  # one branch per turn: clicks and paints go first
+        self._warm_timer.stop()
+        if self._warm_done:
+            self.branch_map.refresh()
+            self.outline.refresh()
+            self.warmed_in = time.perf_counter() - self._warm_started
+            self.statusBar().showMessage(f"All {len(h.branch_ids)} branches computed "
+                                         f"({self.warmed_in:.1f} s in the background)", 5000)
 
     def _warm(self, selected: str) -> None:
         """Compute the selected branch's path, then as many others as fit in a small time budget."""
