@@ -239,7 +239,7 @@ class _MapItem(pg.GraphicsObject):
             if has_parent and not left_full and avail >= 90:  # left of the fork, elided
                 w = min(full, avail, 300)
                 candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            if is_sel and not candidates and room_right >= 40:
+            if room_right >= 40:  # last resort: on the lane itself, just after the fork
                 candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h / 2, min(full, 300, room_right), h))
             for rect in candidates:
                 if rect.bottom() < 0 or rect.top() > p.device().height():
