@@ -151,7 +151,6 @@ class Checkpoint:
     n_firings: int
     n_lapses: int
     n_rules: int
-    watch: dict  # readers-index key -> waiting rules (derivable, but costly to rebuild on resume)
     facts_fired: dict  # event id -> its last firing, as conditions see it
 
 
@@ -203,7 +202,7 @@ class _Run:
         self.p = program
         self.rules = program.rules
         self.mode, self.seed, self.naive = mode, seed, naive
-        self.every = checkpoint_every or max(32, len(program.rules) // 100)
+        self.every = checkpoint_every or max(32, len(program.rules) // 50)
         self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
         self.suppress_from: dict[int, int] = {}
         self.forced_outcome: dict[int, list] = {}  # rule -> [(from ordinal, outcome)], in date order
@@ -254,7 +253,15 @@ class _Run:
         self.fired = dict(cp.fired)
         self.agenda = list(cp.agenda)
         self.waiting = dict(cp.waiting)
-        self.watch = {k: set(v) for k, v in cp.watch.items()}
+        self.watch = {}  # derived from `waiting`: rebuilt once here rather than copied at every checkpoint
+        rules, watch = self.rules, self.watch
+        for r in self.waiting:
+            for k in rules[r].keys:
+                ws = watch.get(k)
+                if ws is None:
+                    watch[k] = {r}
+                else:
+                    ws.add(r)
         self.expiry = list(cp.expiry)
         self.timedep = set(cp.timedep)
         self.cancel_seq = dict(cp.cancel_seq)
@@ -334,7 +341,7 @@ class _Run:
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
             dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules),
-            {k: frozenset(v) for k, v in self.watch.items() if v}, dict(self.facts.fired)))
+            dict(self.facts.fired)))
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
@@ -347,6 +354,16 @@ class _Run:
 
     def _process(self, r: int, ordinal: int, seq: int, wend: int, cause: str, by) -> None:
         self.woken.discard(r)
+        cr = self.rules[r]
+        waiting = self.waiting.get(r)
+        if waiting is not None and waiting[0] >= wend and cr.plain and not self.cancel_seq \
+                and not self.suppress_from:
+            # the common case, a waiting rule woken by a change: re-test it, and nothing else to do
+            # unless it now holds (fired rules are never waiting, so no repeat checks are needed)
+            if not cr.cond.fn(self.state, self.facts):
+                return
+            self._fire(r, ordinal, cause, by)
+            return
         if self.cancel_seq and seq < self.cancel_seq.get(r, -1):
             return
         if self.suppress_from:
@@ -354,7 +371,6 @@ class _Run:
             if sup is not None and ordinal >= sup:
                 self._stop_waiting(r)
                 return
-        cr = self.rules[r]
         rec = self.fired.get(r)
         if rec is not None:
             if not cr.repeatable:

@@ -55,6 +55,8 @@ class CRule:
 
     def __post_init__(self):
         self.simple = not self.outcomes and self.chance is None
+        # re-tested by a wake-up with nothing else to decide: the engine's fast path
+        self.plain = self.simple and not self.time_dependent and not self.repeatable
         self.read_vars = tuple(sorted(k for k in self.keys if not k.startswith(EVENT_KEY)))
         self.read_events = tuple(sorted(k[1:] for k in self.keys if k.startswith(EVENT_KEY)))
 
