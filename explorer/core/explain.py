@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .conditions import Facts
-from .engine import EventRead, Firing, Lapse, Read
+from .engine import Firing, Lapse
 from .errors import UnknownName, did_you_mean
 from .timeline import Timeline
 

@@ -530,7 +530,6 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
 def _comparison(ws: Workspace, ids: list[str], var_names: list[str]) -> dict:
     sc = ws.scenario
     tls = [ws.timeline(b) for b in ids]
-    base = ws.timeline(BASELINE)
     rows = []
 
     def row(group, key, label, cells):

@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +40,11 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .dates import Duration
 from .errors import ExplorerError, ScenarioError
+from .files import atomic_write  # noqa: F401 - re-exported: saving is where callers look
 from .loader import load_scenario_text
 from .model import BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, Timing, Variable
 
 WIDTH = 100  # flow collections longer than this are written in block style
-PAUSE_ENV = "WHATIF_TEST_PAUSE_BEFORE_RENAME"
 
 
 class SaveError(ExplorerError):
@@ -1036,46 +1035,6 @@ def save_scenario(scenario: Scenario, path, original_text: str | None = None, *,
     text = render_scenario(scenario, original_text, path)
     atomic_write(path, text)
     return text
-
-
-def atomic_write(path, text: str) -> None:
-    """Write `text` so that `path` holds either the old file or the whole new one, never a mix."""
-    path = os.path.abspath(os.fspath(path))
-    folder, name = os.path.split(path)
-    data = text.encode("utf-8")
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        pause = os.environ.get(PAUSE_ENV)
-        if pause:  # test hook: lets a test kill the process between the write and the rename
-            time.sleep(float(pause))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
 
 
 # --- recovery (autosave) ----------------------------------------------------------------------

@@ -7,15 +7,14 @@ the contents' lines (each marked with an anchor "toc:TARGET").
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen,
                            QTextCursor, QTextDocument, QTextFormat)
 
+from ..core.files import atomic_path
 from ..core.report import ReportError
 from .qtcompat import guard_none_refcount
 from .text import clean, long_date
@@ -34,20 +33,8 @@ def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None,
     step = progress or (lambda d, t, m: None)
     images = _render_plots(report, _sub(step, 0, 45), encode=False)
 
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key)
-        from .render import _keep_mode
-        _keep_mode(tmp, out)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key):

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +17,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import ExplorerError
+from ..core.files import atomic_write
 from ..core.report import ReportCancelled, ReportError, build_report
 from . import templates_dir
 from .text import FILTERS, html_attr, html_finalize, md_finalize, md_raw, md_url, slug
@@ -104,40 +103,6 @@ def write_report(report: dict, out, fmt: str, *, page_size: str = "a4", template
 
 
 # --- files ------------------------------------------------------------------------------------------
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        _keep_mode(tmp, path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _keep_mode(tmp: str, path: Path) -> None:
-    """Give the new file the mode an ordinary write would (mkstemp makes it 0600)."""
-    try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-    except OSError:
-        pass
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
 
 # --- templates --------------------------------------------------------------------------------------
 

@@ -1,7 +1,6 @@
 """Start the app: `run_app(path, args)` from the command line, or `--screenshot OUT.png` and exit."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 

@@ -1,7 +1,6 @@
 """Dialogs: scenario load errors, About, and the file format's short reference."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QTextBrowser,
                                QVBoxLayout)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
 from ..core.errors import ExplorerError
 from ..core.model import BASELINE
 from ..core.report import ReportCancelled, default_variables, tree_order
-from ..reports.render import DEFAULT_SUFFIX, FORMAT_NAMES, FORMATS, SUFFIXES
+from ..reports.render import DEFAULT_SUFFIX, FORMAT_NAMES, SUFFIXES
 
 FILTERS = {"html": "HTML report (*.html *.htm)", "md": "Markdown report (*.md)", "pdf": "PDF report (*.pdf)",
            "json": "JSON report data (*.json)"}

@@ -1124,7 +1124,6 @@ class RuleDialog(_Dialog):
             self._fill_outcomes()
 
     def rule(self) -> EventRule:
-        sc = self.scenario
         eid = self.id_edit.text().strip()
         if not eid:
             raise edits.EditError("give the event a title (and an id)")
