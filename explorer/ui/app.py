@@ -88,8 +88,10 @@ def run_app(path, args) -> int:
     window._add_recent(os.fspath(path)) if not shot else None
     from .authoring import install_authoring
     from .export_dialog import add_export_action
+    from .montecarlo_panel import add_montecarlo_action
     install_authoring(window, offer_recovery=not shot)
     add_export_action(window)
+    add_montecarlo_action(window)
     apply_args(window, args)
     if shot:
         window.resize(*size)

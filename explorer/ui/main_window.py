@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         self.outline.set_history(self.history)
         self.timeline.set_history(self.history)
         self.inspector.set_history(self.history)
+        self.montecarlo = {}  # branch id -> MonteCarlo; results of an older scenario no longer hold
+        self.world.montecarlo = {}
         self.world.set_history(self.history)
         self.outline_title.setText(f"Branches <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
                                    f"{len(sc.branches)}</span>")

@@ -167,6 +167,35 @@ class _VarPlot:
         it.addItem(self.cursor, ignoreBounds=True)
         self.cursor.sigPositionChanged.connect(self._dragged)
         self.categories: list = []
+        self.band_items: list = []  # Monte Carlo 10–90% band and median, behind the curves
+        self.band_ys: list[float] = []
+
+    def set_band(self, mc) -> None:
+        """Draw `mc`'s 10–90% band and dashed median for this variable (number variables only);
+        None clears it. x is the day ordinal, as for the curves."""
+        for item in self.band_items:
+            self.item.removeItem(item)
+        self.band_items = []
+        self.band_ys = []
+        if mc is None or self.var.type != "number" or self.var.name not in mc.bands:
+            return
+        x = np.array([d.toordinal() for d in mc.grid], dtype=float)
+        lo, mid, hi = (np.array(mc.band(self.var.name, q), dtype=float) for q in (0.1, 0.5, 0.9))
+        edge = QColor(style.ACCENT)
+        edge.setAlpha(70)
+        fill = QColor(style.ACCENT)
+        fill.setAlpha(40)
+        lo_curve = pg.PlotCurveItem(x, lo, pen=pg.mkPen(edge, width=1))
+        hi_curve = pg.PlotCurveItem(x, hi, pen=pg.mkPen(edge, width=1))
+        band = pg.FillBetweenItem(lo_curve, hi_curve, brush=pg.mkBrush(fill))
+        median = pg.PlotCurveItem(x, mid, pen=pg.mkPen(QColor(style.ACCENT).lighter(130), width=1.3,
+                                                      style=Qt.DashLine))
+        band.setToolTip(f"Monte Carlo: 10–90% of {mc.runs} sampled runs; dashed: median")
+        for z, item in ((-12, band), (-11, lo_curve), (-11, hi_curve), (-10, median)):
+            item.setZValue(z)
+            self.item.addItem(item)
+            self.band_items.append(item)
+        self.band_ys = [float(lo.min()), float(hi.max())] if len(x) else []
 
     def _dragged(self, line) -> None:
         self.owner.cursor_dragged(line.value())
@@ -220,6 +249,7 @@ class _VarPlot:
             lo, hi = v.min, v.max
             ys = [y for c in (self.mine, self.parent, self.base) if c.isVisible()
                   for y in ([] if c.yData is None else c.yData)]
+            ys += self.band_ys
             if ys:
                 a, b = min(ys), max(ys)
                 if lo is not None and hi is not None and (b - a) > 0.25 * (hi - lo):
@@ -254,6 +284,7 @@ class WorldPlots(QWidget):
         self.selection = selection
         self.history: History | None = None
         self.plots: dict[str, _VarPlot] = {}
+        self.montecarlo: dict = {}  # branch id -> MonteCarlo (bands drawn for the selected branch)
         self._syncing = False
 
         self.title = QLabel("World")
@@ -371,6 +402,11 @@ class WorldPlots(QWidget):
         pool.sort(key=lambda n: (sc.variables[n].type != "number", order[n]))
         return pool[:3]
 
+    def set_montecarlo(self, results: dict) -> None:
+        """Monte Carlo results by branch id; {} clears the bands."""
+        self.montecarlo = dict(results or {})
+        self.refresh()
+
     def ticked(self) -> list[str]:
         return list(self.model.ticked)
 
@@ -444,6 +480,7 @@ class WorldPlots(QWidget):
             p = self.plots.get(name)
             if p is None:
                 continue
+            p.set_band(self.montecarlo.get(bid))
             p.update(tl.trajectory(name), ptl.trajectory(name) if ptl else None,
                      btl.trajectory(name) if btl else None, end, divs)
             p.cursor.blockSignals(True)
@@ -461,6 +498,11 @@ class WorldPlots(QWidget):
         if with_base:
             parts.append(f"<span style='color:{style.BASELINE}'>━</span> {_esc(h.label(h.branch_ids[0]))}")
         parts.append(f"<span style='color:{style.DIVERGENCE}'>│</span> divergence")
+        mc = self.montecarlo.get(bid)
+        if mc is not None:
+            parts.append(f"<span style='color:{style.ACCENT_SOFT}; background:{style.ACCENT_SOFT}'>██</span>"
+                         f" Monte Carlo 10–90% ({mc.runs}&nbsp;runs)")
+        self.legend.setWordWrap(mc is not None)  # the band's entry wraps rather than being cut off
         self.legend.setText(" &nbsp; ".join(parts))
 
     def _cursor_date(self) -> dt.date:

@@ -1,0 +1,354 @@
+"""View > Monte Carlo…: many sampled runs of a branch, off the GUI thread, with progress and cancel.
+
+`add_montecarlo_action(main_window)` adds the action (Ctrl+M) to `main_window.view_menu`; it opens a
+non-modal `MonteCarloDialog` (one per window). The worker gets a deep copy of the scenario, never the
+live Workspace (which is not thread-safe): `monte_carlo` builds its own. A finished run is shown as a
+table of events (probability, median date, outcome shares), stored as `main_window.montecarlo[branch]`
+and handed to the world plots, which draw 10–90% bands. `main_window._install` clears the results
+whenever the scenario changes; a run that finishes after such a change is discarded.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..core.errors import ExplorerError
+from ..core.montecarlo import monte_carlo
+
+DEFAULT_RUNS = 200
+HEADERS = ("Event", "Probability", "Median date", "Outcomes")
+
+
+class MonteCarloCancelled(Exception):
+    """Raised from the progress callback to stop a run."""
+
+
+class MonteCarloWorker(QThread):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, scenario, branch: str, runs: int, seed: int, parent=None):
+        super().__init__(parent)
+        self.scenario, self.branch, self.runs, self.seed = scenario, branch, runs, seed
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise MonteCarloCancelled()
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            if self._stop.is_set():
+                raise MonteCarloCancelled()
+            mc = monte_carlo(self.scenario, self.branch, self.runs, self.seed, jobs=1, progress=self._progress)
+        except MonteCarloCancelled:
+            self.cancelled.emit()
+        except ExplorerError as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        else:
+            self.succeeded.emit(mc)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+class MonteCarloDialog(QDialog):
+    def __init__(self, main_window):
+        super().__init__(main_window)
+        self.main_window = main_window
+        self.worker: MonteCarloWorker | None = None
+        self.result = None
+        self._source = None  # the Scenario object the running worker was copied from
+        self.setWindowTitle("Monte Carlo")
+        self.setObjectName("MonteCarloDialog")
+
+        self.branch_box = QComboBox()
+        self.branch_box.setObjectName("branch")
+        self.runs_box = QSpinBox()
+        self.runs_box.setObjectName("runs")
+        self.runs_box.setRange(1, 100_000)
+        self.runs_box.setValue(DEFAULT_RUNS)
+        self.runs_box.setToolTip("Sampled runs; run k uses seed + k")
+        self.seed_box = QSpinBox()
+        self.seed_box.setObjectName("seed")
+        self.seed_box.setRange(0, 2_000_000_000)
+        self.seed_box.setValue(0)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.PlainText)
+
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("results")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        hh = self.table.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        for c in (0, 1, 2):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        hh.setStretchLastSection(True)
+
+        self.run_button = QPushButton("Run")
+        self.run_button.setObjectName("run")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel")
+        self.close_button = QPushButton("Close")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.close)
+
+        form = QFormLayout()
+        form.addRow("Branch:", self.branch_box)
+        form.addRow("Runs:", self.runs_box)
+        form.addRow("Seed:", self.seed_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.run_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        self.resize(720, 460)
+        self.refresh_branches(select=self._selected())
+        self._update_state()
+
+    # --- choices ------------------------------------------------------------------------------------
+
+    def _selected(self) -> str | None:
+        return getattr(self.main_window.selection, "branch", None)
+
+    def refresh_branches(self, select: str | None = None) -> None:
+        """Fill the branch box from the current scenario; keep `select` (or the current choice)."""
+        ws = self.main_window.workspace
+        keep = select or self.branch_box.currentData()
+        self.branch_box.blockSignals(True)
+        self.branch_box.clear()
+        if ws is not None:
+            for bid in ws.scenario.branch_ids:
+                b = ws.branch(bid)
+                self.branch_box.addItem(b.label or bid, bid)
+                self.branch_box.setItemData(self.branch_box.count() - 1, bid, Qt.ToolTipRole)
+        i = self.branch_box.findData(keep)
+        self.branch_box.setCurrentIndex(max(i, 0))
+        self.branch_box.blockSignals(False)
+
+    def branch(self) -> str | None:
+        return self.branch_box.currentData()
+
+    def _update_state(self) -> None:
+        running = self.worker is not None
+        self.run_button.setEnabled(not running and self.main_window.workspace is not None)
+        self.cancel_button.setEnabled(running)
+        for w in (self.branch_box, self.runs_box, self.seed_box):
+            w.setEnabled(not running)
+
+    # --- running ------------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        if self.worker is not None or self.main_window.workspace is None:
+            return False
+        self.refresh_branches()
+        branch = self.branch()
+        if branch is None:
+            return False
+        ws = self.main_window.workspace
+        self._source = ws.scenario
+        scenario = copy.deepcopy(ws.scenario)  # the worker never touches the live Workspace
+        runs = self.runs_box.value()
+        self.result = None
+        self.table.setRowCount(0)
+        self.progress.setValue(0)
+        self._set_status(f"Running {runs} sampled runs of {self.branch_box.currentText()}…")
+        self.worker = MonteCarloWorker(scenario, branch, runs, self.seed_box.value(), parent=self)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.finished.connect(self._on_finished)
+        self._update_state()
+        self.worker.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self._set_status("Cancelling…")
+            self.worker.cancel()
+
+    def stop_and_wait(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(10_000)
+
+    def _set_status(self, message: str, error: bool = False) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet("color: #a4161a;" if error else "")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(100 * done / max(total, 1)))
+
+    def _on_succeeded(self, mc) -> None:
+        self.progress.setValue(100)
+        mw = self.main_window
+        if mw.workspace is None or mw.workspace.scenario is not self._source:
+            self._set_status("The scenario changed during the run; the result was discarded.", error=True)
+            return
+        self.result = mc
+        self._fill_table(mc)
+        results = dict(getattr(mw, "montecarlo", None) or {})
+        results[mc.branch] = mc
+        mw.montecarlo = results
+        mw.world.set_montecarlo(mw.montecarlo)
+        label = self.branch_box.itemText(max(self.branch_box.findData(mc.branch), 0))
+        self._set_status(f"{mc.runs} runs of {label} (seeds {mc.seed}–{mc.seed + mc.runs - 1}): "
+                         f"{len(mc.events)} events happened at least once.")
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.setValue(0)
+        self._set_status(f"Monte Carlo failed: {message}", error=True)
+
+    def _on_cancelled(self) -> None:
+        self.progress.setValue(0)
+        self._set_status("Monte Carlo cancelled; nothing was stored.")
+
+    def _on_finished(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+        self._source = None
+        self._update_state()
+
+    def _fill_table(self, mc) -> None:
+        events = sorted(mc.events.values(),
+                        key=lambda e: (-e.probability, e.date_quantile(0.5) or mc.grid[-1], e.title))
+        self.table.setRowCount(len(events))
+        for r, e in enumerate(events):
+            title = QTableWidgetItem(e.title)
+            title.setData(Qt.UserRole, e.event)
+            title.setToolTip(e.event)
+            prob = QTableWidgetItem(_pct(e.probability))
+            prob.setData(Qt.UserRole, 100 * e.probability)
+            prob.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            prob.setToolTip(f"happened in {e.happened} of {e.runs} runs")
+            med = e.date_quantile(0.5)
+            p10, p90 = e.date_quantile(0.1), e.date_quantile(0.9)
+            date = QTableWidgetItem(med.isoformat() if med else "")
+            if p10 and p90 and p10 != p90:
+                date.setToolTip(f"10–90%: {p10.isoformat()} – {p90.isoformat()}")
+            n = sum(e.outcomes.values())
+            shares = " · ".join(f"{k} {_pct(v / n)}" for k, v in e.outcomes.most_common()) if n else ""
+            outcomes = QTableWidgetItem(shares)
+            if shares:
+                outcomes.setToolTip("share of the runs in which it happened:\n" + shares.replace(" · ", "\n"))
+            for c, item in enumerate((title, prob, date, outcomes)):
+                self.table.setItem(r, c, item)
+
+    def rows(self) -> list[tuple[str, str, float]]:
+        """(event id, title, probability in %) per table row, in order (for tests and scripts)."""
+        out = []
+        for r in range(self.table.rowCount()):
+            t, p = self.table.item(r, 0), self.table.item(r, 1)
+            out.append((t.data(Qt.UserRole), t.text(), float(p.data(Qt.UserRole))))
+        return out
+
+    # --- closing ------------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        self.stop_and_wait()
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        self.stop_and_wait()
+        super().closeEvent(event)
+
+
+class _CloseGuard(QObject):
+    """Stops a running worker when the main window closes (a running QThread must not be destroyed)."""
+
+    def __init__(self, main_window):
+        super().__init__(main_window)
+        self.main_window = main_window
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.main_window and event.type() == QEvent.Close:
+            dialog = getattr(self.main_window, "montecarlo_dialog", None)
+            if dialog is not None:
+                dialog.stop_and_wait()
+        return False
+
+
+def open_montecarlo_dialog(main_window) -> MonteCarloDialog:
+    dialog = getattr(main_window, "montecarlo_dialog", None)
+    if dialog is None:
+        dialog = MonteCarloDialog(main_window)
+        main_window.montecarlo_dialog = dialog
+    elif dialog.worker is None:
+        dialog.refresh_branches(select=dialog._selected())
+    dialog._update_state()
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
+
+
+def add_montecarlo_action(main_window) -> QAction:
+    """Add View > Monte Carlo… (Ctrl+M) to the main window's `view_menu`."""
+    if not hasattr(main_window, "montecarlo"):
+        main_window.montecarlo = {}
+    main_window.montecarlo_dialog = None
+    action = QAction("&Monte Carlo…", main_window)
+    action.setObjectName("action_montecarlo")
+    action.setShortcut(QKeySequence("Ctrl+M"))
+    action.setStatusTip("Run a branch many times with chance on: event probabilities and bands in the world plots")
+    action.triggered.connect(lambda: open_montecarlo_dialog(main_window))
+    menu = main_window.view_menu
+    actions = menu.actions()
+    compute = next((a for a in actions if a.text().replace("&", "").startswith("Compute All")), None)
+    after = actions.index(compute) + 1 if compute is not None else len(actions)
+    if after < len(actions):  # with the other commands that compute branches
+        menu.insertAction(actions[after], action)
+    else:
+        menu.addAction(action)
+    guard = _CloseGuard(main_window)
+    main_window.installEventFilter(guard)
+    main_window._montecarlo_guard = guard
+    return action

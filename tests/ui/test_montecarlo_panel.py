@@ -1,0 +1,85 @@
+"""View > Monte Carlo…: real clicks, the run on a worker thread, results in a table and in the world plots."""
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from explorer.ui.montecarlo_panel import add_montecarlo_action
+
+
+@pytest.fixture
+def mc_window(window):
+    action = add_montecarlo_action(window)
+    return window, action
+
+
+def open_dialog(window, action):
+    assert action in window.view_menu.actions()
+    assert action.shortcut().toString() == "Ctrl+M"
+    action.trigger()
+    QApplication.processEvents()
+    dialog = window.montecarlo_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    return dialog
+
+
+def set_runs(dialog, n):
+    box = dialog.runs_box
+    box.selectAll()
+    QTest.keyClicks(box, str(n))
+    assert box.value() == n
+
+
+def test_run_fills_table_and_draws_bands(mc_window, qtbot):
+    w, action = mc_window
+    w.selection.select_branch("air-strike")
+    w.world.tick("tension")
+    assert w.montecarlo == {}
+    dialog = open_dialog(w, action)
+    assert dialog.branch() == "air-strike", "the selected branch by default"
+    assert dialog.runs_box.value() == 200 and dialog.seed_box.value() == 0
+    set_runs(dialog, 40)
+    QTest.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and dialog.result is not None, timeout=30_000)
+
+    rows = dialog.rows()
+    assert rows
+    assert all(0 < p <= 100 for _, _, p in rows)
+    assert [p for _, _, p in rows] == sorted((p for _, _, p in rows), reverse=True)
+    fire_back = [p for eid, title, p in rows if title == "Soviet commanders fire back"]
+    assert len(fire_back) == 1 and 0 < fire_back[0] < 100
+    assert dialog.progress.value() == 100
+
+    assert set(w.montecarlo) == {"air-strike"} and w.montecarlo["air-strike"].runs == 40
+    plot = w.world.plots["tension"]
+    assert any(isinstance(i, pg.FillBetweenItem) for i in plot.item.items)
+    assert "Monte Carlo 10–90% (40&nbsp;runs)" in w.world.legend.text()
+
+    # another branch: no band; back again: band
+    w.selection.select_branch("no-photos")
+    assert not any(isinstance(i, pg.FillBetweenItem) for i in plot.item.items)
+    assert "Monte Carlo" not in w.world.legend.text()
+    w.selection.select_branch("air-strike")
+    assert any(isinstance(i, pg.FillBetweenItem) for i in plot.item.items)
+
+    # a new scenario clears the results and the bands
+    w.set_scenario(w.workspace.scenario, fresh=True)
+    assert w.montecarlo == {}
+    assert not any(isinstance(i, pg.FillBetweenItem) for i in w.world.plots["tension"].item.items)
+    dialog.close()
+
+
+def test_cancel_stores_nothing(mc_window, qtbot):
+    w, action = mc_window
+    dialog = open_dialog(w, action)
+    set_runs(dialog, 5000)
+    QTest.mouseClick(dialog.run_button, Qt.LeftButton)
+    assert dialog.worker is not None and dialog.cancel_button.isEnabled()
+    QTest.mouseClick(dialog.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    assert "cancelled" in dialog.status.text().lower()
+    assert dialog.result is None and dialog.table.rowCount() == 0
+    assert w.montecarlo == {}
+    assert dialog.run_button.isEnabled()
+    dialog.close()
