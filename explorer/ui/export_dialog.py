@@ -8,10 +8,9 @@ the workspace.
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTreeWidget,
@@ -19,20 +18,16 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
 
 from ..core.errors import ExplorerError
 from ..core.model import BASELINE
-from ..core.report import ReportCancelled, default_variables, tree_order
+from ..core.report import default_variables, tree_order
 from ..reports.render import DEFAULT_SUFFIX, FORMAT_NAMES, SUFFIXES
+from .background import CancellableWorker
 
 FILTERS = {"html": "HTML report (*.html *.htm)", "md": "Markdown report (*.md)", "pdf": "PDF report (*.pdf)",
            "json": "JSON report data (*.json)"}
 
 
-class ExportWorker(QThread):
+class ExportWorker(CancellableWorker):
     """Builds and writes the report on its own thread; cancel() stops it at the next progress step."""
-
-    progressed = Signal(int, str)
-    succeeded = Signal(str)
-    failed = Signal(str)
-    cancelled = Signal()
 
     def __init__(self, workspace, out: Path, fmt: str, branches: list[str], variables: list[str],
                  page_size: str, templates=None, parent=None):
@@ -40,30 +35,13 @@ class ExportWorker(QThread):
         self.workspace, self.out, self.fmt = workspace, Path(out), fmt
         self.branches, self.variables, self.page_size = branches, variables, page_size
         self.templates = templates
-        self._stop = threading.Event()
 
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def _progress(self, done: int, total: int, message: str) -> None:
-        if self._stop.is_set():
-            raise ReportCancelled("export cancelled")
-        self.progressed.emit(int(100 * done / max(total, 1)), message)
-
-    def run(self) -> None:
+    def work(self) -> str:
         from ..reports.render import export_report
-        try:
-            export_report(self.workspace, self.out, fmt=self.fmt, branches=self.branches,
-                          variables=self.variables, page_size=self.page_size, templates=self.templates,
-                          progress=self._progress)
-        except ReportCancelled:
-            self.cancelled.emit()
-        except ExplorerError as e:
-            self.failed.emit(str(e))
-        except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
-            self.failed.emit(f"{type(e).__name__}: {e}")
-        else:
-            self.succeeded.emit(str(self.out))
+        export_report(self.workspace, self.out, fmt=self.fmt, branches=self.branches,
+                      variables=self.variables, page_size=self.page_size, templates=self.templates,
+                      progress=self.report)
+        return str(self.out)
 
 
 class ExportReportDialog(QDialog):

@@ -10,9 +10,8 @@ whenever the scenario changes; a run that finishes after such a change is discar
 from __future__ import annotations
 
 import copy
-import threading
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,49 +29,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.errors import ExplorerError
 from ..core.montecarlo import monte_carlo
+from .background import CancellableWorker
 
 DEFAULT_RUNS = 200
 HEADERS = ("Event", "Probability", "Median date", "Outcomes")
 
 
-class MonteCarloCancelled(Exception):
-    """Raised from the progress callback to stop a run."""
-
-
-class MonteCarloWorker(QThread):
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
+class MonteCarloWorker(CancellableWorker):
     def __init__(self, scenario, branch: str, runs: int, seed: int, parent=None):
         super().__init__(parent)
         self.scenario, self.branch, self.runs, self.seed = scenario, branch, runs, seed
-        self._stop = threading.Event()
 
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._stop.is_set():
-            raise MonteCarloCancelled()
-        self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            if self._stop.is_set():
-                raise MonteCarloCancelled()
-            mc = monte_carlo(self.scenario, self.branch, self.runs, self.seed, jobs=1, progress=self._progress)
-        except MonteCarloCancelled:
-            self.cancelled.emit()
-        except ExplorerError as e:
-            self.failed.emit(str(e))
-        except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
-            self.failed.emit(f"{type(e).__name__}: {e}")
-        else:
-            self.succeeded.emit(mc)
+    def work(self):
+        return monte_carlo(self.scenario, self.branch, self.runs, self.seed, jobs=1, progress=self.report)
 
 
 def _pct(x: float) -> str:
@@ -223,8 +193,8 @@ class MonteCarloDialog(QDialog):
         self.status.setText(message)
         self.status.setStyleSheet("color: #a4161a;" if error else "")
 
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(100 * done / max(total, 1)))
+    def _on_progress(self, percent: int, message: str) -> None:
+        self.progress.setValue(percent)
 
     def _on_succeeded(self, mc) -> None:
         self.progress.setValue(100)

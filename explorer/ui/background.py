@@ -1,0 +1,54 @@
+"""Long work off the GUI thread: a QThread that reports progress, can be cancelled, never loses an error."""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread, Signal
+
+from ..core.errors import ExplorerError
+
+
+class Cancelled(Exception):
+    """Raised from a progress callback once the user asked to stop."""
+
+
+class CancellableWorker(QThread):
+    """Subclasses implement `work()`, calling `self.check()` (or passing a progress callback that does)
+    often; the result of `work()` is emitted with `succeeded`."""
+
+    progressed = Signal(int, str)  # percent, message
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def check(self) -> None:
+        if self._stop.is_set():
+            raise Cancelled()
+
+    def report(self, done: int, total: int, message: str = "") -> None:
+        """A progress callback for the core's long functions: stops the work once cancelled."""
+        self.check()
+        self.progressed.emit(int(100 * done / max(total, 1)), message)
+
+    def work(self):
+        raise NotImplementedError
+
+    def run(self) -> None:
+        try:
+            self.check()
+            result = self.work()
+        except Cancelled:
+            self.cancelled.emit()
+        except ExplorerError as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        else:
+            self.succeeded.emit(result)
