@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         w = self.width()
         self.resizeDocks([self.outline_dock], [int(w * 0.21)], Qt.Horizontal)
         self.resizeDocks([self.inspector_dock], [int(w * 0.34)], Qt.Horizontal)
-        self.resizeDocks([self.timeline_dock], [int(self.height() * 0.5)], Qt.Vertical)
+        self.resizeDocks([self.timeline_dock], [int(self.height() * 0.44)], Qt.Vertical)
 
     def _action(self, menu, text, slot=None, shortcut=None, tip=None, checkable=False, checked=False) -> QAction:
         a = QAction(text, self)
