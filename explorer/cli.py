@@ -247,10 +247,9 @@ def open_app(args) -> int:
     path = args.scenario or str(bundled_scenario())
     try:
         from .ui.app import run_app
-    except ImportError:
-        # The app is not built yet: show the bundled history on the command line instead.
-        return cmd_run(argparse.Namespace(scenario=path, branch=args.branch or "baseline", mode="likely",
-                                          seed=0, format="text", lapsed=False, state=False))
+    except ImportError as e:  # Qt or one of its system libraries is missing
+        raise ExplorerError(f"cannot start the app: {e}. Qt needs system libraries (the apt-get line in "
+                            ".ci/run lists them); every command (`what-if --help`) still works") from None
     return run_app(path, args)
 
 
