@@ -32,17 +32,22 @@ class ConditionError(ValueError):
 class Facts:
     """What a condition may ask about besides variables: today and which events fired."""
 
-    __slots__ = ("today", "today_iso", "fired")
+    __slots__ = ("today", "_iso", "_iso_of", "fired")
 
     def __init__(self, today: int, fired: dict):
         self.today = today
-        self.today_iso = dt.date.fromordinal(today).isoformat()
+        self._iso_of = None  # the day `_iso` was made for: the ISO text is built only when asked
         self.fired = fired  # event id -> (count, last ordinal, last outcome, firing index)
 
+    @property
+    def today_iso(self) -> str:
+        if self._iso_of != self.today:
+            self._iso = dt.date.fromordinal(self.today).isoformat()
+            self._iso_of = self.today
+        return self._iso
+
     def set_today(self, today: int) -> None:
-        if today != self.today:
-            self.today = today
-            self.today_iso = dt.date.fromordinal(today).isoformat()
+        self.today = today
 
 
 @dataclass(frozen=True)

@@ -242,8 +242,13 @@ class _Run:
         self.cancel_seq: dict[int, int] = {}
         self.first_test: dict[int, int] = {}
         self.seq = 0
-        for cr in self.rules:
-            self._push_initial(cr, self.p.start)
+        start, agenda = self.p.start, self.agenda
+        for cr in self.rules:  # the same entries _push_initial makes, heapified once
+            nb = max(start, self.not_before.get(cr.idx, start))
+            if cr.kind in ("on", "between", "open") and cr.end >= nb:
+                self.seq += 1
+                agenda.append((max(cr.start, nb), -cr.priority, cr.idx, self.seq, cr.end, "rule", None))
+        heapq.heapify(agenda)
         self.today = self.p.start - 1
         self.facts = Facts(self.p.start, {})
 
@@ -326,6 +331,8 @@ class _Run:
         self.stats["tests"] = self.tests
 
     def _start_day(self, ordinal: int) -> None:
+        if not self.timedep:
+            return
         for r in sorted(self.timedep):  # conditions on the date: re-tested as the date moves
             if r in self.waiting and r not in self.woken:
                 self.woken.add(r)
