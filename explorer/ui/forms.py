@@ -395,8 +395,8 @@ class DivergenceForm(QWidget):
         self.form.addRow("Effects", self.new_effects)
         self.label = QLineEdit(d.label if d is not None else "")
         self.label.setObjectName("divergenceLabel")
-        self.label.setPlaceholderText("optional; shown in the tree")
-        self.form.addRow("Label", self.label)
+        self.label.setPlaceholderText("optional: how this change reads at the fork")
+        self.form.addRow("Change label", self.label)
         if d is not None and d.on:
             self.use_date.setChecked(True)
         self._fill_outcomes(d.outcome if d is not None else None)
