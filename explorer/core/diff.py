@@ -67,10 +67,15 @@ class Diff:
 
     def status_of(self, index: int) -> str:
         """Status of the branch's firing number `index`."""
-        return self._status_by_index.get(index, SAME)
+        entry = self._by_index.get(index)
+        return entry.status if entry else SAME
+
+    def entry_of(self, index: int) -> EventDiff | None:
+        """The diff entry of the branch's firing number `index` (its other date and outcome)."""
+        return self._by_index.get(index)
 
     def __post_init__(self):
-        self._status_by_index = {}
+        self._by_index: dict[int, EventDiff] = {}
 
     def counts(self) -> dict[str, int]:
         return {s: len(self._of(s)) for s in (SAME, NEW, CHANGED, GONE)}
@@ -89,9 +94,10 @@ def diff(mine: Timeline, other: Timeline) -> Diff:
             status = CHANGED
         else:
             status = SAME
-        out._status_by_index[f.index] = status
-        out.events.append(EventDiff(f.event, f.occurrence, status, mine.title(f.event, f.outcome), f.date,
-                                    o.date if o else None, f.outcome, o.outcome if o else None, f.index))
+        entry = EventDiff(f.event, f.occurrence, status, mine.title(f.event, f.outcome), f.date,
+                          o.date if o else None, f.outcome, o.outcome if o else None, f.index)
+        out._by_index[f.index] = entry
+        out.events.append(entry)
     for o in other.firings:
         if o.key not in seen:
             out.events.append(EventDiff(o.event, o.occurrence, GONE, other.title(o.event, o.outcome), None,

@@ -531,7 +531,7 @@ class BranchMap(QWidget):
             status = d.status_of(f.index) if d else style.SAME
             extra = ""
             if status == style.CHANGED and d is not None:
-                ed = next((e for e in d.changed if e.index == f.index), None)
+                ed = d.entry_of(f.index)
                 if ed is not None:
                     bits = []
                     if ed.other_date != ed.date:

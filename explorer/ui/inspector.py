@@ -206,7 +206,7 @@ class Inspector(QWidget):
             meta.append(f"occurrence {f.occurrence}")
         out.append(f"<p class='meta'>{' · '.join(meta)}</p>")
         if status == "changed" and d is not None:
-            e = next((x for x in d.changed if x.index == f.index), None)
+            e = d.entry_of(f.index)
             if e is not None:
                 bits = []
                 if e.other_date != e.date:
