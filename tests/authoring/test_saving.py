@@ -199,7 +199,7 @@ def test_refuses_to_write_what_would_not_read_back(tmp_path, monkeypatch):
     text = read_text(MISSILE)
     p.write_text(text)
     sc2, _ = edits.fork(load_scenario_text(text), "baseline", "Broken", [Divergence("suppress", "u2_photos")])
-    monkeypatch.setattr(saving, "_splice", lambda text, base, target, fine: text + "\n  - id: [broken\n")
+    monkeypatch.setattr(saving, "splice", lambda text, base, target, fine: text + "\n  - id: [broken\n")
     with pytest.raises(SaveError):
         save_scenario(sc2, p, text)
     assert read_text(p) == text
