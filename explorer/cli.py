@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .core.errors import ExplorerError, ScenarioError
 
 EXIT_USER = 2
@@ -146,46 +147,97 @@ def cmd_explain(args) -> int:
 
 COMMANDS = {}
 
+EXIT_STATUS = ("exit status: 0 done; 1 checks failed (a test or a strict lint found problems); "
+               "2 a user error (bad input, unknown name, unreadable file), told in one line on stderr")
+
+
+# --- arguments every command spells the same way (each with help text and a metavar: tests/cli checks) ---
+
+def add_scenario(p: argparse.ArgumentParser, *, nargs=None) -> None:
+    """The SCENARIO positional: a scenario YAML file."""
+    if nargs:
+        p.add_argument("scenarios", nargs=nargs, metavar="SCENARIO", help="scenario YAML files")
+    else:
+        p.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file")
+
+
+def add_branch(p: argparse.ArgumentParser, *, help_text: str = "the branch (default: baseline)") -> None:
+    p.add_argument("--branch", default="baseline", metavar="ID", help=help_text)
+
+
+def add_mode(p: argparse.ArgumentParser) -> None:
+    """--mode likely|sampled and --seed N: how chance is resolved."""
+    p.add_argument("--mode", choices=("likely", "sampled"), default="likely", metavar="likely|sampled",
+                   help="likely: the likeliest history (default); sampled: chance drawn from --seed")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed for --mode sampled (default 0)")
+
+
+def add_format(p: argparse.ArgumentParser, choices=("text", "json"), help_text: str = "output format "
+               "(default text)", default="text") -> None:
+    p.add_argument("--format", choices=choices, default=default, metavar="|".join(choices), help=help_text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help laid out so that every command and option fits on one line with its help text."""
+
+    def __init__(self, prog):
+        import shutil
+        super().__init__(prog, max_help_position=30, width=max(80, min(shutil.get_terminal_size().columns, 110)))
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.nargs == argparse.PARSER:  # argparse forgets that the commands are indented one step more
+            self._action_max_length += self._indent_increment
+
+
+def _add_command(sub, name: str, help_text: str, **kw) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_text, epilog=EXIT_STATUS, formatter_class=_Formatter, **kw)
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="what-if", description="What-If Explorer: branching counterfactual "
-                                "history. With no command, opens the app.")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+                                "history. With no command, opens the app (see below).", epilog=EXIT_STATUS,
+                                usage="what-if COMMAND [ARGS...] | what-if [SCENARIO] [OPTIONS]",
+                                formatter_class=_Formatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                   help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog="what-if")
 
-    v = sub.add_parser("validate", help="check scenario files; exit 2 with file:line:col messages")
-    v.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    v = _add_command(sub, "validate", "check scenario files (messages: file:line:col)",
+                     description="Check scenario files: exit 0 when every one is valid, exit 2 with "
+                     "one file:line:col: path: message line per problem.")
+    add_scenario(v, nargs="+")
     v.set_defaults(func=cmd_validate)
 
-    b = sub.add_parser("branches", help="the branch tree")
-    b.add_argument("scenario")
-    b.add_argument("--format", choices=("text", "json"), default="text")
+    b = _add_command(sub, "branches", "the branch tree")
+    add_scenario(b)
+    add_format(b)
     b.set_defaults(func=cmd_branches)
 
-    r = sub.add_parser("run", help="a branch's timeline")
-    r.add_argument("scenario")
-    r.add_argument("--branch", default="baseline")
-    r.add_argument("--mode", choices=("likely", "sampled"), default="likely")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--format", choices=("text", "json"), default="text")
+    r = _add_command(sub, "run", "a branch's timeline, marked against its parent")
+    add_scenario(r)
+    add_branch(r)
+    add_mode(r)
+    add_format(r)
     r.add_argument("--lapsed", action="store_true", help="also list events whose window closed")
     r.add_argument("--state", action="store_true", help="also print the final world state")
     r.set_defaults(func=cmd_run)
 
-    d = sub.add_parser("diff", help="what a branch changed against its parent (or OTHER)")
-    d.add_argument("scenario")
-    d.add_argument("branch")
-    d.add_argument("other", nargs="?")
-    d.add_argument("--format", choices=("text", "json"), default="text")
+    d = _add_command(sub, "diff", "what a branch changed against its parent (or OTHER)")
+    add_scenario(d)
+    d.add_argument("branch", metavar="BRANCH", help="the branch to compare")
+    d.add_argument("other", nargs="?", metavar="OTHER", help="the branch to compare with (default: the parent)")
+    add_format(d)
     d.set_defaults(func=cmd_diff)
 
-    e = sub.add_parser("explain", help="why (or why not) an event happened")
-    e.add_argument("scenario")
-    e.add_argument("event")
-    e.add_argument("--branch", default="baseline")
+    e = _add_command(sub, "explain", "why (or why not) an event happened")
+    add_scenario(e)
+    e.add_argument("event", metavar="EVENT", help="the event's id")
+    add_branch(e)
     e.set_defaults(func=cmd_explain)
 
     for name, (help_text, configure) in COMMANDS.items():
-        configure(sub.add_parser(name, help=help_text))
+        configure(_add_command(sub, name, help_text))
     return p
 
 
@@ -202,15 +254,32 @@ def _load_plugins() -> None:
 
 
 def _app_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="what-if", description="Open the What-If Explorer app.",
-                                epilog="Commands: validate, branches, run, diff, explain and more; "
-                                       "`what-if COMMAND --help` for each.")
-    p.add_argument("scenario", nargs="?", help="scenario file (default: the bundled Trotsky's Mexico)")
-    p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
-    p.add_argument("--branch", help="branch to select")
-    p.add_argument("--event", help="event to select")
-    p.add_argument("--size", default="1280x800", help="window size for --screenshot (WxH)")
+    p = argparse.ArgumentParser(prog="what-if", usage="what-if [SCENARIO] [--screenshot OUT.png] "
+                                "[--branch ID] [--event ID] [--size WxH]", add_help=False,
+                                description="With no command: open the app on SCENARIO.",
+                                formatter_class=_Formatter)
+    g = p.add_argument_group("open the app")
+    g.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                   help="scenario file (default: the bundled Trotsky's Mexico; `what-if scenarios` lists all)")
+    g.add_argument("--screenshot", metavar="OUT.png",
+                   help="render the main window to a PNG and exit (needs no display)")
+    g.add_argument("--branch", metavar="ID", help="the branch to select")
+    g.add_argument("--event", metavar="ID", help="the event to select")
+    g.add_argument("--size", default="1280x800", metavar="WxH", help="window size for --screenshot (default 1280x800)")
+    g.add_argument("-h", "--help", action="help", help="show this help and exit")
+    g.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                   help="print the version and exit")
     return p
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Shell completion of commands, options and their choices, by argcomplete (a well-kept library;
+    imported only when the shell asks). Set up: eval "$(register-python-argcomplete what-if)"."""
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     _load_plugins()
     parser = _parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (argcomplete); it exits when done
+        _complete(parser)
     try:
         if argv and argv[0] in commands:
             args = parser.parse_args(argv)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from explorer.cli import EXIT_USER, register
+from explorer.cli import EXIT_USER, add_scenario, register
 from explorer.core.errors import ExplorerError
 
 _KINDS = ("suppress", "force", "outcome", "set")
@@ -23,17 +23,17 @@ class _Divergence(argparse.Action):
         namespace.divergences = items
 
 
-@register("fork", "create a branch from another with one or more divergences; prints its id")
+@register("fork", "add a branch with divergences to a scenario file; prints its id")
 def _configure_fork(p: argparse.ArgumentParser) -> None:
     p.description = ("Add a child branch to SCENARIO and save the file (comments and untouched lines "
                      "are kept byte for byte). Give at least one divergence; they apply in the order "
                      "given. Then: what-if run SCENARIO --branch ID.")
-    p.add_argument("scenario")
+    add_scenario(p)
     p.add_argument("--from", dest="parent", default="baseline", metavar="BRANCH",
                    help="the parent branch (default: baseline)")
     p.add_argument("--label", required=True, metavar="TEXT", help="the branch's label, shown in the tree")
     p.add_argument("--id", dest="branch_id", metavar="ID", help="the branch id (default: made from the label)")
-    p.add_argument("--description", default="", metavar="TEXT")
+    p.add_argument("--description", default="", metavar="TEXT", help="a longer description of the branch")
     p.add_argument("--suppress", dest="div_suppress", action=_Divergence, metavar="EVENT",
                    help="the event does not happen (from the date it would have)")
     p.add_argument("--force", dest="div_force", action=_Divergence, metavar="EVENT[@DATE]",
@@ -46,10 +46,10 @@ def _configure_fork(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_fork, divergences=[])
 
 
-@register("rm-branch", "remove a branch from a scenario file (--recursive: with its sub-branches)")
+@register("rm-branch", "remove a branch (-r: with its sub-branches) from a scenario file")
 def _configure_rm(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario")
-    p.add_argument("branch", metavar="ID")
+    add_scenario(p)
+    p.add_argument("branch", metavar="ID", help="the branch to remove")
     p.add_argument("--recursive", "-r", action="store_true", help="also remove the branches below it")
     p.set_defaults(func=cmd_rm_branch)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..cli import register
+from ..cli import add_branch, add_format, add_scenario, register
 from ..core.errors import ExplorerError
 
 
@@ -34,11 +34,12 @@ def run(args) -> int:
 
 @register("montecarlo", "probabilities of events and outcomes across many sampled runs")
 def configure(p) -> None:
-    p.add_argument("scenario")
-    p.add_argument("--branch", default="baseline")
-    p.add_argument("--runs", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--jobs", type=int, default=1, help="worker processes")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-o", "--output", help="write the JSON summary to this file")
+    add_scenario(p)
+    add_branch(p)
+    p.add_argument("--runs", type=int, default=100, metavar="N", help="how many sampled runs (default 100)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="first random seed; run k uses seed S+k (default 0)")
+    p.add_argument("--jobs", type=int, default=1, metavar="J", help="worker processes (default 1)")
+    add_format(p, help_text="output format when there is no -o (default text)")
+    p.add_argument("-o", "--output", metavar="OUT.json", help="write the JSON summary to this file")
     p.set_defaults(func=run)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from ..cli import register
+from ..cli import add_mode, add_scenario, register
 
 
 @register("report", "export a scenario report: HTML, Markdown, PDF or JSON")
@@ -12,21 +12,20 @@ def configure(p) -> None:
                      "out: title page, contents, per branch its path of divergences, chronology, "
                      "narrative, changes against the parent and the baseline, plots, why and why-not, "
                      "sources; with several branches a comparison of outcomes.")
-    p.add_argument("scenario")
+    add_scenario(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix (.html, .md, .pdf, .json) gives the format")
     p.add_argument("--branch", action="append", metavar="ID", dest="branches",
                    help="a branch to include (repeatable; default: every branch)")
     p.add_argument("--var", action="append", metavar="NAME", dest="variables",
                    help="a world variable to plot (repeatable; default: those that differ most)")
-    p.add_argument("--format", choices=("html", "md", "markdown", "pdf", "json"),
+    p.add_argument("--format", choices=("html", "md", "markdown", "pdf", "json"), metavar="html|md|pdf|json",
                    help="the format, when the suffix does not say it")
-    p.add_argument("--page-size", choices=("a4", "letter"), default="a4", type=str.lower,
+    p.add_argument("--page-size", choices=("a4", "letter"), default="a4", type=str.lower, metavar="a4|letter",
                    help="PDF (and HTML print) page size (default a4)")
     p.add_argument("--templates", metavar="DIR",
                    help="a folder of templates overriding the bundled ones (same file names)")
-    p.add_argument("--mode", choices=("likely", "sampled"), default="likely")
-    p.add_argument("--seed", type=int, default=0)
+    add_mode(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=run)
 

@@ -142,12 +142,12 @@ def test_rm_branch(scen):
 
 def test_save_killed_before_the_rename_leaves_the_original_intact(scen):
     before = scen.read_bytes()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), WHATIF_TEST_PAUSE_BEFORE_RENAME="30")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), WHATIF_TEST_PAUSE_BEFORE_RENAME="600")
     proc = subprocess.Popen([sys.executable, "-m", "explorer", "fork", str(scen), "--label", "Killed",
                              "--suppress", "u2_photos"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
-        deadline = time.time() + 20
+        deadline = time.time() + 120  # a generous wait (the save pauses 600 s), not a speed check
         tmp = []
         while time.time() < deadline and not tmp:
             tmp = [f for f in os.listdir(scen.parent) if f.endswith(".tmp")]

@@ -56,7 +56,7 @@ start = time.time()
 def go():
     box = authoring.recovery_box
     if box is None or not box.isVisible():
-        if time.time() - start > 15:
+        if time.time() - start > 120:  # a generous wait for a busy machine, not a speed check
             out.write_text(json.dumps({"error": "no recovery offer"}))
             os._exit(3)
         QTimer.singleShot(50, go)
@@ -87,7 +87,7 @@ def _start(path, env) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_for(pred, proc, timeout=40.0) -> None:
+def _wait_for(pred, proc, timeout=120.0) -> None:  # generous waits for a busy machine
     deadline = time.time() + timeout
     while time.time() < deadline:
         if pred():
@@ -143,7 +143,7 @@ def test_sigkill_after_an_edit_then_restore_it(tmp_path, scen):
 def test_sigkill_in_the_middle_of_a_save_leaves_the_file_intact(tmp_path, scen):
     original = scen.read_bytes()
     out = tmp_path / "edit.json"
-    env = _env(tmp_path, EDIT + SAVE, out, WHATIF_TEST_PAUSE_BEFORE_RENAME=60, AUTOSAVE_MS=10_000_000)
+    env = _env(tmp_path, EDIT + SAVE, out, WHATIF_TEST_PAUSE_BEFORE_RENAME=600, AUTOSAVE_MS=10_000_000)
     proc = _start(scen, env)
 
     def temp_written():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-import time
 
 import pytest
 
@@ -831,10 +830,8 @@ def test_runaway_cycle_of_repeatable_rules_is_an_error_naming_them():
           - id: bystander
             on: 1900-01-02
     """, head="scenario: {id: t, title: T, start: 1900-01-01, end: 2099-12-31}\n")
-    t0 = time.perf_counter()
-    with pytest.raises(EngineError) as e:
+    with pytest.raises(EngineError) as e:  # the guard counts firings per day: it ends, however slow the machine
         Workspace(sc).timeline()
-    assert time.perf_counter() - t0 < 5
     msg = str(e.value)
     assert "runaway" in msg and "ping" in msg and "pong" in msg and "bystander" not in msg
 
@@ -858,10 +855,8 @@ def test_runaway_on_one_day_without_cooldown_gap():
         e.cooldown = Duration()
     sc.__dict__.pop("_program", None)
     program = program_of(sc)
-    t0 = time.perf_counter()
     with pytest.raises(EngineError) as e:
         run_program(program)
-    assert time.perf_counter() - t0 < 5
     msg = str(e.value)
     assert "1940-01-05" in msg and "ping" in msg and "pong" in msg
 
