@@ -2,11 +2,20 @@
 
 Deterministic for a given seed. Rules mix `on`, `between` and `after` timings; conditions read one to
 three variables (and sometimes happened()), so many rules wait and are woken by later changes.
+
+As a command it writes the scenario as a YAML file, the way a user would meet it:
+
+    python benchmarks/synthetic.py --rules 10000 [--vars 200] [--branches 20] [--seed 1] -o big.yaml
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from explorer.core.dates import Duration
 from explorer.core.model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, Timing,
@@ -72,3 +81,34 @@ def late_branch(sc: Scenario, fraction: float = 0.9) -> Branch:
     var = next(iter(sc.variables))
     return Branch("late", BASELINE, "Late divergence",
                   divergences=[Divergence("set", values={var: 99}, on=when, label="late change")])
+
+
+def write_scenario(path: str, n_rules: int = 10_000, n_vars: int = 200, n_branches: int = 20,
+                   seed: int = 1) -> str:
+    """Write make_scenario(...) as a scenario file (the app's own writer); return the path."""
+    from explorer.core.files import atomic_write
+    from explorer.core.saving import scenario_to_text
+    text = scenario_to_text(make_scenario(n_rules, n_vars, n_branches, seed),
+                            header=f"# synthetic: {n_rules} rules, {n_vars} variables, {n_branches} branches, "
+                                   f"seed {seed} (benchmarks/synthetic.py)\n")
+    atomic_write(path, text)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Write a synthetic scenario file for benchmarks.")
+    ap.add_argument("--rules", type=int, default=10_000, help="number of event rules (default 10000)")
+    ap.add_argument("--vars", type=int, default=200, help="number of world variables (default 200)")
+    ap.add_argument("--branches", type=int, default=20, help="branches, the baseline included (default 20)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("-o", "--output", required=True, metavar="FILE", help="the .yaml file to write")
+    args = ap.parse_args(argv)
+    write_scenario(args.output, args.rules, args.vars, args.branches, args.seed)
+    size = os.path.getsize(args.output)
+    print(f"{args.output}: {args.rules} rules, {args.vars} variables, {args.branches} branches, "
+          f"{size / 1048576:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,8 @@
 """Scenario files -> validated model, with every problem named by file:line:col and key path.
 
-YAML is composed with PyYAML's safe loader into nodes (no object construction, no custom tags), then
-walked by hand so that every value keeps its position, aliases cannot multiply work beyond a budget,
+A well-formed file takes the fast road (fastyaml.py: rapidyaml, values typed by PyYAML's rules). Any
+problem, or anything that road cannot vouch for, takes the careful one: YAML is composed with PyYAML's
+safe loader into nodes (no object construction, no custom tags), then walked by hand so that every value keeps its position, aliases cannot multiply work beyond a budget,
 and YAML 1.1 quirks (the key `on` is not the boolean true) do not leak into the model.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ import yaml
 
 from .dates import parse_date, parse_duration
 from .errors import Problem, ScenarioError, did_you_mean
+from .fastyaml import NOT_FAST, fast_data
+from .gcpause import paused_gc
 from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, Timing,
                     Variable, VARIABLE_TYPES)
 
@@ -218,7 +221,20 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     return load_scenario_text(text, path)
 
 
-def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
+def load_scenario_text(text: str, file: str = "<scenario>", fast: bool = True) -> Scenario:
+    """Validate a scenario's text. A well-formed file takes the fast road (rapidyaml, see fastyaml.py);
+    any problem, or anything the fast road cannot vouch for, sends it down PyYAML's, which places
+    every problem at its line:col. `fast=False` takes PyYAML's road only (tests compare the two)."""
+    with paused_gc():  # hundreds of thousands of small acyclic values: the collector only slows it down
+        if fast and "\x00" not in text:
+            scenario = _fast_load(text, file)
+            if scenario is not None:
+                return scenario
+        return _careful_load(text, file)
+
+
+def _careful_load(text: str, file: str) -> Scenario:
+    """PyYAML's road: every value keeps its position, every problem is reported at its line:col."""
     report = Report(file)
     report.text = text
     data = _compose(text, report)
@@ -234,6 +250,22 @@ def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
     if report.problems:
         raise ScenarioError(sorted(report.problems, key=lambda p: (p.line, p.col)))
     return scenario
+
+
+def _fast_load(text: str, file: str) -> Scenario | None:
+    """The scenario from the fast road, or None when it cannot vouch for the text or finds any problem
+    (PyYAML's road then reports every problem at its line:col)."""
+    data = fast_data(text, MAX_NODES)
+    if data is NOT_FAST:
+        return None
+    report = Report(file)
+    scenario = _build(data, report)
+    if scenario is None or report.problems:
+        return None
+    from .program import build_program
+    scenario.path = file if file != "<scenario>" else None
+    build_program(scenario, report)
+    return None if report.problems else scenario
 
 
 def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:

@@ -1,0 +1,157 @@
+"""Big worlds from the file: how long each step takes on 1,000 / 5,000 / 10,000-rule scenario files.
+
+    python benchmarks/bench_load.py [--sizes 1000,5000,10000] [--no-pyyaml] [--no-window]
+
+Each size is written by benchmarks/synthetic.py (200 variables, 20 branches) and measured in a fresh
+child process, so peak memory (max RSS) belongs to that size alone:
+- parse: text -> plain values (the fast road: rapidyaml; and, for the ratio, PyYAML's pure composer
+  and libyaml's composer, each followed by the loader's walk of their nodes);
+- model: values -> Scenario (the loader's structural checks);
+- compile: build_program (every semantic check, conditions compiled);
+- first run: the baseline's propagation (Workspace.timeline);
+- validate / run: `python -m explorer validate|run FILE` end to end, interpreter start-up included;
+- window open: `python -m explorer FILE --screenshot OUT.png` end to end (load, window, first paint).
+Prints `name: value unit`, figures and ratios from this one run, and the machine's load (uptime).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def _child_steps(path: str, pyyaml: bool) -> dict:
+    """Runs in a child: every step once, timed, with the child's peak memory."""
+    import yaml
+
+    from explorer.core import Workspace
+    from explorer.core.fastyaml import NOT_FAST, fast_data
+    from explorer.core.gcpause import paused_gc
+    from explorer.core.loader import MAX_NODES, Report, _build, _compose
+    from explorer.core.program import build_program
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    with paused_gc():
+        t = time.perf_counter()
+        data = fast_data(text, MAX_NODES)
+        out["parse_fast"] = time.perf_counter() - t
+        assert data is not NOT_FAST, "the fast road gave up on a well-formed file"
+        report = Report(path)
+        t = time.perf_counter()
+        scenario = _build(data, report)
+        out["model"] = time.perf_counter() - t
+        t = time.perf_counter()
+        build_program(scenario, report)
+        out["compile"] = time.perf_counter() - t
+        assert not report.problems, report.problems[:3]
+    ws = Workspace(scenario)
+    t = time.perf_counter()
+    tl = ws.timeline("baseline")
+    out["first_run"] = time.perf_counter() - t
+    out["firings"] = len(tl.firings)
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if pyyaml:  # the roads this replaces, for the ratio (same nodes, same walk)
+        for name, loader in (("parse_libyaml", yaml.CSafeLoader), ("parse_pyyaml", yaml.SafeLoader)):
+            with paused_gc():
+                t = time.perf_counter()
+                rep = Report(path)
+                rep.text = text
+                slow = _compose(text, rep) if loader is yaml.SafeLoader else _compose_with(text, rep, loader)
+                out[name] = time.perf_counter() - t
+            assert slow == data, f"{name} and the fast road disagree"
+    return out
+
+
+def _compose_with(text, report, loader_cls):
+    from explorer.core.loader import _Walker
+    import yaml
+    node = yaml.compose(text, Loader=loader_cls)
+    return _Walker(report, yaml.SafeLoader("")).value(node, "")
+
+
+def _timed(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall time of a command run to the end, its peak memory (MB) and its output."""
+    wrapper = ("import resource, runpy, sys; sys.argv = sys.argv[1:]; "
+               "code = 0\ntry:\n    runpy.run_module('explorer', run_name='__main__')\n"
+               "except SystemExit as e:\n    code = e.code or 0\n"
+               "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+               "sys.exit(code)")
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", wrapper, "explorer"] + cmd, capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=ROOT), cwd=ROOT)
+    wall = time.perf_counter() - t
+    rss = next((int(ln.split()[1]) / 1024 for ln in p.stderr.splitlines() if ln.startswith("RSS ")), 0.0)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr[-500:]}")
+    return wall, rss, p.stdout
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,5000,10000")
+    ap.add_argument("--no-pyyaml", action="store_true", help="skip PyYAML's composers (the slow roads)")
+    ap.add_argument("--no-window", action="store_true", help="skip the app's window")
+    ap.add_argument("--child", nargs=2, metavar=("FILE", "PYYAML"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(_child_steps(args.child[0], args.child[1] == "1")))
+        return 0
+    from benchmarks.synthetic import write_scenario
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            path = os.path.join(tmp, f"synthetic_{n}.yaml")
+            write_scenario(path, n, 200, 20, 1)
+            p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", path,
+                                "0" if args.no_pyyaml else "1"], capture_output=True, text=True,
+                               env=dict(os.environ, PYTHONPATH=ROOT))
+            if p.returncode != 0:
+                raise SystemExit(p.stderr[-2000:])
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            k = f"rules_{n}"
+            print(f"{k}.file: {os.path.getsize(path) / 1048576:.2f} MB")
+            print(f"{k}.parse: {r['parse_fast'] * 1000:.0f} ms")
+            if "parse_pyyaml" in r:
+                print(f"{k}.parse_libyaml_compose_and_walk: {r['parse_libyaml'] * 1000:.0f} ms")
+                print(f"{k}.parse_pyyaml_compose_and_walk: {r['parse_pyyaml'] * 1000:.0f} ms")
+                print(f"{k}.parse_speedup_vs_libyaml: {r['parse_libyaml'] / r['parse_fast']:.1f} x")
+                print(f"{k}.parse_speedup_vs_pyyaml: {r['parse_pyyaml'] / r['parse_fast']:.1f} x")
+            print(f"{k}.model: {r['model'] * 1000:.0f} ms")
+            print(f"{k}.compile: {r['compile'] * 1000:.0f} ms")
+            print(f"{k}.first_run: {r['first_run'] * 1000:.0f} ms ({r['firings']} firings)")
+            print(f"{k}.steps_peak_memory: {r['rss_mb']:.0f} MB")
+            wall, rss, _ = _timed(["validate", path])
+            print(f"{k}.validate_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+            wall, rss, _ = _timed(["run", path])
+            print(f"{k}.run_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+            if not args.no_window:
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+                wall, rss, _ = _timed([path, "--screenshot", os.path.join(tmp, "shot.png")])
+                print(f"{k}.window_open_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+        bundled = os.path.join(ROOT, "scenarios", "trotsky_mexico.yaml")
+        wall, rss, _ = _timed(["validate", bundled])
+        print(f"bundled.validate_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+        if not args.no_window:
+            wall, rss, _ = _timed([bundled, "--screenshot", os.path.join(tmp, "shot.png")])
+            print(f"bundled.window_open_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+        for flag in ("--help", "--version"):
+            try:
+                wall, _, _ = _timed([flag])
+            except SystemExit:
+                continue  # --version may not exist in this tree
+            print(f"cli_start{flag.replace('--', '_')}: {wall * 1000:.0f} ms")
+    print(f"load_after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""The fast way from a scenario's text to plain values: rapidyaml (C++) parses, PyYAML's rules type.
+
+PyYAML's pure-Python composer takes 9-13 s on a 10,000-rule file (1.8 MB); libyaml's composer about
+1 s; rapidyaml parses it in 0.07 s and writes it out as JSON, which the json module reads in another
+0.03 s (measured by benchmarks/bench_load.py). This module uses that route for files that are
+well formed, and promises values identical to what loader's PyYAML walk produces: every plain scalar is
+typed by PyYAML's own YAML 1.1 resolver and constructor (dates, `yes`/`on` booleans, `1e5` a text,
+`07` an integer), and quoted or block scalars stay text.
+
+It gives up (returns NOT_FAST) whenever it cannot vouch for that: rapidyaml missing or rejecting the
+text, characters PyYAML refuses, anchors, aliases, tags, merge keys, duplicate keys, several documents,
+values PyYAML could not construct, or more values than the loader's budget. The loader then composes
+with PyYAML, which also finds every problem with its exact line:col; messages never come from here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+from contextlib import contextmanager
+
+import yaml
+from yaml.resolver import Resolver
+
+try:  # the fast parser is optional: without it the loader composes with PyYAML alone
+    import ryml
+except ImportError:  # pragma: no cover - rapidyaml is a dependency; kept for platforms without a wheel
+    ryml = None
+
+NOT_FAST = object()
+
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+# a token that may be an anchor (&a), alias (*a), tag (!t), directive (%) or merge key (<<): only then
+# are every node's flags read (1 us a node through the bindings), to tell them from ordinary text
+_SUSPECT = re.compile(r"[&*!%]")
+_STR = "tag:yaml.org,2002:str"
+_SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
+_stderr_lock = threading.Lock()
+
+
+def _suspect(text: str) -> bool:
+    """Whether the text may hold an anchor, alias, tag, directive, merge key or document marker."""
+    if "<<" in text or text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
+        return True
+    for m in _SUSPECT.finditer(text):
+        i = m.start()
+        if i == 0 or text[i - 1] in " \t\r\n[{,:?-":
+            return True  # where a token starts; inside a word ("Smith&Sons", "Viva!") it is text
+    return False
+
+
+class _Unsure(Exception):
+    pass
+
+
+class _Typer:
+    """PyYAML's implicit typing of plain scalars, cached per text (a scenario repeats its values)."""
+
+    def __init__(self):
+        self.resolvers = Resolver.yaml_implicit_resolvers
+        self.constructor = yaml.SafeLoader("")
+        self.tags: dict[str, str] = {}
+        self.values: dict[str, object] = {}
+
+    def tag(self, s: str) -> str:
+        t = self.tags.get(s)
+        if t is None:
+            t = _STR
+            for tag, regexp in self.resolvers.get(s[:1] if s else "", ()):
+                if regexp.match(s):
+                    t = tag
+                    break
+            self.tags[s] = t
+        return t
+
+    def value(self, s: str, tag: str):
+        try:
+            return self.values[s]
+        except KeyError:
+            pass
+        if tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+            raise _Unsure
+        try:
+            v = self.constructor.construct_object(yaml.ScalarNode(tag, s), deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            raise _Unsure from None  # PyYAML reports it, with its position
+        if not isinstance(v, (list, dict)):
+            self.values[s] = v
+        return v
+
+
+@contextmanager
+def _quiet_stderr():
+    """rapidyaml prints its parse errors on the process's stderr before raising; the loader reports
+    problems itself (with PyYAML's wording), so file descriptor 2 points at /dev/null meanwhile."""
+    with _stderr_lock:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            yield
+            return
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(null)
+
+
+def fast_data(text: str, max_values: int):
+    """The document as plain values (what loader's walk of PyYAML's nodes yields), or NOT_FAST."""
+    if ryml is None or not text.strip() or _NON_PRINTABLE.search(text) or text.startswith("\ufeff"):
+        return NOT_FAST
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            js = _json_of(tree, text)
+    except Exception:  # noqa: BLE001 - rapidyaml's exceptions share no base; PyYAML will say what is wrong
+        return NOT_FAST
+    if js is None:
+        return NOT_FAST
+    try:
+        data = json.loads(js, parse_float=_Num, parse_constant=_Num)
+    except ValueError:  # rapidyaml writes some plain numbers (+3) that JSON does not allow
+        return NOT_FAST
+    walk = _Walk(tree, max_values)
+    try:
+        data = walk.convert(data)
+    except (_Unsure, RecursionError):
+        return NOT_FAST
+    if walk.next_id != tree.size():  # a duplicate key collapsed, or the node order is not ours
+        return NOT_FAST
+    return data
+
+
+def _json_of(tree, text: str) -> str | None:
+    """The tree as JSON, or None when it is not one plain mapping PyYAML would read the same way."""
+    root = tree.root_id()
+    if tree.size() == 0 or not (tree.is_map(root) and not tree.is_doc(root) and not tree.is_stream(root)):
+        return None  # a top level that is not one mapping: PyYAML words the problem
+    if _suspect(text) and any(tree.type(i) & _SPECIAL for i in range(tree.size())):
+        return None
+    return ryml.emit_json(tree)
+
+
+class _Num(str):
+    """The text of a non-integer number rapidyaml wrote bare in JSON: a plain scalar (quoted ones come
+    as strings), typed by PyYAML's rules (`1e5` is text in YAML 1.1, `1.5` a float)."""
+
+
+class _Walk:
+    """Visits the JSON values in document order, which is rapidyaml's node order (checked by the node
+    count, and by the text of every node whose style is read): a value's node id is its visit number,
+    so a scalar's style is read only when its text could be typed (a date, `yes`, `07`)."""
+
+    def __init__(self, tree, max_values: int):
+        self.tree = tree
+        self.next_id = 0
+        self.max_values = max_values
+        self.typer = _Typer()
+
+    def convert(self, root):
+        tree, typer = self.tree, self.typer
+        tag_of, value_of, max_values = typer.tag, typer.value, self.max_values
+        node_type, node_val, plain = ryml._ryml.Tree_type, ryml._ryml.Tree_val, ryml.VAL_PLAIN  # noqa: SLF001
+        n = 0
+
+        tags, str_tag = typer.tags, _STR
+
+        def scalar(v, node):
+            tv = type(v)
+            if tv is str:
+                tag = tags.get(v) or tag_of(v)
+                if tag is str_tag:
+                    return v
+                if bytes(node_val(tree, node)).decode("utf-8") != v:
+                    raise _Unsure  # not the node we think: give up rather than guess
+                if not node_type(tree, node) & plain:
+                    return v  # quoted or block text that looks like a date or a number: still text
+                return value_of(v, tag)
+            if tv is int or v is None or v is True or v is False:
+                return v  # JSON's integers, null, true, false: plain scalars PyYAML reads the same
+            tag = tag_of(v)  # a number with a point or an exponent: PyYAML may read it otherwise
+            return str(v) if tag is str_tag else value_of(str(v), tag)
+
+        def conv(v):
+            nonlocal n
+            node = n
+            n += 1
+            if n > max_values:
+                raise _Unsure  # the loader's budget: PyYAML's walk reports it
+            t = type(v)
+            if t is dict:
+                out = {}
+                for k, x in v.items():
+                    if k == "<<":
+                        raise _Unsure
+                    if type(x) is dict or type(x) is list:
+                        out[k] = conv(x)
+                    else:
+                        if n >= max_values:
+                            raise _Unsure
+                        out[k] = scalar(x, n)
+                        n += 1
+                return out
+            if t is list:
+                out = []
+                for x in v:
+                    if type(x) is dict or type(x) is list:
+                        out.append(conv(x))
+                    else:
+                        if n >= max_values:
+                            raise _Unsure
+                        out.append(scalar(x, n))
+                        n += 1
+                return out
+            return scalar(v, node)
+
+        top = conv(root)
+        self.next_id = n
+        return top

@@ -1,0 +1,137 @@
+"""The fast road (rapidyaml) and PyYAML's road give identical models and identical error messages.
+
+load_scenario_text(text, fast=False) is the PyYAML-only road; the default tries the fast one first.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import make_scenario
+from explorer.core import ScenarioError
+from explorer.core.fastyaml import NOT_FAST, fast_data
+from explorer.core.loader import MAX_NODES, load_scenario_text
+from explorer.core.saving import scenario_to_text
+
+from test_malformed import CASES, HEAD  # noqa: E402 - pytest puts this folder on sys.path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "scenarios" / "trotsky_mexico.yaml"
+
+
+def _outcome(text: str, fast: bool):
+    try:
+        return "model", load_scenario_text(text, "s.yaml", fast=fast)
+    except ScenarioError as e:
+        return "problems", [str(p) for p in e.problems]
+
+
+def _same_both_ways(text: str):
+    fast, slow = _outcome(text, True), _outcome(text, False)
+    assert fast == slow
+    return fast
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_malformed_case_gives_the_same_messages(name):
+    text, expected = CASES[name]
+    kind, problems = _same_both_ways(text)
+    assert kind == "problems" and any(expected in p for p in problems)
+
+
+def test_the_bundled_scenario_takes_the_fast_road_to_the_same_model():
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert fast_data(text, MAX_NODES) is not NOT_FAST
+    kind, model = _same_both_ways(text)
+    assert kind == "model" and len(model.events) > 100
+
+
+def test_a_synthetic_world_takes_the_fast_road_to_the_same_model():
+    text = scenario_to_text(make_scenario(400, 30, 6, seed=3))
+    assert fast_data(text, MAX_NODES) is not NOT_FAST
+    kind, model = _same_both_ways(text)
+    assert kind == "model" and len(model.events) == 400 and len(model.branches) == 6
+
+
+EVENT = "events:\n  - id: a\n    on: 1940-01-02\n"
+
+# texts that PyYAML types in YAML 1.1's ways, or quotes keep as text
+TRICKY_VALID = {
+    "quoted_date_title": EVENT + "    title: '1940-01-01'\n",
+    "plain_date_title": EVENT + "    title: 1941-02-03\n",
+    "exponent_without_point": EVENT + "    title: 1e5\n",
+    "float_title": EVENT + "    title: 1.5e+3\n",
+    "octal_looking": EVENT + "    title: 07\n",
+    "quoted_octal": EVENT + "    title: \"07\"\n",
+    "underscored_int": EVENT + "    title: 1_000\n",
+    "hex": EVENT + "    title: 0x1F\n",
+    "sexagesimal": EVENT + "    title: 1:30\n",
+    "infinity": EVENT + "    title: .inf\n",
+    "null_tilde_text": EVENT + "    text: ~\n",
+    "block_literal": EVENT + "    text: |\n      line one\n      1940-01-01\n",
+    "block_strip_date": EVENT + "    text: |-\n      1940-01-01\n",
+    "folded": EVENT + "    text: >\n      folded\n      lines\n\n      para\n",
+    "escapes": EVENT + "    title: \"caf\\u00e9 \\x41 \\t tab \\\\ slash\"\n",
+    "single_quote_doubled": EVENT + "    title: 'it''s'\n",
+    "multiline_plain": EVENT + "    title: a plain\n      title on two lines\n",
+    "multiline_quoted": EVENT + "    title: \"a quoted\n      title\"\n",
+    "unicode": EVENT + "    title: Trotsky — Троцкий 托洛茨基 🚩\n",
+    "quoted_keys": "events:\n  - \"id\": a\n    'on': 1940-01-02\n",
+    "flow_everything": "events: [{id: a, on: 1940-01-02, tags: [x, 'y', \"z\"], effects: [{add: {labor.unrest: 5}}]}]\n",
+    "yes_in_quotes_as_tag": EVENT + "    tags: ['yes', \"no\", 'on']\n",
+    "comments": EVENT + "    title: x # a comment\n    # a line comment\n",
+    "ampersand_and_star_in_words": EVENT + "    title: Smith&Sons*Co! 50% off\n",
+    "crlf": (HEAD + EVENT + "    title: crlf\n").replace("\n", "\r\n"),
+    "float_initial": "events: []\n".replace("events: []\n", EVENT) + "conditions:\n  c: labor.unrest > 1.5\n",
+    "negative_and_positive": EVENT + "    effects: [{add: {labor.unrest: -5}}, {add: {labor.unrest: +3}}]\n",
+    "empty_value": EVENT + "    text:\n",
+    "chance_float": EVENT + "    chance: 0.25\n",
+    "document_end_marker_absent_trailing_spaces": EVENT + "    title: x   \n\n\n",
+}
+
+TRICKY_INVALID = {
+    "yes_as_id": "events:\n  - id: yes\n    on: 1940-01-02\n",
+    "duplicate_key": EVENT + "    title: a\n    title: b\n",
+    "anchor_and_alias": EVENT + "    title: &t x\n    text: *t\n",
+    "merge_key": EVENT + "    <<: {title: x}\n",
+    "tag_str": EVENT + "    title: !!str 12\n",
+    "bad_date": "events:\n  - id: a\n    on: 1940-13-45\n",
+    "quoted_date": "events:\n  - id: a\n    on: '1940-01-02'\n    when: 1e5\n",
+    "bool_title": EVENT + "    title: true\n",
+    "list_title": EVENT + "    title: [a, b]\n",
+    "top_level_list": "- a\n- b\n",
+    "number_for_events": "events: 1e5\n",
+    "unknown_key_on_as_key": EVENT + "    onn: x\n",
+    "document_marker": "---\n" + EVENT,
+    "deep_nesting": EVENT + "    title: " + "[" * 200 + "]" * 200 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_VALID))
+def test_tricky_valid_texts_give_the_same_model(name):
+    text = TRICKY_VALID[name]
+    if not text.startswith(HEAD):
+        text = HEAD + text
+    _same_both_ways(text)
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_INVALID))
+def test_tricky_invalid_texts_give_the_same_messages(name):
+    text = TRICKY_INVALID[name]
+    if not text.startswith(("- ", "---")):
+        text = HEAD + text
+    _same_both_ways(text)
+
+
+def test_the_fast_road_types_plain_scalars_as_pyyaml_does():
+    text = HEAD + EVENT + "    title: '1940-01-01'\n    text: 1941-02-03\n"
+    data = fast_data(text, MAX_NODES)
+    import datetime as dt
+    ev = data["events"][0]
+    assert ev["title"] == "1940-01-01" and ev["text"] == dt.date(1941, 2, 3) and ev["on"] == dt.date(1940, 1, 2)
+
+
+def test_the_fast_road_gives_up_on_anchors_tags_and_duplicates():
+    for name in ("anchor_and_alias", "merge_key", "tag_str", "duplicate_key", "document_marker"):
+        assert fast_data(HEAD + TRICKY_INVALID[name], MAX_NODES) is NOT_FAST, name
