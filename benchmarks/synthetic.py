@@ -87,7 +87,7 @@ def write_scenario(path: str, n_rules: int = 10_000, n_vars: int = 200, n_branch
                    seed: int = 1) -> str:
     """Write make_scenario(...) as a scenario file (the app's own writer); return the path."""
     from explorer.core.files import atomic_write
-    from explorer.core.saving import scenario_to_text
+    from explorer.core.emit import scenario_to_text
     text = scenario_to_text(make_scenario(n_rules, n_vars, n_branches, seed),
                             header=f"# synthetic: {n_rules} rules, {n_vars} variables, {n_branches} branches, "
                                    f"seed {seed} (benchmarks/synthetic.py)\n")

@@ -12,7 +12,7 @@ from benchmarks.synthetic import make_scenario
 from explorer.core import ScenarioError
 from explorer.core.fastyaml import NOT_FAST, fast_data
 from explorer.core.loader import MAX_NODES, load_scenario_text
-from explorer.core.saving import scenario_to_text
+from explorer.core.emit import scenario_to_text
 
 from test_malformed import CASES, HEAD  # noqa: E402 - pytest puts this folder on sys.path
 
