@@ -135,25 +135,7 @@ class Workspace:
         return inherited + own, self.program.extended(extras)
 
     def _effective(self, dv, parent: Timeline, definite: list[int]) -> int:
-        if dv.on:
-            return dv.on.toordinal()
-        if dv.kind == "event":
-            return dv.rule.timing.start.toordinal() if dv.rule.timing.start else self.program.start
-        f = parent.firing(dv.event) if dv.kind in ("suppress", "outcome") else None
-        if f is not None:
-            return f.ordinal
-        tested = parent.first_tested(dv.event)
-        if tested is not None:
-            return tested.toordinal()
-        rule = self.scenario.event(dv.event)
-        if rule is not None and rule.timing.start is not None:
-            return rule.timing.start.toordinal()
-        if rule is not None and rule.timing.kind == "open":
-            return self.program.start  # its window is the whole scenario
-        if dv.kind == "force":
-            raise ExplorerError(f"cannot tell when to force '{dv.event}': it is never tested in "
-                                f"'{parent.branch_id}'; give the divergence an `on:` date")
-        return min(definite) if definite else self.program.end
+        return effective_date(dv, parent, definite, self.scenario, self.program)
 
     def divergence_date(self, branch_id: str) -> dt.date | None:
         """Where the branch forks from its parent: its earliest own effective date."""
@@ -252,6 +234,41 @@ class Workspace:
                 else:  # a branch with one-off events: same extras, new base
                     tl.result.program = self.program.extended(list(tl.result.program.extras))
         return stale & set(scenario.branch_ids)
+
+
+def effective_date(dv, parent: Timeline | None, definite: list[int], scenario: Scenario,
+                   program: Program) -> int:
+    """The ordinal a divergence takes effect in a child of `parent` (its branch's other `on:` dates
+    in `definite`). The one home of this rule: Workspace and the batch runner (core/runner.py) ask it.
+
+    `parent` may be None only for divergences whose date does not depend on the parent's history
+    (`needs_parent(dv)` is False).
+    """
+    if dv.on:
+        return dv.on.toordinal()
+    if dv.kind == "event":
+        return dv.rule.timing.start.toordinal() if dv.rule.timing.start else program.start
+    if dv.kind in ("force", "suppress", "outcome"):
+        f = parent.firing(dv.event) if dv.kind in ("suppress", "outcome") else None
+        if f is not None:
+            return f.ordinal
+        tested = parent.first_tested(dv.event)
+        if tested is not None:
+            return tested.toordinal()
+    rule = scenario.event(dv.event) if dv.event else None
+    if rule is not None and rule.timing.start is not None:
+        return rule.timing.start.toordinal()
+    if rule is not None and rule.timing.kind == "open":
+        return program.start  # its window is the whole scenario
+    if dv.kind == "force":
+        raise ExplorerError(f"cannot tell when to force '{dv.event}': it is never tested in "
+                            f"'{parent.branch_id}'; give the divergence an `on:` date")
+    return min(definite) if definite else program.end
+
+
+def needs_parent(dv) -> bool:
+    """Whether the divergence's date comes from the parent's history (no `on:`, an event's)."""
+    return dv.on is None and dv.kind in ("force", "suppress", "outcome")
 
 
 def _dates_hold(b: Branch, parent: Timeline | None, since: float) -> bool:
