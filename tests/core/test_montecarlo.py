@@ -228,6 +228,16 @@ def _children(pid: int) -> set[int]:
         return set()
 
 
+def _cpu(pid: int) -> float:
+    """Seconds of CPU the process has used (user + system)."""
+    import os
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -246,11 +256,12 @@ def test_ctrl_c_stops_a_billion_runs_and_every_worker(tmp_path):
         p = subprocess.Popen([sys.executable, "-m", "explorer", "montecarlo", str(path), "--runs", "1000000000",
                               "--jobs", jobs], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         workers: set[int] = set()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(workers) < (2 if jobs == "2" else 0):
+        deadline = time.monotonic() + 120
+        # well into the runs: the workers (or the process itself) have done seconds of work
+        while time.monotonic() < deadline and (len(workers) < (2 if jobs == "2" else 0) or
+                                               sum(_cpu(w) for w in workers or {p.pid}) < 3.0):
             workers = _children(p.pid)
             time.sleep(0.1)
-        time.sleep(1.0)  # well into the runs
         assert p.poll() is None, p.communicate()
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
