@@ -34,6 +34,11 @@ class VarDiff:
     other_final: object
     first_difference: dt.date | None  # the first date their values differ
 
+    @property
+    def ends_differently(self) -> bool:
+        """False when the variable took another course but came back to the same end value."""
+        return self.final != self.other_final
+
 
 @dataclass
 class Diff:
@@ -64,6 +69,16 @@ class Diff:
     @property
     def differences(self) -> list[EventDiff]:
         return [e for e in self.events if e.status != SAME]
+
+    @property
+    def end_differences(self) -> list[VarDiff]:
+        """Variables whose values at the end differ (what "the world at the end" lists)."""
+        return [v for v in self.variables if v.ends_differently]
+
+    @property
+    def course_only(self) -> list[VarDiff]:
+        """Variables that took another course but ended with the same value."""
+        return [v for v in self.variables if not v.ends_differently]
 
     def status_of(self, index: int) -> str:
         """Status of the branch's firing number `index`."""

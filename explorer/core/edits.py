@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 
 from .dates import parse_date
 from .errors import ExplorerError, ScenarioError, UnknownName, did_you_mean
@@ -42,11 +43,32 @@ def problem_text(e: ScenarioError) -> str:
 
 # --- names ------------------------------------------------------------------------------------
 
+# words a shortened id does not end on: "the-us-invades-in" reads as cut off, "the-us-invades" does not
+_DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
+             "with", "without", "but", "not", "than", "its", "his", "her", "their", "does", "do", "did",
+             "is", "are", "was", "were", "has", "have", "had", "will", "would", "never"}
+_NEGATIONS = {"not", "never", "no", "without", "fails"}
+
+
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A branch or scenario id from a label: accents transliterated (Gaitán -> gaitan), whole words,
+    at most 40 characters, never ending on a word that leaves the phrase hanging."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"(?<=\w)['’](?=\w)", "", plain)  # Mercader's -> mercaders, not mercader-s
+    s = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     if len(s) > 40:  # whole words, at most 40 characters
+        full = s.split("-")
         cut = s[:41].rfind("-")
         s = s[:cut] if cut > 10 else s[:40]
+        words = s.split("-")
+        if _NEGATIONS & set(full[len(words):]) and words[0] != "no":
+            # "X does not happen" cut to "x-does" would say the opposite: "no-x" keeps the meaning
+            words = ["no"] + words
+            while len("-".join(words)) > 40 and len(words) > 2:
+                words.pop()
+        while len(words) > 2 and words[-1] in _DANGLING:
+            words.pop()
+        s = "-".join(words)
     s = s.rstrip("-")
     if not s or not s[0].isalpha():
         s = "branch-" + s if s else "branch"

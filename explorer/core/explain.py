@@ -32,6 +32,8 @@ class Cause:
     index: int | None = None  # firing index / divergence k
     causes: list["Cause"] = field(default_factory=list)
     repeated: bool = False  # already shown higher up the chain
+    var: str | None = None  # the variable read, when the cause is a value it set (or the initial world's)
+    value: object = None  # the value read
 
 
 @dataclass
@@ -95,12 +97,17 @@ class WhyNot:
         return "\n".join(out)
 
 
+def divergence_words(tl: Timeline, d) -> str:
+    """An applied divergence in words: its own label, else what it does with event and outcome titles."""
+    return d.divergence.label or tl.scenario.describe_divergence(d.divergence)
+
+
 def _writer_desc(tl: Timeline, writer) -> str:
     if writer is None:
         return "initial world"
     if writer < 0:
         d = tl.divergences[-writer - 1]
-        return f"divergence \"{d.label}\" on {d.date}"
+        return f"divergence \"{divergence_words(tl, d)}\" on {d.date}"
     f = tl.firings[writer]
     return f"set by \"{tl.title(f.event, f.outcome)}\" on {f.date}"
 
@@ -136,14 +143,15 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
         for r in f.reads:
             via = f"{r.var} = {fmt(r.value)}"
             if r.writer is None:
-                c = Cause("initial", "initial world", None, via, index=None)
+                c = Cause("initial", "initial world", None, via, index=None, var=r.var, value=r.value)
                 roots.setdefault(("initial", r.var), Cause("initial", f"initial {r.var} = "
                                                            f"{fmt(tl.initial_state[r.var])}", None, ""))
                 out.append(c)
             elif r.writer < 0:
-                out.append(_divergence_cause(tl, r.writer, via, roots))
+                out.append(_divergence_cause(tl, r.writer, via, roots, var=r.var, value=r.value))
             else:
-                out.append(_event_cause(tl, tl.firings[r.writer], via, level, seen, causes_of))
+                out.append(_event_cause(tl, tl.firings[r.writer], via, level, seen, causes_of,
+                                        var=r.var, value=r.value))
         for e in f.event_reads:
             if e.firing is not None:
                 out.append(_event_cause(tl, tl.firings[e.firing], f"happened(\"{e.event}\")", level, seen,
@@ -157,16 +165,19 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
                list(roots.values()))
 
 
-def _divergence_cause(tl: Timeline, writer: int, via: str, roots: dict) -> Cause:
+def _divergence_cause(tl: Timeline, writer: int, via: str, roots: dict, var=None, value=None) -> Cause:
     d = tl.divergences[-writer - 1]
-    c = Cause("divergence", f"divergence \"{d.label}\"", d.date, via, index=d.k)
-    roots.setdefault(("divergence", d.k), Cause("divergence", f"divergence \"{d.label}\"", d.date, "",
+    words = divergence_words(tl, d)
+    c = Cause("divergence", f"divergence \"{words}\"", d.date, via, index=d.k, var=var, value=value)
+    roots.setdefault(("divergence", d.k), Cause("divergence", f"divergence \"{words}\"", d.date, "",
                                                 index=d.k))
     return c
 
 
-def _event_cause(tl: Timeline, src: Firing, via: str, level: int, seen: set, causes_of) -> Cause:
-    c = Cause("event", tl.title(src.event, src.outcome), src.date, via, event=src.event, index=src.index)
+def _event_cause(tl: Timeline, src: Firing, via: str, level: int, seen: set, causes_of, var=None,
+                 value=None) -> Cause:
+    c = Cause("event", tl.title(src.event, src.outcome), src.date, via, event=src.event, index=src.index,
+              var=var, value=value)
     if src.index in seen:
         c.repeated = True
     elif level < 8:
@@ -187,12 +198,12 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
         return wn
     for d in tl.divergences:
         if d.divergence.kind == "suppress" and d.divergence.event == event_id:
-            wn.reasons.append(f"divergence \"{d.label}\" suppresses it from {d.date}")
+            wn.reasons.append(f"divergence \"{divergence_words(tl, d)}\" suppresses it from {d.date}")
     for f in tl.firings:
         if event_id in f.cancelled:
             wn.reasons.append(f"\"{tl.title(f.event, f.outcome)}\" cancelled it on {f.date}")
     if rule.latent:
-        wn.reasons.append("it is latent (when: false): only a divergence can bring it about")
+        wn.reasons.append("it is latent: only a divergence can bring it about")
     lapse = tl.lapse(event_id)
     if lapse is not None:
         wn.lapse = lapse

@@ -41,16 +41,26 @@ class ReportCancelled(ExplorerError):
 
 # --- choosing what goes in --------------------------------------------------------------------------
 
+def _fork_or(ws: Workspace, bid: str, default: dt.date) -> dt.date:
+    try:
+        return ws.divergence_date(bid) or default
+    except ExplorerError:  # a branch that cannot run goes last among its siblings
+        return default
+
+
 def tree_order(ws: Workspace, branch_ids=None) -> list[str]:
-    """Branch ids depth-first from the baseline (parents before children, siblings in file order).
+    """Branch ids depth-first from the baseline (parents before children, siblings by the date they
+    fork, as the app's outline lists them; file order breaks ties).
 
     With `branch_ids`, only those, still in tree order. Unknown ids raise UnknownName.
     """
     order: list[str] = []
+    end = ws.scenario.end
 
     def walk(bid: str) -> None:
         order.append(bid)
-        for kid in ws.children(bid):
+        kids = ws.children(bid)
+        for kid in sorted(kids, key=lambda k: (_fork_or(ws, k, end), kids.index(k))):
             walk(kid)
     walk(BASELINE)
     for b in ws.scenario.branch_ids:  # a branch cut off from the baseline (should not happen)

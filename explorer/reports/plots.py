@@ -15,6 +15,7 @@ import sys
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
+from ..palette import PLOT_COLORS
 from .qtcompat import guard_none_refcount
 from .text import MONTHS, clean, short_date
 
@@ -23,17 +24,17 @@ guard_none_refcount()
 WIDTH, HEIGHT, SCALE = 720, 240, 2.0
 
 # role -> (colour, width, pen style); drawn baseline first so the branch lies on top
-STYLE = {
-    "baseline": (QColor("#9a9a9a"), 4.2, Qt.SolidLine),
-    "parent": (QColor("#2f6db5"), 2.4, Qt.DashLine),
-    "branch": (QColor("#a4161a"), 1.9, Qt.SolidLine),
+STYLE = {  # the app's colours (explorer/palette.py), so a report reads like the window it came from
+    "baseline": (QColor(PLOT_COLORS["baseline"]), 4.2, Qt.SolidLine),
+    "parent": (QColor(PLOT_COLORS["parent"]), 2.4, Qt.DashLine),
+    "branch": (QColor(PLOT_COLORS["branch"]), 1.9, Qt.SolidLine),
 }
 ROLE_NAMES = {"branch": "This branch", "parent": "Parent", "baseline": "Baseline"}
 INK = QColor("#222222")
 MUTED = QColor("#666666")
 GRID = QColor("#e4e1da")
 FRAME = QColor("#8c8579")
-MARK = QColor("#c26a00")
+MARK = QColor(PLOT_COLORS["divergence"])
 PAPER = QColor("#ffffff")
 
 _app = None

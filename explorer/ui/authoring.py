@@ -205,7 +205,7 @@ class Authoring(QObject):
         e.addSeparator()
         self.new_branch_action = self._act("New &Branch…", lambda: self.new_branch(), "Ctrl+B",
                                            "Fork a branch from the selected one", "newBranchAction")
-        self.edit_branch_action = self._act("&Edit Branch…", lambda: self.edit_branch(), "Ctrl+E",
+        self.edit_branch_action = self._act("&Edit Branch…", lambda: self.edit_branch(), "Ctrl+Shift+B",
                                             "Label, parent and divergences of the selected branch",
                                             "editBranchAction")
         self.delete_branch_action = self._act("&Delete Branch…", lambda: self.delete_branch(), None,

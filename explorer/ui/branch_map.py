@@ -303,7 +303,8 @@ class BranchMap(QWidget):
         header.addSpacing(12)
         legend = QLabel(" &nbsp; ".join(
             f"<span style='color:{style.STATUS_COLORS[s]}; font-size:13px'>●</span> {name}"
-            for s, name in ((style.SAME, "inherited"), (style.NEW, "new"), (style.CHANGED, "changed")))
+            for s, name in ((style.SAME, style.STATUS_LABELS[style.SAME]), (style.NEW, "new"),
+                            (style.CHANGED, "changed")))
             + f" &nbsp; <span style='color:{style.DIVERGENCE}; font-size:13px'>◆</span> divergence")
         legend.setObjectName("muted")
         legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
@@ -539,7 +540,7 @@ class BranchMap(QWidget):
                     if ed.other_outcome != ed.outcome:
                         bits.append(f"outcome was {ed.other_outcome or 'none'}")
                     extra = " (" + ", ".join(bits) + ")" if bits else ""
-            name = "inherited" if status == style.SAME else status
+            name = style.STATUS_LABELS[status]
             return (f"<b>{_esc(tl.title(f.event, f.outcome))}</b><br>{f.date.isoformat()} · "
                     f"<span style='color:{style.STATUS_COLORS[status]}'>{name}</span>{_esc(extra)}"
                     f"<br><span style='color:{style.TEXT_MUTED}'>in {_esc(b.label or b.id)} · click to inspect</span>")

@@ -622,7 +622,9 @@ class WhatIfDialog(_Dialog):
             self.body = DivergenceForm(sc, "outcome", Divergence("outcome", event, other), kind_fixed=True,
                                        event_fixed=True)
         elif kind == "suppress":
-            self.body = DivergenceForm(sc, "suppress", event=event, kind_fixed=True, event_fixed=True)
+            self.body = DivergenceForm(sc, "suppress", event=event, date=self.event_date, kind_fixed=True,
+                                       event_fixed=True)
+            self.body.use_date.setChecked(self.event_date is not None)  # the fork sits where it would have been
         elif kind == "set":
             changed = [c.var for c in f.changes] if f else []
             first = changed[0] if changed else next(iter(sc.variables))

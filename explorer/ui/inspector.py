@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import html
 
+from urllib.parse import unquote
+
 from PySide6.QtCore import QRect, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.errors import ExplorerError
+from ..core.explain import divergence_words
+from ..core.prose import cause_words, read_words, timing_words, value_words, var_words
 from . import style
 from .history import History, fmt_value
 from .selection import Selection
@@ -51,6 +55,7 @@ class Inspector(QWidget):
         super().__init__(parent)
         self.selection = selection
         self.history: History | None = None
+        self.show_conditions = False  # authors' view: the rules' raw conditions and ids
         self.title = QLabel("Inspector")
         self.title.setObjectName("paneTitle")
         self.browser = QTextBrowser()
@@ -114,12 +119,12 @@ class Inspector(QWidget):
         h = self.history
         b = h.ws.branch(bid)
         out = [f"<h2>{esc(b.label or b.id)}</h2>"]
-        meta = [f"<code>{esc(b.id)}</code>"]
+        meta = []
         if b.parent:
             fork = h.fork(bid)
             meta.append(f"forks from {self._br_link(b.parent)}" + (f" on {fork}" if fork else ""))
         else:
-            meta.append("the real history, root of every branch")
+            meta.append("the root of every branch")
         meta.append(f"{len(tl.firings):,} events")
         out.append(f"<p class='meta'>{' · '.join(meta)}</p>")
         if b.description:
@@ -136,7 +141,7 @@ class Inspector(QWidget):
                     f = tl.firing(dv.event)
                     link = " — " + self._ev_link(bid, f.event, f.occurrence, tl.title(f.event, f.outcome))
                 out.append(f"<li><span style='color:{style.DIVERGENCE}'>&#9670;</span> {d.date} "
-                           f"{esc(d.label)}{link}</li>")
+                           f"{esc(divergence_words(tl, d))}{link}</li>")
             out.append("</ul>")
         d = h.diff(bid) if b.parent else None
         if d is not None:
@@ -144,7 +149,7 @@ class Inspector(QWidget):
             out.append(f"<h3>Against {esc(h.label(b.parent))}</h3>")
             pills = [pill(k, f"{c[k]:,} {k}") for k in ("new", "changed", "gone")]
             out.append("<p>" + " &nbsp; ".join(pills) +
-                       f" &nbsp; <span class='muted'>{c['same']:,} the same</span></p>")
+                       f" &nbsp; <span class='muted'>{c['same']:,} {style.STATUS_LABELS['same']}</span></p>")
             shown = 0
             items = []
             for e in d.differences:
@@ -163,15 +168,8 @@ class Inspector(QWidget):
                 out.append("<table>" + "".join(items) + "</table>")
                 if more > 0:
                     out.append(f"<p class='muted'>… and {more:,} more in the timeline</p>")
-            if d.variables:
-                out.append("<h3>World differences at the end</h3>")
-                for v in d.variables[:14]:
-                    out.append(f"<p style='margin:1px 0'>{esc(v.label)}: <span class='muted'>"
-                               f"{esc(fmt_value(v.other_final))} &rarr;</span> <b>{esc(fmt_value(v.final))}</b>"
-                               f" <span class='muted'>(differs from {v.first_difference or '—'})</span></p>")
-                if len(d.variables) > 14:
-                    out.append(f"<p class='muted'>… and {len(d.variables) - 14} more</p>")
-        kids = h.ws.children(bid)
+            out.append(self._world_diff_html(d))
+        kids = sorted(h.ws.children(bid), key=lambda k: (h.fork(k) or h.scenario.end, h.label(k)))
         if kids:
             out.append("<h3>Branches from here</h3><ul>")
             for k in kids:
@@ -179,6 +177,27 @@ class Inspector(QWidget):
                 out.append(f"<li>{self._br_link(k)}" + (f" <span class='muted'>{f}</span>" if f else "") + "</li>")
             out.append("</ul>")
         out.append("<p class='muted'>Select an event in the timeline to see why it happened.</p>")
+        return "".join(out)
+
+    def _world_diff_html(self, d) -> str:
+        """The variables whose end values differ, then one line for those that only took another course."""
+        sc = self.history.scenario
+        ends, others = d.end_differences, d.course_only
+        if not ends and not others:
+            return ""
+        out = ["<h3>World differences at the end</h3>"]
+        for v in ends[:14]:
+            out.append(f"<p style='margin:1px 0'>{esc(v.label)}: <span class='muted'>"
+                       f"{esc(value_words(sc, v.var, v.other_final))} &rarr;</span> "
+                       f"<b>{esc(value_words(sc, v.var, v.final))}</b>"
+                       f" <span class='muted'>(differs from {v.first_difference or '—'})</span></p>")
+        if len(ends) > 14:
+            out.append(f"<p class='muted'>… and {len(ends) - 14} more</p>")
+        if others:
+            n = len(others)
+            names = ", ".join(esc(v.label) for v in others[:6]) + (f" and {n - 6} more" if n > 6 else "")
+            out.append(f"<p class='muted'>{'Another' if ends else 'No end value differs;'} "
+                       f"{n} variable{'s' if n != 1 else ''} took another course but ended the same: {names}.</p>")
         return "".join(out)
 
     def _event_html(self, bid: str, tl, key) -> str:
@@ -200,7 +219,7 @@ class Inspector(QWidget):
         out = [f"<h2>{esc(tl.title(f.event, f.outcome))}</h2>"]
         meta = [f"{f.date}"]
         if d is not None:
-            meta.append(pill(status, "inherited" if status == "same" else None))
+            meta.append(pill(status))
         meta.append(f"in {self._br_link(bid)}")
         if f.occurrence > 1:
             meta.append(f"occurrence {f.occurrence}")
@@ -219,30 +238,50 @@ class Inspector(QWidget):
         if f.outcome:
             o = rule.outcome(f.outcome)
             otitle = o.title if o and o.title else f.outcome
-            out.append(f"<p><b>Outcome:</b> {esc(otitle)} <code>{esc(f.outcome)}</code></p>")
+            if otitle not in tl.title(f.event, f.outcome):
+                out.append(f"<p><b>Outcome:</b> {esc(otitle)}</p>")
             if o and o.text:
                 out.append(f"<p class='narr'>{esc(o.text)}</p>")
         if f.changes or f.scheduled or f.cancelled:
             out.append("<h3>Effects</h3>")
+            sc = h.scenario
             for c in f.changes:
-                var = h.scenario.variables.get(c.var)
-                label = var.title if var else c.var
                 same = " <span class='muted'>(no change)</span>" if c.old == c.new else ""
-                out.append(f"<p style='margin:1px 0'>{esc(label)}: <span class='muted'>{esc(fmt_value(c.old))} "
-                           f"&rarr;</span> <b>{esc(fmt_value(c.new))}</b>{same}</p>")
+                out.append(f"<p style='margin:1px 0'>{esc(var_words(sc, c.var))}: <span class='muted'>"
+                           f"{esc(value_words(sc, c.var, c.old))} &rarr;</span> "
+                           f"<b>{esc(value_words(sc, c.var, c.new))}</b>{same}</p>")
             for s in f.scheduled:
-                out.append(f"<p>schedules <i>{esc(tl.title(s))}</i></p>")
+                out.append(f"<p style='margin:1px 0'>schedules {self._event_ref(bid, tl, s, f)}</p>")
             for s in f.cancelled:
-                out.append(f"<p>cancels <i>{esc(tl.title(s))}</i></p>")
+                out.append(f"<p style='margin:1px 0'>cancels {self._event_ref(bid, tl, s, None)}</p>")
         out.append(self._why_html(bid, tl, f))
         out.append(self._tags_sources(rule))
         return "".join(out)
 
+    def _event_ref(self, bid, tl, event_id: str, by) -> str:
+        """A link to an event this one schedules or cancels: the occurrence it led to, else the event
+        (which then explains why it did not happen)."""
+        occ = 1
+        if by is not None:
+            g = next((g for g in tl.firings_of(event_id) if g.caused_by == by.index), None)
+            if g is not None:
+                occ = g.occurrence
+        return self._ev_link(bid, event_id, occ, tl.title(event_id))
+
+    def _condition_html(self, condition: str, latent: bool) -> str:
+        """The rule's raw condition for authors, one click away from the prose."""
+        if latent or condition in ("true", "True"):
+            return ""
+        if not self.show_conditions:
+            return "<p><a href='cond:show' class='muted'>Show the rule's condition</a></p>"
+        return (f"<p><span class='muted'>when</span> <code>{esc(condition)}</code> &nbsp;"
+                f"<a href='cond:hide'>hide</a></p>")
+
     def _why_html(self, bid, tl, f) -> str:
         why = self.history.ws.why(bid, f.event, f.occurrence)
+        sc = self.history.scenario
+        rule = tl.rule(f.event)
         out = ["<h3>Why?</h3>"]
-        if why.condition not in ("true", "True"):
-            out.append(f"<p><span class='muted'>when</span> <code>{esc(why.condition)}</code></p>")
         budget = [MAX_CAUSES]
 
         def walk(causes, depth) -> str:
@@ -265,20 +304,16 @@ class Inspector(QWidget):
                 elif c.kind == "divergence" and c.index is not None and c.index < len(tl.divergences):
                     ad = tl.divergences[c.index]
                     target = (f"<span style='color:{style.DIVERGENCE}'>&#9670;</span> "
-                              f"<a href='dv:{esc(ad.branch)}/{c.index}'>{esc(c.title)}</a>{when}")
+                              f"<a href='dv:{esc(ad.branch)}/{c.index}'>{esc(divergence_words(tl, ad))}</a>{when}")
                     if ad.branch != bid:
                         target += f" <span class='muted'>in {esc(self.history.label(ad.branch))}</span>"
                 else:
                     target = "<span class='muted'>the initial world</span>"
-                via = c.via or ""
-                if " = " in via and not via.startswith("happened"):
-                    line = f"<code>{esc(via)}</code> <span class='muted'>set by</span> {target}" \
-                        if c.kind != "initial" else f"<code>{esc(via)}</code> <span class='muted'>from</span> {target}"
-                elif via:
-                    phrase = {"followed": "follows", "forced by divergence": "forced by"}.get(via, via)
-                    line = f"<span class='muted'>{esc(phrase)}</span> {target}"
+                before, after = cause_words(sc, c)
+                if c.kind == "initial":
+                    line = esc(before)
                 else:
-                    line = target
+                    line = (f"{esc(before)} " if before else "") + target + (f" {esc(after)}" if after else "")
                 seen = " <span class='muted'>(see above)</span>" if c.repeated else ""
                 sub = walk(c.causes, depth + 1) if depth < MAX_DEPTH else ""
                 items.append(f"<li>{line}{seen}{sub}</li>")
@@ -286,15 +321,20 @@ class Inspector(QWidget):
 
         chain = walk(why.causes, 0)
         out.append(chain or "<p class='muted'>Nothing led to it but its own timing: its condition always held.</p>")
+        out.append(self._condition_html(why.condition, rule is not None and rule.latent))
         if why.roots:
             roots = []
             for r in why.roots:
                 if r.kind == "divergence" and r.index is not None and r.index < len(tl.divergences):
+                    ad = tl.divergences[r.index]
                     roots.append(f"<span style='color:{style.DIVERGENCE}'>&#9670;</span> "
-                                 f"<a href='dv:{esc(tl.divergences[r.index].branch)}/{r.index}'>{esc(r.title)}</a>")
+                                 f"<a href='dv:{esc(ad.branch)}/{r.index}'>{esc(divergence_words(tl, ad))}</a>")
+                elif r.kind == "initial":
+                    continue  # the initial world is where every chain starts: not worth a line each
                 else:
                     roots.append(esc(r.title))
-            out.append(f"<p><span class='muted'>Root causes:</span> {'; '.join(roots)}</p>")
+            if roots:
+                out.append(f"<p><span class='muted'>Root causes:</span> {'; '.join(roots)}</p>")
         return "".join(out)
 
     def _not_fired_html(self, bid, tl, rule, key, d) -> str:
@@ -319,16 +359,28 @@ class Inspector(QWidget):
             out.append(f"<li>{esc(r)}</li>")
         out.append("</ul>")
         if wn.failed:
-            out.append(f"<p><span class='muted'>when</span> <code>{highlight(wn.condition, wn.failed)}</code></p>")
+            sc = h.scenario
             writers = {}
             if wn.lapse is not None:
                 writers = {r.var: r.writer for r in wn.lapse.reads}
+            out.append("<p>What it needed did not hold:</p><ul>")
             for t in wn.failed:
-                out.append(f"<p><span class='fail'>false</span> <code>{esc(t.source)}</code></p><ul>")
                 for name, value, who in t.reads:
-                    out.append(f"<li><code>{esc(name)}</code> was <b>{esc(fmt_value(value))}</b> — "
-                               f"{self._who(bid, tl, writers.get(name, 'x'), who)}</li>")
-                out.append("</ul>")
+                    if name.startswith("happened("):
+                        ev = name[len('happened("'):-2]
+                        words = f"“{esc(tl.title(ev))}” had {'happened' if value else 'not happened'}"
+                        out.append(f"<li>{words} <span class='muted'>({esc(who)})</span></li>")
+                    else:
+                        out.append(f"<li>{esc(read_words(sc, name, value))}, "
+                                   f"{self._who(bid, tl, writers.get(name, 'x'), who)}</li>")
+            out.append("</ul>")
+            if self.show_conditions:
+                out.append(f"<p><span class='muted'>when</span> <code>{highlight(wn.condition, wn.failed)}</code>"
+                           f" &nbsp;<a href='cond:hide'>hide</a></p>")
+                for t in wn.failed:
+                    out.append(f"<p><span class='fail'>false</span> <code>{esc(t.source)}</code></p>")
+            else:
+                out.append("<p><a href='cond:show' class='muted'>Show the rule's condition</a></p>")
         out.append(self._tags_sources(rule))
         return "".join(out)
 
@@ -339,7 +391,10 @@ class Inspector(QWidget):
             return f"set by {self._ev_link(bid, f.event, f.occurrence, tl.title(f.event, f.outcome))} on {f.date}"
         if isinstance(writer, int) and writer < 0 and -writer - 1 < len(tl.divergences):
             ad = tl.divergences[-writer - 1]
-            return (f"set by divergence <a href='dv:{esc(ad.branch)}/{ad.k}'>{esc(ad.label)}</a> on {ad.date}")
+            return (f"set by the divergence <a href='dv:{esc(ad.branch)}/{ad.k}'>{esc(divergence_words(tl, ad))}</a>"
+                    f" on {ad.date}")
+        if writer is None or text == "initial world":
+            return "from the start"
         return esc(text)
 
     def _tags_sources(self, rule) -> str:
@@ -350,17 +405,27 @@ class Inspector(QWidget):
                 for t in rule.tags) + "</p>")
         if rule.sources:
             out.append("<h3>Sources</h3><ul>" + "".join(f"<li>{esc(s)}</li>" for s in rule.sources) + "</ul>")
-        out.append(f"<p class='muted'>event <code>{esc(rule.id)}</code> · {esc(rule.timing.describe())}</p>")
+        when = esc(timing_words(self.history.scenario, rule.timing))
+        ident = f"event <code>{esc(rule.id)}</code> · " if self.show_conditions else ""
+        out.append(f"<p class='muted'>{ident}tested {when}</p>")
         return "".join(out)
 
     # --- links -----------------------------------------------------------------------------------
 
     def _link(self, url: QUrl) -> None:
-        self.follow(url.toString(QUrl.ComponentFormattingOption.FullyDecoded))
+        # toString() keeps the percent-encoding of ids with odd characters; unquote gives them back
+        # (toString(FullyDecoded) is not permitted and printed a warning on every click)
+        self.follow(unquote(url.toString()))
 
     def follow(self, target: str) -> None:
         h = self.history
         kind, _, rest = target.partition(":")
+        if kind == "cond":
+            self.show_conditions = rest == "show"
+            bar = self.browser.verticalScrollBar().value()
+            self.refresh()
+            self.browser.verticalScrollBar().setValue(bar)
+            return
         if kind == "ev":
             bid, event, occ = rest.split("/")
             if not h.has_branch(bid):

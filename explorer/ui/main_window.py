@@ -9,10 +9,10 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressDialog, QTabWidget, QVBoxLayout, QWidget)
+                               QProgressDialog, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import Workspace, load_scenario
 from ..core.errors import ExplorerError, ScenarioError
@@ -22,6 +22,7 @@ from .branch_map import BranchMap
 from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
 from .history import History
 from .inspector import Inspector
+from .navigation import Navigation
 from .outline import BranchOutline
 from .selection import Selection
 from .timeline_view import TimelineView
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         self.last_update_ms = 0.0
         # compute a branch before any view reacts to its selection (connected first on purpose)
         self.selection.branchChanged.connect(self._ensure_branch)
+        self.navigation = Navigation(self.selection, lambda b: self.history is not None and self.history.has_branch(b),
+                                     self)
 
         self.branch_map = BranchMap(self.selection)
         self.outline = BranchOutline(self.selection)
@@ -61,8 +64,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.branch_map)
         self._build_docks()
         self._build_menus()
+        self._build_toolbar()
         self._build_status()
         self.selection.branchChanged.connect(self._branch_status)
+        self.world.model.toggled.connect(lambda *_: self._save_ticks())
         self.setDockNestingEnabled(True)
         self.resize(1280, 800)
         self._restore_layout()
@@ -136,6 +141,7 @@ class MainWindow(QMainWindow):
         self.file_menu = mb.addMenu("&File")
         self.edit_menu = mb.addMenu("&Edit")
         self.view_menu = mb.addMenu("&View")
+        self.go_menu = mb.addMenu("&Go")
         self.help_menu = mb.addMenu("&Help")
 
         f = self.file_menu
@@ -175,8 +181,18 @@ class MainWindow(QMainWindow):
         self.changes_action = self._action(v, "Only &Changes", self.timeline.changes_box.setChecked, "Ctrl+D",
                                            "Hide events the same as in the parent", checkable=True)
         self.timeline.changes_box.toggled.connect(self.changes_action.setChecked)
+        g = self.go_menu
+        self.back_action = self._action(g, "&Back", self.navigation.back, "Alt+Left",
+                                        "Back to what you looked at before (Alt+Left, the mouse's back button)")
+        self.back_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowBack))
+        self.forward_action = self._action(g, "&Forward", self.navigation.forward, "Alt+Right",
+                                           "Forward again (Alt+Right, the mouse's forward button)")
+        self.forward_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
+        self.navigation.changed.connect(self._update_navigation)
+        self._update_navigation()
+        g.addSeparator()
+        self._action(g, "Go to &Parent Branch", self.go_parent, "Alt+Up", "Select the branch this one forks from")
         v.addSeparator()
-        self._action(v, "Go to &Parent Branch", self.go_parent, "Alt+Up")
         self._action(v, "Compute &All Branches", self.compute_all, None,
                      "Run every branch now (otherwise each is computed when first selected)")
         v.addSeparator()
@@ -188,6 +204,32 @@ class MainWindow(QMainWindow):
         h = self.help_menu
         self._action(h, "Scenario &Format Reference", self.show_reference, QKeySequence.HelpContents)
         self._action(h, "&About What-If Explorer", self.show_about)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Navigation", self)
+        tb.setObjectName("navigationToolBar")
+        tb.setMovable(False)
+        tb.setIconSize(QSize(16, 16))
+        tb.addAction(self.back_action)
+        tb.addAction(self.forward_action)
+        self.toolbar = tb
+        self.addToolBar(Qt.TopToolBarArea, tb)
+        QApplication.instance().installEventFilter(self)  # the mouse's back/forward buttons, anywhere in the window
+
+    def _update_navigation(self) -> None:
+        self.back_action.setEnabled(self.navigation.can_back())
+        self.forward_action.setEnabled(self.navigation.can_forward())
+
+    def eventFilter(self, obj, ev) -> bool:
+        if ev.type() == QEvent.MouseButtonPress and ev.button() in (Qt.BackButton, Qt.ForwardButton):
+            try:
+                mine = obj.isWidgetType() and obj.window() is self
+            except RuntimeError:
+                return False
+            if mine:
+                (self.navigation.back if ev.button() == Qt.BackButton else self.navigation.forward)()
+                return True
+        return False
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -233,6 +275,11 @@ class MainWindow(QMainWindow):
         self.inspector.set_history(self.history)
         self.montecarlo = {}  # branch id -> MonteCarlo; results of an older scenario no longer hold
         self.world.montecarlo = {}
+        if getattr(self, "_ticks_for", None) != sc.id:  # another scenario: its own ticked variables
+            self._ticks_for = sc.id
+            saved = self.settings.value(self._ticks_key(sc.id))
+            saved = [saved] if isinstance(saved, str) else list(saved or [])
+            self.world.model.ticked = [n for n in saved if n in sc.variables]
         self.world.set_history(self.history)
         self.outline_title.setText(f"Branches <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
                                    f"{len(sc.branches)}</span>")
@@ -243,6 +290,14 @@ class MainWindow(QMainWindow):
         self._branch_status(bid)
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         self._start_background_warming()
+
+    @staticmethod
+    def _ticks_key(scenario_id: str) -> str:
+        return f"world/ticked/{scenario_id}"
+
+    def _save_ticks(self) -> None:
+        if self.workspace is not None and getattr(self, "_ticks_for", None) == self.workspace.scenario.id:
+            self.settings.setValue(self._ticks_key(self.workspace.scenario.id), self.world.ticked())
 
     # --- computing the other branches while the user reads ------------------------------------------
 
@@ -319,6 +374,8 @@ class MainWindow(QMainWindow):
             if not reload:
                 self.selection.branch, self.selection.event, self.selection.cursor = "baseline", None, None
             self._install(ws, path=path)
+            if not reload:
+                self.navigation.clear()
         finally:
             QApplication.restoreOverrideCursor()
         self._add_recent(path)

@@ -130,7 +130,7 @@ class BranchTreeModel(QAbstractItemModel):
 def divergence_text(b, scenario) -> str:
     """What the branch changes, in words (its label is shown above it)."""
     if not b.divergences:
-        return "real history" if b.parent is None else "no divergence"
+        return "the root of every branch" if b.parent is None else "no divergence"
     text = scenario.describe_divergence(b.divergences[0])
     if len(b.divergences) > 1:
         text += f"  (+{len(b.divergences) - 1} more)"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont
 
+from ..palette import PLOT_BASELINE, PLOT_BRANCH, PLOT_DIVERGENCE, PLOT_PARENT
+
 # event status against the parent branch
 SAME, NEW, CHANGED, GONE = "same", "new", "changed", "gone"
 STATUS_CODES = {SAME: 0, NEW: 1, CHANGED: 2, GONE: 3}
@@ -12,13 +14,14 @@ STATUS_COLORS = {
     CHANGED: "#d98e04",  # changed: amber
     GONE: "#d64545",     # gone: red, struck through
 }
-STATUS_LABELS = {SAME: "same", NEW: "new", CHANGED: "changed", GONE: "gone"}
+# one word per status everywhere (timeline pills, map legend and tooltips, inspector, compare view)
+STATUS_LABELS = {SAME: "unchanged", NEW: "new", CHANGED: "changed", GONE: "gone"}
 STATUS_GLYPHS = {SAME: "=", NEW: "+", CHANGED: "~", GONE: "−"}
 
-ACCENT = "#2f6fdb"        # the selected branch
+ACCENT = PLOT_BRANCH       # the selected branch
 ACCENT_SOFT = "#dce8fb"
-PARENT = "#7b5cc4"        # the parent branch in plots
-BASELINE = "#9aa3ad"      # the baseline in plots
+PARENT = PLOT_PARENT       # the parent branch in plots
+BASELINE = PLOT_BASELINE   # the baseline in plots
 LANE = "#b9c1cc"
 LANE_PENDING = "#dde2e8"
 SAME_DENSE = "#c3cad4"    # inherited marks where they are too many to tell apart  # a branch not computed yet
@@ -26,7 +29,7 @@ LANE_PATH = "#6d7f99"     # ancestors of the selected branch
 TEXT = "#1f2933"
 TEXT_MUTED = "#66707d"
 CURSOR = "#e0533d"
-DIVERGENCE = "#d98e04"
+DIVERGENCE = PLOT_DIVERGENCE
 BACKGROUND = "#ffffff"
 PANEL = "#f5f7fa"
 GRID = "#e7ebf0"

@@ -187,7 +187,7 @@ class TimelineModel(QAbstractTableModel):
                 return r.outcome
             if col == C_TAGS:
                 return ", ".join(r.tags)
-            return "base" if self.is_root else r.status
+            return "base" if self.is_root else style.STATUS_LABELS[r.status]
         if role == _USER:
             return r
         if role == _FONT:
@@ -201,7 +201,7 @@ class TimelineModel(QAbstractTableModel):
                 return self._muted
             return None
         if role == _TIP:
-            tip = f"<b>{r.title}</b><br>{r.date} · {r.status if not self.is_root else 'baseline'}"
+            tip = f"<b>{r.title}</b><br>{r.date} · {style.STATUS_LABELS[r.status] if not self.is_root else 'baseline'}"
             if r.note:
                 tip += f"<br>{r.note}"
             return tip

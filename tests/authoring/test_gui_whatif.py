@@ -45,7 +45,9 @@ def test_didnt_happen_from_the_timeline_menu(qtbot, app_window):
     pick(qtbot, menu, "whatIf_suppress")
     dlg = wait_dialog(qtbot, auth)
     assert dlg.label_edit.text() == "Kennedy announces the quarantine does not happen"
-    assert dlg.ok_button.isEnabled() and dlg.id_label.text() == "kennedy-announces-the-quarantine-does"
+    assert dlg.ok_button.isEnabled() and dlg.id_label.text() == "no-kennedy-announces-the-quarantine"
+    # the date defaults to the event's own, so the fork sits where it would have happened
+    assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1962-10-22"
     type_into(qtbot, dlg.label_edit, "No speech")
     assert dlg.id_label.text() == "no-speech"
     click_ok(qtbot, dlg)

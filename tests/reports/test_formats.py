@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT
 from helpers import decode_data_png, md_images, parse_html, pdf_page_size, pdf_pages, pdftotext
 
-FULL = ["baseline", "air-strike", "strike-contained", "no-photos"]
+FULL = ["baseline", "no-photos", "air-strike", "strike-contained"]  # siblings by fork date
 
 
 def export(ws, out, **kw):

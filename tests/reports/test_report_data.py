@@ -19,7 +19,7 @@ def test_core_report_imports_no_qt():
 def test_every_branch_in_tree_order_with_all_sections(missiles_ws, validator):
     from explorer.core.report import build_report
     r = build_report(missiles_ws)
-    assert [b["id"] for b in r["branches"]] == ["baseline", "air-strike", "strike-contained", "no-photos"]
+    assert [b["id"] for b in r["branches"]] == ["baseline", "no-photos", "air-strike", "strike-contained"]  # by fork date
     assert r["format"] == "what-if-report" and r["version"] == 1
     validator.validate(r)
     validator.validate(json.loads(json.dumps(r)))
@@ -42,7 +42,7 @@ def test_every_branch_in_tree_order_with_all_sections(missiles_ws, validator):
     comp = r["comparison"]
     assert [b["id"] for b in comp["branches"]] == [b["id"] for b in r["branches"]]
     tension = next(row for row in comp["rows"] if row["key"] == "tension")
-    assert [c["text"] for c in tension["cells"]] == ["30", "100", "100", "40"]
+    assert [c["text"] for c in tension["cells"]] == ["30", "40", "100", "100"]
     # contents: title, comparison, then each branch with its sections
     anchors = [c["anchor"] for c in r["contents"]]
     assert anchors[:3] == ["title", "comparison", "b1"]

@@ -121,12 +121,17 @@ def test_a_gone_event_explains_why_not(window, qtbot):
     assert model.data(model.index(row, 2), Qt.FontRole).strikeOut()
     click(qtbot, w.timeline.table.viewport(), w.timeline.table.visualRect(model.index(row, 2)).center())
     assert w.selection.event == ("quarantine_speech", 1)
-    html = w.inspector.browser.toHtml()
     text = w.inspector.browser.toPlainText()
     assert "Why not?" in text
+    # the reading view speaks in labels: no variable ids, no raw condition
+    assert "US posture was watch, from the start" in text
+    assert "us.posture" not in text
+    # the raw condition is one click away, with the failing term highlighted
+    click(qtbot, w.inspector.browser.viewport(), w.inspector.link_rect("cond:show").center())
+    text = w.inspector.browser.toPlainText()
     assert 'us.posture == "quarantine"' in text
-    assert "us.posture was watch" in text.replace("\u2014", "").replace("  ", " ") or "watch" in text
-    assert "#fde4e2" in html  # the failing term is highlighted
+    assert "#fde4e2" in w.inspector.browser.toHtml()
+    assert w.selection.event == ("quarantine_speech", 1)
     # gone events can be hidden
     QTest.mouseClick(w.timeline.gone_box, Qt.LeftButton)
     assert all(r.status != "gone" for r in model.visible)

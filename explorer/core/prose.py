@@ -1,0 +1,73 @@
+"""Explanations in a historian's words: variable labels, event titles and values as readers see them.
+
+The engine and `explain` speak in identifiers (`militia.strength = 85`, `happened("x")`); the app's
+reading view and the reports ask here for the same facts in prose ("Red Militia strength was 85"),
+so the raw condition stays one click away for authors and nowhere else.
+"""
+from __future__ import annotations
+
+from .dates import Duration
+from .explain import Cause
+from .model import Scenario, Timing
+
+
+def value_words(scenario: Scenario, var: str, value) -> str:
+    """A value as the reader sees it: yes/no, numbers with their unit, an enum value's label."""
+    v = scenario.variables.get(var)
+    if v is None:
+        from .model import show_value
+        return show_value(None, value)
+    return v.show(value)
+
+
+def var_words(scenario: Scenario, var: str) -> str:
+    v = scenario.variables.get(var)
+    return v.title if v is not None else var
+
+
+def read_words(scenario: Scenario, var: str, value) -> str:
+    """'Red Militia strength was 85'."""
+    return f"{var_words(scenario, var)} was {value_words(scenario, var, value)}"
+
+
+def event_words(scenario: Scenario, event_id: str) -> str:
+    rule = scenario.event(event_id)
+    return rule.title if rule is not None and rule.title else event_id
+
+
+def timing_words(scenario: Scenario, timing: Timing) -> str:
+    """When a rule is tested, with the predecessor's title instead of its id."""
+    if timing.kind == "after" and timing.event:
+        extra = f", waiting up to {timing.within}" if timing.within != Duration() else ""
+        return f"{timing.delay} after “{event_words(scenario, timing.event)}”{extra}"
+    return timing.describe()
+
+
+# how a cause bears on what it caused: (words before the cause's link, words after it)
+_VIA = {
+    "forced by divergence": ("made to happen by the divergence", ""),
+    "outcome chosen by divergence": ("its outcome was chosen by the divergence", ""),
+    "scheduled by": ("scheduled by", ""),
+    "followed": ("follows", ""),
+    "repeats after": ("repeats after", ""),
+}
+
+
+def cause_words(scenario: Scenario, cause: Cause) -> tuple[str, str]:
+    """The sentence around a why-chain cause's link, as (before, after).
+
+    A value read: "Red Militia strength was 85, set by" [the event]; from the initial world:
+    "Red Militia strength was 85 from the start" (no link); an event that had to happen first:
+    "needed" [the event] "to have happened".
+    """
+    if cause.var is not None:
+        read = read_words(scenario, cause.var, cause.value)
+        if cause.kind == "initial":
+            return f"{read} from the start", ""
+        if cause.kind == "divergence":
+            return f"{read}, set by the divergence", ""
+        return f"{read}, set by", ""
+    via = cause.via or ""
+    if via.startswith("happened("):
+        return "needed", "to have happened"
+    return _VIA.get(via, (via, ""))

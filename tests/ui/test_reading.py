@@ -1,0 +1,211 @@
+"""The app reads like a history (issue 13): unique shortcuts, the scenario's own words for the baseline,
+labels instead of identifiers, Back/Forward. Real widgets, real clicks and keys."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QToolButton
+
+
+def click(widget, pos):
+    QTest.mouseClick(widget, Qt.LeftButton, Qt.NoModifier, QPoint(int(pos.x()), int(pos.y())))
+    QApplication.processEvents()
+
+
+def click_link(w, prefix):
+    rect = w.inspector.link_rect(prefix)
+    assert rect is not None, (prefix, w.inspector.links())
+    w.inspector.browser.verticalScrollBar().setValue(0)
+    w.inspector.browser.ensureCursorVisible()
+    click(w.inspector.browser.viewport(), w.inspector.link_rect(prefix).center())
+
+
+@pytest.fixture
+def full_window(window):
+    """The window as `what-if` assembles it: authoring, export and Monte Carlo actions too."""
+    from explorer.ui.authoring import install_authoring
+    from explorer.ui.export_dialog import add_export_action
+    from explorer.ui.montecarlo_panel import add_montecarlo_action
+    auth = install_authoring(window, offer_recovery=False)
+    auth.ask_unsaved = lambda: "discard"
+    add_export_action(window)
+    add_montecarlo_action(window)
+    return window
+
+
+def test_no_two_actions_share_a_shortcut_and_ctrl_e_exports(full_window, qtbot):
+    w = full_window
+    seen: dict[str, str] = {}
+    actions = w.findChildren(QAction)
+    assert len(actions) > 30
+    for a in actions:
+        for seq in a.shortcuts():
+            key = seq.toString(QKeySequence.PortableText)
+            if not key:
+                continue
+            assert key not in seen, f"{key} is bound to both {seen[key]!r} and {a.text()!r}"
+            seen[key] = a.text()
+    # the shortcut that was ambiguous reaches its action now: Ctrl+E opens the export dialog
+    w.activateWindow()
+    w.outline.setFocus()
+    QTest.keyClick(w.outline, Qt.Key_E, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: any(d.isVisible() and d.objectName() != "scenarioErrorDialog"
+                                for d in w.findChildren(QDialog)), timeout=3000)
+    dlg = next(d for d in w.findChildren(QDialog) if d.isVisible())
+    assert "Export" in dlg.windowTitle()
+    dlg.close()
+
+
+def test_the_baseline_is_what_the_scenario_calls_it(make_window, scenario_file):
+    from explorer.core import load_scenario
+    sc = load_scenario(scenario_file)
+    base = sc.branch("baseline")
+    base.label, base.description = "The crisis as it was", "What happened in October 1962."
+    w = make_window(scenario=sc)
+    texts = [w.outline.model_.index_of("baseline").data(), w.outline.model_.index_of("baseline").data(Qt.UserRole + 1),
+             w.inspector.browser.toPlainText()]
+    assert texts[0] == "The crisis as it was"
+    assert "The crisis as it was" in texts[2] and "What happened in October 1962." in texts[2]
+    assert not any("real history" in t for t in texts)
+
+
+def test_world_differences_list_only_different_end_values(window):
+    w = window
+    for bid in ("air-strike", "no-photos", "strike-contained"):
+        w.selection.select_branch(bid)
+        text = w.inspector.browser.toPlainText()
+        d = w.workspace.diff(bid)
+        sc = w.workspace.scenario
+        for v in d.variables:
+            var = sc.variables[v.var]
+            line = f"{v.label}: {var.show(v.other_final)} → {var.show(v.final)}"
+            assert (line in text) == v.ends_differently, (bid, line)
+        if d.course_only:
+            assert "took another course but ended the same" in text
+
+
+def test_back_and_forward_retrace_the_why_chain(window, qtbot):
+    w = window
+    w.selection.select_branch("strike-contained", ("black_saturday", 1), cursor=dt.date(1962, 10, 27))
+    assert not w.forward_action.isEnabled()
+    click_link(w, "ev:strike-contained/excomm_decides/1")
+    assert w.selection.event == ("excomm_decides", 1)
+    # Alt+Left: back to the event whose why-chain was being read, with its cursor
+    QTest.keyClick(w, Qt.Key_Left, Qt.AltModifier)
+    assert (w.selection.branch, w.selection.event) == ("strike-contained", ("black_saturday", 1))
+    assert w.selection.cursor == dt.date(1962, 10, 27)
+    assert w.timeline.model.visible[w.timeline.table.currentIndex().row()].key == ("black_saturday", 1)
+    assert "Black Saturday" in w.inspector.browser.toPlainText()
+    # Alt+Right: forward again
+    QTest.keyClick(w, Qt.Key_Right, Qt.AltModifier)
+    assert w.selection.event == ("excomm_decides", 1)
+    # the mouse's back button, over any pane
+    vp = w.inspector.browser.viewport()
+    pos = QPointF(20, 20)
+    for kind in (QEvent.MouseButtonPress, QEvent.MouseButtonRelease):
+        QApplication.sendEvent(vp, QMouseEvent(kind, pos, vp.mapToGlobal(pos), Qt.BackButton,
+                                               Qt.BackButton if kind == QEvent.MouseButtonPress else Qt.NoButton,
+                                               Qt.NoModifier))
+    assert w.selection.event == ("black_saturday", 1)
+    # the toolbar's arrows; across branches too
+    w.selection.select_branch("no-photos")
+    button = w.toolbar.widgetForAction(w.back_action)
+    assert isinstance(button, QToolButton) and button.isEnabled()
+    QTest.mouseClick(button, Qt.LeftButton)
+    assert (w.selection.branch, w.selection.event) == ("strike-contained", ("black_saturday", 1))
+    QTest.mouseClick(w.toolbar.widgetForAction(w.forward_action), Qt.LeftButton)
+    assert w.selection.branch == "no-photos" and w.selection.event is None
+    assert w.timeline.model.branch == "no-photos" and w.outline.model_.branch_of(w.outline.currentIndex()) == "no-photos"
+    assert not w.forward_action.isEnabled()
+
+
+def test_the_reading_view_speaks_in_labels(window, qtbot, qtlog):
+    w = window
+    sc = w.workspace.scenario
+    ids = [v for v in sc.variables if "." in v or "_" in v] + ["when ", "black_saturday"]
+    assert len(ids) >= 4
+    w.selection.select_branch("strike-contained", ("black_saturday", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "Why?" in text
+    for ident in ids:
+        assert ident not in text, ident
+    # values read in words, with the writer a link
+    assert any(sc.variables[v].title in text for v in sc.variables)
+    # no Qt warning on following a link (QUrl::FullyDecoded was not permitted)
+    click_link(w, "ev:strike-contained/")
+    assert not [m for m in qtlog.records if "QUrl" in m.message]
+
+
+SMALL = """
+scenario: {id: small, title: Small, start: 1940-01-01, end: 1941-12-31}
+variables:
+  militia.strength: {type: number, initial: 40, min: 0, max: 100, label: Red Militia strength}
+events:
+  - id: arming
+    title: The workers arm
+    on: 1940-03-01
+    effects: [{set: {militia.strength: 85}}, {schedule: {event: parade, delay: 30d}}]
+  - id: parade
+    title: The militia parades
+    scheduled: true
+  - id: rising
+    title: The rising
+    on: 1940-06-01
+    when: militia.strength >= 80
+  - id: coup
+    title: The coup
+    when: false
+    between: [1940-01-01, 1941-12-31]
+branches:
+  - id: forced
+    label: A coup is staged
+    divergences: [{force: coup, on: 1940-09-01}]
+"""
+
+
+def test_prose_for_reads_forced_events_and_schedules(make_window, tmp_path, qtbot):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    w = make_window(path)
+    w.selection.select_branch("baseline", ("rising", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "Red Militia strength was 85, set by The workers arm" in text
+    assert "militia.strength" not in text
+    click_link(w, "cond:show")  # the raw condition, one click away
+    assert "militia.strength >= 80" in w.inspector.browser.toPlainText()
+    click_link(w, "cond:hide")
+    # effects: values in words, "schedules" a link to the event it led to
+    w.selection.select_branch("baseline", ("arming", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "Red Militia strength: 40 → 85" in text and "schedules The militia parades" in text
+    click_link(w, "ev:baseline/parade/1")
+    assert w.selection.event == ("parade", 1)
+    # a forced latent event: made to happen by the divergence, never "when false"
+    w.selection.select_branch("forced", ("coup", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "made to happen by the divergence" in text and "The coup is made to happen" in text
+    assert "false" not in text and "when" not in text
+    assert not w.inspector.link_rect("cond:show")
+
+
+def test_ticked_variables_are_remembered_per_scenario(make_window, scenario_file, tmp_path):
+    import shutil
+    w = make_window(scenario_file)
+    w.world.tick("hotline")
+    ticked = w.world.ticked()
+    assert "hotline" in ticked
+    other = tmp_path / "trotsky.yaml"
+    shutil.copy(scenario_file.parents[0] / scenario_file.name, tmp_path / "again.yaml")
+    from pathlib import Path
+    shutil.copy(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml", other)
+    assert w.open_path(other)
+    assert "hotline" not in w.world.ticked()
+    w.world.tick("trotsky.alive")
+    assert w.open_path(scenario_file)
+    assert w.world.ticked() == ticked
+    assert w.open_path(other)
+    assert "trotsky.alive" in w.world.ticked()
