@@ -4,8 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from .conditions import Facts
 from .engine import Firing, Lapse
 from .errors import UnknownName, did_you_mean
@@ -278,6 +276,7 @@ def outcome_divergence(tl: Timeline, f: Firing):
 
 def causal_graph(tl: Timeline) -> nx.DiGraph:
     """Nodes: ('event', i), ('divergence', k), ('initial', var). Edges point from cause to effect."""
+    import networkx as nx  # only for this graph: keeps it off the CLI's start-up
     g = nx.DiGraph()
     for d in tl.divergences:
         g.add_node(("divergence", d.k), label=d.label, date=d.date)
