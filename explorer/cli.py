@@ -14,13 +14,9 @@ EXIT_USER = 2
 
 
 def bundled_scenario() -> Path:
-    """The scenario `what-if` opens with no argument: in a checkout, or installed beside the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "scenarios" / "trotsky_mexico.yaml",
-                      here / "scenarios" / "trotsky_mexico.yaml"):
-        if candidate.exists():
-            return candidate
-    return here.parent / "scenarios" / "trotsky_mexico.yaml"
+    """The scenario `what-if` opens with no argument, found inside the package (explorer.bundled)."""
+    from .bundled import scenario_path
+    return scenario_path()
 
 
 def _workspace(args):

@@ -17,6 +17,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize,
 from ..core.files import atomic_path
 from ..core.report import ReportError
 from .qtcompat import guard_none_refcount
+from .templates import environment, plot_key, render_plots, sub_progress, template_context
 from .text import clean, long_date
 
 guard_none_refcount()
@@ -29,15 +30,14 @@ HEAD_PT, FOOT_PT = 8.0, 8.0
 
 
 def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None, progress=None) -> None:
-    from .render import _render_plots, _sub, environment, plot_key, template_context
     step = progress or (lambda d, t, m: None)
-    images = _render_plots(report, _sub(step, 0, 45), encode=False)
+    images = render_plots(report, sub_progress(step, 0, 45), encode=False)
 
     with atomic_path(out) as tmp:
-        _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key)
+        _write(report, tmp, page_size, templates, images, step)
 
 
-def _write(report, tmp, page_size, templates, images, step, environment, template_context, plot_key):
+def _write(report, tmp, page_size, templates, images, step):
     writer = QPdfWriter(tmp)
     writer.setResolution(RESOLUTION)
     writer.setPageSize(QPageSize(PAGE_SIZE_IDS[page_size]))

@@ -11,24 +11,19 @@ import base64
 import json
 import re
 from pathlib import Path
-from typing import Callable
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 
 from ..core.errors import ExplorerError
 from ..core.files import atomic_write
 from ..core.report import ReportCancelled, ReportError, build_report
-from . import templates_dir
-from .text import FILTERS, html_attr, html_finalize, md_finalize, md_raw, md_url, slug
+from .templates import Progress, environment, plot_key, render_plots, sub_progress, template_context
 
 FORMATS = ("html", "md", "pdf", "json")
 FORMAT_NAMES = {"html": "HTML", "md": "Markdown", "pdf": "PDF", "json": "JSON"}
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".json": "json"}
 DEFAULT_SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf", "json": ".json"}
 PAGE_SIZES = ("a4", "letter")
-
-Progress = Callable[[int, int, str], None]
 
 
 def format_for(path, explicit: str | None = None) -> str:
@@ -102,64 +97,6 @@ def write_report(report: dict, out, fmt: str, *, page_size: str = "a4", template
     return out
 
 
-# --- files ------------------------------------------------------------------------------------------
-
-# --- templates --------------------------------------------------------------------------------------
-
-def environment(kind: str, templates=None) -> SandboxedEnvironment:
-    """The Jinja environment for `kind` html or md: user templates first, then the bundled ones.
-
-    HTML autoescapes every value; Markdown escapes Markdown control characters in every value.
-    Sandboxed: a restyled template can format the data, not reach into Python.
-    """
-    loaders = [FileSystemLoader(str(templates))] if templates else []
-    loaders.append(FileSystemLoader(str(templates_dir())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=(kind == "html"),
-                               finalize=html_finalize if kind == "html" else md_finalize,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    if kind == "html":
-        env.filters["attr"] = html_attr
-    else:
-        env.filters["md_raw"] = md_raw
-        env.filters["md_url"] = md_url
-    return env
-
-
-def template_context(report: dict, **extra) -> dict:
-    ctx = {"report": report, "scenario": report["scenario"], "branches": report["branches"],
-           "comparison": report["comparison"], "title_page": report["title_page"],
-           "contents": report["contents"], "variables": report["variables"],
-           "status_labels": {"same": "same", "new": "new", "changed": "changed", "gone": "gone"}}
-    ctx.update(extra)
-    return ctx
-
-
-def plot_key(branch: dict, i: int, plot: dict) -> str:
-    return f"{branch['anchor']}-{i + 1}-{slug(plot['variable'], 24)}"
-
-
-def all_plots(report: dict):
-    for b in report["branches"]:
-        for i, p in enumerate(b["plots"]):
-            yield plot_key(b, i, p), p
-
-
-def _render_plots(report: dict, progress: Progress, encode: bool):
-    """{key: QImage} (encode=False) or {key: PNG bytes}; progress over the plots."""
-    from .plots import ensure_gui_app, png_bytes, render_plot
-    ensure_gui_app()
-    items = list(all_plots(report))
-    out = {}
-    for n, (key, p) in enumerate(items):
-        progress(n, len(items), f"Drawing plot {n + 1} of {len(items)}")
-        img = render_plot(p)
-        out[key] = png_bytes(img) if encode else img
-    progress(len(items), len(items), "Plots drawn")
-    return out
-
-
 # --- formats ----------------------------------------------------------------------------------------
 
 def render_json(report: dict) -> str:
@@ -168,7 +105,7 @@ def render_json(report: dict) -> str:
 
 def render_html(report: dict, *, page_size: str = "a4", templates=None, progress: Progress | None = None) -> str:
     step = progress or (lambda d, t, m: None)
-    pngs = _render_plots(report, _sub(step, 0, 80), encode=True)
+    pngs = render_plots(report, sub_progress(step, 0, 80), encode=True)
     uris = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in pngs.items()}
     step(85, 100, "Laying out HTML")
     env = environment("html", templates)
@@ -180,7 +117,7 @@ def render_html(report: dict, *, page_size: str = "a4", templates=None, progress
 
 def write_markdown(report: dict, out: Path, *, templates=None, progress: Progress | None = None) -> None:
     step = progress or (lambda d, t, m: None)
-    pngs = _render_plots(report, _sub(step, 0, 70), encode=True)
+    pngs = render_plots(report, sub_progress(step, 0, 70), encode=True)
     folder_name = f"{out.stem}_plots"
     folder = out.parent / folder_name
     links = {}
@@ -202,12 +139,6 @@ def write_markdown(report: dict, out: Path, *, templates=None, progress: Progres
     text = env.get_template("report.md.j2").render(template_context(report, plots=links, plot_key=plot_key))
     text = re.sub(r"\n{3,}", "\n\n", text)
     atomic_write(out, text.encode("utf-8"))
-
-
-def _sub(step: Progress, lo: int, hi: int) -> Progress:
-    def inner(done: int, total: int, message: str) -> None:
-        step(lo + (hi - lo) * done // max(total, 1), 100, message)
-    return inner
 
 
 __all__ = ["FORMATS", "PAGE_SIZES", "ExplorerError", "ReportCancelled", "ReportError", "atomic_write",

@@ -50,7 +50,7 @@ def _label(item):
 
 
 def test_there_are_commands_and_arguments_to_check():
-    assert {"validate", "run", "report", "fork"} <= set(_commands())
+    assert {"validate", "run", "report", "fork", "scenarios"} <= set(_commands())
     assert len(ARGUMENTS) > 40
 
 
