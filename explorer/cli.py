@@ -312,11 +312,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def open_app(args) -> int:
     path = args.scenario or str(bundled_scenario())
+    from . import desktop
+    if not args.screenshot:  # a screenshot renders offscreen: no display needed
+        desktop.check_desktop()  # no display, or a missing xcb library: one line, not Qt's abort
     try:
         from .ui.app import run_app
     except ImportError as e:  # Qt or one of its system libraries is missing
-        raise ExplorerError(f"cannot start the app: {e}. Qt needs system libraries (the apt-get line in "
-                            ".ci/run lists them); every command (`what-if --help`) still works") from None
+        raise ExplorerError(desktop.qt_import_message(e)) from None
     return run_app(path, args)
 
 
