@@ -97,7 +97,7 @@ def cmd_run(args) -> int:
     if args.state:
         print("Final state:")
         for k, v in data["final_state"].items():
-            print(f"  {k} = {fmt(v)}")
+            print(f"  {k} = {fmt(v, ws.scenario.variables.get(k))}")
     return 0
 
 
@@ -128,10 +128,12 @@ def cmd_diff(args) -> int:
         print("World variables that differ:")
         for v in d.variables:
             if v.final == v.other_final:
-                print(f"  {v.var}: ends {fmt(v.final)} in both, by another path (first differs "
+                var = ws.scenario.variables.get(v.var)
+                print(f"  {v.var}: ends {fmt(v.final, var)} in both, by another path (first differs "
                       f"{v.first_difference})")
             else:
-                print(f"  {v.var}: {fmt(v.other_final)} -> {fmt(v.final)}  (first differs {v.first_difference})")
+                var = ws.scenario.variables.get(v.var)
+                print(f"  {v.var}: {fmt(v.other_final, var)} -> {fmt(v.final, var)}  (first differs {v.first_difference})")
     return 0
 
 

@@ -43,7 +43,7 @@ TOP_KEYS = ("scenario", "variables", "conditions", "events", "branches")
 def variable_data(v: Variable) -> dict:
     d: dict = {"type": v.type}
     if v.type == "enum":
-        d["values"] = list(v.values)
+        d["values"] = {x: v.labels.get(x, x) for x in v.values} if v.labels else list(v.values)
     if v.type == "number":
         if v.min is not None:
             d["min"] = v.min
@@ -107,6 +107,21 @@ def timing_data(t: Timing) -> dict:
     return {}
 
 
+def texts_data(variants) -> BlockList:
+    """Text variants as the file writes them: {when, text} mappings, a bare default as a string."""
+    out = BlockList()
+    for v in variants:
+        if v.is_default and v.bare:
+            out.append(v.text)
+        else:
+            item = Block()
+            if not v.is_default:
+                item["when"] = v.when
+            item["text"] = v.text
+            out.append(item)
+    return out
+
+
 def outcome_data(o: Outcome) -> Block:
     d = Block(id=o.id)
     if o.title and o.title != o.id:
@@ -115,7 +130,9 @@ def outcome_data(o: Outcome) -> Block:
         d["when"] = o.when
     if isinstance(o.weight, str) or o.weight != 1:
         d["weight"] = o.weight
-    if o.text:
+    if o.variants:
+        d["text"] = texts_data(o.variants)
+    elif o.text:
         d["text"] = o.text
     if o.effects:
         d["effects"] = effects_data(o.effects)
@@ -126,7 +143,9 @@ def rule_data(r: EventRule, one_off_on: dt.date | None = None) -> Block:
     d = Block(id=r.id)
     if r.title and r.title != r.id:
         d["title"] = r.title
-    if r.text:
+    if r.variants:
+        d["text"] = texts_data(r.variants)
+    elif r.text:
         d["text"] = r.text
     if not (one_off_on is not None and r.timing.kind == "on" and r.timing.start == one_off_on):
         d.update(timing_data(r.timing))
@@ -199,6 +218,8 @@ def normalized(scenario: Scenario) -> Scenario:
     sc.__dict__.pop("_program", None)
     for v in sc.variables.values():
         v.values = tuple(v.values)
+        if v.labels:  # the mapping form gives every value a label
+            v.labels = {x: v.labels.get(x, x) for x in v.values}
         if v.type == "text" and isinstance(v.initial, (int, float)) and not isinstance(v.initial, bool):
             v.initial = str(v.initial)
     for r in sc.events:

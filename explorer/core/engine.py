@@ -61,6 +61,8 @@ class Firing:
     changes: tuple
     scheduled: tuple = ()
     cancelled: tuple = ()
+    text: str | None = None  # the narrative chosen as it fired; None: the rule's one plain text
+    outcome_text: str | None = None  # likewise for its outcome
 
     @property
     def date(self) -> dt.date:
@@ -506,9 +508,15 @@ class _Run:
         scheduled = []
         cancelled = []
         effects = cr.effects
-        if outcome is not None:
-            effects = effects + next(o.effects for o in cr.outcomes if o.id == outcome)
         state, writer = self.state, self.writer
+        # the narrative is chosen on the world the event fires in, before its own effects
+        text = cr.text.render(state, self.facts) if cr.text is not None else None
+        outcome_text = None
+        if outcome is not None:
+            co = next(o for o in cr.outcomes if o.id == outcome)
+            effects = effects + co.effects
+            if co.text is not None:
+                outcome_text = co.text.render(state, self.facts)
         for ef in effects:
             kind = ef[0]
             if kind == "set":
@@ -545,7 +553,7 @@ class _Run:
                 self._stop_waiting(target.idx)
                 cancelled.append(target.id)
         self.firings.append(Firing(idx, cr.id, ordinal, outcome, occurrence, cause, by, reads, event_reads,
-                                   tuple(changes), tuple(scheduled), tuple(cancelled)))
+                                   tuple(changes), tuple(scheduled), tuple(cancelled), text, outcome_text))
         rec = (occurrence, ordinal, outcome, idx)
         self.fired[r] = rec
         self.facts.fired[cr.id] = rec

@@ -10,7 +10,10 @@ from .errors import UnknownName, did_you_mean
 from .timeline import Timeline
 
 
-def fmt(value) -> str:
+def fmt(value, var=None) -> str:
+    """A value in a why-chain: an enum value by its label when `var` (its Variable) gives one."""
+    if var is not None and var.type == "enum" and value in var.labels:
+        return var.labels[value]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -84,6 +87,7 @@ class WhyNot:
     failed: list[FailedTerm] = field(default_factory=list)
     condition: str = ""
     lapse: Lapse | None = None
+    variables: dict = field(default_factory=dict, repr=False)  # name -> Variable, for value labels
 
     def text(self) -> str:
         out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
@@ -91,7 +95,7 @@ class WhyNot:
         for t in self.failed:
             out.append(f"  - false: {t.source}")
             for name, value, who in t.reads:
-                out.append(f"      {name} was {fmt(value)} ({who})")
+                out.append(f"      {name} was {fmt(value, self.variables.get(name))} ({who})")
         return "\n".join(out)
 
 
@@ -122,6 +126,7 @@ def _firing(tl: Timeline, event_id: str, occurrence: int) -> Firing:
 
 def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
     f = _firing(tl, event_id, occurrence)
+    variables = tl.scenario.variables
     seen: set = set()
     roots: dict = {}
 
@@ -139,11 +144,11 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
                     "followed" if f.cause == "after" else "repeats after"
                 out.append(_event_cause(tl, src, via, level, seen, causes_of))
         for r in f.reads:
-            via = f"{r.var} = {fmt(r.value)}"
+            via = f"{r.var} = {fmt(r.value, variables.get(r.var))}"
             if r.writer is None:
                 c = Cause("initial", "initial world", None, via, index=None, var=r.var, value=r.value)
                 roots.setdefault(("initial", r.var), Cause("initial", f"initial {r.var} = "
-                                                           f"{fmt(tl.initial_state[r.var])}", None, ""))
+                                                           f"{fmt(tl.initial_state[r.var], variables.get(r.var))}", None, ""))
                 out.append(c)
             elif r.writer < 0:
                 out.append(_divergence_cause(tl, r.writer, via, roots, var=r.var, value=r.value))
@@ -189,7 +194,7 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
     if rule is None:
         raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
     cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
-    wn = WhyNot(tl.branch_id, event_id, rule.title, [], condition=cond)
+    wn = WhyNot(tl.branch_id, event_id, rule.title, [], condition=cond, variables=tl.scenario.variables)
     if tl.happened(event_id):
         f = tl.firing(event_id)
         wn.reasons.append(f"it did happen, on {f.date}")

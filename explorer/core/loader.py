@@ -18,8 +18,8 @@ from .dates import parse_date, parse_duration
 from .errors import Problem, ScenarioError, did_you_mean
 from .fastyaml import NOT_FAST, fast_data
 from .gcpause import paused_gc
-from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, Timing,
-                    Variable, VARIABLE_TYPES)
+from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, TextVariant,
+                    Timing, Variable, VARIABLE_TYPES)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 200_000  # nodes visited while walking, aliases counted each time they are used
@@ -375,6 +375,7 @@ _VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "descri
 _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
           "repeatable", "cooldown", "tags", "sources", "effects", "outcomes")
 _OUTCOME = ("id", "title", "when", "weight", "text", "effects")
+_VARIANT = ("when", "text")
 _BRANCH = ("id", "parent", "label", "description", "divergences")
 _DIVERGENCE = ("force", "suppress", "outcome", "set", "event", "on", "label")
 _EFFECTS = ("set", "add", "schedule", "cancel")
@@ -555,8 +556,19 @@ def _variable(name, spec, report: Report) -> Variable | None:
         _expect(var.initial, bool, f"{p}.initial", report, "true or false")
     elif vtype == "enum":
         vals = spec.get("values")
-        if not isinstance(vals, list) or not vals or not all(isinstance(v, str) for v in vals):
-            report.add(f"{p}.values", "an enum needs `values:`, a list of names")
+        if isinstance(vals, dict) and vals:  # id -> label
+            for k, label in vals.items():
+                at = f"{p}.values[{k}]" if "." in k else f"{p}.values.{k}"
+                if not EVENT_ID_RE.match(k):
+                    report.add(at + "#key", f"'{k}' is not a value name; use letters, digits and _")
+                elif label is None or isinstance(label, (bool, list, dict)):
+                    report.add(at, f"expected the value's label (text), got {_kind(label)}")
+                else:
+                    var.labels[k] = str(label)
+            vals = list(vals)
+        elif not isinstance(vals, list) or not vals or not all(isinstance(v, str) for v in vals):
+            report.add(f"{p}.values", "an enum needs `values:`, a list of names or a mapping of "
+                                      "names to labels")
             return None
         if len(set(vals)) != len(vals):
             report.add(f"{p}.values", "enum values must be distinct")
@@ -598,8 +610,8 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
     eid = _id(spec, path, report)
     if eid is None:
         return None
-    rule = EventRule(eid, title=_text(spec, "title", path, report) or eid,
-                     text=_text(spec, "text", path, report))
+    rule = EventRule(eid, title=_text(spec, "title", path, report) or eid)
+    rule.text, rule.variants = _narrative(spec, path, report)
     rule.timing = _timing(spec, path, report)
     if "when" in spec:
         rule.when = _expression(spec["when"], f"{path}.when", report)
@@ -642,7 +654,8 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
                 report.add(f"{op}.id", f"duplicate outcome id '{oid}'")
                 continue
             seen.add(oid)
-            out = Outcome(oid, title=_text(o, "title", op, report) or oid, text=_text(o, "text", op, report))
+            out = Outcome(oid, title=_text(o, "title", op, report) or oid)
+            out.text, out.variants = _narrative(o, op, report)
             if "when" in o:
                 out.when = _expression(o["when"], f"{op}.when", report)
             w = o.get("weight", 1)
@@ -655,6 +668,36 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
             out.effects = _effects(o.get("effects"), f"{op}.effects", report)
             rule.outcomes.append(out)
     return rule
+
+
+def _narrative(spec: dict, path: str, report: Report) -> tuple[str, list[TextVariant]]:
+    """`text:` as one string, or as a list of variants ({when, text}; the last may be a plain string,
+    the default). Returns (the plain text or the default's, the variants)."""
+    v = spec.get("text")
+    if not isinstance(v, list):
+        return _text(spec, "text", path, report), []
+    if not v:
+        report.add(f"{path}.text", "an empty list of texts; give one text, or variants with `when:`")
+        return "", []
+    variants: list[TextVariant] = []
+    for j, item in enumerate(v):
+        vp = f"{path}.text[{j}]"
+        if isinstance(item, str) or (isinstance(item, (int, float)) and not isinstance(item, bool)):
+            variants.append(TextVariant(str(item), True, bare=True))
+            report.paths[id(variants[-1])] = vp
+            continue
+        if not isinstance(item, dict):
+            report.add(vp, f"expected a text, or a mapping with `when:` and `text:`, got {_kind(item)}")
+            continue
+        _keys(item, vp, _VARIANT, report, required=("text",))
+        if "text" not in item:
+            continue
+        text = _text(item, "text", vp, report)
+        when = _expression(item["when"], f"{vp}.when", report) if "when" in item else True
+        variants.append(TextVariant(text, when))
+        report.paths[id(variants[-1])] = vp
+    default = next((x.text for x in variants if x.is_default), "")
+    return default, variants
 
 
 def _expression(v, path: str, report: Report):

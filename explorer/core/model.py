@@ -24,10 +24,17 @@ class Variable:
     values: tuple = ()
     unit: str = ""
     description: str = ""
+    labels: dict = field(default_factory=dict)  # enum value id -> the words readers see
 
     @property
     def title(self) -> str:
         return self.label or self.name
+
+    def label_of(self, value) -> str:
+        """An enum value's label (its id when it has none); other values as `show` gives them."""
+        if self.type == "enum" and value in self.labels:
+            return self.labels[value]
+        return show_value(self, value)
 
     def show(self, value) -> str:
         """A value as a reader sees it: yes/no, numbers with their unit."""
@@ -46,6 +53,8 @@ def show_value(var: "Variable | None", value) -> str:
     """A world value as a reader sees it: yes/no, numbers with their unit, '—' for nothing."""
     if value is None:
         return "—"
+    if var is not None and var.type == "enum" and value in var.labels:
+        return var.labels[value]
     if (var is not None and var.type == "bool") or isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
@@ -55,6 +64,15 @@ def show_value(var: "Variable | None", value) -> str:
             return text
         return f"{text}{unit}" if unit in ("%", "°", "‰") else f"{text} {unit}"
     return str(value)
+
+
+def as_clause(title: str) -> str:
+    """A title used inside a sentence: a leading article loses its capital ("The revolt is crushed"
+    -> "the revolt is crushed"); names keep theirs ("Trotsky accepts")."""
+    first = title.split(" ", 1)[0]
+    if first in ("The", "A", "An"):
+        return title[:1].lower() + title[1:]
+    return title
 
 
 @dataclass
@@ -78,13 +96,32 @@ class Effect:
 
 
 @dataclass
+class TextVariant:
+    """One wording of an event's or outcome's narrative, used when `when` holds as it fires.
+
+    `when` is an expression, or True for the default (which must come last). `bare`: the file wrote
+    the default as a plain string rather than a mapping with `text:` (kept so a save writes it back
+    the same way; not part of equality).
+    """
+
+    text: str
+    when: Any = True
+    bare: bool = field(default=False, compare=False)
+
+    @property
+    def is_default(self) -> bool:
+        return self.when is True
+
+
+@dataclass
 class Outcome:
     id: str
     title: str = ""
     when: Any = True
     weight: Any = 1  # number or expression
-    text: str = ""
+    text: str = ""  # the plain text, or the default of `variants` ("" when they have none)
     effects: list[Effect] = field(default_factory=list)
+    variants: list[TextVariant] = field(default_factory=list)  # `text:` written as a list
 
 
 @dataclass
@@ -124,6 +161,8 @@ class EventRule:
     sources: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    variants: list[TextVariant] = field(default_factory=list)  # `text:` written as a list; `text`
+    #                                                           is then its default ("" if none)
 
     @property
     def latent(self) -> bool:
@@ -197,11 +236,12 @@ class Scenario:
         outcome = rule.outcome(dv.outcome) if rule and dv.outcome else None
         o_title = (outcome.title or outcome.id) if outcome else dv.outcome
         if dv.kind == "force":
-            return f"{title} is made to happen" + (f", with the outcome {o_title}" if o_title else "")
+            return f"{title} is made to happen" + (f", with this outcome: {as_clause(o_title)}"
+                                                   if o_title else "")
         if dv.kind == "suppress":
             return f"{title} does not happen"
         if dv.kind == "outcome":
-            return f"{title} ends in {o_title}"
+            return f"{title} has this outcome: {as_clause(o_title)}"
         if dv.kind == "set":
             parts = [f"{self.variables[k].title if k in self.variables else k} becomes "
                      f"{show_value(self.variables.get(k), v)}" for k, v in dv.values.items()]

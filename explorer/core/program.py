@@ -12,6 +12,7 @@ from .dates import Duration
 from .gcpause import paused_gc
 from .errors import Problem, ScenarioError, did_you_mean
 from .model import BASELINE, Divergence, EventRule, Scenario, Variable
+from .narrative import CompiledText, compile_texts
 
 EVENT_KEY = "@"  # readers-index key prefix for "reads event X" (happened/outcome/days_since)
 
@@ -23,6 +24,7 @@ class COutcome:
     when: Condition | None
     weight: object  # float or Condition
     effects: tuple
+    text: CompiledText | None = None  # None: the outcome's one plain text
 
 
 @dataclass(eq=False)
@@ -50,6 +52,7 @@ class CRule:
     latent: bool
     read_vars: tuple = ()  # sorted variable names in `keys`: what a firing records as read
     read_events: tuple = ()  # sorted event ids in `keys`
+    text: CompiledText | None = None  # variants or `{}` to fill in; None: the rule's one plain text
 
     def __post_init__(self):
         self.simple = not self.outcomes and self.chance is None
@@ -209,13 +212,15 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
                 time_dep |= c.time_dependent
         outcomes.append(COutcome(o.id, o.title, when, weight if weight is not None else 1.0,
                                  _compile_effects(o.effects, f"{op}.effects", scenario.variables, by_id,
-                                                  report)))
+                                                  report),
+                                 compile_texts(o.text, o.variants, scope, op, report)))
     if isinstance(chance, Condition):
         keys |= set(chance.reads) | {EVENT_KEY + x for x in chance.events}
         time_dep |= chance.time_dependent
+    text = compile_texts(e.text, e.variants, scope, path, report)
     return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
                  e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), frozenset(keys), time_dep,
-                 cond.is_constant_false)
+                 cond.is_constant_false, text=text)
 
 
 def _days(d: Duration) -> int:

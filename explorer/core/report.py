@@ -174,9 +174,9 @@ def _why(w: Why, status: str) -> dict:
             "roots": [{"kind": r.kind, "title": r.title, "date": _iso(r.date)} for r in w.roots]}
 
 
-def _failed(terms) -> list[dict]:
+def _failed(terms, variables: dict) -> list[dict]:
     return [{"condition": t.source,
-             "reads": [{"name": n, "value": jsonable(v), "value_text": fmt(v), "set_by": who}
+             "reads": [{"name": n, "value": jsonable(v), "value_text": fmt(v, variables.get(n)), "set_by": who}
                        for n, v, who in t.reads]} for t in terms]
 
 
@@ -264,7 +264,7 @@ def _basename(path) -> str | None:
 def _variable(v: Variable) -> dict:
     return {"name": v.name, "label": v.title, "type": v.type, "unit": v.unit or "",
             "min": v.min, "max": v.max, "values": [str(x) for x in v.values],
-            "description": v.description or ""}
+            "value_labels": dict(v.labels), "description": v.description or ""}
 
 
 def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], numbers: dict) -> dict:
@@ -344,7 +344,7 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
         rule = tl.rule(f.event)
         items.append((f.ordinal, 1, f.index, {
             "kind": "event", "date": _iso(f.date), "title": tl.title(f.event, f.outcome),
-            "text": _event_prose(rule, f.outcome), "event": f.event, "status": status(f.index),
+            "text": tl.narrative(f), "event": f.event, "status": status(f.index),
             "sources": event_sources.get(f.index, [])}))
     narrative = []
     for _, _, _, item in sorted(items, key=lambda t: t[:3]):
@@ -379,7 +379,7 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
                            "points": [[d.isoformat(), jsonable(v)] for d, v in stl.trajectory(name)]})
         plots.append({"variable": name, "label": var.title, "type": var.type, "unit": var.unit or "",
                       "min": var.min, "max": var.max, "values": [str(x) for x in var.values],
-                      "start": sc.start.isoformat(), "end": sc.end.isoformat(),
+                      "value_labels": dict(var.labels), "start": sc.start.isoformat(), "end": sc.end.isoformat(),
                       "series": series, "markers": markers,
                       "final_text": {s["role"]: value_text(var, s["points"][-1][1]) for s in series}})
 
@@ -417,21 +417,6 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
         "why_not": whynot,
         "sources": sources,
     }
-
-
-def _event_prose(rule, outcome: str | None) -> str:
-    if rule is None:
-        return ""
-    text = (rule.text or "").strip()
-    o = rule.outcome(outcome) if outcome else None
-    if o is not None:
-        if o.text:
-            text = f"{text} {o.text.strip()}".strip()
-        elif o.title and o.title != o.id:
-            text = f"{text} Outcome: {o.title}.".strip() if text else f"{rule.title}: {o.title}."
-    if not text:
-        text = rule.title.rstrip(".") + "."
-    return text
 
 
 def divergence_words(dv, tl: Timeline) -> str:
@@ -512,12 +497,12 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
                 continue
             seen.add(lp.event)
             wn: WhyNot = why_not(tl, lp.event)
-            reasons, failed = wn.reasons, _failed(wn.failed)
+            reasons, failed = wn.reasons, _failed(wn.failed, tl.scenario.variables)
         else:  # lapsed once, happened another time (after-rules, repeatables)
             terms = failed_terms(tl, lp.event, lp) if lp.kind != "chance" else []
             reasons = [lp.detail] if lp.kind == "chance" else [f"its window closed on {lp.date} with the "
                                                                "condition false"]
-            failed = _failed(terms)
+            failed = _failed(terms, tl.scenario.variables)
         where = in_parent(lp.event)
         out.append({"event": lp.event, "title": tl.title(lp.event), "date": _iso(lp.date),
                     "kind": "chance" if lp.kind == "chance" else "lapsed", "in_parent": where,
@@ -530,7 +515,7 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
             wn = why_not(tl, e.event)
             out.append({"event": e.event, "title": tl.title(e.event), "date": _iso(e.other_date),
                         "kind": "gone", "in_parent": "happened", "focus": True, "reasons": wn.reasons,
-                        "failed": _failed(wn.failed)})
+                        "failed": _failed(wn.failed, tl.scenario.variables)})
     out.sort(key=lambda x: (x["date"] or "", x["title"]))
     return out
 

@@ -77,7 +77,8 @@ def timeline_dict(ws: Workspace, branch_id: str, diff: Diff | None = None) -> di
         rule = tl.rule(f.event)
         events.append({
             "id": f.event, "title": tl.title(f.event, f.outcome), "date": f.date.isoformat(),
-            "outcome": f.outcome, "status": diff.status_of(f.index) if diff else "same",
+            "outcome": f.outcome, "text": tl.text(f), **({"outcome_text": tl.outcome_text(f)} if f.outcome else {}),
+            "status": diff.status_of(f.index) if diff else "same",
             "caused_by": caused_by(tl, f), "tags": list(rule.tags) if rule else [],
             "effects": [{"var": c.var, "from": jsonable(c.old), "to": jsonable(c.new)} for c in f.changes],
         })
@@ -107,7 +108,7 @@ def lapse_reason(tl: Timeline, lp) -> str:
         return "window closed with no outcome's condition true"
     parts = []
     for t in failed:
-        seen = ", ".join(f"{n} = {fmt(v)}" for n, v, _ in t.reads)
+        seen = ", ".join(f"{n} = {fmt(v, tl.scenario.variables.get(n))}" for n, v, _ in t.reads)
         parts.append(f"{t.source}" + (f" [{seen}]" if seen else ""))
     return "false: " + "; ".join(parts)
 

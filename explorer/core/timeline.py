@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cached_property
 
 from .engine import AppliedDivergence, Firing, Lapse, RunResult
-from .model import Branch, EventRule, Scenario
+from .model import Branch, EventRule, Scenario, as_clause
 
 
 class Timeline:
@@ -69,6 +69,37 @@ class Timeline:
             return event_id
         o = rule.outcome(outcome) if outcome else None
         return f"{rule.title} — {o.title}" if o and o.title and o.title != o.id else rule.title
+
+    def text(self, firing: Firing) -> str:
+        """The event's narrative as it applied in this branch (the variant chosen as it fired)."""
+        if firing.text is not None:
+            return firing.text
+        rule = self.rule(firing.event)
+        return rule.text if rule else ""
+
+    def outcome_text(self, firing: Firing) -> str:
+        """The narrative of the firing's outcome as it applied in this branch ("" when none)."""
+        if firing.outcome_text is not None:
+            return firing.outcome_text
+        rule = self.rule(firing.event)
+        o = rule.outcome(firing.outcome) if rule and firing.outcome else None
+        return o.text if o else ""
+
+    def narrative(self, firing: Firing) -> str:
+        """What a reader is told of this firing: its text and its outcome's, else its titles."""
+        rule = self.rule(firing.event)
+        if rule is None:
+            return firing.event
+        o = rule.outcome(firing.outcome) if firing.outcome else None
+        titled = o is not None and o.title and o.title != o.id
+        text, otext = self.text(firing).strip(), self.outcome_text(firing).strip()
+        if text and not otext and titled:
+            otext = o.title.rstrip(".") + "."  # outcome titles are sentences: "The coup is crushed."
+        if text or otext:
+            return " ".join(t for t in (text, otext) if t)
+        if titled:
+            return f"{rule.title.rstrip('.')}: {as_clause(o.title).rstrip('.')}."
+        return rule.title.rstrip(".") + "."
 
     @cached_property
     def _by_event(self) -> dict[str, list[Firing]]:

@@ -154,7 +154,8 @@ class _YAxis:
                     if str(v) not in [str(c) for c in cats]:
                         cats.append(str(v))
                 cats = [str(c) for c in cats]
-                labels = [clean(c) for c in cats]
+                names = plot.get("value_labels") or {}
+                labels = [clean(names.get(c, c)) for c in cats]
             self.cats = cats
             self.lo, self.hi = -0.5, len(cats) - 0.5
             self.ticks = [(i, lab) for i, lab in enumerate(labels)]

@@ -20,8 +20,8 @@ from ..core import edits
 from ..core.conditions import ConditionError, Scope, compile_condition
 from ..core.dates import Duration, parse_duration
 from ..core.errors import ExplorerError
-from ..core.model import (BASELINE, VARIABLE_TYPES, Divergence, Effect, EventRule, Outcome, Scenario, Timing,
-                          Variable)
+from ..core.model import (BASELINE, VARIABLE_TYPES, Divergence, Effect, EventRule, Outcome, Scenario,
+                          TextVariant, Timing, Variable)
 from . import style
 
 ERROR_CSS = "color: #b42318; background: #fde4e2; padding: 4px 6px; border-radius: 3px;"
@@ -908,8 +908,9 @@ class OutcomeDialog(_Dialog):
                                   if isinstance(o.when, bool) else str(o.when), "outcomeWhen")
         self.weight = QLineEdit(_fmt(o.weight))
         self.weight.setObjectName("outcomeWeight")
-        self.text = QPlainTextEdit(o.text)
+        self.text = QPlainTextEdit(o.text)  # with variants: their default; the others are kept
         self.text.setFixedHeight(50)
+        self.variants = copy.deepcopy(o.variants)
         self.effects = EffectsEdit(scenario, o.effects)
         form.addRow("Id", self.id_edit)
         form.addRow("Title", self.title_edit)
@@ -943,9 +944,23 @@ class OutcomeDialog(_Dialog):
                 return "weights cannot be negative"
         except ValueError:
             weight = w
+        text = self.text.toPlainText().strip()
         self.result_outcome = Outcome(oid, self.title_edit.text().strip() or oid, self.when.value(), weight,
-                                      self.text.toPlainText().strip(), self.effects.effects())
+                                      text, self.effects.effects(), with_default(self.variants, text))
         return None
+
+
+def with_default(variants: list, text: str) -> list:
+    """Text variants with their default's text replaced by the form's Text (added when it has none)."""
+    if not variants:
+        return []
+    out = copy.deepcopy(variants)
+    default = next((v for v in out if v.is_default), None)
+    if default is not None:
+        default.text = text
+    elif text:
+        out.append(TextVariant(text, True, bare=True))
+    return out
 
 
 class RuleDialog(_Dialog):
@@ -969,8 +984,9 @@ class RuleDialog(_Dialog):
         self.id_edit.setObjectName("ruleId")
         self.id_edit.setPlaceholderText("made from the title")
         self._id_auto = not event_id
-        self.text_edit = QPlainTextEdit(r.text)
+        self.text_edit = QPlainTextEdit(r.text)  # with variants: their default; the others are kept
         self.text_edit.setObjectName("ruleText")
+        self.variants = copy.deepcopy(r.variants)
         self.text_edit.setFixedHeight(64)
         form.addRow("Title", self.title_edit)
         form.addRow("Id", self.id_edit)
@@ -1163,9 +1179,10 @@ class RuleDialog(_Dialog):
                 raise edits.EditError(f"cooldown: {e}") from None
         tags = [x.strip() for x in self.tags.text().split(",") if x.strip()]
         sources = [x.strip() for x in self.sources.toPlainText().splitlines() if x.strip()]
-        return EventRule(eid, title, self.text_edit.toPlainText().strip(), t, self.when.value(), chance_v,
+        text = self.text_edit.toPlainText().strip()
+        return EventRule(eid, title, text, t, self.when.value(), chance_v,
                          self.priority.value(), self.repeatable.isChecked(), cooldown, tags, sources,
-                         self.effects.effects(), copy.deepcopy(self.outcomes))
+                         self.effects.effects(), copy.deepcopy(self.outcomes), with_default(self.variants, text))
 
     def problem(self) -> str | None:
         rule = self.rule()
@@ -1272,6 +1289,7 @@ class VariableDialog(_Dialog):
             var.values = tuple(x.strip() for x in self.values_edit.text().split(",") if x.strip())
             if not var.values:
                 return "an enum needs values: a comma separated list of names"
+            var.labels = {k: lab for k, lab in var.labels.items() if k in var.values}  # kept for kept values
         try:
             var.initial = edits.parse_value(var, self.initial.text())
         except ValueError as e:

@@ -184,7 +184,10 @@ def fmt_date(d: dt.date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def fmt_value(value) -> str:
+def fmt_value(value, var=None) -> str:
+    """A value as the app shows it: an enum value by its label when `var` (its Variable) gives one."""
+    if var is not None and var.type == "enum" and value in var.labels:
+        return var.labels[value]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -233,15 +233,17 @@ class Inspector(QWidget):
                 if e.other_outcome != e.outcome:
                     bits.append(f"there its outcome was <b>{esc(e.other_outcome or 'none')}</b>")
                 out.append(f"<p style='color:{style.STATUS_COLORS['changed']}'>Changed: {'; '.join(bits)}.</p>")
-        if rule.text:
-            out.append(f"<p class='narr'>{esc(rule.text)}</p>")
+        text = tl.text(f)  # the variant that applied in this branch
+        if text:
+            out.append(f"<p class='narr'>{esc(text)}</p>")
         if f.outcome:
             o = rule.outcome(f.outcome)
             otitle = o.title if o and o.title else f.outcome
             if otitle not in tl.title(f.event, f.outcome):
                 out.append(f"<p><b>Outcome:</b> {esc(otitle)}</p>")
-            if o and o.text:
-                out.append(f"<p class='narr'>{esc(o.text)}</p>")
+            otext = tl.outcome_text(f)
+            if otext:
+                out.append(f"<p class='narr'>{esc(otext)}</p>")
         if f.changes or f.scheduled or f.cancelled:
             out.append("<h3>Effects</h3>")
             sc = h.scenario
@@ -351,8 +353,13 @@ class Inspector(QWidget):
                        f"{self._br_link(bid)}</p>")
         else:
             out.append(f"<p class='meta'>does not happen in {self._br_link(bid)}</p>")
-        if rule.text:
-            out.append(f"<p class='narr'>{esc(rule.text)}</p>")
+        text = rule.text
+        if gone is not None:  # as it read where it did happen
+            ptl = h.ws.timeline(d.other)
+            pf = ptl.firing(event, occ)
+            text = ptl.text(pf) if pf is not None else text
+        if text:
+            out.append(f"<p class='narr'>{esc(text)}</p>")
         wn = h.ws.why_not(bid, event)
         out.append("<h3>Why not?</h3><ul>")
         for r in wn.reasons:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
@@ -23,12 +24,13 @@ C_STATUS, C_DATE, C_EVENT, C_OUTCOME, C_TAGS = range(5)
 
 
 class Row:
-    __slots__ = ("key", "date", "title", "outcome", "tags", "status", "index", "note", "haystack")
+    __slots__ = ("key", "date", "title", "outcome", "tags", "status", "index", "note", "haystack", "narr")
 
     def __init__(self, key, date, title, outcome, tags, status, index, note=""):
         self.key, self.date, self.title, self.outcome = key, date, title, outcome
         self.tags, self.status, self.index, self.note = tags, status, index, note
         self.haystack = None
+        self.narr = ""
 
 
 class TimelineModel(QAbstractTableModel):
@@ -80,8 +82,10 @@ class TimelineModel(QAbstractTableModel):
                 if tags is None:
                     r = rule(f.event)
                     tags = tags_of[f.event] = tuple(r.tags) if r else ()
-                rows.append(Row((f.event, f.occurrence), f.date, title(f.event, f.outcome), f.outcome or "",
-                                tags, status_of(f.index), f.index))
+                row = Row((f.event, f.occurrence), f.date, title(f.event, f.outcome), f.outcome or "",
+                          tags, status_of(f.index), f.index)
+                row.narr = tl.narrative(f)  # the text as it applied in this branch
+                rows.append(row)
             if d is not None:
                 changed = {(e.event, e.occurrence): e for e in d.changed}
                 for r_ in rows:
@@ -135,7 +139,7 @@ class TimelineModel(QAbstractTableModel):
             out = []
             for r in rows:
                 if r.haystack is None:
-                    r.haystack = " ".join((r.title, r.key[0], r.outcome, " ".join(r.tags))).lower()
+                    r.haystack = " ".join((r.title, r.key[0], r.outcome, " ".join(r.tags), r.narr)).lower()
                 if t in r.haystack:
                     out.append(r)
             rows = out
@@ -204,6 +208,8 @@ class TimelineModel(QAbstractTableModel):
             tip = f"<b>{r.title}</b><br>{r.date} · {style.STATUS_LABELS[r.status] if not self.is_root else 'baseline'}"
             if r.note:
                 tip += f"<br>{r.note}"
+            if r.narr:
+                tip += f"<br><i>{html.escape(r.narr)}</i>"
             return tip
         return None
 
