@@ -231,7 +231,7 @@ def test_explain_why_and_why_not():
     assert out[0] == 'Why did "Soviet commanders fire back" happen on 1962-10-23 (branch air-strike)?'
     assert out[1] == '  when: us.posture == "air_strike" and missiles.in_cuba'
     assert "  - followed: ExComm weighs its options — air strikes on the sites (1962-10-20)" in out
-    assert any("Root causes:" in line and "ExComm weighs its options ends in air strikes on the sites" in line for line in out)
+    assert any("Root causes:" in line and "ExComm weighs its options has this outcome: air strikes on the sites" in line for line in out)
     p = what_if("explain", MISSILE, "--branch", "air-strike", "secret_deal")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == [

@@ -338,7 +338,7 @@ def test_why_text_and_structure():
     assert [(c.kind, c.via) for c in w.causes][:2] == [("divergence", "outcome chosen by divergence"),
                                                         ("initial", "alive = true")]
     assert w.text().splitlines()[3] == \
-        '  - outcome chosen by divergence: divergence "The revolution ends in The workers lose" (1940-09-01)'
+        '  - outcome chosen by divergence: divergence "The revolution has this outcome: the workers lose" (1940-09-01)'
     assert [r.kind for r in w.roots] == ["divergence", "initial"]
     assert ws.causal_graph("loses").edges[("divergence", 0), ("event", ws.timeline("loses").firing(
         "revolution").index)]["kind"] == "outcome"
