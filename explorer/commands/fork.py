@@ -46,7 +46,7 @@ def _configure_fork(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_fork, divergences=[])
 
 
-@register("rm-branch", "remove a branch (-r: with its sub-branches) from a scenario file")
+@register("rm-branch", "remove a branch from a scenario file (-r: and its sub-branches)")
 def _configure_rm(p: argparse.ArgumentParser) -> None:
     add_scenario(p)
     p.add_argument("branch", metavar="ID", help="the branch to remove")
