@@ -151,7 +151,7 @@ class DaskExecutor(Executor):
                                 "(or pip install 'dask[distributed]')") from None
         self.address = address
         try:
-            self.client = Client(address, timeout="10s", set_as_default=False)
+            self.client = Client(address, timeout="5s", set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise ExplorerError(f"cannot reach the Dask scheduler at {address}: {e}") from None
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
