@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 import warnings
+from keyword import iskeyword
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -92,8 +94,9 @@ class Scope:
         self._named_ast: dict[str, ast.AST] = {}
 
 
-def compile_condition(source, scope: Scope) -> Condition:
-    """Compile `source` (str, bool or number) or raise ConditionError with the failing column."""
+def compile_condition(source, scope: Scope, fast: bool = True) -> Condition:
+    """Compile `source` (str, bool or number) or raise ConditionError with the failing column.
+    `fast=False` skips the short road for plain conjunctions (tests compare the two)."""
     if isinstance(source, bool):
         return Condition("true" if source else "false", (lambda s, f: source), frozenset(), frozenset(),
                          False, source, (Term("true" if source else "false", lambda s, f: source,
@@ -106,6 +109,9 @@ def compile_condition(source, scope: Scope) -> Condition:
     if len(text) > 10_000:
         raise ConditionError("expression longer than 10,000 characters")
     lead = len(source) - len(source.lstrip())
+    simple = _simple_conjunction(text, scope, source) if fast else None
+    if simple is not None:
+        return simple
     try:
         tree = _parse(text)
         comp = _Compiler(scope, text)
@@ -123,6 +129,77 @@ def compile_condition(source, scope: Scope) -> Condition:
             raise ConditionError(f"cannot compute this expression: {e}", lead) from None
     return Condition(source, fn, frozenset(comp.reads), frozenset(comp.events), comp.time_dependent,
                      constant, lambda: _Compiler(scope, text).terms(tree.body))
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_TERM = re.compile(rf"""\s*(?:(?P<var>{_NAME})\s*(?:(?P<op>>=|<=|==|!=|<|>)\s*
+    (?:(?P<num>(?:0|[1-9][0-9]*)(?:\.[0-9]+)?)|"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'))?
+    |happened\(\s*(?:"(?P<ev>[A-Za-z_][A-Za-z0-9_]*)"|'(?P<ev2>[A-Za-z_][A-Za-z0-9_]*)')\s*\))\s*""", re.X)
+_AND = re.compile(r"\s+and\s+")
+_OPS = {">=": ast.GtE, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, ">": ast.Gt}
+
+
+def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | None:
+    """The commonest conditions — `a.b >= 60 and c and regime == "x" and happened("e")` — compiled
+    without Python's parser (a third of compiling 10,000 rules), into the very closures the general
+    compiler makes. None whenever anything is not plainly right: the general road then compiles it
+    or says what is wrong."""
+    fns, reads, events = [], set(), set()
+    variables = scope.variables
+    plain_names = scope.__dict__.setdefault("_plain_names", {})  # name -> read as a plain variable?
+    for part in _AND.split(text):
+        m = _TERM.fullmatch(part)
+        if m is None:
+            return None
+        ev = m["ev"] or m["ev2"]
+        if ev is not None:
+            if ev not in scope.events:
+                return None
+            events.add(ev)
+            fns.append(lambda s, f, ev=ev: ev in f.fired)
+            continue
+        name = m["var"]
+        var = variables.get(name)
+        if var is None:
+            return None
+        ok = plain_names.get(name)
+        if ok is None:
+            ok = plain_names[name] = "__" not in name and not any(
+                iskeyword(p) or p in ("True", "False", "None") for p in name.split(".")) and (
+                "." in name or not (name in CONSTANT_NAMES or name == "date" or name in scope.named))
+        if not ok:
+            return None  # a name Python or the general compiler reads another way
+        reads.add(name)
+        op = m["op"]
+        if op is None:
+            fns.append(lambda s, f, name=name: s[name])
+            continue
+        if m["num"] is not None:
+            if var.type != "number":
+                return None
+            c = float(m["num"]) if "." in m["num"] else int(m["num"])
+        else:
+            c = m["dq"] if m["dq"] is not None else m["sq"]
+            if var.type not in ("enum", "text") or op not in ("==", "!=") or \
+                    (var.type == "enum" and c not in var.values):
+                return None
+        fns.append(_VAR_CONST[_OPS[op]](name, c))
+    if len(fns) == 1:
+        fn = fns[0]
+    elif len(fns) == 2:
+        a, b = fns
+        fn = lambda s, f: bool(a(s, f) and b(s, f))  # noqa: E731 - as _Compiler builds it
+    elif len(fns) == 3:
+        a, b, c3 = fns
+        fn = lambda s, f: bool(a(s, f) and b(s, f) and c3(s, f))  # noqa: E731
+    else:
+        def fn(s, f):
+            for g in fns:
+                if not g(s, f):
+                    return False
+            return True
+    return Condition(source, fn, frozenset(reads), frozenset(events), False, None,
+                     lambda: _Compiler(scope, text).terms(_parse(text).body))
 
 
 def _flatten(source: str) -> str:
