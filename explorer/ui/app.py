@@ -5,7 +5,7 @@ import os
 import sys
 
 from ..core import load_scenario
-from ..core.errors import UnknownName, did_you_mean
+from ..core.errors import ExplorerError, UnknownName, did_you_mean
 
 
 def make_application(argv=None, *, offscreen: bool = False):
@@ -68,9 +68,22 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def run_app(path, args) -> int:
-    """Open the main window on `path`; with args.screenshot render it to a PNG and return."""
-    scenario = load_scenario(path)  # ScenarioError propagates: the CLI prints file:line:col and exits 2
+    """Open the main window on `path`; with args.screenshot render it to a PNG and return.
+
+    A file with errors opens the window with the error dialog (its source lines, Open in Editor,
+    Reload This File): the user may have started the app from a desktop, with no terminal to read.
+    With --screenshot the errors print as for any command (file:line:col, exit 2).
+    """
     shot = getattr(args, "screenshot", None)
+    broken = None
+    try:
+        scenario = load_scenario(path)
+    except ExplorerError as e:
+        if shot:
+            raise
+        scenario, broken = None, e
+        for line in str(e).splitlines():  # for a terminal, when there is one
+            print(line, file=sys.stderr)
     size = _size(getattr(args, "size", None) or "1280x800")
     app = make_application(offscreen=bool(shot))
     from PySide6.QtCore import QSettings
@@ -84,15 +97,20 @@ def run_app(path, args) -> int:
         settings = QSettings(tmp.name, QSettings.IniFormat)
     window = MainWindow(settings=settings)
     window.path = os.fspath(path)
-    window.set_scenario(scenario, path=os.fspath(path), fresh=True)
-    window._add_recent(os.fspath(path)) if not shot else None
+    if scenario is not None:
+        window.set_scenario(scenario, path=os.fspath(path), fresh=True)
+        window._add_recent(os.fspath(path)) if not shot else None
+    else:
+        window.path = None
+        window.setWindowTitle(f"{os.path.basename(os.fspath(path))} has errors — What-If Explorer")
     from .authoring import install_authoring
     from .export_dialog import add_export_action
     from .montecarlo_panel import add_montecarlo_action
     install_authoring(window, offer_recovery=not shot)
     add_export_action(window)
     add_montecarlo_action(window)
-    apply_args(window, args)
+    if scenario is not None:
+        apply_args(window, args)
     if shot:
         window.resize(*size)
         window.show()
@@ -117,6 +135,8 @@ def run_app(path, args) -> int:
         print(f"wrote {shot} ({size[0]}x{size[1]})")
         return 0
     window.show()
+    if broken is not None:
+        window.show_scenario_error(os.fspath(path), broken)
     code = app.exec()
     _dispose(app, window)
     return code

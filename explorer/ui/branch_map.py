@@ -13,9 +13,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollBar, QSizePolicy, QToolButton, QToolTip, QVBoxLayout,
+                               QWidget)
 
 from . import style
 from .dateaxis import DateAxis
@@ -151,6 +152,7 @@ class _MapItem(pg.GraphicsObject):
         lo, hi = min(xa, xb), max(xa, xb)
         tick = max(2.0, min(6.0, row_px * 0.32))
         paths = {code: ([], []) for code, _ in STATUS_ORDER}
+        paths["root"] = ([], [])  # a root's marks are all its own: drawn full strength, never faint
         dots = {code: QPainterPath() for code, _ in STATUS_ORDER}
         any_dots = False
         for r in range(r_lo, r_hi + 1):
@@ -178,21 +180,23 @@ class _MapItem(pg.GraphicsObject):
                         path.addEllipse(QPointF(float(x), y), rad, rad)
                 else:
                     cols = np.unique(np.round(sub))
-                    xs_, ys_ = paths[code]
+                    xs_, ys_ = paths["root" if code == 0 and o.parent_row.get(bid) is None else code]
                     t = tick if code else tick * 0.7
                     xs_.append(np.repeat(cols, 2))
                     ys_.append(np.tile(np.array([y - t, y + t]), len(cols)))
-        for code, name in STATUS_ORDER:
+        for code, name in STATUS_ORDER + (("root", style.SAME),):
             xs_, ys_ = paths[code]
             if xs_:
-                # dense inherited marks are background: paler, so new and changed ones stand out
+                # dense unchanged marks are background: paler, so new and changed ones stand out
                 color = QColor(style.STATUS_COLORS[name]) if code else QColor(style.SAME_DENSE)
+                if code == "root":
+                    color = QColor(style.LANE_PATH)
                 pen = QPen(color, 1.6)
                 pen.setCapStyle(Qt.FlatCap)
                 p.setPen(pen)
                 p.setBrush(Qt.NoBrush)
                 p.drawPath(pg.arrayToQPath(np.concatenate(xs_), np.concatenate(ys_), connect="pairs"))
-            if any_dots and not dots[code].isEmpty():
+            if code != "root" and any_dots and not dots[code].isEmpty():
                 p.setPen(QPen(QColor("white"), 1.0))
                 p.setBrush(QColor(style.STATUS_COLORS[name]))
                 p.drawPath(dots[code])
@@ -294,6 +298,8 @@ class BranchMap(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
         self.plot.setToolTip("")
+        self.plot.setFocusPolicy(Qt.StrongFocus)
+        self.plot.installEventFilter(self)  # arrow keys: Up/Down lanes, Left/Right events on the lane
 
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 6, 0)
@@ -319,14 +325,27 @@ class BranchMap(QWidget):
             b.clicked.connect(slot)
             b.setAutoRaise(True)
             header.addWidget(b)
+        # every lane reachable without a wheel: a scroll bar over the rows whenever some are out of view
+        self.scroll = QScrollBar(Qt.Vertical)
+        self.scroll.setObjectName("branchMapScroll")
+        self.scroll.valueChanged.connect(self._scrolled)
+        self.vb.sigYRangeChanged.connect(lambda *_: self._sync_scroll())
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.plot, 1)
+        body.addWidget(self.scroll)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addLayout(header)
-        lay.addWidget(self.plot, 1)
+        lay.addLayout(body, 1)
 
         selection.branchChanged.connect(self._on_branch)
-        selection.cursorChanged.connect(lambda _: self.item.update())
+        # the whole viewport: the selected row's band and the cursor reach beyond the item's own rect,
+        # and updating only the item left fragments of the old highlight behind
+        selection.cursorChanged.connect(lambda _: self.plot.viewport().update())
+        self.scroll.hide()
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -361,6 +380,33 @@ class BranchMap(QWidget):
         self.vb.setLimits(xMin=self.x0 - span * 0.5, xMax=self.x1 + span * 0.5, yMin=-4,
                           yMax=len(self.rows) + 4, minXRange=10, minYRange=1.5)
         self.item.update()
+
+    SCROLL_STEPS = 100  # scroll bar units per row
+
+    def _sync_scroll(self) -> None:
+        if not self.rows:
+            self.scroll.hide()
+            return
+        _, (ya, yb) = self.vb.viewRange()
+        top, span = min(ya, yb), abs(yb - ya)
+        lo, hi = -1.1, len(self.rows) - 0.3
+        needed = span < (hi - lo) - 0.05
+        self.scroll.setVisible(needed)
+        if not needed:
+            return
+        k = self.SCROLL_STEPS
+        self.scroll.blockSignals(True)
+        self.scroll.setRange(int(lo * k), int((hi - span) * k))
+        self.scroll.setPageStep(max(int(span * k), 1))
+        self.scroll.setSingleStep(k)
+        self.scroll.setValue(int(top * k))
+        self.scroll.blockSignals(False)
+
+    def _scrolled(self, value: int) -> None:
+        _, (ya, yb) = self.vb.viewRange()
+        span = abs(yb - ya)
+        top = value / self.SCROLL_STEPS
+        self.vb.setYRange(top, top + span, padding=0)
 
     def label_text(self, bid: str) -> str:
         b = self.history.ws.branch(bid)
@@ -429,12 +475,66 @@ class BranchMap(QWidget):
             if x is not None and self.lane_start.get(bid) != x:
                 self.relayout()
         self.show_branch(bid)
-        self.item.update()
+        self.plot.viewport().update()
 
     def refresh(self) -> None:
         """Called when branches were computed: forks may have moved and marks appeared."""
         if self.history is not None:
             self.relayout()
+
+    # --- keyboard ---------------------------------------------------------------------------------
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.plot and ev.type() == QEvent.KeyPress and not ev.modifiers() & (
+                Qt.ControlModifier | Qt.AltModifier):
+            return self.key(ev.key())
+        return False
+
+    def key(self, key) -> bool:
+        """Up/Down: the lane above/below; Left/Right: the previous/next event on the selected lane;
+        Home/End: its first/last event; +/-: zoom; F: fit. True when the key was used."""
+        if self.history is None or not self.rows:
+            return False
+        sel = self.selection
+        if key in (Qt.Key_Up, Qt.Key_Down):
+            r = self.row_of.get(sel.branch, 0) + (-1 if key == Qt.Key_Up else 1)
+            if 0 <= r < len(self.rows):
+                sel.select_branch(self.rows[r])
+            return True
+        if key in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End):
+            tl = self.history.try_timeline(sel.branch)
+            if tl is None or not tl.firings:
+                return True
+            fs = tl.firings
+            cur = tl.firing(*sel.event) if sel.event else None
+            if key == Qt.Key_Home:
+                f = fs[0]
+            elif key == Qt.Key_End:
+                f = fs[-1]
+            elif cur is not None:
+                i = cur.index + (1 if key == Qt.Key_Right else -1)
+                f = fs[min(max(i, 0), len(fs) - 1)]
+            else:
+                when = sel.cursor or self.history.fork(sel.branch) or self.history.scenario.start
+                after = [g for g in fs if g.date >= when]
+                f = (after[0] if after else fs[-1]) if key == Qt.Key_Right else \
+                    ([g for g in fs if g.date <= when] or fs[:1])[-1]
+            sel.select_event((f.event, f.occurrence), cursor=f.date)
+            (xa, xb), _ = self.vb.viewRange()
+            if not xa <= f.ordinal <= xb:
+                span = xb - xa
+                self.vb.setXRange(f.ordinal - span / 2, f.ordinal + span / 2, padding=0)
+            return True
+        if key in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom(1 / 1.5)
+            return True
+        if key == Qt.Key_Minus:
+            self.zoom(1.5)
+            return True
+        if key == Qt.Key_F:
+            self.fit()
+            return True
+        return False
 
     # --- geometry helpers (also used by tests) ---------------------------------------------------
 

@@ -1,9 +1,12 @@
 """Dialogs: scenario load errors, About, and the file format's short reference."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QTextBrowser,
-                               QVBoxLayout)
+import html
+import os
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTextBrowser, QVBoxLayout
 
 from . import style
 
@@ -66,29 +69,43 @@ branches:
 
 
 class ErrorDialog(QDialog):
-    """The loader's `file:line:col: message` lines, selectable and copyable."""
+    """A scenario's problems: each `file:line:col` with its message wrapped, the source line and a caret
+    under the column; Copy, Open in editor, and Reload this file (the broken one, not the open one)."""
 
-    def __init__(self, title: str, summary: str, lines: list[str], parent=None):
+    def __init__(self, title: str, summary: str, lines: list[str], parent=None, *, problems=None,
+                 path: str | None = None, on_reload=None):
         super().__init__(parent)
         self.setObjectName("scenarioErrorDialog")
         self.setWindowTitle(title)
         self.setModal(True)
-        self.resize(720, 320)
-        head = QLabel(f"<b>{summary}</b><br><span style='color:{style.TEXT_MUTED}'>The scenario that was open "
-                      "stays open. Fix the file and use File ▸ Reload.</span>")
+        self.resize(760, 380)
+        self.path = path
+        self._lines = list(lines)
+        kept = ("The scenario that was open stays open. " if parent is not None and
+                getattr(parent, "workspace", None) is not None else "")
+        head = QLabel(f"<b>{html.escape(summary)}</b><br><span style='color:{style.TEXT_MUTED}'>{kept}Fix the "
+                      "file in an editor, then reload it.</span>")
         head.setWordWrap(True)
-        self.text = QPlainTextEdit("\n".join(lines))
+        self.text = QTextBrowser()
         self.text.setObjectName("errorText")
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.NoWrap)
-        mono = QFont("DejaVu Sans Mono")
-        mono.setStyleHint(QFont.Monospace)
-        mono.setPointSizeF(9.5)
-        self.text.setFont(mono)
+        self.text.setOpenLinks(False)
+        self.text.setHtml(problems_html(problems) if problems else
+                          "".join(f"<p style='margin:0 0 6px 0'>{html.escape(line)}</p>" for line in lines))
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         copy = QPushButton("Copy")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        copy.setObjectName("copyButton")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText("\n".join(self._lines)))
         buttons.addButton(copy, QDialogButtonBox.ActionRole)
+        self.editor_button = QPushButton("Open in Editor")
+        self.editor_button.setObjectName("openInEditorButton")
+        self.editor_button.clicked.connect(self.open_in_editor)
+        self.reload_button = QPushButton("Reload This File")
+        self.reload_button.setObjectName("reloadThisFileButton")
+        self.reload_button.setToolTip(f"Read {path} again" if path else "")
+        self.reload_button.clicked.connect(lambda: on_reload(path) if on_reload and path else None)
+        for b in (self.editor_button, self.reload_button):
+            b.setEnabled(bool(path))
+            buttons.addButton(b, QDialogButtonBox.ActionRole)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         lay = QVBoxLayout(self)
@@ -97,8 +114,41 @@ class ErrorDialog(QDialog):
         lay.addWidget(buttons)
         self.buttons = buttons
 
+    def open_in_editor(self) -> None:
+        """The file in the desktop's editor for it (the handler of file: URLs)."""
+        if self.path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.abspath(self.path)))
+
     def lines(self) -> list[str]:
-        return self.text.toPlainText().splitlines()
+        return list(self._lines)
+
+
+def source_line(file: str, line: int) -> str | None:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as f:
+            for i, text in enumerate(f, 1):
+                if i == line:
+                    return text.rstrip("\n").expandtabs(4)
+    except OSError:
+        return None
+    return None
+
+
+def problems_html(problems) -> str:
+    """Each problem: its place, its message (wrapping), and the source line with a caret under the column."""
+    out = []
+    mono = "font-family:'DejaVu Sans Mono',monospace; font-size:9pt"
+    for p in problems:
+        where = f"{os.path.basename(p.file)}:{p.line}:{p.col}" if p.line else os.path.basename(p.file)
+        path = f" <span style='color:{style.TEXT_MUTED}'>{html.escape(p.path)}</span>" if p.path else ""
+        out.append(f"<p style='margin:8px 0 2px 0'><b>{html.escape(where)}</b>{path}</p>"
+                   f"<p style='margin:0 0 2px 0'>{html.escape(p.message)}</p>")
+        src = source_line(p.file, p.line) if p.line else None
+        if src is not None:
+            caret = " " * max(p.col - 1, 0) + "^"
+            out.append(f"<pre style='{mono}; margin:2px 0 6px 12px; background:#f1f4f8'>"
+                       f"{html.escape(src)}\n<span style='color:#b42318; font-weight:600'>{caret}</span></pre>")
+    return "".join(out)
 
 
 class ReferenceDialog(QDialog):

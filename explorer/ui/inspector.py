@@ -10,7 +10,7 @@ import html
 
 from urllib.parse import unquote
 
-from PySide6.QtCore import QRect, QUrl
+from PySide6.QtCore import QEvent, QRect, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -67,6 +67,7 @@ class Inspector(QWidget):
         self.browser.document().setIndentWidth(16)  # deep why-chains stay readable in a narrow pane
         self.browser.anchorClicked.connect(self._link)
         self.browser.highlighted.connect(self._hover_link)
+        self.browser.installEventFilter(self)  # Up/Down step through the links, Enter follows one
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -458,6 +459,29 @@ class Inspector(QWidget):
                 self.selection.select_branch(bid, event, cursor=ad.date)
             else:
                 self.selection.select_branch(bid)
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.browser and ev.type() == QEvent.KeyPress and not ev.modifiers() & (
+                Qt.ControlModifier | Qt.AltModifier | Qt.ShiftModifier):
+            if ev.key() in (Qt.Key_Down, Qt.Key_Up):
+                # QTextBrowser moves its keyboard-highlighted anchor this way (Tab is the pane's)
+                if not self.browser.focusNextPrevChild(ev.key() == Qt.Key_Down):
+                    self.browser.setFocus()
+                return True
+            if ev.key() in (Qt.Key_Return, Qt.Key_Enter):
+                href = self._anchor_at_cursor()
+                if href:
+                    self.follow(unquote(href))
+                    return True
+        return False
+
+    def _anchor_at_cursor(self) -> str:
+        c = self.browser.textCursor()
+        if not c.hasSelection():
+            return ""
+        probe = QTextCursor(c)
+        probe.setPosition(min(c.position(), c.anchor()) + 1)
+        return probe.charFormat().anchorHref()
 
     def _hover_link(self, url) -> None:
         text = url.toString() if hasattr(url, "toString") else str(url)

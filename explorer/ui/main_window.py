@@ -23,6 +23,7 @@ from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
 from .history import History
 from .inspector import Inspector
 from .navigation import Navigation
+from .panes import PaneCycler
 from .outline import BranchOutline
 from .selection import Selection
 from .timeline_view import TimelineView
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.world = WorldPlots(self.selection)
         self.setCentralWidget(self.branch_map)
         self._build_docks()
+        self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
+                                       self.inspector.browser, self.world.table])
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -190,6 +193,11 @@ class MainWindow(QMainWindow):
         self.forward_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
         self.navigation.changed.connect(self._update_navigation)
         self._update_navigation()
+        g.addSeparator()
+        self._action(g, "&Next Pane", lambda: self.panes.step(1), "F6",
+                     "Move the keyboard focus to the next pane (Tab does the same from a pane's view)")
+        self._action(g, "Pre&vious Pane", lambda: self.panes.step(-1), "Shift+F6",
+                     "Move the keyboard focus to the previous pane")
         g.addSeparator()
         self._action(g, "Go to &Parent Branch", self.go_parent, "Alt+Up", "Select the branch this one forks from")
         v.addSeparator()
@@ -359,13 +367,11 @@ class MainWindow(QMainWindow):
             ws.timeline(sc.branch_ids[0])
         except ScenarioError as e:
             QApplication.restoreOverrideCursor()
-            n = len(e.problems)
-            self._show_error("Scenario has errors", f"{Path(path).name}: {n} problem{'s' if n != 1 else ''}",
-                             [str(p) for p in e.problems])
+            self.show_scenario_error(path, e)
             return False
         except ExplorerError as e:
             QApplication.restoreOverrideCursor()
-            self._show_error("Scenario cannot run", f"{Path(path).name} cannot be run", [str(e)])
+            self.show_scenario_error(path, e)
             return False
         except Exception:
             QApplication.restoreOverrideCursor()
@@ -382,11 +388,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{'Reloaded' if reload else 'Opened'} {path}", 4000)
         return True
 
-    def _show_error(self, title: str, summary: str, lines: list[str]) -> None:
+    def show_scenario_error(self, path: str, error: ExplorerError) -> None:
+        """The dialog for a file that cannot be opened: its problems with their source lines, and
+        buttons to open it in an editor or reload it (this file, whatever else is open)."""
+        if isinstance(error, ScenarioError):
+            n = len(error.problems)
+            title, summary = "Scenario has errors", f"{Path(path).name}: {n} problem{'s' if n != 1 else ''}"
+            lines, problems = [str(p) for p in error.problems], error.problems
+        else:
+            title, summary, lines, problems = "Scenario cannot run", f"{Path(path).name} cannot be run", \
+                [str(error)], None
         if self.error_dialog is not None:
             self.error_dialog.close()
-        self.error_dialog = ErrorDialog(title, summary, lines, self)
+        self.error_dialog = ErrorDialog(title, summary, lines, self, problems=problems, path=path,
+                                        on_reload=self._reload_broken)
         self.error_dialog.open()
+
+    def _reload_broken(self, path: str) -> None:
+        dlg = self.error_dialog
+        if self.open_path(path, reload=path == self.path) and dlg is not None and dlg is self.error_dialog:
+            dlg.close()
+            self.error_dialog = None
 
     def open_dialog(self) -> None:
         start = str(Path(self.path).parent) if self.path else str(Path.cwd())

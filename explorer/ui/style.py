@@ -79,4 +79,7 @@ QSplitter::handle {{ background: {PANEL}; }}
 QLabel#paneTitle {{ font-weight: 600; color: {TEXT}; }}
 QLabel#muted {{ color: {TEXT_MUTED}; }}
 QTabWidget::pane {{ border: none; }}
+QTreeView:focus, QTableView:focus, QTextBrowser:focus, QGraphicsView:focus {{
+    border: 2px solid {ACCENT}; border-radius: 4px;
+}}
 """

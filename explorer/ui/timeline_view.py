@@ -288,6 +288,13 @@ class _Table(QTableView):
         p.end()
 
 
+class _DateEdit(QDateEdit):
+    """A date box that Tab leaves in one stop (QDateEdit steps through day, month and year)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 class TimelineView(QWidget):
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
@@ -316,7 +323,7 @@ class TimelineView(QWidget):
         self.gone_box.setChecked(True)
         self.changes_box = QCheckBox("Only changes")
         self.changes_box.setToolTip("Hide the events this branch shares unchanged with its parent")
-        self.cursor_edit = QDateEdit()
+        self.cursor_edit = _DateEdit()
         self.cursor_edit.setDisplayFormat("yyyy-MM-dd")
         self.cursor_edit.setCalendarPopup(True)
         self.cursor_edit.setToolTip("Time cursor, shared with the world plots")
@@ -364,12 +371,17 @@ class TimelineView(QWidget):
         self.table.setColumnWidth(C_TAGS, 130)
         hh.setStretchLastSection(False)
 
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (to the next pane); arrows move
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
         lay.addLayout(top)
         lay.addLayout(bar)
         lay.addWidget(self.table, 1)
+        chain = [self.search, self.tag_box, self.gone_box, self.changes_box, self.cursor_edit, self.table]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
         self.search.textChanged.connect(lambda t: self._refilter(text=t))
         self.tag_box.currentIndexChanged.connect(lambda _: self._refilter(tag=self.tag_box.currentData() or ""))

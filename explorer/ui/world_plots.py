@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from . import style
 from .dateaxis import DateAxis, from_ordinal
-from .history import History, fmt_value
+from .history import History
 from .selection import Selection
 
 MAX_PLOTS = 8
@@ -89,7 +89,7 @@ class WorldTableModel(QAbstractTableModel):
             val = (mine, parent, base)[col - 1]
             if col == 2 and not self.has_parent:
                 return ""
-            return fmt_value(val) + (f" {v.unit}" if v.unit and val is not None and v.type == "number" else "")
+            return v.show(val)
         if role == Qt.CheckStateRole and col == 0:
             return Qt.Checked if v.name in self.ticked else Qt.Unchecked
         if role == Qt.ToolTipRole:
@@ -167,6 +167,7 @@ class _VarPlot:
         it.addItem(self.cursor, ignoreBounds=True)
         self.cursor.sigPositionChanged.connect(self._dragged)
         self.categories: list = []
+        self.label_px = 0  # the widest value label on the y-axis (enum and bool plots)
         self.band_items: list = []  # Monte Carlo 10–90% band and median, behind the curves
         self.band_ys: list[float] = []
 
@@ -238,13 +239,18 @@ class _VarPlot:
             self.base.hide()
         left = self.item.getAxis("left")
         if v.type == "bool":
-            left.setTicks([[(0.0, "false"), (1.0, "true")]])
+            labels = [v.show(False), v.show(True)]
+            left.setTicks([[(0.0, labels[0]), (1.0, labels[1])]])
             self.item.setYRange(-0.15, 1.15, padding=0)
+            self.label_px = _text_px(labels)
         elif v.type in ("enum", "text"):
             cats = self.categories
-            left.setTicks([[(float(i), _short(str(c))) for i, c in enumerate(cats)]])
+            labels = [_short(v.show(c), 26) for c in cats]  # each value by its label, as the table shows it
+            left.setTicks([[(float(i), t) for i, t in enumerate(labels)]])
             self.item.setYRange(-0.4, max(len(cats) - 1, 1) + 0.4, padding=0)
+            self.label_px = _text_px(labels)
         else:
+            self.label_px = 0
             left.setTicks(None)
             lo, hi = v.min, v.max
             ys = [y for c in (self.mine, self.parent, self.base) if c.isVisible()
@@ -268,6 +274,13 @@ class _VarPlot:
             line.setZValue(5)
             self.item.addItem(line, ignoreBounds=True)
             self.div_lines.append(line)
+
+
+def _text_px(labels) -> int:
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+    fm = QFontMetrics(QApplication.font())
+    return max((fm.horizontalAdvance(t) for t in labels), default=0)
 
 
 def _short(s: str, n: int = 11) -> str:
@@ -302,6 +315,7 @@ class WorldPlots(QWidget):
         self.graphics.setObjectName("worldGraphics")
         self.graphics.ci.setContentsMargins(4, 2, 8, 2)
         self.graphics.ci.setSpacing(2)
+        self.graphics.scene().sigMouseMoved.connect(self._hovered)
         self.empty = QLabel("Tick variables in the table below to plot them.")
         self.empty.setAlignment(Qt.AlignCenter)
         self.empty.setObjectName("muted")
@@ -315,14 +329,15 @@ class WorldPlots(QWidget):
         self.table.setObjectName("worldTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # values wrap onto a second line rather than being cut ("wor…lic")
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.ElideMiddle)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.ElideRight)
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
@@ -486,6 +501,10 @@ class WorldPlots(QWidget):
             p.cursor.blockSignals(True)
             p.cursor.setValue(self._cursor_x())
             p.cursor.blockSignals(False)
+        # one left-axis width for every plot (they share the x-axis), wide enough for value labels
+        width = min(max([72] + [p.label_px + 16 for p in self.plots.values()]), 190)
+        for p in self.plots.values():
+            p.item.getAxis("left").setWidth(width)
         if plots_only is None or not plots_only:
             self._legend(bid, parent_id, btl is not None)
             self._table_values()
@@ -533,6 +552,42 @@ class WorldPlots(QWidget):
         self.model.set_values(vals, ptl is not None)
         label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
         self.when.setText(f"<b>World {label}</b>")
+
+    # --- hover ------------------------------------------------------------------------------------
+
+    def hover_text(self, name: str, when: dt.date) -> str:
+        """The values of a plotted variable on a date in this branch, its parent and the baseline."""
+        h = self.history
+        bid = self.selection.branch
+        var = h.scenario.variables[name]
+        rows = [(h.label(bid), bid)]
+        parent_id = h.parent(bid)
+        if parent_id:
+            rows.append((h.label(parent_id), parent_id))
+        base = h.branch_ids[0]
+        if base not in (bid, parent_id):
+            rows.append((h.label(base), base))
+        lines = [f"<b>{_esc(var.title)}</b> · {when.isoformat()}"]
+        for label, b in rows:
+            tl = h.try_timeline(b)
+            if tl is not None:
+                lines.append(f"{_esc(label)}: <b>{_esc(var.show(tl.value_at(name, when)))}</b>")
+        return "<br>".join(lines)
+
+    def _hovered(self, scene_pos) -> None:
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QToolTip
+        if self.history is None:
+            return
+        for name, p in self.plots.items():
+            vb = p.item.getViewBox()
+            if vb.sceneBoundingRect().contains(scene_pos):
+                x = vb.mapSceneToView(scene_pos).x()
+                sc = self.history.scenario
+                when = min(max(from_ordinal(x), sc.start), sc.end)
+                QToolTip.showText(QCursor.pos(), self.hover_text(name, when), self.graphics)
+                return
+        QToolTip.hideText()
 
     # --- cursor ----------------------------------------------------------------------------------
 

@@ -191,4 +191,4 @@ def test_save_refuses_to_overwrite_a_file_changed_elsewhere(qtbot, app_window, s
     assert read_text(scenario_copy) == changed and w.windowTitle().startswith("*")
     other = scenario_copy.parent / "mine.yaml"
     assert auth.save_as(str(other)) is True
-    assert "id: kennedy-announces-the-quarantine-does" in read_text(other)
+    assert "id: no-kennedy-announces-the-quarantine" in read_text(other)

@@ -209,3 +209,75 @@ def test_ticked_variables_are_remembered_per_scenario(make_window, scenario_file
     assert w.world.ticked() == ticked
     assert w.open_path(other)
     assert "trotsky.alive" in w.world.ticked()
+
+
+def test_enum_plots_name_their_values_and_the_table_does_not_cut_them(window, qtbot):
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QToolTip
+    w = window
+    w.world_dock.raise_()
+    world = w.world
+    var = w.workspace.scenario.variables["us.posture"]
+    if "us.posture" not in world.plots:
+        click(world.table.viewport(), world.checkbox_pos("us.posture"))
+    plot = world.plots["us.posture"]
+    ticks = [t for _, t in plot.item.getAxis("left")._tickLevels[0]]
+    assert ticks == [var.show(v) for v in var.values] and not any("…" in t for t in ticks)
+    assert plot.item.getAxis("left").width() >= plot.label_px
+    widths = {p.item.getAxis("left").width() for p in world.plots.values()}
+    assert len(widths) == 1, "stacked plots keep one x-axis"
+    # hovering a plot tells the values on that date
+    w.selection.select_branch("air-strike")
+    vb = plot.item.getViewBox()
+    center = world.graphics.mapFromScene(vb.sceneBoundingRect().center())
+    QTest.mouseMove(world.graphics.viewport(), center)
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and "US posture" in QToolTip.text(), timeout=3000)
+    assert "Kennedy orders air strikes:" in QToolTip.text()
+    # the table shows whole values: each fits its cell, on at most two lines
+    m = world.model
+    row = world.proxy.mapFromSource(m.index(m.row_of("us.posture"), 1)).row()
+    fm = world.table.fontMetrics()
+    for col in (1, 2, 3):
+        text = world.proxy.index(row, col).data() or ""
+        rect = fm.boundingRect(QRect(0, 0, world.table.columnWidth(col) - 10, 1000), Qt.TextWordWrap, text)
+        assert rect.height() <= world.table.rowHeight(row), text
+
+
+def test_every_lane_is_reachable_by_a_scroll_bar(make_window):
+    from explorer.core.model import BASELINE, Branch, Divergence, Effect, EventRule, Scenario, Timing, Variable
+    sc = Scenario(id="lanes", title="Lanes", start=dt.date(1900, 1, 1), end=dt.date(1950, 12, 31))
+    sc.variables["x"] = Variable("x", "number", 0, label="X", min=-1000, max=1000)
+    sc.events.append(EventRule("e", title="E", timing=Timing("on", dt.date(1901, 1, 1), dt.date(1901, 1, 1)),
+                               effects=[Effect("add", "x", 1)]))
+    sc.branches.append(Branch(BASELINE, None, "Baseline"))
+    for b in range(1, 80):
+        sc.branches.append(Branch(f"b{b:03d}", BASELINE, f"Branch {b}",
+                                  divergences=[Divergence("set", values={"x": b}, on=dt.date(1905 + b % 40, 1, 1))]))
+    w = make_window(scenario=sc)
+    bm = w.branch_map
+    QApplication.processEvents()
+    assert bm.scroll.isVisible()
+    bm.scroll.setValue(bm.scroll.maximum())
+    _, (ya, yb) = bm.vb.viewRange()
+    assert max(ya, yb) >= len(bm.rows) - 1
+    bm.scroll.setValue(bm.scroll.minimum())
+    _, (ya, yb) = bm.vb.viewRange()
+    assert min(ya, yb) <= 0
+
+
+def test_one_word_for_an_unchanged_event(window):
+    from explorer.ui import style
+    w = window
+    word = style.STATUS_LABELS["same"]
+    w.selection.select_branch("air-strike")
+    tl = w.workspace.timeline("air-strike")
+    d = w.workspace.diff("air-strike")
+    f = next(f for f in tl.firings if d.status_of(f.index) == "same")
+    assert word in w.branch_map.tooltip("air-strike", f.index)
+    m = w.timeline.model
+    row = m.row_of((f.event, f.occurrence))
+    assert m.index(row, 0).data() == word
+    assert f"{word}" in w.inspector.browser.toPlainText()
+    for other in ("inherited", "the same"):
+        assert other not in w.inspector.browser.toPlainText()
+        assert other not in w.branch_map.tooltip("air-strike", f.index)

@@ -1,0 +1,81 @@
+"""Keyboard travel between the window's panes: Tab / Shift+Tab and F6 / Shift+F6.
+
+Tab from a pane's main view (the outline, the branch map, the timeline, the inspector, the world
+table) moves to the next pane's view instead of stepping through cells or links; inside a pane the
+arrow keys move (rows, lanes, events, links) and Enter follows a why-link. A pane hidden behind a
+dock tab is raised when it is reached. The focused view draws a frame in the accent colour (style.py).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+
+class PaneCycler(QObject):
+    def __init__(self, window, views: list[QWidget]):
+        super().__init__(window)
+        self.window = window
+        self.views = views
+        for v in views:
+            v.installEventFilter(self)
+
+    def add(self, view: QWidget, before: QWidget | None = None) -> None:
+        """Another pane (a dock added later), in reading order before `before` or at the end."""
+        if view in self.views:
+            return
+        i = self.views.index(before) if before in self.views else len(self.views)
+        self.views.insert(i, view)
+        view.installEventFilter(self)
+
+    def available(self) -> list[QWidget]:
+        out = []
+        for v in self.views:
+            dock = _dock_of(v)
+            if dock is not None and dock.isHidden():
+                continue  # closed by the user
+            out.append(v)
+        return out
+
+    def current(self) -> int:
+        views = self.available()
+        f = QApplication.focusWidget()
+        for i, v in enumerate(views):
+            if f is not None and (f is v or v.isAncestorOf(f)):
+                return i
+        for i, v in enumerate(views):  # a control in the same pane (search box, filters)
+            pane = _dock_of(v) or v.parentWidget()
+            if f is not None and pane is not None and pane.isAncestorOf(f):
+                return i
+        return -1
+
+    def step(self, delta: int) -> QWidget | None:
+        views = self.available()
+        if not views:
+            return None
+        i = self.current()
+        target = views[(i + delta) % len(views)] if i >= 0 else views[0 if delta > 0 else -1]
+        self.focus(target)
+        return target
+
+    def focus(self, view: QWidget) -> None:
+        dock = _dock_of(view)
+        if dock is not None:
+            dock.raise_()
+        view.setFocus(Qt.TabFocusReason)
+
+    def eventFilter(self, obj, ev) -> bool:
+        if ev.type() == QEvent.KeyPress and ev.key() in (Qt.Key_Tab, Qt.Key_Backtab) \
+                and not ev.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
+            back = ev.key() == Qt.Key_Backtab or bool(ev.modifiers() & Qt.ShiftModifier)
+            self.step(-1 if back else 1)
+            return True
+        return False
+
+
+def _dock_of(w: QWidget) -> QDockWidget | None:
+    p = w
+    while p is not None:
+        if isinstance(p, QDockWidget):
+            return p
+        p = p.parentWidget()
+    return None
