@@ -54,7 +54,7 @@ BASELINE = [
     ("faja_de_oro_sunk", "1942-05-20", None, "real", "1942-05-20"),
     ("mexico_declares_war", "1942-05-22", None, "real", "1942-05-22"),
     ("revolution_1942", "1942-05-24", None, "000", "1942-05"),             # "erupts in May 1942"
-    ("congress_ratifies_war", "1942-05-28", None, "real", "1942-05-28"),
+    ("congress_ratifies_war", "1942-05-30", None, "real", "1942-05-30"),  # decree of 1 June: "el día 30"
     ("battle_of_midway", "1942-06-07", None, "real", "1942-06-04/1942-06-07"),
     ("army_defection", "1942-06-10", None, "000", "1942-05/1942-09"),
     ("oss_created", "1942-06-13", None, "real", "1942-06-13"),
@@ -68,6 +68,7 @@ BASELINE = [
     ("washington_weighs_intervention", "1942-10-12", None, "000", "1942-09/1942-12"),
     ("axis_sees_opportunity", "1942-10-20", None, "000", "1942-09/1943-12"),
     ("stalin_orders_elimination", "1942-10-26", None, "000", "1942-09/1942-12"),
+    ("oss_takes_mexico", "1942-11-02", None, "000", "1942-09/1943-06"),     # before the OSS arms rebels
     ("internationalist_manifesto", "1942-11-07", None, "000", "1942-09/1942-12"),
     ("operation_torch", "1942-11-08", None, "real", "1942-11-08"),
     ("stalin_denounces", "1942-11-16", None, "000", "1942-09/1943-06"),
@@ -96,6 +97,7 @@ BASELINE = [
     ("japan_signs_surrender", "1945-09-02", None, "real", "1945-09-02"),
     ("soviet_operatives_via_cuba", "1945-09-15", None, "001", "1945-05/1945-10"),
     ("oss_dissolved", "1945-10-01", None, "real", "1945-10-01"),
+    ("ssu_inherits_mexico", "1945-10-01", None, "derived", "1945-10-01"),  # with the OSS
     ("coup_uprisings", "1945-10-23", None, "001", "1945-10"),              # "In October 1945"
     ("trotsky_directs_defence", "1945-10-25", None, "001", "1945-10/1945-11-09"),
     ("palace_battle", "1945-11-09", "crushed", "001", "1945-11-09"),       # "November 9, 1945"
@@ -231,7 +233,9 @@ BRANCHES = {
              "battle_for_mexico_city", "trotsky_killed_in_sierra", "occupation_handover", "pri_founded"},
         gone={"church_and_right_resist", "palace_battle", "operation_condor", "texas_incident",
               "operation_revolution", "final_speech", "trotsky_killed_in_bombing"},
-        final={"trotsky.alive": False, "mexico.axis_aligned": True, "mexico.regime": "constitutional"},
+        # the Americans hand Mexico back to the old order: no Axis alignment beside President Alemán
+        final={"trotsky.alive": False, "mexico.axis_aligned": False, "mexico.regime": "constitutional",
+               "mexico.leader": "Miguel Alemán"},
     ),
     "stalin-coup-succeeds": dict(
         parent="baseline",
@@ -413,13 +417,23 @@ def test_the_file_is_big_enough_and_well_formed(sc):
         if var.type == "number":
             assert var.min is not None and var.max is not None, f"variable {name} has no range"
     allowed_tags = {"Mexico", "Trotsky", "United States", "Soviet Union", "Axis", "Latin America",
-                    "economy", "military", "World War II"}
+                    "economy", "military", "World War II", "Real history", "Invented"}
+    work = re.compile(r"^[A-ZÁÉÍÓÚ][^,]+, .+ \((19|20)\d\d\)")  # "Author, Title (year)[, ch. N]"
     for ev in sc.events:
         assert ev.title and ev.text, ev.id
         assert ev.sources, f"{ev.id} cites no source"
         assert ev.tags and set(ev.tags) <= allowed_tags, (ev.id, ev.tags)
-        sentences = [s for s in re.split(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“])", ev.text.strip()) if s]
-        assert 1 <= len(sentences) <= 3, f"{ev.id}: {len(sentences)} sentences"
+        # fact and invention told apart: exactly one mark, and facts cite a published work
+        real = any(x.startswith("real history") for x in ev.sources)
+        assert [t for t in ev.tags if t in ("Real history", "Invented")] == \
+            ["Real history" if real else "Invented"], ev.id
+        if real:
+            assert any(work.match(x) for x in ev.sources), f"{ev.id} cites no published work"
+        else:
+            assert all(x.startswith(("seed 000", "seed 001", "invented:")) for x in ev.sources), ev.id
+        for text in [ev.text] + [v.text for v in ev.variants]:
+            sentences = [s for s in re.split(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“])", text.strip()) if s]
+            assert 1 <= len(sentences) <= 5, f"{ev.id}: {len(sentences)} sentences"
 
 
 def test_latent_events_are_latent(sc, ws):
@@ -665,3 +679,126 @@ def test_cli_runs_a_branch():
     assert r.returncode == 0, r.stderr
     ids = [e["id"] for e in json.loads(r.stdout)["events"]]
     assert "trotsky_assassinated" in ids and "revolution_1942" not in ids
+
+
+# -------------------------------------------------------------------------------------------------
+#  Narrative that fits its branch: a text is shown only where its premise holds.
+#  (phrase in a shown text, the premise it states, checked on the world and history as it fired)
+# -------------------------------------------------------------------------------------------------
+def _before(tl, f, event):
+    g = tl.firing(event)
+    return g is not None and g.index < f.index
+
+
+PREMISES = [
+    ("a red Mexico", lambda tl, f, w: w["mexico.regime"] == "workers_republic"),
+    ("Trotsky's Mexico", lambda tl, f, w: w["mexico.regime"] == "workers_republic"),
+    ("Blockaded and bombed", lambda tl, f, w: _before(tl, f, "first_us_air_strikes")),
+    ("the bombing", lambda tl, f, w: _before(tl, f, "first_us_air_strikes")
+     or f.event in ("mexico_city_bombing", "us_strikes_guatemala")),
+    ("the Mexican front", lambda tl, f, w: _before(tl, f, "troops_to_border")),
+    ("Guatemalan and Colombian revolutions", lambda tl, f, w: w["guatemala.regime"] == "workers_republic"
+     and w["colombia.regime"] == "revolutionary"),
+    ("Guatemala's workers' republic", lambda tl, f, w: w["guatemala.regime"] == "workers_republic"),
+    ("a country already in the streets", lambda tl, f, w: w["labor.unrest"] >= 60),
+    ("Trotsky, now", lambda tl, f, w: w["trotsky.alive"]),
+    ("occupied Mexico", lambda tl, f, w: w["mexico.regime"] == "us_occupation"),
+    ("American soldier left", lambda tl, f, w: _before(tl, f, "occupation_handover")),
+    ("Donovan's networks", lambda tl, f, w: w["us.intel_agency"] in ("oss", "ssu")),
+    # never true inside the history: the documents and their hindsight are not part of it
+    ("The documents", lambda tl, f, w: False),
+    ("with hindsight", lambda tl, f, w: False),
+    ("The Cold War has a name", lambda tl, f, w: False),   # Fulton did not name it
+    ("As in Iran", lambda tl, f, w: False),                # before Moscow's withdrawal of 25 March 1946
+]
+
+
+def _world_before(tl, f):
+    """The world as the firing saw it: the end of the previous day, then that day's earlier firings."""
+    w = tl.state_at(f.date - dt.timedelta(days=1))
+    for g in tl.firings[:f.index]:
+        if g.ordinal == f.ordinal:
+            for c in g.changes:
+                w[c.var] = c.new
+    return w
+
+
+def test_every_shown_text_fits_its_branch(ws):
+    bad = []
+    for bid in ws.scenario.branch_ids:
+        tl = ws.timeline(bid)
+        for f in tl.firings:
+            text = tl.narrative(f)
+            hits = [(p, ok) for p, ok in PREMISES if p in text]
+            if not hits:
+                continue
+            w = _world_before(tl, f)
+            for phrase, ok in hits:
+                if not ok(tl, f, w):
+                    bad.append((bid, f.event, phrase))
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("branch,event,shown,not_shown", [
+    ("dies-1940-us-backs-ponce", "october_rising_crushed", "wanting quiet on the Canal's flank", "red Mexico"),
+    ("us-invades-1942", "october_rising_crushed", "holding down an occupied Mexico", "red Mexico"),
+    ("baseline", "october_rising_crushed", "With a red Mexico next door", "Canal's flank"),
+    ("guatemala-revolt-fails", "flame_lives_on", "have been crushed", "Guatemalan and Colombian"),
+    ("baseline", "flame_lives_on", "Guatemalan and Colombian revolutions", "have been crushed"),
+    ("no-texas-blockade-anyway", "operation_revolution", "With every port closed", "bombed"),
+    ("baseline", "operation_revolution", "Blockaded and bombed", "With every port closed"),
+    ("trotsky-dies-1940", "mexico_declares_war", "a wary country rallies", "already in the streets"),
+    ("trotsky-dies-1940", "operation_barbarossa", "Lombardo Toledano", "more radical voices"),
+    ("army-stays-loyal-1942", "trotsky_seventieth_birthday", "a prisoner", "National Palace"),
+    ("baseline", "trotsky_seventieth_birthday", "Trotsky, now 70", "a prisoner"),
+    ("trotsky-dies-1940", "cig_formed", "takes over Latin America", "documents"),
+    ("baseline", "cig_formed", "secret war in Mexico", "documents"),
+    ("us-invades-1942", "truman_visits_mexico", "not ready to forgive", "do not forget"),
+    ("trotsky-dies-1940", "truman_visits_mexico", "do not forget", "not ready to forgive"),
+    ("us-invades-1942", "ve_day", "occupied Mexico", "Trotsky's Mexico"),
+    ("trotsky-dies-1940", "ve_day", "crowds fill the Zócalo", "Trotsky's Mexico"),
+    ("stalin-coup-succeeds", "trotsky_erased", "no more use for Trotsky's memory", "Statues come down"),
+])
+def test_variant_that_applies_in_each_branch(ws, branch, event, shown, not_shown):
+    tl = ws.timeline(branch)
+    f = tl.firing(event)
+    assert f is not None, (branch, event)
+    text = tl.narrative(f)
+    assert shown in text and not_shown not in text, text
+
+
+def test_documents_complete_in_the_baseline(ws):
+    tl = ws.timeline("baseline")
+    text = {f.event: tl.narrative(f) for f in tl.firings}
+    assert "now 67" in text["villages_razed"]                     # seed 001, the Crimson Terror (1946)
+    assert "now 70" in text["final_speech"]                       # seed 001, The Final Battle
+    assert "No force, not Stalin, not America, will stop the march of the working class." in \
+        text["final_speech"]
+    for legacy in ("Cuban Revolution", "guerrilla movements", "New Left"):  # seed 001, Epilogue
+        assert legacy in text["flame_lives_on"]
+    assert "since January 1937" in text["underground_networks"]   # "having spent years organizing"
+
+
+def test_real_history_fixed(ws):
+    sc = ws.scenario
+    tl = ws.timeline("trotsky-dies-1940")
+    assert tl.firing("congress_ratifies_war").date == dt.date(1942, 5, 30)
+    assert "three generals" in tl.narrative(tl.firing("ubico_resigns"))
+    # the OSS never holds Latin America where Mexico stays constitutional: the FBI's SIS does
+    assert tl.value_at("us.intel_agency", dt.date(1944, 1, 1)) == "fbi_sis"
+    assert ws.timeline("baseline").value_at("us.intel_agency", dt.date(1944, 1, 1)) == "oss"
+    for bid in sc.branch_ids:  # the fighting is over in every branch by the end
+        final = ws.timeline(bid).final_state
+        assert final["us.at_war"] is False and final["mexico.at_war"] is False, bid
+        if final["mexico.leader"] == "Miguel Alemán":
+            assert final["mexico.axis_aligned"] is False, bid
+    # Guatemala in 1944 is not decided by a hair: the baseline's vigilance clears the threshold
+    b = ws.timeline("baseline")
+    assert b.value_at("us.vigilance", dt.date(1944, 10, 19)) >= 45 + 5
+    assert ws.timeline("trotsky-dies-1940").value_at("us.vigilance", dt.date(1944, 10, 19)) <= 45 - 5
+
+
+def test_every_enum_has_labels(sc):
+    for name, var in sc.variables.items():
+        if var.type == "enum":
+            assert set(var.labels) == set(var.values), name
