@@ -87,6 +87,27 @@ class Workspace:
     def cached(self, branch_id: str) -> bool:
         return _Key(branch_id, self.mode, self.seed) in self._cache
 
+    def copy(self) -> "Workspace":
+        """A Workspace of its own for another thread: same scenario, program and settings, a copy of
+        the cache (computed timelines are never changed, only replaced), so each side computes alone."""
+        other = Workspace.__new__(Workspace)
+        other.__dict__.update(self.__dict__)
+        other._cache = dict(self._cache)
+        other.tree = self.tree.copy()
+        other.runs = 0
+        return other
+
+    def adopt(self, timeline: Timeline) -> bool:
+        """Take a timeline computed by a copy of this Workspace; False (and nothing changes) when it
+        was computed for another scenario, mode or seed, or the branch is already computed here."""
+        if timeline.scenario is not self.scenario or timeline.branch is not self.scenario.branch(timeline.branch_id):
+            return False
+        key = _Key(timeline.branch_id, timeline.result.mode, timeline.result.seed)
+        if key.mode != self.mode or key.seed != self.seed or key in self._cache:
+            return False
+        self._cache[key] = timeline
+        return True
+
     def _compute(self, key: _Key) -> Timeline:
         branch = self.branch(key.branch)
         if branch.parent is None:

@@ -160,6 +160,30 @@ class History:
         m = self._marks[branch_id] = (ords, codes, idx)
         return m
 
+    def ready(self, branch_id: str) -> bool:
+        """Whether the branch, its path and its diff are computed: showing it computes nothing."""
+        ws = self.ws
+        return all(ws.cached(b.id) for b in ws.path(branch_id)) and self.has_diff(branch_id)
+
+    def adopt(self, computed) -> bool:
+        """Take what the branch worker computed (ui/branch_worker.Computed) if it belongs to this
+        Workspace's scenario; False when it is stale (the scenario changed meanwhile) or failed."""
+        if computed.error is not None:
+            self._errors[computed.branch] = computed.error
+            return False
+        if computed.branch not in self.ws.tree:
+            return False
+        for tl in computed.timelines:
+            if tl.scenario is not self.ws.scenario:
+                return False  # computed for an older scenario: the window asks again
+            if not self.ws.cached(tl.branch_id) and not self.ws.adopt(tl):
+                return False
+        if computed.diff is not None and (computed.branch, None) not in self._diffs:
+            self._diffs[(computed.branch, None)] = computed.diff  # the engine is deterministic:
+            # the same whichever copy of an identical timeline it was taken from
+        self.marks(computed.branch)
+        return True
+
     def ensure(self, branch_id: str) -> bool:
         """Compute the branch, its diff and its marks; False if the engine refused."""
         try:

@@ -54,6 +54,12 @@ class MainWindow(QMainWindow):
         self.last_update_ms = 0.0
         # compute a branch before any view reacts to its selection (connected first on purpose)
         self.selection.branchChanged.connect(self._ensure_branch)
+        # big worlds: a branch not yet computed is computed off the GUI thread, then shown
+        self.selection.gate = self._ready
+        self.selection.pendingChanged.connect(self._pending_status)
+        self.worker = None  # BranchWorker, started on first use
+        self._worker_job = 0
+        self._adopted = 0
         self.navigation = Navigation(self.selection, lambda b: self.history is not None and self.history.has_branch(b),
                                      self)
 
@@ -270,11 +276,22 @@ class MainWindow(QMainWindow):
         self.path = path
         sc = ws.scenario
         keep_branch, keep_event = self.selection.branch, self.selection.event
+        if self.selection.pending:  # the branch asked for while it was being computed
+            keep_branch, keep_event = self.selection.pending[0], self.selection.pending[1]
         bid = keep_branch if keep_branch in ws.tree else sc.branch_ids[0]
         event = keep_event if keep_event and bid == keep_branch and sc.event(keep_event[0]) else None
-        self._warm(bid)
+        wanted = bid
+        if self.computes_off_thread():  # show the nearest computed branch on the way, ask for the rest
+            shown = [b.id for b in ws.path(bid) if ws.cached(b.id)]
+            bid = shown[-1] if shown else sc.branch_ids[0]
+            if bid != wanted:
+                event = None
+            self.history.ensure(bid)  # the baseline of a file just opened, or nothing (computed)
+        else:
+            self._warm(bid)
         # set the selection silently, then let each view read it
         self.selection.branch, self.selection.event = bid, event
+        self.selection.pending = None
         if self.selection.cursor and not (sc.start <= self.selection.cursor <= sc.end):
             self.selection.cursor = None
         self.branch_map.set_history(self.history)
@@ -297,6 +314,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self._branch_status(bid)
         self.last_update_ms = (time.perf_counter() - t0) * 1000
+        if wanted != bid:
+            self.selection.select_branch(wanted)  # pending until the worker has it
         self._start_background_warming()
 
     @staticmethod
@@ -310,9 +329,87 @@ class MainWindow(QMainWindow):
     # --- computing the other branches while the user reads ------------------------------------------
 
     background_warming = True  # tests and benchmarks may turn it off to measure cold selections
+    # Worlds with more rules than this compute branches off the GUI thread (a branch of 10,000 rules
+    # takes 50-300 ms: too long to hold clicks and paints); smaller ones compute in a few ms, in turn.
+    sync_rules_limit = 2000
+
+    def computes_off_thread(self) -> bool:
+        return self.workspace is not None and len(self.workspace.program.rules) > self.sync_rules_limit
+
+    def _ready(self, bid: str) -> bool:
+        """The selection's gate: True when `bid` can be shown now; else ask the worker for it first."""
+        h = self.history
+        if h is None or not self.computes_off_thread() or not h.has_branch(bid) or h.ready(bid):
+            return True
+        if h.error(bid) is not None:
+            return True  # it cannot be computed: show that at once
+        self._submit([bid])
+        return False
+
+    def _remaining(self) -> list[str]:
+        """Branches not yet ready, those near the selection first."""
+        h = self.history
+        sel = self.selection.pending[0] if self.selection.pending else self.selection.branch
+        order = {b: i for i, b in enumerate(h.rows())}
+        near = set(h.ws.subtree(sel)) | {b.id for b in h.ws.path(sel)} if h.has_branch(sel) else set()
+        ids = sorted(h.branch_ids, key=lambda b: (b not in near, order.get(b, 0)))
+        return [b for b in ids if h.error(b) is None and not h.ready(b)]
+
+    def _submit(self, first: list[str]) -> None:
+        from .branch_worker import BranchWorker
+        if self.worker is None:
+            self.worker = BranchWorker(self)
+            self.worker.computed.connect(self._on_computed)
+            self.worker.idle.connect(self._on_worker_idle)
+        rest = self._remaining() if self.background_warming else []
+        ids = first + [b for b in rest if b not in first]
+        self._worker_job = self.worker.submit(self.workspace.copy(), ids)
+
+    def _on_computed(self, computed) -> None:
+        h = self.history
+        if h is None or not h.adopt(computed):
+            if h is not None and computed.error is not None and self.selection.pending \
+                    and self.selection.pending[0] == computed.branch:
+                self.selection.select_pending(computed.branch)  # shows why it cannot be computed
+            return
+        self._adopted += 1
+        pending = self.selection.pending
+        if pending and pending[0] == computed.branch:
+            self.selection.select_pending(computed.branch)
+            self.branch_map.refresh()
+            self.outline.refresh()
+        elif self._adopted % 8 == 0:
+            self.branch_map.refresh()
+            self.outline.refresh()
+
+    def _on_worker_idle(self, job: int) -> None:
+        if job != self._worker_job or self.history is None:
+            return
+        pending = self.selection.pending
+        if pending and self.history.has_branch(pending[0]) and not self.history.ready(pending[0]):
+            self._submit([pending[0]])  # its result was stale (an edit came between): ask again
+            return
+        self.branch_map.refresh()
+        self.outline.refresh()
+        if self._adopted:
+            self.statusBar().showMessage(f"All {len(self.history.branch_ids)} branches computed", 5000)
+
+    def _pending_status(self, bid) -> None:
+        h = self.history
+        if bid is None or h is None or not h.has_branch(bid):
+            if h is not None:
+                self._branch_status(self.selection.branch)
+            return
+        self.status_branch.setText(f"<b>{h.label(bid)}</b> · computing…")
+        self.status_timing.setText("")
 
     def _start_background_warming(self) -> None:
-        """Compute the remaining branches one per idle turn of the event loop, nearest first."""
+        """Compute the remaining branches, nearest first: off the GUI thread in big worlds, else one
+        per idle turn of the event loop."""
+        if self.computes_off_thread():
+            if self.background_warming or self.selection.pending:
+                self._submit([self.selection.pending[0]] if self.selection.pending else [])
+            return
         if not hasattr(self, "_warm_timer"):
             self._warm_timer = QTimer(self)
             self._warm_timer.setInterval(0)
@@ -575,6 +672,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         self.save_layout()
+        if self.worker is not None:
+            self.worker.stop()
         super().closeEvent(ev)
 
     def sizeHint(self) -> QSize:

@@ -17,16 +17,36 @@ class Selection(QObject):
     branchChanged = Signal(str)
     eventChanged = Signal(object)   # EventKey or None
     cursorChanged = Signal(object)  # datetime.date or None
+    pendingChanged = Signal(object)  # the branch id waiting to be computed, or None
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.branch: str = "baseline"
         self.event: EventKey | None = None
         self.cursor: dt.date | None = None
+        # `gate(branch_id)` says whether a branch can be shown now; when it cannot, the window is
+        # computing it off the GUI thread and selects it (select_pending) once it is ready
+        self.gate = None
+        self.pending: tuple | None = None  # (branch id, event, cursor) asked for, not yet shown
+
+    def _set_pending(self, pending: tuple | None) -> None:
+        if pending != self.pending:
+            self.pending = pending
+            self.pendingChanged.emit(pending[0] if pending else None)
+
+    def select_pending(self, branch_id: str) -> None:
+        """The worker finished `branch_id`: show it if it is still the one asked for."""
+        if self.pending and self.pending[0] == branch_id:
+            bid, event, cursor = self.pending
+            self.select_branch(bid, event, cursor)
 
     def select_branch(self, branch_id: str, event: EventKey | None = None,
                       cursor: dt.date | None = None) -> None:
         """Select a branch, and optionally an event in it (else the event is cleared)."""
+        if branch_id != self.branch and self.gate is not None and not self.gate(branch_id):
+            self._set_pending((branch_id, event, cursor))
+            return
+        self._set_pending(None)
         branch_changed = branch_id != self.branch
         event_changed = event != self.event or branch_changed
         self.branch = branch_id

@@ -1,0 +1,89 @@
+"""Big worlds: branches are computed by a worker thread; the window shows "computing…", keeps
+answering, and shows the branch once it is ready. The limit is lowered so that a small scenario
+takes the same road a 10,000-rule world does."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from explorer.core import Workspace, load_scenario
+
+
+@pytest.fixture
+def off_thread(monkeypatch):
+    from explorer.ui.main_window import MainWindow
+    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
+    monkeypatch.setattr(MainWindow, "background_warming", False)  # nothing computed unless asked
+
+
+def _leaf(ws):
+    """A branch two levels deep if there is one, else any non-baseline branch."""
+    ids = ws.scenario.branch_ids
+    return max(ids[1:], key=lambda b: (ws.depth(b), ids.index(b)))
+
+
+def test_selecting_an_uncomputed_branch_shows_computing_then_the_branch(off_thread, window, qtbot):
+    w = window
+    assert w.computes_off_thread()
+    assert w.selection.branch == "baseline" and w.history.computed("baseline")
+    target = _leaf(w.workspace)
+    assert not w.history.computed(target)
+    w.selection.select_branch(target)
+    # nothing computed on the GUI thread: the views still show the baseline, the status says why
+    assert w.selection.branch == "baseline"
+    assert w.selection.pending[0] == target
+    assert "computing…" in w.status_branch.text() and w.workspace.branch(target).label in w.status_branch.text()
+    assert w.timeline.model.branch == "baseline"
+    qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)
+    assert w.selection.pending is None
+    assert w.timeline.model.branch == target
+    reference = Workspace(load_scenario(w.path))
+    assert [f.key for f in w.workspace.timeline(target).firings] == \
+        [f.key for f in reference.timeline(target).firings]
+    assert "propagated in" in w.status_timing.text()
+
+
+def test_the_last_click_wins_while_computing(off_thread, window, qtbot):
+    w = window
+    ids = w.workspace.scenario.branch_ids[1:]
+    first, last = ids[0], ids[-1]
+    w.selection.select_branch(first)
+    w.selection.select_branch(last)
+    assert w.selection.pending[0] == last
+    qtbot.waitUntil(lambda: w.selection.branch == last, timeout=30_000)
+    QApplication.processEvents()
+    assert w.selection.branch == last and w.selection.pending is None
+
+
+def test_the_window_answers_keys_while_a_branch_is_computed(off_thread, window, qtbot):
+    w = window
+    target = _leaf(w.workspace)
+    w.selection.select_branch(target)
+    # the outline moves with the keyboard meanwhile (a computed branch: the baseline's neighbours)
+    w.outline.setFocus()
+    QTest.keyClick(w.outline, Qt.Key_Home)
+    assert w.selection.pending is None or w.selection.branch == "baseline"
+    qtbot.waitUntil(lambda: w.history.computed(target), timeout=30_000)
+
+
+def test_background_computation_fills_every_branch(monkeypatch, make_window, scenario_file, qtbot):
+    from explorer.ui.main_window import MainWindow
+    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
+    w = make_window(scenario_file)
+    ids = w.workspace.scenario.branch_ids
+    qtbot.waitUntil(lambda: all(w.history.ready(b) for b in ids), timeout=60_000)
+    reference = Workspace(load_scenario(scenario_file))
+    for b in ids:
+        assert [f.key for f in w.workspace.timeline(b).firings] == [f.key for f in reference.timeline(b).firings]
+        if b != "baseline":
+            assert w.history.diff(b).counts() == reference.diff(b).counts()
+
+
+def test_an_edit_while_computing_never_shows_a_stale_history(off_thread, window, qtbot):
+    """A result computed for the scenario before an edit is dropped and the branch asked for again."""
+    w = window
+    target = _leaf(w.workspace)
+    w.selection.select_branch(target)
+    w.set_scenario(load_scenario(w.path))  # same id: replace_scenario, as an undo/redo does
+    qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)
+    assert w.workspace.timeline(target).scenario is w.workspace.scenario
