@@ -91,6 +91,7 @@ BASELINE = [
     # Guatemala's real October Revolution, which a vigilant Washington does not allow here.
     ("october_rising_crushed", "1944-10-20", None, "derived", "1944-10-20"),
     # 1945 -- seed 001, Act I
+    ("roosevelt_dies", "1945-04-12", None, "real", "1945-04-12"),          # "President Harry Truman"
     ("ve_day", "1945-05-08", None, "real", "1945-05-08"),                  # "in May 1945"
     ("pcm_plot", "1945-06-20", None, "001", "1945-05/1945-10"),
     ("vj_day", "1945-08-15", None, "real", "1945-08-15"),
@@ -135,6 +136,7 @@ BASELINE = [
     ("troops_to_border", "1948-06-18", None, "001", "1948-06/1948-12"),
     ("naval_blockade", "1948-07-01", None, "001", "1948-06/1948-12"),
     ("first_us_air_strikes", "1948-08-09", None, "001", "1948-06/1948-12"),
+    ("election_1948", "1948-11-02", "incumbent", "real", "1948-11-02"),     # "He had survived ... Truman"
     # 1949 -- seed 001, Operation Revolution (1949-50)
     ("operation_revolution", "1949-02-05", None, "001", "1949"),
     ("guatemala_workers_revolt", "1949-10-20", "succeeds", "001", "1949"),  # "Guatemala (1949)"
@@ -190,6 +192,49 @@ BRANCHES = {
         final={"trotsky.alive": False, "mexico.regime": "constitutional", "mexico.leader": "Miguel Alemán",
                "revolution.status": "none", "guatemala.regime": "arevalo", "colombia.regime": "conservative"},
     ),
+    # --- the five branch points a historian asked for ---------------------------------------------
+    "cardenas-keeps-army-1942": dict(
+        parent="baseline",
+        new={"cardenas_recalled_early", "revolution_crushed", "trotsky_confined_coyoacan",
+             "nkvd_finishes_the_job", "bracero_program", "pri_founded", "aleman_inaugurated",
+             "peso_devaluation_1948", "charrazo", "korean_war_boom"},
+        gone={"army_defection", "avila_camacho_falls", "republic_declared", "final_speech"},
+        final={"trotsky.alive": False, "trotsky.location": "coyoacan", "mexico.regime": "constitutional",
+               "mexico.leader": "Miguel Alemán", "revolution.status": "crushed"},
+    ),
+    "oil-and-braceros-deal-1942": dict(
+        parent="baseline",
+        new={"oil_and_braceros_deal", "republic_braceros", "korea_eclipses_mexico"},
+        gone={"partial_blockade", "us_left_restrains", "german_recognition_offer", "operation_condor",
+              "crimson_terror", "texas_incident", "operation_revolution", "final_speech",
+              "trotsky_killed_in_bombing"},
+        final={"trotsky.alive": True, "mexico.regime": "workers_republic", "us.blockade": "none"},
+    ),
+    "wallace-president-1945": dict(
+        parent="baseline",
+        new={"wallace_succeeds", "wallace_seeks_terms", "oil_compensation_treaty", "korea_eclipses_mexico"},
+        gone={"roosevelt_dies", "truman_resolves", "operation_condor", "truman_doctrine", "texas_incident",
+              "final_speech", "trotsky_killed_in_bombing"},
+        final={"trotsky.alive": True, "mexico.regime": "workers_republic", "us.president": "wallace",
+               "us.blockade": "none"},
+    ),
+    "trotsky-dies-naturally-1947": dict(
+        parent="baseline",
+        new={"trotsky_dies_naturally", "succession_struggle", "defence_council_purges"},
+        gone={"trotsky_seventieth_birthday", "operation_revolution", "final_speech",
+              "trotsky_killed_in_bombing", "guatemala_workers_revolt", "flame_lives_on"},
+        outcomes={"succession_struggle": "commanders"},
+        final={"trotsky.alive": False, "mexico.regime": "us_junta"},
+    ),
+    "dewey-wins-1948": dict(
+        parent="baseline",
+        changed={"election_1948": "dewey"},
+        new={"dewey_inaugurated", "dewey_invades_1949", "battle_for_mexico_city", "trotsky_to_the_sierra",
+             "junta_hunts_trotsky", "trotsky_killed_by_junta"},
+        gone={"invasion_preparations", "final_speech", "mexico_city_bombing", "trotsky_killed_in_bombing",
+              "republic_collapses"},
+        final={"trotsky.alive": False, "mexico.regime": "us_junta", "us.president": "dewey"},
+    ),
     "dies-1940-us-backs-ponce": dict(
         parent="trotsky-dies-1940",
         new={"october_rising_crushed"},
@@ -199,7 +244,8 @@ BRANCHES = {
     ),
     "army-stays-loyal-1942": dict(
         parent="baseline",
-        new={"revolution_crushed", "trotsky_imprisoned", "bracero_program", "escuadron_201_in_combat",
+        new={"trotsky_convicted", "lecumberri_poison_plot", "cardenas_defence_secretary", "charrazo",
+             "revolution_crushed", "trotsky_imprisoned", "bracero_program", "escuadron_201_in_combat",
              "pri_founded", "aleman_elected", "truman_visits_mexico", "october_revolution_guatemala"},
         gone={"army_defection", "avila_camacho_falls", "republic_declared", "partial_blockade",
               "palace_battle", "operation_condor", "texas_incident", "final_speech",
@@ -295,7 +341,9 @@ BRANCHES = {
 #  Consistency: what needs Trotsky alive, what needs the revolution, what needs the Republic.
 # -------------------------------------------------------------------------------------------------
 KILLS_TROTSKY = {"trotsky_assassinated": None, "trotsky_killed_in_sierra": None,
-                 "trotsky_killed_in_bombing": None, "palace_battle": "succeeds"}
+                 "trotsky_killed_in_bombing": None, "palace_battle": "succeeds",
+                 "nkvd_finishes_the_job": None, "trotsky_dies_naturally": None,
+                 "trotsky_killed_by_junta": None}
 NEEDS_TROTSKY = {
     "mercader_captured", "labour_radicalised", "underground_networks", "young_officers_circle",
     "revolution_1942", "avila_camacho_falls", "republic_declared", "stalin_orders_elimination",
