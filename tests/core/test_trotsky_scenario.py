@@ -753,6 +753,13 @@ PREMISES = [
     ("occupied Mexico", lambda tl, f, w: w["mexico.regime"] == "us_occupation"),
     ("American soldier left", lambda tl, f, w: _before(tl, f, "occupation_handover")),
     ("Donovan's networks", lambda tl, f, w: w["us.intel_agency"] in ("oss", "ssu")),
+    ("That night", lambda tl, f, w: _before(tl, f, "final_speech")),
+    ("the secret war in Mexico", lambda tl, f, w: _before(tl, f, "oss_arms_northern_rebels")),
+    ("dissent means death", lambda tl, f, w: _before(tl, f, "crimson_terror")),
+    ("besieged National Palace", lambda tl, f, w: w["us.intervention"] >= 80),
+    ("Operation Condor", lambda tl, f, w: _before(tl, f, "operation_condor") or f.event == "operation_condor"),
+    ("President Wallace", lambda tl, f, w: w["us.president"] == "wallace"),
+    ("Truman", lambda tl, f, w: w["us.president"] == "truman" or f.event == "roosevelt_dies"),
     # never true inside the history: the documents and their hindsight are not part of it
     ("The documents", lambda tl, f, w: False),
     ("with hindsight", lambda tl, f, w: False),
