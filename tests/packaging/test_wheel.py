@@ -2,16 +2,19 @@
 into a fresh virtual environment, and run from a temporary folder far from the repository, with no
 PYTHONPATH and no display. Also imported from a zip (the wheel itself on sys.path).
 
-The virtual environment sees the interpreter's site-packages (--system-site-packages) for the
-dependencies (Qt, numpy, ...), so the test needs no network beyond the build's setuptools; the test
-checks that `explorer` is imported from the venv, not from an editable install or the checkout.
+The virtual environment sees the running interpreter's site-packages for the dependencies (Qt,
+numpy, ...) through a .pth file after its own — like --system-site-packages, but also when the tests
+themselves run in a venv, and without the .pth hooks of an editable install — so the test needs no
+network beyond the build's setuptools; it checks that `explorer` is imported from the new venv.
 """
 from __future__ import annotations
 
 import json
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -46,8 +49,12 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def venv(wheel, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("venv")
-    _check([sys.executable, "-m", "venv", "--system-site-packages", str(home / "env")], cwd=home)
+    _check([sys.executable, "-m", "venv", str(home / "env")], cwd=home)
     python = home / "env" / "bin" / "python"
+    own = _check([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=home)
+    parent = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+                            *site.getsitepackages()])
+    (Path(own.stdout.strip()) / "zz_dependencies.pth").write_text("\n".join(parent) + "\n")
     # --force-reinstall: an editable install of the project in the base interpreter must not count
     _check([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)], cwd=home)
     return home / "env"
