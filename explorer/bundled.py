@@ -73,3 +73,18 @@ def scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
         names = scenario_names()
         raise ExplorerError(f"no bundled scenario '{name}'{did_you_mean(name, names)}; bundled: {', '.join(names)}")
     return real_path(item)
+
+
+def is_installed_copy(path) -> bool:
+    """Whether `path` is one of the bundled scenarios as installed (in site-packages, a zip copy), not
+    the repository's own file: the app saves edits to such a file elsewhere (Save As), so an upgrade
+    cannot lose them and the package's files stay as shipped."""
+    folder = resources.files("explorer") / "scenarios"
+    if not isinstance(folder, Path):
+        return True  # the package is a zip: every bundled scenario is a temporary copy
+    if folder.is_symlink() or not folder.is_dir():
+        return False  # a checkout: the bundled scenarios are the repository's files
+    try:
+        return Path(path).resolve().parent == folder.resolve()
+    except OSError:
+        return False

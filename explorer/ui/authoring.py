@@ -507,7 +507,8 @@ class Authoring(QObject):
     # --- files ------------------------------------------------------------------------------------
 
     def save(self) -> bool:
-        if not self.path:
+        from ..bundled import is_installed_copy
+        if not self.path or is_installed_copy(self.path):  # keep the installed package's files as shipped
             return self.save_as()
         try:
             text = save_scenario(self.scenario, self.path, self.original_text, expect_disk=self.original_text)

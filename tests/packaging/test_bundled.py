@@ -22,6 +22,11 @@ def test_bundled_files_are_the_repository_folders():
                                                                       "report_pdf.html.j2"}
 
 
+def test_the_checkouts_scenarios_are_not_installed_copies(tmp_path):
+    assert not bundled.is_installed_copy(bundled.scenario_path())
+    assert not bundled.is_installed_copy(tmp_path / "trotsky_mexico.yaml")
+
+
 def _what_if(*args, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True,
                           timeout=120, cwd=cwd, env=dict(os.environ, PYTHONPATH=str(ROOT)))

@@ -76,6 +76,10 @@ def test_installed_wheel_from_a_temporary_folder(venv, tmp_path):
     where = _check([python, "-c", "import explorer; print(explorer.__file__)"], cwd=tmp_path).stdout.strip()
     assert where.startswith(str(venv)), f"explorer imported from {where}, not the venv"
 
+    # the app saves edits to an installed bundled scenario elsewhere (Save As), never into site-packages
+    code = "import explorer.bundled as b; print(b.is_installed_copy(b.scenario_path()))"
+    assert _check([python, "-c", code], cwd=tmp_path).stdout.strip() == "True"
+
     import explorer
     assert _check([what_if, "--version"], cwd=tmp_path).stdout.strip() == f"what-if {explorer.__version__}"
 
@@ -114,6 +118,7 @@ from explorer.cli import main
 assert explorer.__file__.startswith({str(wheel)!r}), explorer.__file__
 path = str(b.scenario_path("missile_crisis"))  # copied out of the zip until the process ends
 assert main(["validate", path]) == 0
+assert b.is_installed_copy(path)
 assert main(["scenarios"]) == 0
 sys.exit(main(["report", path, "-o", "r.html", "-q"]))
 """
