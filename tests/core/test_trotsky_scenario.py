@@ -212,7 +212,8 @@ BRANCHES = {
     ),
     "wallace-president-1945": dict(
         parent="baseline",
-        new={"wallace_succeeds", "wallace_seeks_terms", "oil_compensation_treaty", "korea_eclipses_mexico"},
+        new={"wallace_succeeds", "wallace_seeks_terms", "oil_compensation_treaty", "korea_eclipses_mexico",
+             "wallace_visits_mexico", "republic_trade_recovers"},
         gone={"roosevelt_dies", "truman_resolves", "operation_condor", "truman_doctrine", "texas_incident",
               "final_speech", "trotsky_killed_in_bombing"},
         final={"trotsky.alive": True, "mexico.regime": "workers_republic", "us.president": "wallace",
@@ -286,7 +287,8 @@ BRANCHES = {
     "stalin-coup-succeeds": dict(
         parent="baseline",
         changed={"palace_battle": "succeeds", "us_junta_installed": None},
-        new={"trotsky_death_announced", "red_militia_purged", "soviet_recognition", "mexican_crisis_1946",
+        new={"junta_returns_oil", "junta_election_1948", "junta_sends_battalion_to_korea",
+             "trotsky_death_announced", "red_militia_purged", "soviet_recognition", "mexican_crisis_1946",
              "soviet_mission_withdraws", "army_counter_coup"},
         gone={"stalinist_plot_crushed", "nkvd_agents_executed", "pcm_outlawed", "truman_resolves",
               "operation_condor", "crimson_terror", "texas_incident", "operation_revolution",
