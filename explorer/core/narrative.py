@@ -185,6 +185,7 @@ def _check_template(text: str, scope: Scope, path: str, report) -> None:
         report.add(path, e.message, e.col)
 
 
-def uncovered(rule, scope: Scope) -> bool:
-    """True when an event with text variants has no default: some firing may find no text."""
+def uncovered(rule) -> bool:
+    """True when an event (or outcome) with text variants has no default: a firing whose world no
+    variant's condition covers has no text. The check for a lint pass to warn about."""
     return bool(rule.variants) and not any(v.is_default for v in rule.variants)

@@ -173,3 +173,19 @@ def test_variants_and_labels_survive_a_save(tmp_path):
                                                    'regime == "workers_republic"']
     assert rule.variants[-1].is_default and rule.text == "The anniversary passes quietly."
     assert again.variables["regime"].labels["workers_republic"] == "Workers' and Peasants' Republic"
+
+
+def test_uncovered_flags_variants_without_a_default():
+    """The check a lint pass uses: variants and no default, so some firing may find no text."""
+    from explorer.core.narrative import uncovered
+    sc = load_scenario_text("""
+scenario: {id: t, title: T, start: 1940-01-01, end: 1940-12-31}
+variables: {x: {type: number, initial: 0}}
+events:
+  - {id: a, on: 1940-02-01, text: [{when: x > 0, text: "positive"}]}
+  - {id: b, on: 1940-02-01, text: [{when: x > 0, text: "positive"}, "otherwise"]}
+  - {id: c, on: 1940-02-01, text: "plain"}
+""")
+    assert [uncovered(e) for e in sc.events] == [True, False, False]
+    tl = Workspace(sc).timeline("baseline")
+    assert tl.text(tl.firing("a")) == "" and tl.narrative(tl.firing("a")) == "a."
