@@ -192,8 +192,30 @@ def _add_command(sub, name: str, help_text: str, **kw) -> argparse.ArgumentParse
     return sub.add_parser(name, help=help_text, epilog=EXIT_STATUS, formatter_class=_Formatter, **kw)
 
 
+class UsageError(ExplorerError):
+    """A command-line mistake (unknown option, missing argument, bad choice)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line mistakes: `what-if run: unknown option --bogus (see what-if run --help)`.
+
+    Every parser and sub-parser is this class (argparse builds sub-parsers with the parent's class),
+    so a command any module registers gets the same behaviour.
+    """
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {_usage_line(message)} (see {self.prog} --help)")
+
+
+def _usage_line(message: str) -> str:
+    """argparse's message, said once and plainly."""
+    m = message.replace("unrecognized arguments:", "unknown argument(s):")
+    m = m.replace("the following arguments are required:", "missing")
+    return m.replace("invalid choice:", "unknown choice").replace("\n", " ")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="what-if", description="What-If Explorer: branching counterfactual "
+    p = Parser(prog="what-if", description="What-If Explorer: branching counterfactual "
                                 "history. With no command, opens the app (see below).", epilog=EXIT_STATUS,
                                 usage="what-if COMMAND [ARGS...] | what-if [SCENARIO] [OPTIONS]",
                                 formatter_class=_Formatter)
@@ -252,7 +274,7 @@ def _load_plugins() -> None:
 
 
 def _app_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="what-if", usage="what-if [SCENARIO] [--screenshot OUT.png] "
+    p = Parser(prog="what-if", usage="what-if [SCENARIO] [--screenshot OUT.png] "
                                 "[--branch ID] [--event ID] [--size WxH]", add_help=False,
                                 description="With no command: open the app on SCENARIO.",
                                 formatter_class=_Formatter)
@@ -281,35 +303,57 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a full or closed standard output fails here, inside the handlers
+        return code
+    except ScenarioError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return EXIT_USER
+    except ExplorerError as e:
+        print(f"what-if: {e}" if not isinstance(e, UsageError) else str(e), file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `what-if run S | head`: the reader left; that is not an error
+        _silence_stdout()
+        return 0
+    except OSError as e:  # a write that failed outside the commands' own checks: stdout, a device
+        _silence_stdout()
+        where = "standard output" if e.filename is None else f"'{e.filename}'"
+        print(f"what-if: cannot write {where}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USER
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail a second time."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _load_plugins()
     parser = _parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no API
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (argcomplete); it exits when done
         _complete(parser)
-    try:
-        if argv and argv[0] in commands:
-            args = parser.parse_args(argv)
-            return args.func(args) or 0
-        if argv and argv[0] in ("-h", "--help"):
-            parser.print_help()
-            print()
-            _app_parser().print_help()
-            return 0
-        args = _app_parser().parse_args(argv)
-        return open_app(args)
-    except ScenarioError as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        return EXIT_USER
-    except ExplorerError as e:
-        print(f"what-if: {e}", file=sys.stderr)
-        return EXIT_USER
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if argv and argv[0] in commands:
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # said by the command, not by `what-if` itself
+            raise UsageError(f"what-if {argv[0]}: unknown argument(s): {' '.join(extra)} "
+                             f"(see what-if {argv[0]} --help)")
+        return args.func(args) or 0
+    if argv and argv[0] in ("-h", "--help"):
+        parser.print_help()
+        print()
+        _app_parser().print_help()
         return 0
+    args = _app_parser().parse_args(argv)
+    return open_app(args)
 
 
 def open_app(args) -> int:

@@ -9,7 +9,6 @@ import argparse
 import sys
 
 from explorer.cli import EXIT_USER, add_scenario, register
-from explorer.core.errors import ExplorerError
 
 _KINDS = ("suppress", "force", "outcome", "set")
 
@@ -104,49 +103,34 @@ def parse_divergences(scenario, items: list[tuple[str, str]]):
 
 
 def cmd_fork(args) -> int:
-    from explorer.core import Workspace, load_scenario_text
+    from explorer.core import Workspace, load_scenario
     from explorer.core.edits import fork
-    from explorer.core.saving import read_text, save_scenario
+    from explorer.core.saving import edit_file
     if not args.divergences:
         return _fail("fork needs at least one of --suppress, --force, --outcome, --set")
-    try:
-        original = read_text(args.scenario)
-    except OSError as e:
-        return _fail(f"cannot read {args.scenario}: {e.strerror}")
-    except UnicodeDecodeError:
-        return _fail(f"{args.scenario} is not UTF-8 text")
-    scenario = load_scenario_text(original, args.scenario)
-    try:
+
+    def make(scenario):
         divergences = parse_divergences(scenario, args.divergences)
         new, bid = fork(scenario, args.parent, args.label, divergences, args.branch_id, args.description)
         ws = Workspace(new)
         ws.timeline(bid)  # compute it once: an engine error is reported now, not at the next run
-        if args.dry_run:
-            d = ws.diff(bid)
-            c = d.counts()
-            print(f"{bid}: would add; {c['new']} new, {c['gone']} gone, {c['changed']} changed events "
-                  f"against {d.other}")
-            return 0
-        save_scenario(new, args.scenario, original, expect_disk=original)
-    except ExplorerError as e:
-        return _fail(str(e))
+        return new, (bid, ws)
+
+    if args.dry_run:
+        _, (bid, ws) = make(load_scenario(args.scenario))
+        d = ws.diff(bid)
+        c = d.counts()
+        print(f"{bid}: would add; {c['new']} new, {c['gone']} gone, {c['changed']} changed events "
+              f"against {d.other}")
+        return 0
+    bid, _ = edit_file(args.scenario, make)  # another writer's save meanwhile: the fork is made again
     print(bid)
     return 0
 
 
 def cmd_rm_branch(args) -> int:
-    from explorer.core import load_scenario_text
     from explorer.core.edits import remove_branch
-    from explorer.core.saving import read_text, save_scenario
-    try:
-        original = read_text(args.scenario)
-    except OSError as e:
-        return _fail(f"cannot read {args.scenario}: {e.strerror}")
-    scenario = load_scenario_text(original, args.scenario)
-    try:
-        new, removed = remove_branch(scenario, args.branch, args.recursive)
-        save_scenario(new, args.scenario, original, expect_disk=original)
-    except ExplorerError as e:
-        return _fail(str(e))
+    from explorer.core.saving import edit_file
+    removed = edit_file(args.scenario, lambda sc: remove_branch(sc, args.branch, args.recursive))
     print(f"removed {', '.join(removed)}")
     return 0

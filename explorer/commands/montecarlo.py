@@ -16,6 +16,9 @@ def run(args) -> int:
     from ..core.montecarlo import monte_carlo
     if args.runs < 1:
         raise ExplorerError("--runs must be at least 1")
+    if args.output:
+        from ..core.files import check_target
+        check_target(args.output, inputs=[args.scenario])  # before the runs: not over the scenario, ...
     sc = load_scenario(args.scenario)
     with executor_for(args, sc) as ex, progress_bar(f"montecarlo {args.branch}") as progress:
         mc = monte_carlo(sc, args.branch, args.runs, args.seed, executor=ex, progress=progress)

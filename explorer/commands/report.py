@@ -37,10 +37,12 @@ def run(args) -> int:
 
     from pathlib import Path
 
+    from ..core.files import check_target
     from ..core.report import ReportError
     if Path(args.output).is_dir():
         raise ReportError(f"'{args.output}' is a folder; give a file name such as "
                           f"{Path(args.output) / 'report.pdf'}")
+    check_target(args.output, inputs=[args.scenario])  # before any work: not over the scenario, ...
     fmt = format_for(args.output, args.format)  # a bad suffix is a user error before any work
     started = time.perf_counter()
     ws = Workspace(load_scenario(args.scenario), mode=args.mode, seed=args.seed)

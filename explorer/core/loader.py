@@ -16,6 +16,7 @@ import yaml
 
 from .dates import parse_date, parse_duration
 from .errors import Problem, ScenarioError, did_you_mean
+from .files import read_regular
 from .fastyaml import NOT_FAST, fast_data
 from .gcpause import paused_gc
 from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, TextVariant,
@@ -201,23 +202,20 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario file; raise ScenarioError listing every problem found."""
     path = os.fspath(path)
     try:
-        size = os.path.getsize(path)
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or device is refused before it is opened
     except OSError as e:
         raise ScenarioError([Problem(path, 0, 0, "", f"cannot open: {e.strerror}")]) from None
-    if size > MAX_BYTES:
+    if len(raw) > MAX_BYTES:
+        size = os.path.getsize(path)
         raise ScenarioError([Problem(path, 1, 1, "", f"file is {size / 1048576:.1f} MB; scenarios are "
                                                      f"limited to {MAX_BYTES // 1048576} MB")])
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         bol = raw.rfind(b"\n", 0, e.start) + 1
         line, col = raw.count(b"\n", 0, e.start) + 1, len(raw[bol:e.start].decode("utf-8", "replace")) + 1
         raise ScenarioError([Problem(path, line, col, "", f"not UTF-8 text (byte 0x{raw[e.start]:02X}); "
                                                           "save the file as UTF-8")]) from None
-    except OSError as e:
-        raise ScenarioError([Problem(path, 0, 0, "", f"cannot read: {e.strerror}")]) from None
     return load_scenario_text(text, path)
 
 

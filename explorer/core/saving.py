@@ -34,8 +34,8 @@ from pathlib import Path
 
 from .emit import canon, normalized, same_model, scenario_to_text  # noqa: F401 - re-exported
 from .errors import ExplorerError, ScenarioError
-from .files import atomic_write  # noqa: F401 - re-exported: saving is where callers look
-from .loader import load_scenario_text
+from .files import WriteError, atomic_write, check_target, read_regular, write_lock  # noqa: F401 - re-exported
+from .loader import load_scenario, load_scenario_text
 from .model import Scenario
 from .splice import Conflict, splice
 
@@ -93,9 +93,21 @@ def _render(target: Scenario, original_text: str, file: str) -> tuple[str, str]:
 
 
 def read_text(path) -> str:
-    """A scenario file's text exactly as the loader reads it (UTF-8, line endings kept)."""
-    with open(path, "rb") as fh:
-        return fh.read().decode("utf-8")
+    """A scenario file's text exactly as the loader reads it (UTF-8, line endings kept).
+
+    A FIFO, device or folder is refused (OSError) before it is opened.
+    """
+    return read_regular(path).decode("utf-8")
+
+
+def _disk_text(path: str) -> str | None:
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SaveError(f"cannot read '{path}' back before saving: {getattr(e, 'strerror', None) or e}; "
+                        "nothing was written") from None
 
 
 def save_scenario(scenario: Scenario, path, original_text: str | None = None, *,
@@ -104,16 +116,48 @@ def save_scenario(scenario: Scenario, path, original_text: str | None = None, *,
 
     `original_text` is the text the scenario was loaded from: only the parts that changed are
     rewritten. `expect_disk`: the text the caller believes is on disk; if the file now holds something
-    else (edited elsewhere since), FileChangedError is raised and nothing is written.
+    else (edited elsewhere since), FileChangedError is raised and nothing is written. The check, the
+    splice and the rename happen under `write_lock`, so no other writer can slip in between them.
     """
     path = os.fspath(path)
-    if expect_disk is not None and os.path.exists(path):
-        if read_text(path) != expect_disk:
-            raise FileChangedError(f"{path} was changed by another program since it was opened; "
-                                   "nothing was written (reload it, or use Save As)")
-    text = render_scenario(scenario, original_text, path)
-    atomic_write(path, text)
+    check_target(path, replace_yaml=True)
+    with write_lock(path):
+        if expect_disk is not None:
+            disk = _disk_text(path)
+            if disk is not None and disk != expect_disk:
+                raise FileChangedError(f"{path} was changed by another program since it was opened; "
+                                       "nothing was written (reload it, or use Save As)")
+        text = render_scenario(scenario, original_text, path)
+        atomic_write(path, text)
     return text
+
+
+def edit_file(path, edit, *, attempts: int = 5):
+    """Apply `edit` to the scenario in `path` and save it, losing no other writer's change.
+
+    `edit(scenario)` returns `(new_scenario, result)`; `result` is returned. The edit is made on the
+    text as read, and written only if the file still holds that text (checked under the lock); if
+    another program saved it meanwhile, the edit is made again on the new text, up to `attempts`
+    times, and otherwise refused with one line (FileChangedError): nothing is silently lost.
+    """
+    path = os.fspath(path)
+    check_target(path, replace_yaml=True)
+    for _ in range(attempts):
+        try:
+            original = read_text(path)
+        except UnicodeDecodeError:
+            load_scenario(path)  # raises the positioned "not UTF-8 text" problem
+            raise
+        except OSError as e:
+            raise SaveError(f"cannot read '{path}': {e.strerror or e}") from None
+        new, result = edit(load_scenario_text(original, path))
+        try:
+            save_scenario(new, path, original, expect_disk=original)
+        except FileChangedError:
+            continue
+        return result
+    raise FileChangedError(f"{path} kept changing while this edit was made ({attempts} tries); "
+                           "nothing was written - try again")
 
 
 # --- recovery (autosave) ----------------------------------------------------------------------

@@ -85,9 +85,50 @@ class _Splice:
         self.edits.append((start, end, new))
 
     def insert(self, at: int, new: str) -> None:
+        """Insert `new` (whole lines) at `at`. An edit never adds or drops the file's final newline:
+        at the end of a file without one, the new lines go after a line break and end without one,
+        so removing them again gives back the same bytes."""
         if at == len(self.text) and self.text and not self.text.endswith("\n"):
-            new = "\n" + new
+            new = "\n" + (new[:-1] if new.endswith("\n") else new)
         self.replace(at, at, new)
+
+    def blank_line_before(self, i: int) -> int:
+        """The start of the blank line just above the line holding `i`, if there is one (insertions
+        set items and sections apart with one blank line; removals take one away)."""
+        s = self.line_start(i)
+        if s > 0:
+            prev = self.line_start(s - 1)
+            if not self.text[prev:s].strip():
+                return prev
+        return s
+
+    def blank_line_after(self, e: int) -> int:
+        """The end of the blank line starting at line start `e`, if it is one."""
+        if e < len(self.text):
+            nxt = self.line_end(e)
+            if not self.text[e:nxt].strip():
+                return nxt
+        return e
+
+    def lines_removal(self, s: int, e: int) -> tuple[int, int]:
+        """Whole lines [s, e) to delete; when they run to the end of a file without a final newline,
+        the line break before them goes too (the one an insertion there added)."""
+        if e == len(self.text) and not self.text.endswith("\n") and s > 0:
+            s -= 2 if self.text[:s].endswith("\r\n") else 1
+        return s, e
+
+    def remove_items(self, items: list, group: list[int]) -> None:
+        """Delete consecutive items `group` of a block sequence with the blank line that sets them
+        apart, so that a removed item that was added (after a blank line, or at the end of a file
+        without a final newline) leaves exactly the text from before it was added."""
+        a, b = group[0], group[-1]
+        first, _ = self.item_span(items[a])
+        _, last = self.item_span(items[b])
+        if a > 0 or b == len(items) - 1:
+            s, e = self.lines_removal(self.blank_line_before(first), last)
+        else:  # the first items of the list: the blank lines after them go, the key's line stays
+            s, e = first, self.blank_line_after(last)
+        self.replace(s, e, "")
 
     def result(self) -> str:
         edits = sorted(enumerate(self.edits), key=lambda e: (e[1][0], e[1][1] != e[1][0], e[0]))
@@ -306,12 +347,28 @@ def _new_section(sp: _Splice, root, top: dict, name: str, body: str) -> None:
         at = sp.line_end(sp.end(node))
     else:
         at = len(sp.text)
-    lead = "" if at == 0 else ("\n" if sp.text[:at].endswith("\n") else "\n\n")
-    if at == len(sp.text) and sp.text and not sp.text.endswith("\n"):
-        lead = "\n\n"
-        sp.replace(at, at, lead + f"{name}:\n" + body)
-        return
+    lead = "" if at == 0 else "\n"  # one blank line before the section (insert adds a missing break)
     sp.insert(at, lead + f"{name}:\n" + body)
+
+
+def _remove_section(sp: _Splice, key, node) -> bool:
+    """Delete a whole top-level block section (`branches:` and all its items) with the blank line
+    before it, when nothing but its items lives there; False when a comment would go with it."""
+    s = sp.line_start(key.start_mark.index)
+    if key.start_mark.column != 0:
+        return False
+    e = sp.item_span(node.value[-1])[1]
+    inside = [(sp.item_span(x)) for x in node.value]
+    pos = sp.line_end(s)
+    if sp.text[sp.colon_after(key) + 1:pos].strip():
+        return False  # a comment on the key's line
+    for a, b in inside:
+        if sp.text[pos:a].strip():
+            return False  # a comment line between the items
+        pos = b
+    s, e = sp.lines_removal(sp.blank_line_before(s), e)
+    sp.replace(s, e, "")
+    return True
 
 
 def _item_order(old_ids: list, new_ids: list) -> tuple[dict, set, list]:
@@ -378,11 +435,23 @@ def _splice_seq_section(sp: _Splice, root, top: dict, name: str, old: list, new:
     if len(items) != len(old):
         raise Conflict(f"{name}: the file and its model disagree")
     pairs, removed, added = _item_order([i for i, _ in old], [i for i, _ in new])
-    if len(removed) == len(items) and not new_data and name == "events":
-        sp.insert(sp.colon_after(entry[0]) + 1, " []")  # `events:` must stay a list
-    for i in removed:
-        s, e = sp.item_span(items[i])
-        sp.replace(s, e, "")
+    if len(removed) == len(items) and not new_data:
+        # no `branches:` with nothing under it: the section goes, as it came (a fork added it);
+        # `events:` must stay a list, and a section with comments of its own keeps them
+        if name == "events" or not _remove_section(sp, entry[0], node):
+            sp.insert(sp.colon_after(entry[0]) + 1, " []")
+            for i in removed:
+                s, e = sp.item_span(items[i])
+                sp.replace(s, e, "")
+        return
+    groups: list[list[int]] = []
+    for i in sorted(removed):
+        if groups and groups[-1][-1] == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in groups:
+        sp.remove_items(items, group)
     for j, i in pairs.items():
         o, n = old[i][1], new[j][1]
         if o == n:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen,
                            QTextCursor, QTextDocument, QTextFormat)
 
-from ..core.files import atomic_path
+from ..core.files import atomic_write
 from ..core.report import ReportError
 from .qtcompat import guard_none_refcount
 from .templates import environment, plot_key, render_plots, sub_progress, template_context
@@ -33,8 +33,15 @@ def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None,
     step = progress or (lambda d, t, m: None)
     images = render_plots(report, sub_progress(step, 0, 45), encode=False)
 
-    with atomic_path(out) as tmp:
-        _write(report, tmp, page_size, templates, images, step)
+    # Painted into memory, then written by atomic_write: QPdfWriter on a file says nothing when the
+    # disk fills up (a 0-byte or cut PDF), while atomic_write reports every failed write in one line.
+    buf = QBuffer()
+    buf.open(QIODevice.WriteOnly)
+    _write(report, buf, page_size, templates, images, step)
+    data = bytes(buf.data())
+    if not data.rstrip().endswith(b"%%EOF"):
+        raise ReportError(f"cannot write '{out}': the PDF writer stopped before the end; nothing was written")
+    atomic_write(out, data)
 
 
 def _write(report, tmp, page_size, templates, images, step):

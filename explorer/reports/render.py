@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from ..core.errors import ExplorerError
-from ..core.files import atomic_write
+from ..core.files import atomic_write, check_target
 from ..core.report import ReportCancelled, ReportError, build_report
 from .templates import Progress, environment, plot_key, render_plots, sub_progress, template_context
 
@@ -59,8 +59,7 @@ def export_report(ws, out, *, fmt: str | None = None, branches=None, variables=N
         raise ReportError(f"unknown page size '{page_size}'; use a4 or letter")
     if out.is_dir():
         raise ReportError(f"'{out}' is a folder; give a file name such as {out / ('report' + DEFAULT_SUFFIX[fmt])}")
-    if not out.parent.is_dir():
-        raise ReportError(f"cannot write '{out}': folder '{out.parent}' does not exist")
+    check_target(out, inputs=[getattr(ws.scenario, "path", None)])  # never over the scenario, a device node...
     if templates is not None and not Path(templates).is_dir():
         raise ReportError(f"template folder '{templates}' does not exist")
     data_share = 10 if fmt == "json" else 30

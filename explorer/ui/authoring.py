@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHBoxLayout, 
 
 from ..core import edits, load_scenario_text
 from ..core.errors import ExplorerError, ScenarioError
-from ..core.saving import (FileChangedError, SaveError, atomic_write, discard_recovery, read_recovery,
+from ..core.saving import (FileChangedError, atomic_write, discard_recovery, read_recovery,
                            read_text, save_scenario, write_recovery)
 from .commands import ScenarioCommand, quoted
 from .forms import WHAT_IF_KINDS, BranchDialog, RuleDialog, VariableDialog, WhatIfDialog
@@ -515,7 +515,7 @@ class Authoring(QObject):
         except FileChangedError as e:
             self.report_error("The file changed on disk", f"{e}\n\nUse File › Save As… to keep your edits.")
             return False
-        except (SaveError, OSError) as e:
+        except (ExplorerError, OSError) as e:  # SaveError, WriteError (read-only, full disk...)
             self.report_error("Cannot save", str(e))
             return False
         self._saved(text)
@@ -527,7 +527,7 @@ class Authoring(QObject):
             return False
         try:
             text = save_scenario(self.scenario, path, self.original_text)
-        except (SaveError, OSError) as e:
+        except (ExplorerError, OSError) as e:  # SaveError, WriteError (read-only, full disk...)
             self.report_error("Cannot save", str(e))
             return False
         old = self.path
