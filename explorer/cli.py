@@ -352,6 +352,11 @@ def _main(argv: list[str] | None) -> int:
         print()
         _app_parser().print_help()
         return 0
+    if argv and not argv[0].startswith("-") and not os.path.exists(argv[0]) \
+            and not argv[0].lower().endswith((".yaml", ".yml")) and "/" not in argv[0]:
+        from .core.errors import did_you_mean
+        raise UsageError(f"what-if: unknown command '{argv[0]}'{did_you_mean(argv[0], sorted(commands))} "
+                         "(see what-if --help)")
     args = _app_parser().parse_args(argv)
     return open_app(args)
 

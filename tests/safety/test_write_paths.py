@@ -177,7 +177,15 @@ def _targets(tmp_path: Path, scenario: Path) -> dict[str, tuple[str, str]]:
     link.symlink_to(scenario)
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    return {
+    devices = {}
+    try:  # private copies of /dev/null and /dev/full: a regression must not replace the machine's own
+        os.mknod(tmp_path / "null-device", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        os.mknod(tmp_path / "full-device", 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        devices = {"a full device (/dev/full)": (str(tmp_path / "full-device"), "refuse"),
+                   "a null device (/dev/null)": (str(tmp_path / "null-device"), "through")}
+    except (PermissionError, OSError):
+        pass
+    return devices | {
         "the input scenario": (str(scenario), "refuse"),
         "the input through a symlink": (str(link), "refuse"),
         "a folder": (str(tmp_path / "a-folder"), "refuse"),
@@ -185,8 +193,6 @@ def _targets(tmp_path: Path, scenario: Path) -> dict[str, tuple[str, str]]:
         "a file used as a folder": (str(tmp_path / "plain.txt" / "out.json"), "refuse"),
         "a read-only file": (str(ro), "refuse"),
         "another scenario": (str(other), "refuse"),
-        "/dev/full": ("/dev/full", "refuse"),
-        "/dev/null": ("/dev/null", "through"),
     }
 
 
@@ -202,8 +208,8 @@ def test_every_output_command_checks_its_target(tmp_path, command):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(MISSILE_TEXT)
     for name, (target, expect) in _targets(tmp_path, scenario).items():
-        before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink()
-                  and not stat.S_ISFIFO(p.stat().st_mode)}
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if not p.is_symlink()
+                  and stat.S_ISREG(p.stat().st_mode)}
         code, _, err = in_process(*OUTPUT_COMMANDS[command](str(scenario), target))
         if expect == "refuse":
             assert code == 2, (name, err)
@@ -213,7 +219,8 @@ def test_every_output_command_checks_its_target(tmp_path, command):
         after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name in before}
         assert after == before, name  # nothing it had was touched
         assert not leftovers(tmp_path), name
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+        for dev in tmp_path.glob("*-device"):
+            assert stat.S_ISCHR(os.stat(dev).st_mode), (name, dev)  # written through, never replaced
 
 
 def test_scenario_writers_refuse_read_only_files_and_non_files(tmp_path):
