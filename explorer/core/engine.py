@@ -23,6 +23,7 @@ from .program import EVENT_KEY, CRule, Program
 
 LIKELY, SAMPLED = "likely", "sampled"
 MAX_FIRINGS_PER_DAY = 10_000
+BIG_PROGRAM = 1000  # rules: from here a run's history is frozen out of the collector (gcpause.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,7 +629,7 @@ def run_program(program: Program, divergences: list | None = None, *, mode: str 
     history and the world are the same, only explanations are not possible."""
     t0 = time.perf_counter()
     run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every, record_reads)
-    with paused_gc():
+    with paused_gc(freeze=len(program.rules) >= BIG_PROGRAM):
         if resume is None:
             run.fresh()
         else:

@@ -11,11 +11,18 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_gc():
+def paused_gc(freeze: bool = False):
+    """`freeze=True` for phases whose objects outlive them (a big run's history, a big program):
+    they are moved out of the collector's generations (gc.freeze), so that re-enabling it does not
+    scan them all at the next allocation and again at each older generation's turn (30-40 ms on
+    10,000 rules, measured). Only reference cycles among them would then never be freed; these
+    results have none."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if freeze:
+                gc.freeze()
             gc.enable()

@@ -17,7 +17,7 @@ import yaml
 from .dates import parse_date, parse_duration
 from .errors import Problem, ScenarioError, did_you_mean
 from .files import read_regular
-from .fastyaml import NOT_FAST, fast_data
+from .fastyaml import NOT_FAST, compose_nodes, fast_data
 from .gcpause import paused_gc
 from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, TextVariant,
                     Timing, Variable, VARIABLE_TYPES)
@@ -327,10 +327,8 @@ def _compose(text: str, report: Report):
         report.problems.append(Problem(report.file, line, i - text.rfind("\n", 0, i), "",
                                        "the file contains a NUL byte; it is not a text file"))
         return None
-    loader = None
     try:
-        loader = yaml.SafeLoader(text)  # checks for unprintable characters right away
-        node = loader.get_single_node()
+        node = compose_nodes(text)  # libyaml when it has no complaint, else PyYAML's words
     except yaml.reader.ReaderError as e:
         i = min(max(e.position, 0), len(text))
         line = text.count("\n", 0, i) + 1
@@ -348,9 +346,6 @@ def _compose(text: str, report: Report):
     except RecursionError:
         report.problems.append(Problem(report.file, 1, 1, "", "YAML nested too deeply"))
         return None
-    finally:
-        if loader is not None:
-            loader.dispose()
     if node is None:
         report.problems.append(Problem(report.file, 1, 1, "", "the file is empty; a scenario needs "
                                                               "`scenario:`, `variables:` and `events:`"))

@@ -114,7 +114,7 @@ class _Raise:
 
 def build_program(scenario: Scenario, report=None) -> Program:
     """Compile and check the scenario; cache the result on it. Raises ScenarioError on problems."""
-    with paused_gc():
+    with paused_gc(freeze=len(scenario.events) >= 1000):  # a big program lives as long as its scenario
         return _build_program(scenario, report)
 
 

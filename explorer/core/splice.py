@@ -9,11 +9,11 @@ raises `Conflict`; the caller (`explorer.core.saving`) verifies the result by lo
 """
 from __future__ import annotations
 
-import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .emit import (META_KEYS, TOP_KEYS, WIDTH, block_value, branch_data, entry_text, flow, item_text,
                    literal_block, meta_data, prefers_block, rule_data, scalar, variable_data, key_text)
+from .fastyaml import compose_nodes
 from .model import BASELINE, Scenario
 
 
@@ -315,7 +315,7 @@ def _scalar_key_map(node) -> dict:
 
 def splice(text: str, base: Scenario, target: Scenario, fine: bool) -> str:
     sp = _Splice(text, fine)
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose_nodes(text)  # libyaml's composer when available: same nodes, 8-10x faster
     if not isinstance(root, MappingNode):
         raise Conflict("top level is not a mapping")
     top = _scalar_key_map(root)

@@ -11,6 +11,7 @@ clicked last is always next.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from PySide6.QtCore import QThread, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
+
+
+SWITCH_INTERVAL = 0.0005  # seconds
 
 
 @dataclass
@@ -83,6 +87,10 @@ class BranchWorker(QThread):
             if item is None:
                 return
             number, ws, bid = item
+            # The GUI thread takes the interpreter lock back after at most this long, not the default
+            # 5 ms: every call from Qt into Python (a paint, a model's data()) would wait that long.
+            switch = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
             try:
                 with paused_gc():
                     path = [b.id for b in ws.path(bid)]
@@ -93,6 +101,8 @@ class BranchWorker(QThread):
                 result = Computed(number, bid, [], None, str(e))
             except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
                 result = Computed(number, bid, [], None, f"{type(e).__name__}: {e}")
+            finally:
+                sys.setswitchinterval(switch)
             # a computed history lives as long as its scenario: keep the collector off its objects
             gc.freeze()
             self.computed.emit(result)
