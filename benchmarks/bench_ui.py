@@ -7,6 +7,8 @@ another branch updates every view (outline, map, timeline, inspector, plots, wor
 in under 100 ms, and the window opens in under 2 s. Issue 14: a branch not yet computed is computed
 off the GUI thread; the figures `*_longest_event_loop_block` are the longest the event loop did not
 turn (a 1 ms timer's largest gap) while such branches were computed.
+Issue 13 holds compare mode (choosing a branch to compare with, the side-by-side view shown)
+and Back/Forward to the same 100 ms.
 
 Two synthetic scenarios, both generated here in-process:
 - `rules`: benchmarks/synthetic.py's 10,000 rules over 200 variables, 200 branches (about 2,400
@@ -202,6 +204,54 @@ def bench(name: str, make, quick: bool) -> None:
         settle(app)
         ev.append(time.perf_counter() - t0)
     print(f"{name}.select_event_median: {statistics.median(ev) * 1000:.1f} ms")
+
+    # compare mode (issue 13): choose a branch to compare with; every view follows, the side-by-side
+    # view raised (the worst case: it builds its aligned rows too)
+    w.compare_dock.show()
+    w.compare_dock.raise_()
+    settle(app)
+    pairs = list(zip(sample[::2], sample[1::2]))
+    cmp_first, cmp_switch = [], []
+    for a, b in pairs:
+        w.selection.select_branch(a)
+        settle(app)
+        t0 = time.perf_counter()
+        w.selection.set_compare(b)  # a new pair: its diff is computed now
+        settle(app)
+        cmp_first.append(time.perf_counter() - t0)
+        w.selection.set_compare(None)
+        settle(app)
+        t0 = time.perf_counter()
+        w.selection.set_compare(b)  # the same pair again: cached
+        settle(app)
+        cmp_switch.append(time.perf_counter() - t0)
+    w.selection.set_compare(None)
+    settle(app)
+    print(f"{name}.compare_new_pair_median: {statistics.median(cmp_first) * 1000:.1f} ms")
+    print(f"{name}.compare_new_pair_max: {max(cmp_first) * 1000:.1f} ms")
+    print(f"{name}.compare_again_median: {statistics.median(cmp_switch) * 1000:.1f} ms")
+    print(f"{name}.compare_rows_last: {w.compare_view.model.rowCount()} aligned rows")
+
+    # Back / Forward (issue 13): a history of branch and event selections, walked back and forth
+    w.navigation.clear()
+    for bid in sample[:10]:
+        tl_ = w.workspace.timeline(bid)
+        w.selection.select_branch(bid)
+        settle(app)
+        f = tl_.firings[len(tl_.firings) // 2] if tl_.firings else None
+        if f is not None:
+            w.selection.select_event((f.event, f.occurrence), cursor=f.date)
+            settle(app)
+    nav = []
+    for step in [w.navigation.back] * 12 + [w.navigation.forward] * 12:
+        t0 = time.perf_counter()
+        step()
+        settle(app)
+        nav.append(time.perf_counter() - t0)
+    print(f"{name}.back_forward_median: {statistics.median(nav) * 1000:.1f} ms")
+    print(f"{name}.back_forward_max: {max(nav) * 1000:.1f} ms")
+    w.timeline_dock.raise_()
+    settle(app)
 
     # the map: fit every lane in view, then repaint
     w.branch_map.fit()

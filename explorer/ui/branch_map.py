@@ -75,6 +75,12 @@ class _MapItem(pg.GraphicsObject):
         path_ids = set(o.ancestors(sel))
         x_end = X(o.x1)
 
+        # the lane the selection is compared with: a lighter band in the compare colour
+        cmp_ = o.selection.compare
+        if cmp_ and cmp_ != sel and cmp_ in o.row_of and r_lo <= o.row_of[cmp_] <= r_hi:
+            yc = Y(o.row_of[cmp_])
+            band = min(max(row_px * 0.8, 6.0), 26.0)
+            p.fillRect(QRectF(0, yc - band / 2, width, band), style.qcolor(style.PARENT, 40))
         # the selected lane's row is tinted across the whole view
         if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi:
             ys = Y(o.row_of[sel])
@@ -84,6 +90,8 @@ class _MapItem(pg.GraphicsObject):
         groups: dict[tuple, QPainterPath] = {}
         lanes: dict[tuple, list] = {}
         diamonds = {False: QPainterPath(), True: QPainterPath()}
+        for path in diamonds.values():
+            path.setFillRule(Qt.WindingFill)
         for r, bid in enumerate(o.rows):
             parent = o.parent_row.get(bid)
             visible_row = r_lo <= r <= r_hi
@@ -154,6 +162,10 @@ class _MapItem(pg.GraphicsObject):
         paths = {code: ([], []) for code, _ in STATUS_ORDER}
         paths["root"] = ([], [])  # a root's marks are all its own: drawn full strength, never faint
         dots = {code: QPainterPath() for code, _ in STATUS_ORDER}
+        for path in dots.values():
+            # overlapping dots of one colour stay solid (the odd-even default punched holes in them,
+            # which read as a "hollow" kind of mark that the legend did not explain)
+            path.setFillRule(Qt.WindingFill)
         any_dots = False
         for r in range(r_lo, r_hi + 1):
             bid = o.rows[r]
@@ -199,7 +211,9 @@ class _MapItem(pg.GraphicsObject):
             if code != "root" and any_dots and not dots[code].isEmpty():
                 p.setPen(QPen(QColor("white"), 1.0))
                 p.setBrush(QColor(style.STATUS_COLORS[name]))
-                p.drawPath(dots[code])
+                # the union's outline only: each dot's own white ring drawn across its neighbours
+                # made overlapping dots look hollow, a kind of mark the legend did not explain
+                p.drawPath(dots[code].simplified())
 
     def _paint_cursor(self, p, X, height):
         cur = self.owner.selection.cursor
@@ -342,6 +356,7 @@ class BranchMap(QWidget):
         lay.addLayout(body, 1)
 
         selection.branchChanged.connect(self._on_branch)
+        selection.compareChanged.connect(lambda _: self.plot.viewport().update())
         # the whole viewport: the selected row's band and the cursor reach beyond the item's own rect,
         # and updating only the item left fragments of the old highlight behind
         selection.cursorChanged.connect(lambda _: self.plot.viewport().update())
@@ -603,6 +618,9 @@ class BranchMap(QWidget):
             return
         ev.accept()
         bid, index = hit
+        if ev.modifiers() & Qt.ControlModifier:  # Ctrl+click: compare the selection with this branch
+            self.selection.set_compare(None if bid == self.selection.compare else bid)
+            return
         if index is not None:
             tl = self.history.ws.timeline(bid)
             f = tl.firings[index]

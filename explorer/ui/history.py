@@ -98,6 +98,8 @@ class History:
     def diff(self, branch_id: str, other: str | None = None):
         """Diff against the parent (or `other`); None for the baseline."""
         b = self.ws.branch(branch_id)
+        if other is not None and other == b.parent:
+            other = None  # one cache entry for "against the parent"
         if other is None and b.parent is None:
             return None
         key = (branch_id, other)
@@ -105,6 +107,13 @@ class History:
         if d is None:
             d = self._diffs[key] = self.ws.diff(branch_id, other)
         return d
+
+    def other(self, branch_id: str, compare: str | None) -> str | None:
+        """The branch `branch_id` is marked against: `compare` when set (and another branch), else
+        its parent; None for a root with nothing to compare."""
+        if compare and compare != branch_id and self.has_branch(compare):
+            return compare
+        return self.parent(branch_id)
 
     def has_diff(self, branch_id: str) -> bool:
         return (branch_id, None) in self._diffs or self.ws.branch(branch_id).parent is None

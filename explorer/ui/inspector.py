@@ -75,6 +75,7 @@ class Inspector(QWidget):
         lay.addWidget(self.browser, 1)
         # a new branch always comes with an eventChanged (the event is cleared or chosen with it)
         selection.eventChanged.connect(lambda _: self.refresh())
+        selection.compareChanged.connect(lambda _: self.refresh())
 
     def set_history(self, history: History) -> None:
         self.history = history
@@ -144,10 +145,11 @@ class Inspector(QWidget):
                 out.append(f"<li><span style='color:{style.DIVERGENCE}'>&#9670;</span> {d.date} "
                            f"{esc(divergence_words(tl, d))}{link}</li>")
             out.append("</ul>")
-        d = h.diff(bid) if b.parent else None
+        other = h.other(bid, self.selection.compare)
+        d = h.diff(bid, other) if other else None
         if d is not None:
             c = d.counts()
-            out.append(f"<h3>Against {esc(h.label(b.parent))}</h3>")
+            out.append(f"<h3>Against {esc(h.label(other))}</h3>")
             pills = [pill(k, f"{c[k]:,} {k}") for k in ("new", "changed", "gone")]
             out.append("<p>" + " &nbsp; ".join(pills) +
                        f" &nbsp; <span class='muted'>{c['same']:,} {style.STATUS_LABELS['same']}</span></p>")
@@ -208,8 +210,8 @@ class Inspector(QWidget):
         if rule is None:
             return f"<p class='muted'>No event <code>{esc(event)}</code> in this scenario.</p>"
         f = tl.firing(event, occ)
-        b = h.ws.branch(bid)
-        d = h.diff(bid) if b.parent else None
+        other = h.other(bid, self.selection.compare)
+        d = h.diff(bid, other) if other else None
         if f is not None:
             return self._fired_html(bid, tl, rule, f, d)
         return self._not_fired_html(bid, tl, rule, key, d)
@@ -220,7 +222,7 @@ class Inspector(QWidget):
         out = [f"<h2>{esc(tl.title(f.event, f.outcome))}</h2>"]
         meta = [f"{f.date}"]
         if d is not None:
-            meta.append(pill(status))
+            meta.append(pill(status) + (f" against {self._br_link(d.other)}" if d.other != h.parent(bid) else ""))
         meta.append(f"in {self._br_link(bid)}")
         if f.occurrence > 1:
             meta.append(f"occurrence {f.occurrence}")

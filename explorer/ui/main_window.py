@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import Workspace, load_scenario
@@ -19,6 +19,7 @@ from ..core.errors import ExplorerError, ScenarioError
 from ..core.model import Scenario
 from . import style
 from .branch_map import BranchMap
+from .compare_view import CompareView
 from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
 from .history import History
 from .inspector import Inspector
@@ -68,10 +69,11 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(self.selection)
         self.inspector = Inspector(self.selection)
         self.world = WorldPlots(self.selection)
+        self.compare_view = CompareView(self.selection)
         self.setCentralWidget(self.branch_map)
         self._build_docks()
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
-                                       self.inspector.browser, self.world.table])
+                                       self.compare_view.table, self.inspector.browser, self.world.table])
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -112,6 +114,10 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.outline, 1)
         self.outline_dock = self._dock("Branches", "outlineDock", outline_pane, Qt.LeftDockWidgetArea)
         self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline, Qt.BottomDockWidgetArea)
+        self.compare_dock = self._dock("Side by Side", "compareDock", self.compare_view, Qt.BottomDockWidgetArea)
+        self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
+        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        self.timeline_dock.raise_()
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
         self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
         self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
@@ -200,6 +206,12 @@ class MainWindow(QMainWindow):
         self.navigation.changed.connect(self._update_navigation)
         self._update_navigation()
         g.addSeparator()
+        self.compare_action = self._action(g, "&Compare With…", self.choose_compare, "Ctrl+K",
+                                           "Compare the selected branch with another (Ctrl+click one in the outline "
+                                           "or the map does the same)")
+        self.stop_compare_action = self._action(g, "&Stop Comparing", lambda: self.selection.set_compare(None),
+                                                "Ctrl+Shift+K", "Mark each branch against its parent again")
+        g.addSeparator()
         self._action(g, "&Next Pane", lambda: self.panes.step(1), "F6",
                      "Move the keyboard focus to the next pane (Tab does the same from a pane's view)")
         self._action(g, "Pre&vious Pane", lambda: self.panes.step(-1), "Shift+F6",
@@ -211,7 +223,7 @@ class MainWindow(QMainWindow):
                      "Run every branch now (otherwise each is computed when first selected)")
         v.addSeparator()
         panes = v.addMenu("&Panes")
-        for d in (self.outline_dock, self.timeline_dock, self.inspector_dock, self.world_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock):
             panes.addAction(d.toggleViewAction())
         self._action(v, "&Reset Layout", self.reset_layout)
 
@@ -226,9 +238,48 @@ class MainWindow(QMainWindow):
         tb.setIconSize(QSize(16, 16))
         tb.addAction(self.back_action)
         tb.addAction(self.forward_action)
+        tb.addSeparator()
+        label = QLabel(" Compare with ")
+        label.setObjectName("muted")
+        tb.addWidget(label)
+        self.compare_box = QComboBox()
+        self.compare_box.setObjectName("compareBox")
+        self.compare_box.setToolTip("The branch the timeline, the inspector, the world plots and the side-by-side "
+                                    "view compare the selected one with (Ctrl+click a branch to choose it)")
+        self.compare_box.setMinimumContentsLength(22)
+        self.compare_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.compare_box.activated.connect(lambda i: self.selection.set_compare(self.compare_box.itemData(i)))
+        tb.addWidget(self.compare_box)
+        self.selection.compareChanged.connect(self._compare_changed)
         self.toolbar = tb
         self.addToolBar(Qt.TopToolBarArea, tb)
         QApplication.instance().installEventFilter(self)  # the mouse's back/forward buttons, anywhere in the window
+
+    def _fill_compare_box(self) -> None:
+        box, h = self.compare_box, self.history
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("its parent", None)
+        if h is not None:
+            for bid in h.rows():
+                depth = len(h.ws.path(bid)) - 1
+                box.addItem("   " * depth + h.label(bid), bid)
+        i = box.findData(self.selection.compare) if self.selection.compare else 0
+        box.setCurrentIndex(max(i, 0))
+        box.blockSignals(False)
+
+    def _compare_changed(self, bid) -> None:
+        i = self.compare_box.findData(bid) if bid else 0
+        self.compare_box.setCurrentIndex(max(i, 0))
+        if bid:
+            self.compare_dock.show()
+            self.compare_dock.raise_()
+        self.branch_map.plot.viewport().update()
+        self.outline.viewport().update()
+
+    def choose_compare(self) -> None:
+        self.compare_box.setFocus(Qt.ShortcutFocusReason)
+        self.compare_box.showPopup()
 
     def _update_navigation(self) -> None:
         self.back_action.setEnabled(self.navigation.can_back())
@@ -306,6 +357,10 @@ class MainWindow(QMainWindow):
             saved = [saved] if isinstance(saved, str) else list(saved or [])
             self.world.model.ticked = [n for n in saved if n in sc.variables]
         self.world.set_history(self.history)
+        if self.selection.compare and not ws.scenario.branch(self.selection.compare):
+            self.selection.compare = None
+        self.compare_view.set_history(self.history)
+        self._fill_compare_box()
         self.outline_title.setText(f"Branches <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
                                    f"{len(sc.branches)}</span>")
         title = f"{sc.title} — {APP}"
@@ -654,13 +709,16 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def reset_layout(self) -> None:
-        for d in (self.outline_dock, self.timeline_dock, self.inspector_dock, self.world_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock):
             d.setFloating(False)
             d.show()
         for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
+                        (self.compare_dock, Qt.BottomDockWidgetArea),
                         (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea)):
             self.addDockWidget(area, d)
+        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
         self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.timeline_dock.raise_()
         self.inspector_dock.raise_()
         self._default_sizes()
 

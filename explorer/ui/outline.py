@@ -25,6 +25,7 @@ class BranchTreeModel(QAbstractItemModel):
         self._ids: dict[str, int] = {}
         self._by_id: dict[int, str] = {}
         self.selected: str | None = None
+        self.compare: str | None = None  # the branch the selected one is compared with (marked ⇄)
 
     def set_history(self, history: History) -> None:
         self.beginResetModel()
@@ -111,6 +112,8 @@ class BranchTreeModel(QAbstractItemModel):
         elif role == Qt.ForegroundRole:
             if col == 1:
                 return QColor(style.TEXT_MUTED)
+        elif role == Qt.DecorationRole and col == 0 and bid == self.compare:
+            return _compare_icon()
         elif role == Qt.FontRole and bid == self.selected and col == 0:
             f = QFont()
             f.setBold(True)
@@ -135,6 +138,28 @@ def divergence_text(b, scenario) -> str:
     if len(b.divergences) > 1:
         text += f"  (+{len(b.divergences) - 1} more)"
     return text
+
+
+_ICON = None
+
+
+def _compare_icon():
+    """A small ⇄ in the compare colour, beside the branch the selection is compared with."""
+    global _ICON
+    if _ICON is None:
+        from PySide6.QtGui import QIcon, QPainter, QPixmap
+        pm = QPixmap(16, 16)
+        pm.fill(Qt.transparent)
+        p = QPainter(pm)
+        p.setPen(QColor(style.PARENT))
+        f = QFont()
+        f.setBold(True)
+        f.setPixelSize(14)
+        p.setFont(f)
+        p.drawText(pm.rect(), Qt.AlignCenter, "⇄")
+        p.end()
+        _ICON = QIcon(pm)
+    return _ICON
 
 
 class TwoLineDelegate(QStyledItemDelegate):
@@ -202,6 +227,17 @@ class BranchOutline(QTreeView):
         self._syncing = False
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         selection.branchChanged.connect(self._follow)
+        selection.compareChanged.connect(self._compare)
+
+    def mousePressEvent(self, ev) -> None:
+        """Ctrl+click: compare the selected branch with the clicked one (again: stop comparing)."""
+        if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ControlModifier:
+            bid = self.model_.branch_of(self.indexAt(ev.position().toPoint()))
+            if bid is not None:
+                self.selection.set_compare(None if bid == self.selection.compare else bid)
+                ev.accept()
+                return
+        super().mousePressEvent(ev)
 
     def set_history(self, history: History) -> None:
         self._syncing = True
@@ -231,6 +267,10 @@ class BranchOutline(QTreeView):
             self.scrollTo(idx)
         finally:
             self._syncing = False
+        self.viewport().update()
+
+    def _compare(self, bid) -> None:
+        self.model_.compare = bid
         self.viewport().update()
 
     def refresh(self) -> None:

@@ -18,6 +18,7 @@ class Selection(QObject):
     eventChanged = Signal(object)   # EventKey or None
     cursorChanged = Signal(object)  # datetime.date or None
     pendingChanged = Signal(object)  # the branch id waiting to be computed, or None
+    compareChanged = Signal(object)  # branch id or None: what the views compare the branch with
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -39,6 +40,18 @@ class Selection(QObject):
         if self.pending and self.pending[0] == branch_id:
             bid, event, cursor = self.pending
             self.select_branch(bid, event, cursor)
+        self.compare: str | None = None  # None: each branch against its parent
+
+    def set_compare(self, branch_id: str | None) -> None:
+        """Compare the selected branch with another (the timeline's marks, the inspector's differences,
+        the world plots and the side-by-side view follow); None goes back to each branch's parent."""
+        if branch_id != self.compare:
+            self.compare = branch_id
+            self.compareChanged.emit(branch_id)
+
+    def against(self) -> str | None:
+        """The branch the selected one is compared with: the chosen one, else None (its parent)."""
+        return self.compare if self.compare and self.compare != self.branch else None
 
     def select_branch(self, branch_id: str, event: EventKey | None = None,
                       cursor: dt.date | None = None) -> None:

@@ -52,26 +52,30 @@ class TimelineModel(QAbstractTableModel):
         self._colors = {k: QColor(v) for k, v in style.STATUS_COLORS.items()}
         self._muted = QColor(style.TEXT_MUTED)
 
-    def load(self, history: History, branch_id: str) -> None:
-        """Show a branch: its rows from the Workspace's timeline and diff (built once per branch)."""
+    def load(self, history: History, branch_id: str, compare: str | None = None) -> None:
+        """Show a branch: its rows from the Workspace's timeline and its diff against its parent, or
+        against `compare` (built once per pair)."""
         self.beginResetModel()
         self.branch = branch_id
+        other = history.other(branch_id, compare)
+        self.against = other
         if getattr(self, "_history", None) is not history:
             self._history, self._cache = history, {}
-        cached = self._cache.get(branch_id)
+        cached = self._cache.get((branch_id, other))
         if cached is None:
-            cached = self._cache[branch_id] = self._build(history, branch_id)
+            cached = self._cache[(branch_id, other)] = self._build(history, branch_id, other)
             if len(self._cache) > 64:
                 self._cache.pop(next(iter(self._cache)))
         self.rows, self.counts, self.is_root = cached
         self._filter()
         self.endResetModel()
 
-    def _build(self, history: History, branch_id: str):
+    def _build(self, history: History, branch_id: str, other: str | None = None):
         rows: list[Row] = []
         tl = history.try_timeline(branch_id)
-        d = history.diff(branch_id) if tl is not None and history.parent(branch_id) else None
-        self.is_root = history.parent(branch_id) is None
+        d = history.diff(branch_id, other) if tl is not None and other is not None else None
+        self.is_root = other is None
+        where = history.label(other) if other is not None else ""
         if tl is not None:
             title = tl.title
             rule = tl.rule
@@ -103,7 +107,7 @@ class TimelineModel(QAbstractTableModel):
                     r = rule(e.event)
                     gone.append(Row((e.event, e.occurrence), e.other_date, e.title, e.other_outcome or "",
                                     tuple(r.tags) if r else (), style.GONE, None,
-                                    f"happened on {e.other_date} in the parent; not in this branch"))
+                                    f"happened on {e.other_date} in {where}; not in this branch"))
                 if gone:
                     rows = _merge(rows, gone)
                 self.counts = d.counts()
@@ -309,6 +313,7 @@ class TimelineView(QWidget):
         self.summary.setObjectName("muted")
         self.summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.summary.setMinimumWidth(0)
+        self.summary.setWordWrap(True)  # the counts wrap in a narrow pane instead of being cut off
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search events…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -363,7 +368,7 @@ class TimelineView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setHighlightSections(False)
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        for c, w in ((C_STATUS, 86), (C_DATE, 96), (C_EVENT, 320), (C_OUTCOME, 120)):
+        for c, w in ((C_STATUS, 104), (C_DATE, 96), (C_EVENT, 320), (C_OUTCOME, 120)):
             hh.setSectionResizeMode(c, QHeaderView.Interactive)
             self.table.setColumnWidth(c, w)
         hh.setSectionResizeMode(C_EVENT, QHeaderView.Stretch)
@@ -392,6 +397,7 @@ class TimelineView(QWidget):
         selection.branchChanged.connect(self._on_branch)
         selection.eventChanged.connect(self._on_event)
         selection.cursorChanged.connect(self._on_cursor)
+        selection.compareChanged.connect(lambda _: self._on_branch(self.selection.branch))
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -422,7 +428,7 @@ class TimelineView(QWidget):
             return
         self._syncing = True
         try:
-            self.model.load(self.history, bid)
+            self.model.load(self.history, bid, self.selection.compare)
         finally:
             self._syncing = False
         self.gone_box.setEnabled(not self.model.is_root)
@@ -442,6 +448,8 @@ class TimelineView(QWidget):
         n = sum(c[k] for k in ("same", "new", "changed"))
         parts = [f"<b>{_esc(label)}</b> · {n:,} events"]
         if not self.model.is_root:
+            if self.model.against != h.parent(self.model.branch):
+                parts.append(f"against <b style='color:{style.PARENT}'>{_esc(h.label(self.model.against))}</b>")
             parts.append(f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']:,} new</span>")
             parts.append(f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']:,} changed</span>")
             parts.append(f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']:,} gone</span>")

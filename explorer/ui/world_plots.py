@@ -50,6 +50,11 @@ class WorldTableModel(QAbstractTableModel):
         self.ticked = [t for t in self.ticked if t in names]
         self.endResetModel()
 
+    def set_other_header(self, text: str) -> None:
+        if self.HEADERS[2] != text:
+            self.HEADERS = self.HEADERS[:2] + (text,) + self.HEADERS[3:]
+            self.headerDataChanged.emit(Qt.Horizontal, 2, 2)
+
     def set_values(self, values: list[tuple], has_parent: bool) -> None:
         self.values = values
         self.has_parent = has_parent
@@ -344,7 +349,7 @@ class WorldPlots(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.Stretch)
         for c in (1, 2, 3):
             hh.setSectionResizeMode(c, QHeaderView.Interactive)
-            self.table.setColumnWidth(c, 82)
+            self.table.setColumnWidth(c, 92)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter variables…")
         self.filter.setClearButtonEnabled(True)
@@ -381,6 +386,7 @@ class WorldPlots(QWidget):
 
         self.model.toggled.connect(self._toggled)
         selection.branchChanged.connect(lambda _: self.refresh())
+        selection.compareChanged.connect(lambda _: self.refresh())
         selection.cursorChanged.connect(self._on_cursor)
 
     # --- data ------------------------------------------------------------------------------------
@@ -484,7 +490,7 @@ class WorldPlots(QWidget):
         tl = h.try_timeline(bid)
         if tl is None:
             return
-        parent_id = h.parent(bid)
+        parent_id = h.other(bid, self.selection.compare)  # the parent, or the branch compared with
         ptl = h.try_timeline(parent_id) if parent_id else None
         base_id = h.branch_ids[0]
         btl = h.try_timeline(base_id) if bid != base_id and parent_id != base_id else None
@@ -521,7 +527,7 @@ class WorldPlots(QWidget):
         if mc is not None:
             parts.append(f"<span style='color:{style.ACCENT_SOFT}; background:{style.ACCENT_SOFT}'>██</span>"
                          f" Monte Carlo 10–90% ({mc.runs}&nbsp;runs)")
-        self.legend.setWordWrap(mc is not None)  # the band's entry wraps rather than being cut off
+        self.legend.setWordWrap(True)  # a long branch label or the band's entry wraps rather than being cut off
         self.legend.setText(" &nbsp; ".join(parts))
 
     def _cursor_date(self) -> dt.date:
@@ -540,7 +546,7 @@ class WorldPlots(QWidget):
         tl = h.try_timeline(bid)
         if tl is None:
             return
-        parent_id = h.parent(bid)
+        parent_id = h.other(bid, self.selection.compare)  # the parent, or the branch compared with
         ptl = h.try_timeline(parent_id) if parent_id else None
         btl = h.try_timeline(h.branch_ids[0])
         when = self._cursor_date()
@@ -550,6 +556,8 @@ class WorldPlots(QWidget):
             vals.append((mine, ptl.value_at(v.name, when) if ptl else None,
                          btl.value_at(v.name, when) if btl else mine))
         self.model.set_values(vals, ptl is not None)
+        compared = parent_id is not None and parent_id != h.parent(bid)
+        self.model.set_other_header("Compared" if compared else "Parent")
         label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
         self.when.setText(f"<b>World {label}</b>")
 
@@ -561,7 +569,7 @@ class WorldPlots(QWidget):
         bid = self.selection.branch
         var = h.scenario.variables[name]
         rows = [(h.label(bid), bid)]
-        parent_id = h.parent(bid)
+        parent_id = h.other(bid, self.selection.compare)
         if parent_id:
             rows.append((h.label(parent_id), parent_id))
         base = h.branch_ids[0]

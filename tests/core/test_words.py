@@ -81,3 +81,19 @@ def test_report_lists_siblings_by_fork_date():
     from explorer.core.report import tree_order
     ws = Workspace(load_scenario_text(ROUND_TRIP))
     assert tree_order(ws) == ["baseline", "earlier", "dead", "later"]
+
+
+def test_side_by_side_aligns_two_branches_one_event_per_row():
+    from explorer.core.compare import counts, side_by_side
+    ws = Workspace(load_scenario_text(ROUND_TRIP))
+    rows = side_by_side(ws, "dead", "earlier")
+    d = ws.diff("dead", "earlier")
+    assert counts(rows) == d.counts()
+    assert [p.date for p in rows] == sorted(p.date for p in rows)
+    for p in rows:
+        assert (p.left_title is None) == (p.status == "gone")
+        assert (p.right_title is None) == (p.status == "new")
+        assert p.date == min(x for x in (p.left_date, p.right_date) if x)
+    kill = next(p for p in rows if p.event == "kill")
+    assert kill.status == "new" and kill.left_date.isoformat() == "1940-02-01"
+    assert not [p for p in side_by_side(ws, "dead", "earlier", differences_only=True) if p.status == "same"]

@@ -281,3 +281,27 @@ def test_one_word_for_an_unchanged_event(window):
     for other in ("inherited", "the same"):
         assert other not in w.inspector.browser.toPlainText()
         assert other not in w.branch_map.tooltip("air-strike", f.index)
+
+
+def test_overlapping_marks_stay_solid(make_window):
+    """Dots a pixel or two apart were drawn hollow (odd-even fill), a kind of mark no legend explained."""
+    from explorer.core.model import BASELINE, Branch, EventRule, Scenario, Timing, Variable
+    sc = Scenario(id="dots", title="Dots", start=dt.date(1900, 1, 1), end=dt.date(1999, 12, 31))
+    sc.variables["x"] = Variable("x", "number", 0)
+    for i in range(12):
+        d = dt.date(1950, 1, 1) + dt.timedelta(days=i * 20)
+        sc.events.append(EventRule(f"e{i}", title=f"E{i}", timing=Timing("on", d, d)))
+    sc.branches.append(Branch(BASELINE, None, "Baseline"))
+    w = make_window(scenario=sc)
+    bm = w.branch_map
+    QApplication.processEvents()
+    img = bm.plot.viewport().grab().toImage()
+    dpr = img.devicePixelRatio()
+    tl = w.workspace.timeline("baseline")
+    lane = bm.lane_point("baseline", tl.firings[0].date).y()
+    xs = [bm.lane_point("baseline", f.date).x() for f in tl.firings]
+    assert xs[-1] - xs[0] < 4 * len(xs), "the dots overlap at this zoom"
+    for x in range(int(xs[0]) + 1, int(xs[-1])):
+        for dy in (-2, 2):  # off the lane's own line, inside the dots (radius 3.6)
+            c = img.pixelColor(int(x * dpr), int((lane + dy) * dpr))
+            assert c.lightness() < 200, (x, dy, c.name())  # the dots' grey, not the band showing through

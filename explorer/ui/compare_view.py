@@ -1,0 +1,234 @@
+"""Side by side: the selected branch and the one it is compared with (or its parent), aligned by date.
+
+One event per row, as a diff viewer shows two files: left the selected branch, right the other; an
+event that moved or ended otherwise stays on one row with both dates, an event only one side has
+leaves the other side empty. The rows come from `explorer.core.compare.side_by_side`. Clicking a row
+selects its event in the selected branch (an event gone from it shows why not).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
+                               QTableView, QVBoxLayout, QWidget)
+
+from ..core.compare import counts, side_by_side
+from ..core.errors import ExplorerError
+from . import style
+from .history import History
+from .selection import Selection
+
+C_LDATE, C_LEFT, C_MARK, C_RDATE, C_RIGHT = range(5)
+MARKS = {style.SAME: "=", style.NEW: "+", style.CHANGED: "~", style.GONE: "−"}
+
+
+class CompareModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.all: list = []
+        self.rows: list = []
+        self.left_label = self.right_label = ""
+        self.only_differences = False
+        self._colors = {k: QColor(v) for k, v in style.STATUS_COLORS.items()}
+        self._tint = {k: QColor(v) for k, v in style.STATUS_COLORS.items()}
+        for c in self._tint.values():
+            c.setAlpha(28)
+        self._muted = QColor(style.TEXT_MUTED)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: list, left: str, right: str) -> None:
+        self.beginResetModel()
+        self.all = rows
+        self.left_label, self.right_label = left, right
+        self._filter()
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Horizontal, 0, 4)
+
+    def set_only_differences(self, on: bool) -> None:
+        self.beginResetModel()
+        self.only_differences = on
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        self.rows = [p for p in self.all if p.status != style.SAME] if self.only_differences else list(self.all)
+
+    def row_of(self, key) -> int:
+        return next((i for i, p in enumerate(self.rows) if p.key == key), -1)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation != Qt.Horizontal or role != Qt.DisplayRole:
+            return None
+        return ("Date", self.left_label, "", "Date", self.right_label)[section]
+
+    def data(self, index, role=Qt.DisplayRole):
+        p = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.DisplayRole:
+            if col == C_LDATE:
+                return p.left_date.isoformat() if p.left_date else ""
+            if col == C_LEFT:
+                return p.left_title or ""
+            if col == C_MARK:
+                return MARKS[p.status]
+            if col == C_RDATE:
+                return p.right_date.isoformat() if p.right_date else ""
+            if col == C_RIGHT:
+                return p.right_title or ""
+        if role == Qt.BackgroundRole and p.status != style.SAME:
+            return self._tint[p.status]
+        if role == Qt.ForegroundRole:
+            if col == C_MARK:
+                return self._colors[p.status]
+            if col in (C_LDATE, C_RDATE):
+                moved = p.status == style.CHANGED and p.left_date != p.right_date
+                return self._colors[style.CHANGED] if moved else self._muted
+        if role == Qt.FontRole and col == C_MARK:
+            return self._bold
+        if role == Qt.TextAlignmentRole and col == C_MARK:
+            return int(Qt.AlignCenter)
+        if role == Qt.ToolTipRole:
+            word = {style.SAME: "in both, on the same date",
+                    style.NEW: f"only in {self.left_label}",
+                    style.GONE: f"only in {self.right_label}",
+                    style.CHANGED: "in both, but on another date or with another outcome"}[p.status]
+            return f"<b>{p.left_title or p.right_title}</b><br>{word}"
+        if role == Qt.UserRole:
+            return p
+        return None
+
+
+class CompareView(QWidget):
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self._syncing = False
+        self.summary = QLabel("")
+        self.summary.setObjectName("muted")
+        self.summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.summary.setWordWrap(True)  # a narrow pane wraps the counts rather than cutting them
+        self.only_box = QCheckBox("Only differences")
+        self.only_box.setToolTip("Hide the events both branches share on the same date")
+        self.model = CompareModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("compareTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        hh.setHighlightSections(False)
+        for c, mode in ((C_LDATE, QHeaderView.ResizeToContents), (C_LEFT, QHeaderView.Stretch),
+                        (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.ResizeToContents),
+                        (C_RIGHT, QHeaderView.Stretch)):
+            hh.setSectionResizeMode(c, mode)
+        self.table.setColumnWidth(C_MARK, 28)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 4, 6, 0)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.only_box)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        self.only_box.toggled.connect(self._only)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        selection.branchChanged.connect(lambda _: self.refresh())
+        selection.compareChanged.connect(lambda _: self.refresh())
+        selection.eventChanged.connect(self._on_event)
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        self.refresh()
+
+    def refresh(self) -> None:
+        h = self.history
+        if h is None or not self.isVisible() and not getattr(self, "_force", False):
+            self._stale = True  # computed when the pane is shown: nobody reads a hidden table
+            return
+        self._stale = False
+        bid = self.selection.branch
+        if not h.has_branch(bid):
+            return
+        other = h.other(bid, self.selection.compare)
+        self._syncing = True
+        try:
+            if other is None:
+                self.model.set_rows([], h.label(bid), "")
+                self.summary.setText(f"<b>{_esc(h.label(bid))}</b> is the root: choose a branch to compare "
+                                     "it with (Ctrl+click one in the outline or the map, or Compare with…)")
+                return
+            try:
+                h.diff(bid, other)  # cached for the timeline and the inspector too
+                rows = side_by_side(h.ws, bid, other)
+            except ExplorerError as e:
+                self.model.set_rows([], h.label(bid), h.label(other))
+                self.summary.setText(f"cannot compare: {_esc(e)}")
+                return
+            self.model.set_rows(rows, h.label(bid), h.label(other))
+            c = counts(rows)
+            self.summary.setText(
+                f"<b style='color:{style.ACCENT}'>{_esc(h.label(bid))}</b> ⇄ "
+                f"<b style='color:{style.PARENT}'>{_esc(h.label(other))}</b> · "
+                f"{c['same']:,} {style.STATUS_LABELS['same']} · "
+                f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']:,} changed</span> · "
+                f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']:,} only left</span> · "
+                f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']:,} only right</span>")
+        finally:
+            self._syncing = False
+        self._on_event(self.selection.event)
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if getattr(self, "_stale", False):
+            self.refresh()
+
+    def _only(self, on: bool) -> None:
+        self._syncing = True
+        try:
+            self.model.set_only_differences(on)
+        finally:
+            self._syncing = False
+        self._on_event(self.selection.event)
+
+    def _row_changed(self, current, previous) -> None:
+        if self._syncing or not current.isValid():
+            return
+        p = self.model.rows[current.row()]
+        self.selection.select_event(p.key, cursor=p.left_date or p.right_date)
+
+    def _on_event(self, key) -> None:
+        if self._syncing:
+            return
+        row = self.model.row_of(key) if key is not None else -1
+        self._syncing = True
+        try:
+            sm = self.table.selectionModel()
+            if row < 0:
+                sm.clearSelection()
+                return
+            idx = self.model.index(row, C_LEFT)
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+            self.table.scrollTo(idx)
+        finally:
+            self._syncing = False
+
+
+def _esc(s) -> str:
+    return str(s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

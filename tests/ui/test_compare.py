@@ -1,0 +1,86 @@
+"""Compare any two branches (issue 13): Ctrl+click in the outline or the map, or Compare with…; the
+timeline, the inspector, the world plots and the side-by-side view follow."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+
+def ctrl_click(widget, pos):
+    QTest.mouseClick(widget, Qt.LeftButton, Qt.ControlModifier, QPoint(int(pos.x()), int(pos.y())))
+    QApplication.processEvents()
+
+
+def test_ctrl_click_in_the_outline_compares_and_every_view_follows(window):
+    w = window
+    ws = w.workspace
+    w.selection.select_branch("air-strike")
+    o = w.outline
+    idx = o.model_.index_of("strike-contained")
+    ctrl_click(o.viewport(), o.visualRect(idx).center())
+    assert w.selection.branch == "air-strike", "Ctrl+click does not change the selection"
+    assert w.selection.compare == "strike-contained"
+    d = ws.diff("air-strike", "strike-contained")
+    # the timeline marks events against the compared branch
+    m = w.timeline.model
+    for r in m.rows:
+        if r.index is not None:
+            assert r.status == d.status_of(r.index)
+    assert sum(r.status == "gone" for r in m.rows) == len(d.gone)
+    assert "The commanders hold fire" in w.timeline.summary.text()
+    # the inspector's differences
+    text = w.inspector.browser.toPlainText()
+    assert "Against The commanders hold fire" in text
+    # the world plots and the table: the dashed curve is the compared branch
+    assert "The commanders hold fire" in w.world.legend.text()
+    assert w.world.model.headerData(2, Qt.Horizontal) == "Compared"
+    for name, plot in w.world.plots.items():
+        traj = ws.timeline("strike-contained").trajectory(name)
+        assert len(plot.parent.xData) == 2 * len(traj)
+    # the side-by-side view is shown, one row per event, aligned by date
+    assert w.compare_view.isVisible()
+    cm = w.compare_view.model
+    assert len(cm.rows) == len(d.events)
+    assert cm.headerData(1, Qt.Horizontal) == "Kennedy orders air strikes"
+    assert cm.headerData(4, Qt.Horizontal) == "The commanders hold fire"
+    dates = [p.date for p in cm.rows]
+    assert dates == sorted(dates)
+    gone = next(p for p in cm.rows if p.status == "gone")
+    assert gone.left_title is None and gone.right_title
+    # clicking a row selects its event
+    t = w.compare_view.table
+    row = next(i for i, p in enumerate(cm.rows) if p.status == "same")
+    QTest.mouseClick(t.viewport(), Qt.LeftButton, Qt.NoModifier, t.visualRect(cm.index(row, 1)).center())
+    assert w.selection.event == cm.rows[row].key
+    assert "unchanged against The commanders hold fire" in w.inspector.browser.toPlainText()
+    # Ctrl+click again stops comparing: back to the parent
+    ctrl_click(o.viewport(), o.visualRect(o.model_.index_of("strike-contained")).center())
+    assert w.selection.compare is None
+    w.selection.select_event(None)
+    assert "Against Baseline" in w.inspector.browser.toPlainText()
+    assert w.world.model.headerData(2, Qt.Horizontal) == "Parent"
+
+
+def test_compare_with_box_and_map_ctrl_click(window, qtbot):
+    w = window
+    w.selection.select_branch("no-photos")
+    box = w.compare_box
+    box.setFocus()
+    target = box.findData("air-strike")
+    while box.currentIndex() != target:
+        QTest.keyClick(box, Qt.Key_Down)
+    assert w.selection.compare == "air-strike"
+    assert "Against Kennedy orders air strikes" in w.inspector.browser.toPlainText()
+    # Ctrl+Shift+K stops comparing
+    QTest.keyClick(w, Qt.Key_K, Qt.ControlModifier | Qt.ShiftModifier)
+    assert w.selection.compare is None and box.currentIndex() == 0
+    # Ctrl+click a lane on the map
+    bm = w.branch_map
+    ctrl_click(bm.plot.viewport(), bm.lane_point("strike-contained"))
+    assert w.selection.branch == "no-photos" and w.selection.compare == "strike-contained"
+    assert w.compare_view.model.right_label == "The commanders hold fire"
+    # comparing the baseline with a branch works too
+    w.selection.select_branch("baseline")
+    assert w.timeline.model.against == "strike-contained"
+    assert len(w.compare_view.model.rows) == len(w.workspace.diff("baseline", "strike-contained").events)
