@@ -29,6 +29,7 @@ class Selection(QObject):
         # computing it off the GUI thread and selects it (select_pending) once it is ready
         self.gate = None
         self.pending: tuple | None = None  # (branch id, event, cursor) asked for, not yet shown
+        self.compare: str | None = None  # None: each branch against its parent
 
     def _set_pending(self, pending: tuple | None) -> None:
         if pending != self.pending:
@@ -40,7 +41,6 @@ class Selection(QObject):
         if self.pending and self.pending[0] == branch_id:
             bid, event, cursor = self.pending
             self.select_branch(bid, event, cursor)
-        self.compare: str | None = None  # None: each branch against its parent
 
     def set_compare(self, branch_id: str | None) -> None:
         """Compare the selected branch with another (the timeline's marks, the inspector's differences,
