@@ -45,7 +45,9 @@ class ExportWorker(CancellableWorker):
 
 
 class ExportReportDialog(QDialog):
-    def __init__(self, workspace, selected_branch: str | None = None, parent: QWidget | None = None):
+    def __init__(self, workspace, selected_branch: str | None = None, parent: QWidget | None = None,
+                 variables: list[str] | None = None):
+        """`variables`: those to tick (the World pane's ticked ones); else the report's defaults."""
         super().__init__(parent)
         self.workspace = workspace
         self.worker: ExportWorker | None = None
@@ -81,7 +83,8 @@ class ExportReportDialog(QDialog):
         # variables to plot
         self.var_list = QListWidget()
         self.var_list.setObjectName("variables")
-        chosen = set(default_variables(workspace, [selected]))
+        chosen = {v for v in variables or () if v in sc.variables} or \
+            set(default_variables(workspace, [selected]))
         self.var_items: dict[str, QListWidgetItem] = {}
         for name, var in sc.variables.items():
             item = QListWidgetItem(var.title if var.title == name else f"{var.title}  ({name})")
@@ -209,7 +212,7 @@ class ExportReportDialog(QDialog):
 
     def _update_state(self) -> None:
         running = self.worker is not None
-        self.page_box.setEnabled(not running and self.fmt() in ("pdf", "html"))
+        self.page_box.setEnabled(not running and self.fmt() in ("pdf", "html"))  # HTML: its print style sheet
         ok = bool(self.checked_branches()) and bool(self.path_edit.text().strip())
         self.export_button.setEnabled(ok and not running)
         for w in (self.branch_tree, self.var_list, self.format_box, self.path_edit, self.browse,
@@ -337,7 +340,9 @@ def _selected_branch(main_window) -> str | None:
 
 
 def open_export_dialog(main_window) -> ExportReportDialog:
-    dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window)
+    world = getattr(main_window, "world", None)
+    ticked = world.ticked() if world is not None and hasattr(world, "ticked") else None
+    dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window, variables=ticked)
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.selection.branchChanged.connect(self._branch_status)
         self.world.model.toggled.connect(lambda *_: self._save_ticks())
         self.setDockNestingEnabled(True)
+        # below this the docks' own minimum sizes no longer fit and Qt lets them paint over each other
+        self.setMinimumSize(960, 620)
         self.resize(1280, 800)
         self._restore_layout()
         if workspace is not None:
@@ -125,11 +127,41 @@ class MainWindow(QMainWindow):
         self.inspector_dock.raise_()
         self._default_sizes()
 
+    DEFAULT_FRACTIONS = (0.21, 0.34, 0.44)  # outline width, inspector width, timeline height
+
     def _default_sizes(self) -> None:
-        w = self.width()
-        self.resizeDocks([self.outline_dock], [int(w * 0.21)], Qt.Horizontal)
-        self.resizeDocks([self.inspector_dock], [int(w * 0.34)], Qt.Horizontal)
-        self.resizeDocks([self.timeline_dock], [int(self.height() * 0.44)], Qt.Vertical)
+        self.dock_fractions = self.DEFAULT_FRACTIONS
+        self._apply_fractions()
+
+    def _dock_sizes(self) -> tuple:
+        return self.outline_dock.width(), self.inspector_dock.width(), self.timeline_dock.height()
+
+    def _apply_fractions(self) -> None:
+        """Give the docks their share of the window, so that every pane grows with it (not only the
+        map) and a window made small and large again gets its layout back."""
+        fo, fi, ft = self.dock_fractions
+        w, h = self.width(), self.height()
+        self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
+        self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
+        self._applied = True
+
+    def _adopt_fractions(self) -> None:
+        """The docks' current sizes become their shares (after the user moved a separator)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        o, i, t = self._dock_sizes()
+        self.dock_fractions = (o / w, i / w, t / h)
+
+    def event(self, ev) -> bool:
+        done = super().event(ev)
+        if ev.type() == QEvent.MouseButtonRelease:  # the window's own mouse events: its separators' drags
+            self._adopt_fractions()
+        return done
+
+    def resizeEvent(self, ev) -> None:
+        applied = getattr(self, "_applied", None)
+        super().resizeEvent(ev)
+        if applied is not None and ev.oldSize().isValid():
+            QTimer.singleShot(0, self._apply_fractions)
 
     def _action(self, menu, text, slot=None, shortcut=None, tip=None, checkable=False, checked=False) -> QAction:
         a = QAction(text, self)
@@ -724,9 +756,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
-        if not self._layout_restored and not getattr(self, "_sized", False):
+        if not getattr(self, "_sized", False):
             self._sized = True
-            self._default_sizes()
+            if self._layout_restored:  # the restored separators are the shares to keep
+                self._adopt_fractions()
+                self._applied = True
+            else:
+                self._default_sizes()
 
     def closeEvent(self, ev) -> None:
         self.save_layout()

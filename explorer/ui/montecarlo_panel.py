@@ -87,7 +87,10 @@ class MonteCarloDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)  # by any column: probabilities and dates as numbers, not text
+        self.table.cellClicked.connect(self._row_clicked)
         hh = self.table.horizontalHeader()
+        hh.setSortIndicator(1, Qt.DescendingOrder)  # the most likely first
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         for c in (0, 1, 2):
             hh.setSectionResizeMode(c, QHeaderView.ResizeToContents)
@@ -227,32 +230,55 @@ class MonteCarloDialog(QDialog):
         self._source = None
         self._update_state()
 
+    def _row_clicked(self, row: int, col: int) -> None:
+        """A row selects its event in the branch that was run (the inspector explains it)."""
+        item = self.table.item(row, 0)
+        mc = getattr(self, "result", None)
+        mw = self.main_window
+        if item is None or mc is None or mw.history is None or not mw.history.has_branch(mc.branch):
+            return
+        event = item.data(Qt.UserRole)
+        tl = mw.history.try_timeline(mc.branch)
+        f = tl.firing(event) if tl is not None else None
+        mw.selection.select_branch(mc.branch, (event, 1), cursor=f.date if f else None)
+
     def _fill_table(self, mc) -> None:
         events = sorted(mc.events.values(),
                         key=lambda e: (-e.probability, e.date_quantile(0.5) or mc.grid[-1], e.title))
+        self.table.setSortingEnabled(False)  # filling a sorted table moves rows under the loop
         self.table.setRowCount(len(events))
+        sc = self.main_window.workspace.scenario if self.main_window.workspace is not None else None
         for r, e in enumerate(events):
-            title = QTableWidgetItem(e.title)
+            title = _Item(e.title)
             title.setData(Qt.UserRole, e.event)
             title.setToolTip(e.event)
-            prob = QTableWidgetItem(_pct(e.probability))
+            prob = _Item(_pct(e.probability), 100 * e.probability)
             prob.setData(Qt.UserRole, 100 * e.probability)
             prob.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             prob.setToolTip(f"happened in {e.happened} of {e.runs} runs")
             med = e.date_quantile(0.5)
             p10, p90 = e.date_quantile(0.1), e.date_quantile(0.9)
-            date = QTableWidgetItem(med.isoformat() if med else "")
+            date = _Item(med.isoformat() if med else "", med.toordinal() if med else 10 ** 9)
             if p10 and p90 and p10 != p90:
                 date.setToolTip(f"10–90%: {p10.isoformat()} – {p90.isoformat()}")
             n = sum(e.outcomes.values())
-            shares = " · ".join(f"{k} {_pct(v / n)}" for k, v in e.outcomes.most_common()) if n else ""
-            outcomes = QTableWidgetItem(shares)
+            rule = sc.event(e.event) if sc is not None else None
+
+            def otitle(k, rule=rule):
+                o = rule.outcome(k) if rule is not None else None
+                return (o.title or k) if o is not None else k
+            shares = " · ".join(f"{otitle(k)} {_pct(v / n)}" for k, v in e.outcomes.most_common()) if n else ""
+            top = e.outcomes.most_common(1)[0][1] / n if n else -1.0
+            outcomes = _Item(shares, top)
             if shares:
                 outcomes.setToolTip("share of the runs in which it happened:\n" + shares.replace(" · ", "\n"))
             for c, item in enumerate((title, prob, date, outcomes)):
                 self.table.setItem(r, c, item)
+        self.table.setSortingEnabled(True)
+        hh = self.table.horizontalHeader()
+        self.table.sortItems(hh.sortIndicatorSection(), hh.sortIndicatorOrder())
 
-    def rows(self) -> list[tuple[str, str, float]]:
+    def rows(self) -> list[tuple[str, str, float]]:  # noqa: D401
         """(event id, title, probability in %) per table row, in order (for tests and scripts)."""
         out = []
         for r in range(self.table.rowCount()):
@@ -322,3 +348,16 @@ def add_montecarlo_action(main_window) -> QAction:
     main_window.installEventFilter(guard)
     main_window._montecarlo_guard = guard
     return action
+
+
+class _Item(QTableWidgetItem):
+    """A cell that sorts by a number (probability, date, leading share) instead of its text."""
+
+    def __init__(self, text: str, key=None):
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other) -> bool:
+        if self.key is not None and getattr(other, "key", None) is not None:
+            return self.key < other.key
+        return self.text().lower() < other.text().lower()

@@ -86,7 +86,7 @@ class TimelineModel(QAbstractTableModel):
                 if tags is None:
                     r = rule(f.event)
                     tags = tags_of[f.event] = tuple(r.tags) if r else ()
-                row = Row((f.event, f.occurrence), f.date, title(f.event, f.outcome), f.outcome or "",
+                row = Row((f.event, f.occurrence), f.date, title(f.event, f.outcome), _outcome(rule, f.event, f.outcome),
                           tags, status_of(f.index), f.index)
                 row.narr = tl.narrative(f)  # the text as it applied in this branch
                 rows.append(row)
@@ -100,12 +100,12 @@ class TimelineModel(QAbstractTableModel):
                             if e.other_date != e.date:
                                 bits.append(f"was on {e.other_date}")
                             if e.other_outcome != e.outcome:
-                                bits.append(f"outcome was {e.other_outcome or 'none'}")
+                                bits.append(f"outcome was {_outcome(rule, e.event, e.other_outcome) or 'none'}")
                             r_.note = "; ".join(bits)
                 gone = []
                 for e in d.gone:
                     r = rule(e.event)
-                    gone.append(Row((e.event, e.occurrence), e.other_date, e.title, e.other_outcome or "",
+                    gone.append(Row((e.event, e.occurrence), e.other_date, e.title, _outcome(rule, e.event, e.other_outcome),
                                     tuple(r.tags) if r else (), style.GONE, None,
                                     f"happened on {e.other_date} in {where}; not in this branch"))
                 if gone:
@@ -220,6 +220,15 @@ class TimelineModel(QAbstractTableModel):
 
 _USER, _FONT, _FG, _TIP = int(Qt.UserRole), int(Qt.FontRole), int(Qt.ForegroundRole), int(Qt.ToolTipRole)
 _ROLES = frozenset((int(Qt.DisplayRole), _USER, _FONT, _FG, _TIP))
+
+
+def _outcome(rule, event_id: str, outcome_id: str | None) -> str:
+    """An outcome as the reader sees it: its title, not its id."""
+    if not outcome_id:
+        return ""
+    r = rule(event_id)
+    o = r.outcome(outcome_id) if r is not None else None
+    return (o.title or o.id) if o is not None else outcome_id
 
 
 def _merge(rows: list[Row], gone: list[Row]) -> list[Row]:

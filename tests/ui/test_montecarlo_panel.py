@@ -1,7 +1,7 @@
 """View > Monte Carlo…: real clicks, the run on a worker thread, results in a table and in the world plots."""
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -50,6 +50,25 @@ def test_run_fills_table_and_draws_bands(mc_window, qtbot):
     fire_back = [p for eid, title, p in rows if title == "Soviet commanders fire back"]
     assert len(fire_back) == 1 and 0 < fire_back[0] < 100
     assert dialog.progress.value() == 100
+    # outcomes by their titles; any column sorts (dates as dates); a row selects its event
+    shares = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
+    assert any("air strikes on the sites" in t for t in shares) and not any("air_strike" in t for t in shares)
+    hh = dialog.table.horizontalHeader()
+    QTest.mouseClick(hh.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     QPoint(hh.sectionViewportPosition(2) + 10, hh.height() // 2))
+    dates = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    dates = [d for d in dates if d]
+    assert dates == sorted(dates) or dates == sorted(dates, reverse=True)
+    t = dialog.table
+    QTest.mouseClick(t.viewport(), Qt.LeftButton, Qt.NoModifier, t.visualItemRect(t.item(0, 0)).center())
+    assert w.selection.branch == "air-strike" and w.selection.event == (t.item(0, 0).data(Qt.UserRole), 1)
+    QTest.mouseClick(hh.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     QPoint(hh.sectionViewportPosition(1) + 10, hh.height() // 2))
+    if hh.sortIndicatorOrder() != Qt.DescendingOrder:
+        QTest.mouseClick(hh.viewport(), Qt.LeftButton, Qt.NoModifier,
+                         QPoint(hh.sectionViewportPosition(1) + 10, hh.height() // 2))
+    rows = dialog.rows()
+    assert [p for _, _, p in rows] == sorted((p for _, _, p in rows), reverse=True)
 
     assert set(w.montecarlo) == {"air-strike"} and w.montecarlo["air-strike"].runs == 40
     plot = w.world.plots["tension"]

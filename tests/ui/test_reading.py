@@ -49,7 +49,9 @@ def test_no_two_actions_share_a_shortcut_and_ctrl_e_exports(full_window, qtbot):
                 continue
             assert key not in seen, f"{key} is bound to both {seen[key]!r} and {a.text()!r}"
             seen[key] = a.text()
-    # the shortcut that was ambiguous reaches its action now: Ctrl+E opens the export dialog
+    # the shortcut that was ambiguous reaches its action now: Ctrl+E opens the export dialog,
+    # with the World pane's ticked variables ticked
+    w.world.tick("hotline")
     w.activateWindow()
     w.outline.setFocus()
     QTest.keyClick(w.outline, Qt.Key_E, Qt.ControlModifier)
@@ -57,6 +59,7 @@ def test_no_two_actions_share_a_shortcut_and_ctrl_e_exports(full_window, qtbot):
                                 for d in w.findChildren(QDialog)), timeout=3000)
     dlg = next(d for d in w.findChildren(QDialog) if d.isVisible())
     assert "Export" in dlg.windowTitle()
+    assert set(dlg.checked_variables()) == set(w.world.ticked()) and "hotline" in dlg.checked_variables()
     dlg.close()
 
 
@@ -305,3 +308,48 @@ def test_overlapping_marks_stay_solid(make_window):
         for dy in (-2, 2):  # off the lane's own line, inside the dots (radius 3.6)
             c = img.pixelColor(int(x * dpr), int((lane + dy) * dpr))
             assert c.lightness() < 200, (x, dy, c.name())  # the dots' grey, not the band showing through
+
+
+def test_panes_share_the_window_and_recover_after_it_was_small(window, qtbot):
+    w = window
+    QApplication.processEvents()
+
+    def sizes():
+        QApplication.processEvents()
+        return w.outline_dock.width(), w.inspector_dock.width(), w.timeline_dock.height()
+
+    def resize(width, height):
+        w.resize(width, height)
+        qtbot.waitUntil(lambda: w.size().width() == width and w.size().height() == height)
+        for _ in range(3):
+            QApplication.processEvents()
+
+    o0, i0, t0 = sizes()
+    resize(1900, 1060)
+    o1, i1, t1 = sizes()
+    assert o1 > o0 * 1.3 and i1 > i0 * 1.3 and t1 > t0 * 1.2, "every pane grows, not only the map"
+    resize(w.minimumWidth(), w.minimumHeight())
+    # nothing overlaps at the smallest size
+    rects = [d.geometry() for d in (w.outline_dock, w.timeline_dock, w.inspector_dock) if d.isVisible()]
+    rects.append(w.centralWidget().geometry())
+    for a in range(len(rects)):
+        for b in range(a + 1, len(rects)):
+            assert not rects[a].intersects(rects[b]), (rects[a], rects[b])
+    resize(1280, 800)
+    o2, i2, t2 = sizes()
+    assert abs(o2 - o0) <= 12 and abs(i2 - i0) <= 12 and abs(t2 - t0) <= 12, ((o0, i0, t0), (o2, i2, t2))
+    # a separator the user drags is kept as the pane's share
+    g, c = w.outline_dock.geometry(), w.centralWidget().geometry()
+    start = QPoint((g.right() + c.left()) // 2, g.center().y())
+    qtbot.wait(50)
+    QTest.mouseMove(w, start)
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, start)
+    for dx in (5, 20, 60, 120):
+        QTest.mouseMove(w, start + QPoint(dx, 0))
+        QApplication.processEvents()
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, start + QPoint(120, 0))
+    QApplication.processEvents()
+    dragged = w.outline_dock.width()
+    assert dragged > o2 + 80, (g, c, start, w.size())
+    resize(1600, 900)
+    assert w.outline_dock.width() > dragged * 1.15
