@@ -104,11 +104,13 @@ def run_app(path, args) -> int:
         window.path = None
         window.setWindowTitle(f"{os.path.basename(os.fspath(path))} has errors — What-If Explorer")
     from .authoring import install_authoring
+    from .analysis_panel import add_analysis_action
     from .export_dialog import add_export_action
     from .montecarlo_panel import add_montecarlo_action
     install_authoring(window, offer_recovery=not shot)
     add_export_action(window)
     add_montecarlo_action(window)
+    add_analysis_action(window)
     if scenario is not None:
         apply_args(window, args)
     if shot:

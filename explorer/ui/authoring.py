@@ -304,6 +304,11 @@ class Authoring(QObject):
             m.addAction(self.what_if_actions[kind])
         m.addSeparator()
         m.addAction(self.edit_rule_action)
+        extras = getattr(self.w, "event_menu_extras", ())  # other panes' event actions (e.g. Analysis)
+        if extras:
+            m.addSeparator()
+            for a in extras:
+                m.addAction(a)
         m.addSeparator()
         for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
             m.addAction(a)
