@@ -44,6 +44,13 @@ def _parse(args, scenario) -> dict:
     return {"kinds": kinds, "between": between, "at": at}
 
 
+def _check_output(args) -> None:
+    """-o is checked before the work, with the one write-target check every output uses."""
+    if args.output:
+        from ..core.files import check_target
+        check_target(args.output, inputs=[args.scenario])
+
+
 def _emit(args, data: dict, text) -> None:
     if args.output:
         from ..core.files import atomic_write
@@ -71,6 +78,7 @@ def _sampled(mean, delta, ci, kind) -> str:
 def cmd_sensitivity(args) -> int:
     from ..core import load_scenario
     from ..core.sensitivity import sensitivity
+    _check_output(args)
     sc = load_scenario(args.scenario)
     opts = _parse(args, sc)
     if args.top < 1:
@@ -120,16 +128,13 @@ def _configure_sensitivity(p) -> None:
 # --- search -----------------------------------------------------------------------------------------
 
 def cmd_search(args) -> int:
-    from ..core import load_scenario_text
-    from ..core.saving import read_text
+    from ..core import load_scenario
     from ..core.search import search
-    try:
-        original = read_text(args.scenario)
-    except OSError as e:
-        raise ExplorerError(f"cannot read {args.scenario}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExplorerError(f"{args.scenario} is not UTF-8 text") from None
-    sc = load_scenario_text(original, args.scenario)
+    _check_output(args)
+    if args.write:
+        from ..core.files import check_target
+        check_target(args.scenario, replace_yaml=True)  # before the search, not after it
+    sc = load_scenario(args.scenario)
     opts = _parse(args, sc)
     if args.timeout is not None and args.timeout <= 0:
         raise ExplorerError("--timeout must be more than 0 seconds")
@@ -137,7 +142,7 @@ def cmd_search(args) -> int:
         res = search(sc, args.parent, args.goal, opts["at"], args.max_divergences, args.results,
                      opts["kinds"], opts["between"], args.runs, args.seed, timeout=args.timeout,
                      progress=progress, executor=ex)
-    written = _write(args, sc, original, res) if args.write and res.results else []
+    written = _write(args, res) if args.write and res.results else []
 
     def text():
         at = f" at {args.at}" if args.at else " at the end"
@@ -168,17 +173,20 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _write(args, sc, original: str, res) -> list[str]:
-    """Each result as a child branch of --from, saved once, comments kept (as `fork` does)."""
+def _write(args, res) -> list[str]:
+    """Each result as a child branch of --from, saved once the way `fork` saves (comments kept, under the
+    writers' lock; if the file changed meanwhile the branches are added to what it holds now)."""
     from ..core.edits import fork
-    from ..core.saving import save_scenario
-    new = sc
-    ids = []
-    for f in res.results:
-        new, bid = fork(new, args.parent, f"How could: {f.label()}", f.divergences(),
-                        description=f"Found by `what-if search --goal {args.goal}`.")
-        ids.append(bid)
-    save_scenario(new, args.scenario, original, expect_disk=original)
+    from ..core.saving import edit_file
+
+    def add_all(scenario):
+        ids = []
+        for f in res.results:
+            scenario, bid = fork(scenario, args.parent, f"How could: {f.label()}", f.divergences(),
+                                 description=f"Found by `what-if search --goal {args.goal}`.")
+            ids.append(bid)
+        return scenario, ids
+    ids = edit_file(args.scenario, add_all)
     print(f"added {len(ids)} branch{'es' if len(ids) != 1 else ''} to {args.scenario}: {', '.join(ids)}",
           file=sys.stderr)
     return ids

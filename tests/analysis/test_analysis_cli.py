@@ -68,7 +68,9 @@ def test_mistakes_are_one_line(tmp_path):
                         (("search", path, "--goal", "alive", "--kinds", "teleport"), "--kinds"),
                         (("search", path, "--goal", "alive", "--between", "1900-06-01", "1900-01-01"), "--between"),
                         (("sensitivity", path, "--goal", "alive", "--at", "1950-01-01"), "outside"),
-                        (("search", path, "--from", "nope", "--goal", "alive"), "no branch 'nope'")):
+                        (("search", path, "--from", "nope", "--goal", "alive"), "no branch 'nope'"),
+                        (("sensitivity", path, "--goal", "alive", "-o", path), "the scenario this command reads")):
         r = what_if(*args)
         assert r.returncode == 2, (args, r.stdout)
         assert words in r.stderr and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert path.read_text() == TWO  # nothing the user had is lost
