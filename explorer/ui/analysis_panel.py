@@ -32,16 +32,18 @@ SEARCH_TIMEOUT = 60.0
 
 
 class AnalysisWorker(CancellableWorker):
-    def __init__(self, job: str, scenario, branch: str, goal: str, runs: int, seed: int, parent=None):
+    def __init__(self, job: str, scenario, branch: str, goal: str, runs: int, seed: int, parent=None,
+                 scheduler: str | None = None):
         super().__init__(parent)
         self.job, self.scenario, self.branch, self.goal, self.runs, self.seed = job, scenario, branch, goal, runs, seed
+        self.scheduler = scheduler or None  # sampled runs on a Dask cluster instead of this process
 
     def work(self):
         if self.job == "sensitivity":
             return sensitivity(self.scenario, self.branch, self.goal, runs=self.runs, seed=self.seed,
-                               progress=self.report)
+                               progress=self.report, scheduler=self.scheduler)
         return search(self.scenario, self.branch, self.goal, runs=self.runs, seed=self.seed,
-                      timeout=SEARCH_TIMEOUT, progress=self.report)
+                      timeout=SEARCH_TIMEOUT, progress=self.report, scheduler=self.scheduler)
 
 
 def _short(text: str, n: int = LABEL_CHARS) -> str:
@@ -143,6 +145,13 @@ class AnalysisPane(QWidget):
         self.runs_box.setRange(0, 100_000)
         self.runs_box.setSpecialValueText("likely history only")
         self.runs_box.setToolTip("0: the likely history; N: the change in P(goal) over N sampled runs")
+        self.scheduler_edit = QLineEdit(main_window.settings.value("analysis/scheduler", "", type=str))
+        self.scheduler_edit.setObjectName("scheduler")
+        self.scheduler_edit.setPlaceholderText("this computer (or a Dask scheduler, tcp://HOST:PORT)")
+        self.scheduler_edit.setToolTip("Where sampled runs go: empty for this computer, or the address of a "
+                                       "Dask distributed scheduler (the same seeds give the same numbers)")
+        self.scheduler_edit.editingFinished.connect(
+            lambda: main_window.settings.setValue("analysis/scheduler", self.scheduler_edit.text().strip()))
         self.branch_label = QLabel()
         self.branch_label.setObjectName("branch")
         self.sens_button = QPushButton("Sensitivity")
@@ -170,6 +179,7 @@ class AnalysisPane(QWidget):
         form.addRow("Goal:", self.goal_edit)
         form.addRow("From:", self.branch_label)
         form.addRow("Runs:", self.runs_box)
+        form.addRow("Run on:", self.scheduler_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sens_button)
         buttons.addWidget(self.search_button)
@@ -200,8 +210,8 @@ class AnalysisPane(QWidget):
         for b in (self.sens_button, self.search_button):
             b.setEnabled(not running and ws is not None)
         self.cancel_button.setEnabled(running)
-        self.goal_edit.setEnabled(not running)
-        self.runs_box.setEnabled(not running)
+        for w in (self.goal_edit, self.runs_box, self.scheduler_edit):
+            w.setEnabled(not running)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -240,7 +250,9 @@ class AnalysisPane(QWidget):
         runs = self.runs_box.value()
         what = "Ranking single divergences" if job == "sensitivity" else "Searching for ways"
         self._set_status(f"{what} from {self._branch} for {goal}" + (f" over {runs} runs" if runs else "") + "…")
-        self.worker = AnalysisWorker(job, copy.deepcopy(ws.scenario), self._branch, goal, runs, 0, parent=self)
+        scheduler = self.scheduler_edit.text().strip() if runs else None
+        self.worker = AnalysisWorker(job, copy.deepcopy(ws.scenario), self._branch, goal, runs, 0, parent=self,
+                                     scheduler=scheduler)
         self.worker.progressed.connect(lambda p, _m: self.progress.setValue(p))
         self.worker.succeeded.connect(self._done)
         self.worker.failed.connect(lambda m: (self.progress.setValue(0), self._set_status(m, error=True)))
@@ -279,7 +291,7 @@ class AnalysisPane(QWidget):
         self.tornado.show()
         shown = [e for e in s.effects if e.size or e.delta]
         self.tornado.set_effects(shown, sampled=bool(s.runs))
-        value = s.base_value if not isinstance(s.base_value, bool) else ("true" if s.base_value else "false")
+        value = ("true" if s.base_value else "false") if isinstance(s.base_value, bool) else f"{s.base_value:g}"
         extra = f"; P(goal) {s.base_mean:.3f} over {s.runs} runs" if s.runs and s.kind == "condition" else \
             (f"; mean {s.base_mean:.3f} over {s.runs} runs" if s.runs else "")
         self._set_status(f"{s.goal.source} is {value} in {s.branch}{extra}. {len(shown)} of {len(s.effects)} "

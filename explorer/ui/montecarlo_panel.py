@@ -255,7 +255,9 @@ class MonteCarloDialog(QDialog):
             prob = _Item(_pct(e.probability), 100 * e.probability)
             prob.setData(Qt.UserRole, 100 * e.probability)
             prob.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            prob.setToolTip(f"happened in {e.happened} of {e.runs} runs")
+            times = getattr(e, "mean_times", e.probability)
+            prob.setToolTip(f"happened in {e.happened} of {e.runs} runs"
+                            + (f"; {times:.2f} times per run on average" if times > e.probability + 1e-9 else ""))
             med = e.date_quantile(0.5)
             p10, p90 = e.date_quantile(0.1), e.date_quantile(0.9)
             date = _Item(med.isoformat() if med else "", med.toordinal() if med else 10 ** 9)

@@ -97,3 +97,17 @@ def test_a_bad_goal_is_said_in_the_pane(pane_window, qtbot):
     QTest.mouseClick(pane.search_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: pane.worker is None, timeout=30_000)
     assert "unknown" in pane.status.text() and pane.result is None
+
+
+def test_run_on_a_dask_scheduler_is_a_setting(pane_window, qtbot):
+    w, action = pane_window
+    pane = open_pane(w, action)
+    type_goal(pane, "war")
+    pane.runs_box.setValue(5)
+    pane.scheduler_edit.clear()
+    QTest.keyClicks(pane.scheduler_edit, "tcp://127.0.0.1:9")
+    QTest.keyClick(pane.scheduler_edit, Qt.Key_Return)
+    assert w.settings.value("analysis/scheduler") == "tcp://127.0.0.1:9"
+    QTest.mouseClick(pane.sens_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: pane.worker is None, timeout=60_000)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in pane.status.text()
