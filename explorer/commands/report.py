@@ -25,6 +25,8 @@ def configure(p) -> None:
                    help="PDF (and HTML print) page size (default a4)")
     p.add_argument("--templates", metavar="DIR",
                    help="a folder of templates overriding the bundled ones (same file names)")
+    p.add_argument("--goal", metavar="EXPR",
+                   help="add a sensitivity section: the divergences that move this goal most (docs/analysis.md)")
     add_mode(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=run)
@@ -53,7 +55,7 @@ def run(args) -> int:
         from ..reports.plots import ensure_gui_app
         ensure_gui_app()
     out = export_report(ws, args.output, fmt=fmt, branches=branches, variables=args.variables,
-                        page_size=args.page_size, templates=args.templates)
+                        page_size=args.page_size, templates=args.templates, goal=args.goal)
     if not args.quiet:
         print(f"{out}: {fmt} report, {_n(len(branches or ws.scenario.branches))}, "
               f"{time.perf_counter() - started:.2f} s")

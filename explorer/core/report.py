@@ -183,10 +183,10 @@ def _failed(terms, variables: dict) -> list[dict]:
 # --- the report -------------------------------------------------------------------------------------
 
 def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.datetime | None = None,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, goal: str | None = None) -> dict:
     """The report tree for `branches` (default: all, in tree order) plotting `variables`
     (default: `default_variables`). `progress(done, total, message)` is called per branch; it may
-    raise (ReportCancelled) to stop."""
+    raise (ReportCancelled) to stop. `goal`: add a sensitivity section for that goal (core/sensitivity.py)."""
     sc = ws.scenario
     ids = tree_order(ws, branches)
     if not ids:
@@ -203,10 +203,13 @@ def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.dateti
         out_branches.append(_branch_section(ws, bid, i + 1, var_names, numbers))
     step(len(ids), total, "Comparing the branches")
     comparison = _comparison(ws, ids, var_names) if len(ids) > 1 else None
+    sens = _sensitivity(ws, ids, goal) if goal else None
 
     contents = [{"anchor": "title", "title": "Title page", "level": 1, "parent": None}]
     if comparison:
         contents.append({"anchor": "comparison", "title": "Comparison of outcomes", "level": 1, "parent": None})
+    if sens:
+        contents.append({"anchor": "sensitivity", "title": "Sensitivity", "level": 1, "parent": None})
     for b in out_branches:
         contents.append({"anchor": b["anchor"], "title": f"{b['number']}. {b['label']}", "level": 1,
                          "parent": None})
@@ -237,10 +240,38 @@ def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.dateti
         "variables": [_variable(sc.variables[n]) for n in var_names],
         "contents": contents,
         "comparison": comparison,
+        "sensitivity": sens,
         "branches": out_branches,
     }
     step(total, total, "Report data ready")
     return report
+
+
+SENSITIVITY_ROWS = 8  # divergences per branch in the report's sensitivity section
+
+
+def _sensitivity(ws: Workspace, ids: list[str], goal: str) -> dict:
+    """Per branch, the single divergences that move the goal most (likely mode), as a tornado's rows."""
+    from .sensitivity import sensitivity
+    out = []
+    kind = "condition"
+    for bid in ids:
+        s = sensitivity(ws.scenario, bid, goal)
+        kind = s.kind
+        moving = [e for e in s.effects if e.delta]
+        top = max((abs(e.delta) for e in moving), default=0.0) or 1.0
+        rows = []
+        for e in moving[:SENSITIVITY_ROWS]:
+            effect = (f"flips to {'true' if e.value else 'false'}" if isinstance(e.value, bool)
+                      else f"{e.delta:+g} (to {e.value:g})")
+            rows.append({"divergence": e.candidate.words, "kind": e.candidate.kind,
+                         "date": e.candidate.date.isoformat(), "effect": effect, "delta": e.delta,
+                         "share": round(abs(e.delta) / top, 4), "changed_events": e.changed})
+        value = s.base_value if not isinstance(s.base_value, float) else float(f"{s.base_value:g}")
+        out.append({"id": bid, "label": ws.branch(bid).label or bid, "value": value,
+                    "value_text": ("true" if value else "false") if isinstance(value, bool) else f"{value:g}",
+                    "tried": len(s.effects), "moving": len(moving), "rows": rows})
+    return {"goal": goal, "kind": kind, "branches": out}
 
 
 SUBSECTIONS = (

@@ -53,6 +53,7 @@ def environment(kind: str, templates=None) -> SandboxedEnvironment:
 def template_context(report: dict, **extra) -> dict:
     ctx = {"report": report, "scenario": report["scenario"], "branches": report["branches"],
            "comparison": report["comparison"], "title_page": report["title_page"],
+           "sensitivity": report.get("sensitivity"),
            "contents": report["contents"], "variables": report["variables"],
            "status_labels": {"same": "same", "new": "new", "changed": "changed", "gone": "gone"}}
     ctx.update(extra)
