@@ -35,7 +35,7 @@ def _child_steps(path: str, pyyaml: bool) -> dict:
     from explorer.core import Workspace
     from explorer.core.fastyaml import NOT_FAST, fast_data
     from explorer.core.gcpause import paused_gc
-    from explorer.core.loader import MAX_NODES, Report, _build, _compose
+    from explorer.core.loader import MAX_NODES, Report, _build
     from explorer.core.program import build_program
     out = {}
     with open(path, encoding="utf-8") as fh:
@@ -65,15 +65,17 @@ def _child_steps(path: str, pyyaml: bool) -> dict:
                 t = time.perf_counter()
                 rep = Report(path)
                 rep.text = text
-                slow = _compose(text, rep) if loader is yaml.SafeLoader else _compose_with(text, rep, loader)
+                slow = _compose_with(text, rep, loader)
                 out[name] = time.perf_counter() - t
             assert slow == data, f"{name} and the fast road disagree"
     return out
 
 
 def _compose_with(text, report, loader_cls):
-    from explorer.core.loader import _Walker
+    """The careful road with a given composer: PyYAML's nodes, then the loader's walk of them."""
     import yaml
+
+    from explorer.core.loader import _Walker
     node = yaml.compose(text, Loader=loader_cls)
     return _Walker(report, yaml.SafeLoader("")).value(node, "")
 
@@ -143,6 +145,9 @@ def main() -> int:
         if not args.no_window:
             wall, rss, _ = _timed([bundled, "--screenshot", os.path.join(tmp, "shot.png")])
             print(f"bundled.window_open_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        print(f"cli_start_bare_interpreter: {(time.perf_counter() - t) * 1000:.0f} ms (python -c pass, for scale)")
         for flag in ("--help", "--version"):
             try:
                 wall, _, _ = _timed([flag])
