@@ -107,12 +107,15 @@ def main() -> int:
     if args.child:
         print(json.dumps(_child_steps(args.child[0], args.child[1] == "1")))
         return 0
-    from benchmarks.synthetic import write_scenario
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             path = os.path.join(tmp, f"synthetic_{n}.yaml")
-            write_scenario(path, n, 200, 20, 1)
+            # written by the command in a process of its own: this one stays small, since a child's
+            # peak memory (max RSS) starts from its parent's at fork
+            subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "synthetic.py"), "--rules", str(n),
+                            "--vars", "200", "--branches", "20", "--seed", "1", "-o", path],
+                           check=True, capture_output=True, env=dict(os.environ, PYTHONPATH=ROOT))
             p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", path,
                                 "0" if args.no_pyyaml else "1"], capture_output=True, text=True,
                                env=dict(os.environ, PYTHONPATH=ROOT))
