@@ -87,3 +87,29 @@ def test_an_edit_while_computing_never_shows_a_stale_history(off_thread, window,
     w.set_scenario(load_scenario(w.path))  # same id: replace_scenario, as an undo/redo does
     qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)
     assert w.workspace.timeline(target).scenario is w.workspace.scenario
+
+
+def test_redo_and_undo_of_a_fork_show_the_tree_at_once_and_the_run_when_ready(off_thread, window, qtbot):
+    import datetime as dt
+
+    from explorer.core.edits import fork
+    from explorer.core.model import Divergence
+    from explorer.ui.commands import ScenarioCommand
+    w = window
+    old = w.workspace.scenario
+    var = next(n for n, v in old.variables.items() if v.type == "number")
+    on = old.start + (old.end - old.start) / 2
+    new, bid = fork(old, "baseline", "Halfway jolt", [Divergence("set", values={var: old.variables[var].max},
+                                                                 on=dt.date(on.year, on.month, on.day))])
+    w.undo_stack.push(ScenarioCommand(w, old, new, "Fork", after=(bid, None)))
+    # the new branch is in the tree at once; its run is being computed
+    assert bid in w.history.branch_ids and w.outline.model_.index_of(bid).isValid()
+    assert w.selection.pending is not None and w.selection.pending[0] == bid
+    assert "computing…" in w.status_branch.text()
+    qtbot.waitUntil(lambda: w.selection.branch == bid, timeout=30_000)
+    assert w.timeline.model.branch == bid
+    w.undo_stack.undo()
+    assert bid not in w.workspace.scenario.branch_ids and w.selection.branch == "baseline"
+    w.undo_stack.redo()
+    qtbot.waitUntil(lambda: w.selection.branch == bid, timeout=30_000)
+    assert w.workspace.timeline(bid).branch.label == "Halfway jolt"
