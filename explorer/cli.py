@@ -48,6 +48,9 @@ def cmd_validate(args) -> int:
     return EXIT_USER if failed else 0
 
 
+MAX_DRAWN_DEPTH = 40  # deeper branches are drawn at this indentation, marked with their level
+
+
 def cmd_branches(args) -> int:
     from .core.serialize import branch_dict
     ws = _workspace(args)
@@ -56,17 +59,22 @@ def cmd_branches(args) -> int:
         return 0
     print(f"{ws.scenario.title} — {len(ws.scenario.branches)} branches")
 
-    def walk(bid: str, prefix: str, last: bool, root: bool) -> None:
+    # depth first with a stack, not recursion: a chain of thousands of branches is a valid file
+    stack = [("baseline", "", True, True, 0)]
+    while stack:
+        bid, prefix, last, root, depth = stack.pop()
         b = ws.branch(bid)
         tl = ws.timeline(bid)
         fork = ws.divergence_date(bid) if b.parent else None
         extra = f"  [{bid}, from {fork}]" if fork else f"  [{bid}]"
+        if depth > MAX_DRAWN_DEPTH:
+            extra += f"  (level {depth})"
         line = b.label + extra + f"  {len(tl.firings)} events"
         print(line if root else prefix + ("└─ " if last else "├─ ") + line)
         kids = ws.children(bid)
-        for i, k in enumerate(kids):
-            walk(k, prefix if root else prefix + ("   " if last else "│  "), i == len(kids) - 1, False)
-    walk("baseline", "", True, True)
+        inner = prefix if root or depth >= MAX_DRAWN_DEPTH else prefix + ("   " if last else "│  ")
+        for i in range(len(kids) - 1, -1, -1):
+            stack.append((kids[i], inner, i == len(kids) - 1, False, depth + 1))
     return 0
 
 

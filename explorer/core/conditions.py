@@ -31,15 +31,19 @@ class ConditionError(ValueError):
         self.col = col
 
 
+MAX_DEPTH = 200  # nesting of a condition's closures, named conditions included (Python's stack: 1000)
+
+
 class Facts:
     """What a condition may ask about besides variables: today and which events fired."""
 
-    __slots__ = ("today", "_iso", "_iso_of", "fired")
+    __slots__ = ("today", "_iso", "_iso_of", "fired", "memo")
 
     def __init__(self, today: int, fired: dict):
         self.today = today
         self._iso_of = None  # the day `_iso` was made for: the ISO text is built only when asked
         self.fired = fired  # event id -> (count, last ordinal, last outcome, firing index)
+        self.memo = {}  # values of shared named conditions within one evaluation (see _Compiler._named)
 
     @property
     def today_iso(self) -> str:
@@ -87,11 +91,52 @@ class Condition:
 class Scope:
     """The names a condition may use: variables (with enum values), named conditions and event ids."""
 
-    def __init__(self, variables: dict, events, named: dict | None = None):
+    def __init__(self, variables: dict, events, named: dict | None = None, inherit: "Scope | None" = None):
         self.variables = variables  # name -> Variable (needs .type and .values)
         self.events = set(events)
         self.named = named or {}  # name -> source text
-        self._named_ast: dict[str, ast.AST] = {}
+        # Named conditions are compiled once per scope and shared by every use (`c2: c1 and c1` does
+        # not compile c1 twice; a chain of such conditions stays linear, not exponential). A scope
+        # with more events (a branch's one-off events) may reuse what its parent compiled.
+        self.named_cache: dict[tuple, _NamedEntry] = dict(inherit.named_cache) if inherit else {}
+        self.named_compiles = 0  # how many named bodies were compiled (tests count work with it)
+        self._shared: frozenset | None = None
+        self._kinds: dict[tuple, str] = {}
+
+    def shared_named(self) -> frozenset:
+        """Named conditions referred to more than once by other named conditions: their value is
+        worked out once per evaluation (memoised), so `c2: c1 and c1` costs one c1, not two."""
+        if self._shared is None:
+            uses: dict[str, int] = {}
+            for text in self.named.values():
+                try:
+                    tree = _parse(_flatten(text)) if isinstance(text, str) else None
+                except ConditionError:
+                    continue
+                for node in ast.walk(tree) if tree is not None else ():
+                    if isinstance(node, ast.Name) and node.id in self.named:
+                        uses[node.id] = uses.get(node.id, 0) + 1
+            self._shared = frozenset(n for n, k in uses.items() if k > 1)
+        return self._shared
+
+
+@dataclass(frozen=True)
+class _NamedEntry:
+    """A compiled named condition."""
+    fn: Fn
+    reads: frozenset
+    events: frozenset
+    time_dependent: bool
+    memo: bool  # evaluating it uses Facts.memo (so the top-level condition must reset it)
+    depth: int  # how deeply its closures nest
+
+
+def _fresh_memo(fn: Fn) -> Fn:
+    """A top-level condition over shared named conditions: each evaluation starts a fresh memo."""
+    def top(s, f):
+        f.memo = {}
+        return fn(s, f)
+    return top
 
 
 def compile_condition(source, scope: Scope, fast: bool = True) -> Condition:
@@ -116,6 +161,8 @@ def compile_condition(source, scope: Scope, fast: bool = True) -> Condition:
         tree = _parse(text)
         comp = _Compiler(scope, text)
         fn = comp.compile(tree.body)
+        if comp.memo:
+            fn = _fresh_memo(fn)
     except ConditionError as e:
         e.col += lead
         raise
@@ -251,6 +298,8 @@ class _Compiler:
         self.time_dependent = False
         self.inlining = inlining  # named conditions being expanded, to catch cycles
         self.depth = 0
+        self.memo = False  # uses a memoised shared named condition
+        self.max_depth = 0  # deepest nesting of the closures built, named conditions included
 
     # positions: ast offsets are UTF-8 byte offsets; report characters
     def col(self, node) -> int:
@@ -275,13 +324,17 @@ class _Compiler:
             return sub.terms(_parse(text, node.id).body)
         sub = _Compiler(self.scope, self.source, self.inlining)
         fn = sub.compile(node)
+        if sub.memo:
+            fn = _fresh_memo(fn)
         text = ast.get_source_segment(self.source, node) if not self.inlining else None
         return [Term(text or ast.unparse(node), fn, frozenset(sub.reads), frozenset(sub.events))]
 
     def compile(self, node) -> Fn:
         self.depth += 1
-        if self.depth > 200:
+        if self.depth > MAX_DEPTH:
             self.fail(node, "expression nested too deeply")
+        if self.depth > self.max_depth:
+            self.max_depth = self.depth
         try:
             return self._compile(node)
         finally:
@@ -402,7 +455,12 @@ class _Compiler:
         if var is not None:
             return {"number": "number", "bool": "bool"}.get(var.type, "text")
         if name in self.scope.named and name not in named:
-            return self._kind(_parse(_flatten(self.scope.named[name]), name).body, named + (name,))
+            key = (name, self.scope.named[name])
+            kind = self.scope._kinds.get(key)
+            if kind is None:
+                kind = self.scope._kinds[key] = self._kind(_parse(_flatten(self.scope.named[name]), name).body,
+                                                           named + (name,))
+            return kind
         return "text"
 
     def _dotted(self, node) -> str | None:
@@ -438,18 +496,46 @@ class _Compiler:
             chain = self.inlining[self.inlining.index(n):] + (n,)
             raise ConditionError(f"named conditions refer to each other in a cycle: {' -> '.join(chain)}; "
                                  "break the cycle", self.col(node))
+        key = (n, self.scope.named[n])
+        entry = self.scope.named_cache.get(key)
+        if entry is None:
+            entry = self.scope.named_cache[key] = self._compile_named(node, n)
+        depth = self.depth + entry.depth
+        if depth > MAX_DEPTH:  # evaluating it would nest deeper than Python's stack allows
+            self.fail(node, f"named conditions nested too deeply ('{n}' reaches {depth} levels; at most "
+                            f"{MAX_DEPTH}); split the chain")
+        self.max_depth = max(self.max_depth, depth)
+        self.reads |= entry.reads
+        self.events |= entry.events
+        self.time_dependent |= entry.time_dependent
+        self.memo |= entry.memo
+        return entry.fn
+
+    def _compile_named(self, node, n: str) -> _NamedEntry:
+        """Compile the named condition `n` once for the scope (cycles are caught on the way down:
+        a cycle never completes, so it is never cached)."""
         text = _flatten(self.scope.named[n])
         sub = _Compiler(self.scope, text, self.inlining + (n,))
+        self.scope.named_compiles += 1
         try:
             fn = sub.compile(_parse(text, n).body)
         except ConditionError as e:
             msg = e.message if e.message.startswith(("in named condition", "named conditions refer")) \
                 else f"in named condition '{n}': {e.message}"
             raise ConditionError(msg, self.col(node)) from None
-        self.reads |= sub.reads
-        self.events |= sub.events
-        self.time_dependent |= sub.time_dependent
-        return fn
+        memo = sub.memo
+        if n in self.scope.shared_named():
+            inner = fn
+
+            def fn(s, f, n=n):
+                m = f.memo
+                if n in m:
+                    return m[n]
+                v = m[n] = inner(s, f)
+                return v
+            memo = True
+        return _NamedEntry(fn, frozenset(sub.reads), frozenset(sub.events), sub.time_dependent, memo,
+                           sub.max_depth)
 
     def _variable(self, node, name: str) -> Fn:
         if name.startswith("__") or "__" in name:

@@ -60,22 +60,48 @@ def _kind(mode: int) -> str:
 
 
 def read_regular(path, limit: int | None = None) -> bytes:
-    """The bytes of the regular file `path` (at most `limit` + 1 of them).
+    """The bytes of the file `path` (at most `limit` + 1 of them).
 
-    Anything else is refused before it is opened for reading: `open()` on a FIFO blocks until a
-    writer comes, forever if none does. The file is opened non-blocking and checked again through
-    its descriptor, so a FIFO swapped in between the two looks cannot block either.
+    A regular file is read. A pipe (`what-if validate /dev/stdin < other | ...`) is read when
+    something is writing to it; a FIFO nobody writes to is refused, because `open()` on it would wait
+    for a writer forever: it is opened non-blocking, and a first read that finds no writer (end of
+    file at once) refuses it. Devices, sockets and folders are refused before they are opened.
     """
     path = os.fspath(path)
     st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         raise NotARegularFile(errno.EINVAL, f"it is {_kind(st.st_mode)}, not a regular file", path)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
+    with os.fdopen(fd, "rb", buffering=0) as fh:
         st = os.fstat(fd)
+        if stat.S_ISFIFO(st.st_mode):
+            first = _first_from_pipe(fd, path)
+            os.set_blocking(fd, True)
+            rest = fh.read() if limit is None else fh.read(max(limit + 1 - len(first), 0))
+            return first + (rest or b"")
         if not stat.S_ISREG(st.st_mode):
             raise NotARegularFile(errno.EINVAL, f"it is {_kind(st.st_mode)}, not a regular file", path)
-        return fh.read() if limit is None else fh.read(limit + 1)
+        os.set_blocking(fd, True)
+        data = fh.read() if limit is None else fh.read(limit + 1)
+        return data or b""
+
+
+def _first_from_pipe(fd: int, path: str) -> bytes:
+    """The first bytes of a pipe; NotARegularFile when no program is writing to it."""
+    deadline = time.monotonic() + 0.5
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:  # a writer is there, nothing written yet: wait for it
+            os.set_blocking(fd, True)
+            return os.read(fd, 65536)
+        if chunk:
+            return chunk
+        # end of file at once: nobody has it open for writing (yet); a moment's grace for a writer
+        if time.monotonic() >= deadline:
+            raise NotARegularFile(errno.EINVAL, "it is a FIFO that no program is writing to, not a "
+                                                "regular file", path)
+        time.sleep(0.05)
 
 
 # --- where a command may write ----------------------------------------------------------------
@@ -92,12 +118,13 @@ def _is_scenario_input(path: str, inputs) -> str | None:
     return None
 
 
-def check_target(path, *, inputs=(), replace_yaml: bool = False) -> str:
+def check_target(path, *, inputs=(), replace_yaml: bool = False, through: bool = True) -> str:
     """The real path to write `path` to; WriteError (one line) when it must not be written.
 
     `inputs`: files the command reads (its scenario): an output never replaces them. `replace_yaml`:
     whether an existing `.yaml`/`.yml` file may be replaced (only scenario writers may; a report or a
-    Monte Carlo summary written over a scenario would destroy it).
+    Monte Carlo summary written over a scenario would destroy it). `through`: whether a device or
+    FIFO may be written through (not for scenarios, which are read back and replaced).
     """
     text = os.fspath(path)
     if not text:
@@ -124,10 +151,10 @@ def check_target(path, *, inputs=(), replace_yaml: bool = False) -> str:
         return real
     if stat.S_ISDIR(st.st_mode):
         raise WriteError(f"'{text}' is a folder; give a file name inside it")
-    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-        return real  # written through (see write_through)
+    if (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)) and through:
+        return real  # written through (see atomic_path)
     if not stat.S_ISREG(st.st_mode):
-        raise WriteError(f"'{text}' is not a regular file (a socket or a block device); nothing was written")
+        raise WriteError(f"'{text}' is {_kind(st.st_mode)}, not a regular file; nothing was written")
     if not st.st_mode & 0o222:
         raise WriteError(f"'{text}' is read-only (mode {stat.S_IMODE(st.st_mode):04o}); nothing was written "
                          f"(make it writable with chmod u+w, or write another file)")

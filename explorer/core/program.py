@@ -83,7 +83,7 @@ class Program:
         if not rules:
             return self
         names = list(self.by_id) + [r.id for r in rules]
-        scope = Scope(self.scope.variables, names, self.scope.named)
+        scope = Scope(self.scope.variables, names, self.scope.named, inherit=self.scope)
         new_rules = list(self.rules)
         by_id = dict(self.by_id)
         for r in rules:
@@ -377,7 +377,7 @@ def _check_divergence(d: Divergence, path: str, scenario: Scenario, scope: Scope
             return
         by_id = {e.id: i for i, e in enumerate(scenario.events)}
         by_id[d.rule.id] = len(by_id)
-        sub_scope = Scope(scope.variables, list(by_id), scope.named)
+        sub_scope = Scope(scope.variables, list(by_id), scope.named, inherit=scope)
         _compile_rule(d.rule, len(scenario.events), sub_scope, by_id, scenario, _Prefixed(report, path))
 
 

@@ -120,7 +120,7 @@ def save_scenario(scenario: Scenario, path, original_text: str | None = None, *,
     splice and the rename happen under `write_lock`, so no other writer can slip in between them.
     """
     path = os.fspath(path)
-    check_target(path, replace_yaml=True)
+    check_target(path, replace_yaml=True, through=False)
     with write_lock(path):
         if expect_disk is not None:
             disk = _disk_text(path)
@@ -141,7 +141,7 @@ def edit_file(path, edit, *, attempts: int = 5):
     times, and otherwise refused with one line (FileChangedError): nothing is silently lost.
     """
     path = os.fspath(path)
-    check_target(path, replace_yaml=True)
+    check_target(path, replace_yaml=True, through=False)
     for _ in range(attempts):
         try:
             original = read_text(path)

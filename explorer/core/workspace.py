@@ -46,11 +46,14 @@ class Workspace:
         for b in scenario.branches:
             if b.parent:
                 self.tree.add_edge(b.parent, b.id)
+        # look-ups by id and file order in O(1): with 10,000 branches a scan per look-up is quadratic
+        self._by_id = {b.id: b for b in scenario.branches}
+        self._order = {b.id: i for i, b in enumerate(scenario.branches)}
 
     # --- the tree -----------------------------------------------------------------------------------
 
     def branch(self, branch_id: str) -> Branch:
-        b = self.scenario.branch(branch_id)
+        b = self._by_id.get(branch_id)  # edits make new Scenario objects (replace_scenario re-indexes)
         if b is None:
             raise UnknownName(f"no branch '{branch_id}'{did_you_mean(branch_id, self.scenario.branch_ids)}"
                               f"; branches: {', '.join(self.scenario.branch_ids)}")
@@ -64,12 +67,10 @@ class Workspace:
         return out[::-1]
 
     def children(self, branch_id: str) -> list[str]:
-        order = {b: i for i, b in enumerate(self.scenario.branch_ids)}
-        return sorted(self.tree.successors(branch_id), key=order.get)
+        return sorted(self.tree.successors(branch_id), key=self._order.get)
 
     def subtree(self, branch_id: str) -> list[str]:
-        return [branch_id] + sorted(nx.descendants(self.tree, branch_id),
-                                    key=self.scenario.branch_ids.index)
+        return [branch_id] + sorted(nx.descendants(self.tree, branch_id), key=self._order.get)
 
     def depth(self, branch_id: str) -> int:
         return len(self.path(branch_id)) - 1
@@ -80,8 +81,20 @@ class Workspace:
         key = _Key(branch_id, mode or self.mode, self.seed if seed is None else seed)
         tl = self._cache.get(key)
         if tl is None:
-            tl = self._compute(key)
-            self._cache[key] = tl
+            # the uncomputed ancestors first, from the top down, in a loop: a branch thousands of
+            # levels deep needs no deep stack (each _compute finds its parent cached)
+            todo, bid = [], branch_id
+            while True:
+                k = _Key(bid, key.mode, key.seed)
+                if k in self._cache:
+                    break
+                todo.append(k)
+                bid = self.branch(bid).parent
+                if bid is None:
+                    break
+            for k in reversed(todo):
+                self._cache[k] = self._compute(k)
+            tl = self._cache[key]
         return tl
 
     def cached(self, branch_id: str) -> bool:

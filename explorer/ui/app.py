@@ -59,12 +59,17 @@ def apply_args(window, args) -> None:
                                           cursor=gone.other_date if gone else None)
 
 
+MAX_SIZE = (7680, 4320)  # 8K: larger windows make Qt print pages of warnings, then fail
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
-        w, h = text.lower().split("x")
-        return max(int(w), 320), max(int(h), 240)
+        w, h = (int(x) for x in text.lower().split("x"))
     except ValueError:
         raise UnknownName(f"--size wants WIDTHxHEIGHT such as 1280x800, not '{text}'") from None
+    if w > MAX_SIZE[0] or h > MAX_SIZE[1]:
+        raise UnknownName(f"--size {text} is too large; at most {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+    return max(w, 320), max(h, 240)
 
 
 def run_app(path, args) -> int:
@@ -76,6 +81,10 @@ def run_app(path, args) -> int:
     """
     shot = getattr(args, "screenshot", None)
     broken = None
+    size = _size(getattr(args, "size", None) or "1280x800")  # a usage mistake, said before any work
+    if shot:
+        from ..core.files import check_target
+        check_target(shot, inputs=[path])
     try:
         scenario = load_scenario(path)
     except ExplorerError as e:
@@ -84,7 +93,6 @@ def run_app(path, args) -> int:
         scenario, broken = None, e
         for line in str(e).splitlines():  # for a terminal, when there is one
             print(line, file=sys.stderr)
-    size = _size(getattr(args, "size", None) or "1280x800")
     app = make_application(offscreen=bool(shot))
     from PySide6.QtCore import QSettings
 
@@ -124,7 +132,13 @@ def run_app(path, args) -> int:
         window.branch_map.show_branch(window.selection.branch, fit_first=True)
         app.processEvents()
         img = window.grab()
-        ok = img.save(os.fspath(shot), "PNG")
+        from PySide6.QtCore import QBuffer, QIODevice
+        buf = QBuffer()
+        buf.open(QIODevice.WriteOnly)
+        ok = img.save(buf, "PNG")  # into memory, then written by atomic_write (failures in one line)
+        if ok:
+            from ..core.files import atomic_write
+            atomic_write(shot, bytes(buf.data()))
         window.settings.clear()
         _dispose(app, window)
         try:
