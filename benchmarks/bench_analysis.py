@@ -33,6 +33,13 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the pool's workers, once joined)."""
+    import resource
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="mc,jobs,depth,sensitivity,search,dask")
@@ -45,14 +52,22 @@ def main() -> None:
 
     if "mc" in only or "jobs" in only:
         one = min(timed(lambda: run_program(program, [], mode="sampled", seed=0))[0] for _ in range(20))
+        c0 = cpu_seconds()
         t1, _ = timed(lambda: monte_carlo(sc, "baseline", n, 0, 1))
+        c1 = cpu_seconds() - c0
         print(f"one_sampled_run: {one * 1000:.2f} ms")
         print(f"montecarlo_{n}_runs_jobs1: {t1:.2f} s")
         print(f"montecarlo_{n}_runs_vs_one_run: {t1 / one:.0f}x")
+        print(f"montecarlo_{n}_runs_jobs1_cpu: {c1:.2f} s")
         if "jobs" in only:
+            c0 = cpu_seconds()
             t2, _ = timed(lambda: monte_carlo(sc, "baseline", n, 0, 2))
+            c2 = cpu_seconds() - c0
             print(f"montecarlo_{n}_runs_jobs2: {t2:.2f} s")
-            print(f"jobs2_speedup_over_jobs1: {t1 / t2:.2f}x")
+            print(f"montecarlo_{n}_runs_jobs2_cpu: {c2:.2f} s (parent and workers; the pool adds "
+                  f"{100 * (c2 / c1 - 1):+.0f}% work)")
+            print(f"jobs2_speedup_over_jobs1: {t1 / t2:.2f}x (machine load {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} CPUs)")
 
     if "depth" in only:
         tb, _ = timed(lambda: monte_carlo(sc, "baseline", 200, 0, 1))
@@ -73,6 +88,10 @@ def main() -> None:
         tq, res = timed(lambda: search(sc, "baseline", "trotsky.alive"))
         print(f"search_likely_trotsky_alive: {tq:.2f} s ({len(res.results)} results, "
               f"{res.evaluated} sets tried)")
+        goal = 'trotsky.alive and mexico.regime == "workers_republic"'
+        tq, res = timed(lambda: search(sc, "stalin-coup-succeeds", goal, timeout=120))
+        print(f"search_likely_from_stalin_coup_alive_and_republic: {tq:.2f} s ({len(res.results)} results, "
+              f"{res.evaluated} sets tried, sizes {[len(f.members) for f in res.results]})")
 
     if "dask" in only:
         from distributed import LocalCluster

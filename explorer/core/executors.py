@@ -163,10 +163,7 @@ class DaskExecutor(Executor):
         return _ordered(lambda spec: self.client.submit(_dask_call, fn, self.token, self._scenario_future,
                                                         spec, pure=False),
                         lambda fut: fut.result(), specs, units, total, progress,
-                        in_flight=3 * self.workers, on_abort=self._cancel_all)
-
-    def _cancel_all(self) -> None:
-        pass  # futures are cancelled one by one in _ordered; the scenario stays for the next map
+                        in_flight=3 * self.workers, on_abort=lambda: None)  # pending futures: cancelled
 
     def close(self) -> None:
         if getattr(self, "client", None) is not None:

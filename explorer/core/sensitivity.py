@@ -80,8 +80,8 @@ class Sensitivity:
 
 
 def prepare(runner: Runner, branch: str, goal: str, at: dt.date | None):
-    """(base likely run with checkpoints and reads, compiled goal, its reach): shared with search."""
-    base = runner.run(branch, LIKELY, 0, checkpoints=True, reads=True)
+    """(base likely run with checkpoints, compiled goal, its reach): shared with search."""
+    base = runner.run(branch, LIKELY, 0, checkpoints=True)
     g = compile_goal(goal, runner.plan(branch)[-1].program, at)
     v = g.value(base)
     g.kind = "condition" if isinstance(v, bool) else "number"
