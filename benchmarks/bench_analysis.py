@@ -58,7 +58,13 @@ def main() -> None:
         print(f"one_sampled_run: {one * 1000:.2f} ms")
         print(f"montecarlo_{n}_runs_jobs1: {t1:.2f} s")
         print(f"montecarlo_{n}_runs_vs_one_run: {t1 / one:.0f}x")
+        c0 = cpu_seconds()
+        for s in range(50):
+            run_program(program, [], mode="sampled", seed=s)
+        one_cpu = (cpu_seconds() - c0) / 50
         print(f"montecarlo_{n}_runs_jobs1_cpu: {c1:.2f} s")
+        print(f"montecarlo_{n}_runs_vs_one_run_cpu: {c1 / one_cpu:.0f}x (one run {one_cpu * 1000:.2f} ms of CPU; "
+              "CPU time does not count other programs' load)")
         if "jobs" in only:
             c0 = cpu_seconds()
             t2, _ = timed(lambda: monte_carlo(sc, "baseline", n, 0, 2))
