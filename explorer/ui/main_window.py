@@ -19,6 +19,7 @@ from ..core.errors import ExplorerError, ScenarioError
 from ..core.model import Scenario
 from . import style
 from .branch_map import BranchMap
+from .branch_worker import OffThreadBranches
 from .compare_view import CompareView
 from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
 from .history import History
@@ -56,11 +57,7 @@ class MainWindow(QMainWindow):
         # compute a branch before any view reacts to its selection (connected first on purpose)
         self.selection.branchChanged.connect(self._ensure_branch)
         # big worlds: a branch not yet computed is computed off the GUI thread, then shown
-        self.selection.gate = self._ready
-        self.selection.pendingChanged.connect(self._pending_status)
-        self.worker = None  # BranchWorker, started on first use
-        self._worker_job = 0
-        self._adopted = 0
+        self.off_thread = OffThreadBranches(self)  # the selection's gate and the worker behind it
         self.navigation = Navigation(self.selection, lambda b: self.history is not None and self.history.has_branch(b),
                                      self)
 
@@ -423,79 +420,12 @@ class MainWindow(QMainWindow):
     def computes_off_thread(self) -> bool:
         return self.workspace is not None and len(self.workspace.program.rules) > self.sync_rules_limit
 
-    def _ready(self, bid: str) -> bool:
-        """The selection's gate: True when `bid` can be shown now; else ask the worker for it first."""
-        h = self.history
-        if h is None or not self.computes_off_thread() or not h.has_branch(bid) or h.ready(bid):
-            return True
-        if h.error(bid) is not None:
-            return True  # it cannot be computed: show that at once
-        self._submit([bid])
-        return False
-
-    def _remaining(self) -> list[str]:
-        """Branches not yet ready, those near the selection first."""
-        h = self.history
-        sel = self.selection.pending[0] if self.selection.pending else self.selection.branch
-        order = {b: i for i, b in enumerate(h.rows())}
-        near = set(h.ws.subtree(sel)) | {b.id for b in h.ws.path(sel)} if h.has_branch(sel) else set()
-        ids = sorted(h.branch_ids, key=lambda b: (b not in near, order.get(b, 0)))
-        return [b for b in ids if h.error(b) is None and not h.ready(b)]
-
-    def _submit(self, first: list[str]) -> None:
-        from .branch_worker import BranchWorker
-        if self.worker is None:
-            self.worker = BranchWorker(self)
-            self.worker.computed.connect(self._on_computed)
-            self.worker.idle.connect(self._on_worker_idle)
-        rest = self._remaining() if self.background_warming else []
-        ids = first + [b for b in rest if b not in first]
-        self._worker_job = self.worker.submit(self.workspace.copy(), ids)
-
-    def _on_computed(self, computed) -> None:
-        h = self.history
-        if h is None or not h.adopt(computed):
-            if h is not None and computed.error is not None and self.selection.pending \
-                    and self.selection.pending[0] == computed.branch:
-                self.selection.select_pending(computed.branch)  # shows why it cannot be computed
-            return
-        self._adopted += 1
-        pending = self.selection.pending
-        if pending and pending[0] == computed.branch:
-            self.selection.select_pending(computed.branch)
-            self.branch_map.refresh()
-            self.outline.refresh()
-        elif self._adopted % 8 == 0:
-            self.branch_map.refresh()
-            self.outline.refresh()
-
-    def _on_worker_idle(self, job: int) -> None:
-        if job != self._worker_job or self.history is None:
-            return
-        pending = self.selection.pending
-        if pending and self.history.has_branch(pending[0]) and not self.history.ready(pending[0]):
-            self._submit([pending[0]])  # its result was stale (an edit came between): ask again
-            return
-        self.branch_map.refresh()
-        self.outline.refresh()
-        if self._adopted:
-            self.statusBar().showMessage(f"All {len(self.history.branch_ids)} branches computed", 5000)
-
-    def _pending_status(self, bid) -> None:
-        h = self.history
-        if bid is None or h is None or not h.has_branch(bid):
-            if h is not None:
-                self._branch_status(self.selection.branch)
-            return
-        self.status_branch.setText(f"<b>{h.label(bid)}</b> · computing…")
-        self.status_timing.setText("")
-
     def _start_background_warming(self) -> None:
         """Compute the remaining branches, nearest first: off the GUI thread in big worlds, else one
         per idle turn of the event loop."""
         if self.computes_off_thread():
             if self.background_warming or self.selection.pending:
-                self._submit([self.selection.pending[0]] if self.selection.pending else [])
+                self.off_thread.submit([self.selection.pending[0]] if self.selection.pending else [])
             return
         if not hasattr(self, "_warm_timer"):
             self._warm_timer = QTimer(self)
@@ -766,8 +696,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         self.save_layout()
-        if self.worker is not None:
-            self.worker.stop()
+        self.off_thread.stop()
         super().closeEvent(ev)
 
     def sizeHint(self) -> QSize:
