@@ -332,10 +332,12 @@ BRANCHES = {
     "trotsky-flees-1950": dict(
         parent="baseline",
         new={"trotsky_flees_capital", "trotsky_reaches_guatemala", "us_invasion_1950", "veracruz_occupied",
-             "battle_for_mexico_city", "occupation_installs_junta", "us_strikes_guatemala"},
+             "battle_for_mexico_city", "occupation_installs_junta", "us_strikes_guatemala",
+             "guatemala_city_falls", "trotsky_captured_in_guatemala"},
         gone={"trotsky_killed_in_bombing", "republic_collapses", "trotsky_erased", "flame_lives_on"},
         changed={"us_junta_installed": None, "communism_outlawed": None},
-        final={"trotsky.alive": True, "trotsky.location": "guatemala", "mexico.regime": "us_junta"},
+        final={"trotsky.alive": True, "trotsky.location": "prison", "mexico.regime": "us_junta",
+               "guatemala.regime": "military"},
     ),
 }
 
