@@ -38,25 +38,32 @@ def _child_steps(path: str, pyyaml: bool) -> dict:
     from explorer.core.loader import MAX_NODES, Report, _build
     from explorer.core.program import build_program
     out = {}
+    clock = {}
+
+    def tick(name=None):
+        """Start a step, or end `name`: its wall time in out[name], its CPU time in out[name + '_cpu']."""
+        now = (time.perf_counter(), time.process_time())
+        if name is not None:
+            out[name], out[name + "_cpu"] = now[0] - clock["t"][0], now[1] - clock["t"][1]
+        clock["t"] = now
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     with paused_gc():
-        t = time.perf_counter()
+        tick()
         data = fast_data(text, MAX_NODES)
-        out["parse_fast"] = time.perf_counter() - t
+        tick("parse_fast")
         assert data is not NOT_FAST, "the fast road gave up on a well-formed file"
         report = Report(path)
-        t = time.perf_counter()
+        tick()
         scenario = _build(data, report)
-        out["model"] = time.perf_counter() - t
-        t = time.perf_counter()
+        tick("model")
         build_program(scenario, report)
-        out["compile"] = time.perf_counter() - t
+        tick("compile")
         assert not report.problems, report.problems[:3]
     ws = Workspace(scenario)
-    t = time.perf_counter()
+    tick()
     tl = ws.timeline("baseline")
-    out["first_run"] = time.perf_counter() - t
+    tick("first_run")
     out["firings"] = len(tl.firings)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if pyyaml:  # the roads this replaces, for the ratio (same nodes, same walk)
@@ -80,17 +87,24 @@ def _compose_with(text, report, loader_cls):
     return _Walker(report, yaml.SafeLoader("")).value(node, "")
 
 
+CPU = [0.0]
+
+
 def _timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall time of a command run to the end, its peak memory (MB) and its output."""
+    """Wall time of a command run to the end, its peak memory (MB) and its output. The command's CPU
+    time (user + system, what a busy machine inflates least) is kept in CPU[0]."""
     wrapper = ("import resource, runpy, sys; sys.argv = sys.argv[1:]; "
                "code = 0\ntry:\n    runpy.run_module('explorer', run_name='__main__')\n"
                "except SystemExit as e:\n    code = e.code or 0\n"
                "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
                "sys.exit(code)")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", wrapper, "explorer"] + cmd, capture_output=True, text=True,
                        env=dict(os.environ, PYTHONPATH=ROOT), cwd=ROOT)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rss = next((int(ln.split()[1]) / 1024 for ln in p.stderr.splitlines() if ln.startswith("RSS ")), 0.0)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr[-500:]}")
@@ -124,39 +138,44 @@ def main() -> int:
             r = json.loads(p.stdout.strip().splitlines()[-1])
             k = f"rules_{n}"
             print(f"{k}.file: {os.path.getsize(path) / 1048576:.2f} MB")
-            print(f"{k}.parse: {r['parse_fast'] * 1000:.0f} ms")
+            print(f"{k}.parse: {r['parse_fast'] * 1000:.0f} ms (cpu {r['parse_fast_cpu'] * 1000:.0f} ms)")
             if "parse_pyyaml" in r:
                 print(f"{k}.parse_libyaml_compose_and_walk: {r['parse_libyaml'] * 1000:.0f} ms")
                 print(f"{k}.parse_pyyaml_compose_and_walk: {r['parse_pyyaml'] * 1000:.0f} ms")
                 print(f"{k}.parse_speedup_vs_libyaml: {r['parse_libyaml'] / r['parse_fast']:.1f} x")
                 print(f"{k}.parse_speedup_vs_pyyaml: {r['parse_pyyaml'] / r['parse_fast']:.1f} x")
-            print(f"{k}.model: {r['model'] * 1000:.0f} ms")
-            print(f"{k}.compile: {r['compile'] * 1000:.0f} ms")
-            print(f"{k}.first_run: {r['first_run'] * 1000:.0f} ms ({r['firings']} firings)")
+            print(f"{k}.model: {r['model'] * 1000:.0f} ms (cpu {r['model_cpu'] * 1000:.0f} ms)")
+            print(f"{k}.compile: {r['compile'] * 1000:.0f} ms (cpu {r['compile_cpu'] * 1000:.0f} ms)")
+            print(f"{k}.first_run: {r['first_run'] * 1000:.0f} ms (cpu {r['first_run_cpu'] * 1000:.0f} ms; "
+                  f"{r['firings']} firings)")
             print(f"{k}.steps_peak_memory: {r['rss_mb']:.0f} MB")
             wall, rss, _ = _timed(["validate", path])
-            print(f"{k}.validate_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+            print(f"{k}.validate_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
             wall, rss, _ = _timed(["run", path])
-            print(f"{k}.run_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+            print(f"{k}.run_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
             if not args.no_window:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 wall, rss, _ = _timed([path, "--screenshot", os.path.join(tmp, "shot.png")])
-                print(f"{k}.window_open_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+                print(f"{k}.window_open_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
         bundled = os.path.join(ROOT, "scenarios", "trotsky_mexico.yaml")
         wall, rss, _ = _timed(["validate", bundled])
-        print(f"bundled.validate_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+        print(f"bundled.validate_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
         if not args.no_window:
             wall, rss, _ = _timed([bundled, "--screenshot", os.path.join(tmp, "shot.png")])
-            print(f"bundled.window_open_end_to_end: {wall:.2f} s (peak {rss:.0f} MB)")
+            print(f"bundled.window_open_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
-        print(f"cli_start_bare_interpreter: {(time.perf_counter() - t) * 1000:.0f} ms (python -c pass, for scale)")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(f"cli_start_bare_interpreter: {(time.perf_counter() - t) * 1000:.0f} ms (cpu "
+              f"{(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000:.0f} ms; "
+              "python -c pass, for scale)")
         for flag in ("--help", "--version"):
             try:
                 wall, _, _ = _timed([flag])
             except SystemExit:
                 continue  # --version may not exist in this tree
-            print(f"cli_start{flag.replace('--', '_')}: {wall * 1000:.0f} ms")
+            print(f"cli_start{flag.replace('--', '_')}: {wall * 1000:.0f} ms (cpu {CPU[0] * 1000:.0f} ms)")
     print(f"load_after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
     return 0
 
