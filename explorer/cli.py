@@ -192,8 +192,10 @@ class _Formatter(argparse.HelpFormatter):
 
     def add_argument(self, action):
         super().add_argument(action)
-        if action.nargs == argparse.PARSER:  # argparse forgets that the commands are indented one step more
-            self._action_max_length += self._indent_increment
+        if action.nargs == argparse.PARSER:  # Python < 3.13 forgets that the commands are indented
+            names = [len(a.dest) for a in action._get_subactions()]  # noqa: SLF001 - argparse has no API
+            indented = self._current_indent + self._indent_increment + max(names, default=0)
+            self._action_max_length = max(self._action_max_length, indented)
 
 
 def _add_command(sub, name: str, help_text: str, **kw) -> argparse.ArgumentParser:

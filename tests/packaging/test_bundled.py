@@ -47,3 +47,12 @@ def test_an_unknown_bundled_scenario_is_named_with_the_choices():
     from explorer.core.errors import ExplorerError
     with pytest.raises(ExplorerError, match="no bundled scenario 'trotsky'.*bundled: missile_crisis, trotsky_mexico"):
         bundled.scenario_path("trotsky")
+
+
+def test_pyproject_claims_the_python_running_the_suite():
+    import tomllib
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"Programming Language :: Python :: {version}" in project["classifiers"], \
+        f"the suite runs on Python {version}: verify it passes and add its classifier"
+    assert project["requires-python"] == ">=3.11"
