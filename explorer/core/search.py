@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from .candidates import KINDS, Candidate, candidates
 from .engine import LIKELY, RunResult
-from .errors import ExplorerError
+from .errors import EngineError, ExplorerError
 from .executors import Executor, make_executor
 from .model import Divergence, Scenario
 from .runner import Runner
@@ -164,9 +164,13 @@ class _Search:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise SearchTimeout()
 
-    def run(self, extra: list[Divergence], base: RunResult) -> RunResult:
+    def run(self, extra: list[Divergence], base: RunResult) -> RunResult | None:
+        """The set's likely run; None when the engine refuses that history (a runaway rule)."""
         level = self.runner.extra_level(self.branch, extra)
-        res = self.runner.run(self.branch, LIKELY, 0, extra=level, base=base, checkpoints=True)
+        try:
+            res = self.runner.run(self.branch, LIKELY, 0, extra=level, base=base, checkpoints=True)
+        except EngineError:
+            res = None
         self._tick()
         return res
 
@@ -200,6 +204,8 @@ class _Search:
         tried = []
         for c in singles:
             res = self.run([c.divergence], self.base)
+            if res is None:
+                continue
             if self.success(res):
                 winners.add(c.key)
                 tried.append((c, res, True))
@@ -242,9 +248,11 @@ class _Search:
         seconds.sort(key=lambda c: self._second_order(c, run))
         for c in seconds:
             res = self.run([c.dated()], run)
+            if res is None:
+                continue
             if self.success(res):
                 alone = self.run([c.dated()], self.base)
-                if self.success(alone):  # not minimal: the second does it alone
+                if alone is not None and self.success(alone):  # not minimal: the second does it alone
                     winners.add(c.key)
                     if c.key not in used and len(self.found) < want:
                         self.found_one([c], alone)
@@ -287,6 +295,8 @@ class _Search:
             for members, *_ in firsts:
                 c = members[0]
                 run = self.run([c.divergence], self.base)
+                if run is None:
+                    continue
                 seconds = [x for x in candidates(self.runner.scenario, run, self.reach, self.kinds, self.between,
                                                  since=c.ordinal) if x.key != c.key and x.target != c.target]
                 seconds.sort(key=lambda x: self._second_order(x, run))

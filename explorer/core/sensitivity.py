@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .candidates import KINDS, Candidate, candidates
 from .engine import LIKELY, SAMPLED, RunResult
+from .errors import EngineError
 from .executors import Executor, make_executor
 from .goals import Goal, compile_goal, reaches
 from .model import Scenario
@@ -65,6 +66,7 @@ class Sensitivity:
     runs: int = 0
     seed: int = 0
     base_mean: float | None = None
+    broken: list[str] = field(default_factory=list)  # candidates the engine could not run, and why
 
     @property
     def kind(self) -> str:
@@ -75,7 +77,7 @@ class Sensitivity:
                 "at": self.goal.at.isoformat() if self.goal.at else None,
                 "value": self.base_value, "runs": self.runs, "seed": self.seed,
                 "mean": None if self.base_mean is None else round(self.base_mean, 6),
-                "candidates": self.considered, "evaluated": len(self.effects),
+                "candidates": self.considered, "evaluated": len(self.effects), "broken": self.broken,
                 "effects": [e.to_dict() for e in self.effects]}
 
 
@@ -129,14 +131,20 @@ def sensitivity(scenario: Scenario, branch: str = "baseline", goal: str = "", at
     cands = candidates(scenario, base, reach, kinds, between)
     total = len(cands) * (1 + runs)
     effects = []
+    broken = []  # candidates whose history the engine refuses (a runaway rule): said, not fatal
     for i, c in enumerate(cands):
-        res = runner.run(branch, LIKELY, 0, extra=runner.extra_level(branch, [c.divergence]), base=base)
+        try:
+            res = runner.run(branch, LIKELY, 0, extra=runner.extra_level(branch, [c.divergence]), base=base)
+        except EngineError as e:
+            broken.append(f"{c.words}: {e}")
+            continue
         v = g.value(res)
         n, first = changes(base, res)
         effects.append(Effect(c, v, g.score(res) - g.score(base), n, first))
         if progress:
             progress(i + 1, total)
     base_mean = None
+    cands = [e.candidate for e in effects]
     if runs:
         own = executor is None
         ex = executor or make_executor(scenario, jobs, scheduler)
@@ -149,7 +157,7 @@ def sensitivity(scenario: Scenario, branch: str = "baseline", goal: str = "", at
         for e, (mean, dmean, half) in zip(effects, stats):
             e.mean, e.mean_delta, e.ci = mean, dmean, (dmean - half, dmean + half)
     effects.sort(key=_rank)
-    return Sensitivity(branch, g, base_value, effects, len(all_cands), runs, seed, base_mean)
+    return Sensitivity(branch, g, base_value, effects, len(all_cands), runs, seed, base_mean, broken)
 
 
 def _rank(e: Effect):
