@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import math
+import operator
 import re
+import sys
 import warnings
 from keyword import iskeyword
 from dataclasses import dataclass, field
@@ -267,6 +270,55 @@ def _parse(source: str, named: str | None = None) -> ast.Expression:
         raise ConditionError("expression cannot be parsed (too deep or has a NUL byte)", 0) from None
 
 
+_FLOAT_MAX = sys.float_info.max
+
+
+def _as_float(v) -> float:
+    try:
+        return float(v)
+    except OverflowError:  # an integer beyond float range
+        return math.copysign(math.inf, v)
+
+
+_ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+
+def _arithmetic(op, a: Fn, b: Fn) -> Fn:
+    """`a op b`, total: an integer too large for a float becomes an infinity instead of raising
+    OverflowError mid-run (float arithmetic itself overflows to inf, never raises); x / 0 is 0."""
+    if op is ast.Div:
+        def div(s, f):
+            d = b(s, f)
+            if not d:
+                return 0.0
+            try:
+                return a(s, f) / d
+            except OverflowError:
+                return _as_float(a(s, f)) / _as_float(d)  # inf / inf is nan: compares false
+        return div
+    fn = _ARITH[op]
+
+    def arith(s, f):
+        x, y = a(s, f), b(s, f)
+        try:
+            return fn(x, y)
+        except OverflowError:
+            return fn(_as_float(x), _as_float(y))
+    return arith
+
+
+def expression_kind(source, scope: Scope) -> str:
+    """The static type of an expression that compiles in `scope`: "number", "bool", "text",
+    "text (a date)", "a list" or "the value none". The compiler knows every variable's type, so
+    `chance:` and `weight:` are checked at load, never found to be text halfway through a run."""
+    if isinstance(source, bool):
+        return "bool"
+    if isinstance(source, (int, float)):
+        return "number"
+    text = _flatten(source)
+    return _Compiler(scope, text)._kind(_parse(text).body, ())
+
+
 _CMP = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
@@ -382,20 +434,13 @@ class _Compiler:
                 self.fail(node, f"operator '{op.__name__}' is not allowed; only + - * / are")
             self._numeric(node.left)
             self._numeric(node.right)
-            if op is ast.Add:
-                return lambda s, f: a(s, f) + b(s, f)
-            if op is ast.Sub:
-                return lambda s, f: a(s, f) - b(s, f)
-            if op is ast.Mult:
-                return lambda s, f: a(s, f) * b(s, f)
-            def div(s, f):
-                d = b(s, f)
-                return a(s, f) / d if d else 0.0
-            return div
+            return _arithmetic(op, a, b)
         if isinstance(node, ast.Compare):
             return self._compare(node)
         if isinstance(node, ast.Constant):
             v = node.value
+            if isinstance(v, int) and not isinstance(v, bool) and abs(v) > _FLOAT_MAX:
+                self.fail(node, f"number {str(v)[:12]}... is too large (at most about 1.8e308)")
             if isinstance(v, (bool, int, float, str)):
                 return lambda s, f: v
             self.fail(node, f"constant {v!r} is not allowed; use numbers, strings, true or false")

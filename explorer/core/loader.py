@@ -8,6 +8,7 @@ and YAML 1.1 quirks (the key `on` is not the boolean true) do not leak into the 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -535,6 +536,11 @@ def _variable(name, spec, report: Report) -> Variable | None:
                    unit=_text(spec, "unit", p, report),
                    description=_text(spec, "description", p, report))
     if vtype == "number":
+        for key in ("min", "max", "initial"):  # .nan and .inf are YAML numbers, not usable ones
+            v = spec.get(key)
+            if isinstance(v, float) and not math.isfinite(v):
+                report.add(f"{p}.{key}", f"{key} {v} is not a finite number")
+                return None
         for key in ("min", "max"):
             if key in spec and not _expect(spec[key], (int, float), f"{p}.{key}", report, "a number"):
                 return None

@@ -5,9 +5,11 @@ the app calls it on edited models (no positions), and both get the same messages
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 
-from .conditions import Condition, ConditionError, Scope, compile_condition
+from .conditions import Condition, ConditionError, Scope, compile_condition, expression_kind
 from .dates import Duration
 from .gcpause import paused_gc
 from .errors import Problem, ScenarioError, did_you_mean
@@ -169,19 +171,54 @@ def _cond(text, path: str, scope: Scope, report) -> Condition | None:
         return None
 
 
-def _number_or_cond(value, path: str, scope: Scope, report):
+def number_problem(value, lo: float | None = None, hi: float | None = None) -> str | None:
+    """Why `value` is not a usable number (not finite, or outside lo..hi), or None. The one check
+    every number of the format goes through, whether written as 0.5, "0.5", .nan or .inf."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value!r} is not a number"
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond float range
+        finite = False
+    if not finite:
+        return f"{value} is not a finite number"
+    if lo is not None and hi is not None and not lo <= value <= hi:
+        return f"{value} is outside {lo}..{hi}"
+    if lo is not None and value < lo:
+        return f"{value} is below {lo}"
+    if hi is not None and value > hi:
+        return f"{value} is above {hi}"
+    return None
+
+
+def _number_or_cond(value, path: str, scope: Scope, report, lo: float | None = None,
+                    hi: float | None = None, what: str = "value"):
+    """A `chance:` or `weight:`: a number in lo..hi (also when written as text, "0.5"), or an
+    expression whose type is a number (or true/false), checked here at load."""
+    if value is None:
+        return None
     if isinstance(value, str):
         try:
-            return float(value)
+            value = float(value)  # "0.5", "nan", "inf": the same checks as the number itself
         except ValueError:
-            return _cond(value, path, scope, report)
-    return None if value is None else float(value)
+            cond = _cond(value, path, scope, report)
+            if cond is not None:
+                kind = expression_kind(value, scope)
+                if kind not in ("number", "bool"):
+                    report.add(path, f"{what} must be a number, but {value.strip()} is {kind}")
+                    return None
+            return cond
+    problem = number_problem(value, lo, hi)
+    if problem:
+        report.add(path, f"{what} {problem}")
+        return None
+    return float(value)
 
 
 def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: Scenario, report) -> CRule:
     path = report.path_of(e, f"events[{idx}]")
     cond = _cond(e.when, f"{path}.when", scope, report) or compile_condition(False, scope)
-    chance = _number_or_cond(e.chance, f"{path}.chance", scope, report)
+    chance = _number_or_cond(e.chance, f"{path}.chance", scope, report, 0, 1, "chance")
     t = e.timing
     start = end = pred = None
     if t.kind in ("on", "between"):
@@ -205,7 +242,7 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
     for j, o in enumerate(e.outcomes):
         op = f"{path}.outcomes[{j}]"
         when = None if o.when is True else _cond(o.when, f"{op}.when", scope, report)
-        weight = _number_or_cond(o.weight, f"{op}.weight", scope, report)
+        weight = _number_or_cond(o.weight, f"{op}.weight", scope, report, 0, None, "weight")
         for c in (when, weight):
             if isinstance(c, Condition):
                 keys |= set(c.reads) | {EVENT_KEY + x for x in c.events}
@@ -233,6 +270,8 @@ def check_value(var: Variable, value) -> str | None:
         return None if isinstance(value, bool) else f"{var.name} is true/false, not {value!r}"
     if var.type == "number":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and number_problem(value):
+            return f"{var.name}: {number_problem(value)}"
         return None if ok else f"{var.name} is a number, not {value!r}"
     if var.type == "enum":
         if value in var.values:
@@ -257,6 +296,9 @@ def _compile_effects(effects, path: str, variables: dict, by_id: dict, report) -
                     continue
                 if isinstance(ef.value, bool) or not isinstance(ef.value, (int, float)):
                     report.add(p, f"add: needs a number, not {ef.value!r}")
+                    continue
+                if number_problem(ef.value):
+                    report.add(p, f"add: {number_problem(ef.value)}")
                     continue
                 out.append(("add", ef.target, ef.value, var.min, var.max))
             else:
