@@ -105,6 +105,8 @@ def cmd_sensitivity(args) -> int:
             else:
                 effect = f"{e.delta:+g} → {_value(e.value)}"
             print(f"{i:3}. {effect:>14}  {e.candidate.words}  [{e.changed} events change]")
+        for b in res.broken:
+            print(f"     (not run: {b})")
         rest = len(res.effects) - len(shown)
         if rest:
             print(f"     ({rest} more with {'a smaller' if shown else 'no'} effect; --top or --format json "
