@@ -107,10 +107,11 @@ def cmd_sensitivity(args) -> int:
             print(f"{i:3}. {effect:>14}  {e.candidate.words}  [{e.changed} events change]")
         for b in res.broken:
             print(f"     (not run: {b})")
-        rest = len(res.effects) - len(shown)
-        if rest:
-            print(f"     ({rest} more with {'a smaller' if shown else 'no'} effect; --top or --format json "
-                  "for all)")
+        moving = sum(1 for e in res.effects if e.size or e.delta)
+        if len(res.effects) > len(shown):
+            more = moving - len(shown)
+            print(f"     ({len(res.effects) - len(shown)} more: {more} that change it less or equally, "
+                  f"{len(res.effects) - moving} that do not; --top N or --format json for all)")
     _emit(args, res.to_dict(), text)
     return 0
 
