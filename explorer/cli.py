@@ -43,6 +43,8 @@ def cmd_validate(args) -> int:
             for p in e.problems:
                 print(p, file=sys.stderr)
             continue
+        for w in getattr(sc, "warnings", ()):
+            print(w, file=sys.stderr)
         print(f"{path}: ok — {len(sc.variables)} variables, {len(sc.events)} events, "
               f"{len(sc.branches)} branches")
     return EXIT_USER if failed else 0

@@ -7,6 +7,7 @@ and YAML 1.1 quirks (the key `on` is not the boolean true) do not leak into the 
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import os
@@ -43,6 +44,13 @@ class Report:
         self.bad: set[str] = set()  # paths of values YAML could not read (already reported)
         self.text = ""  # the source, to place columns inside multi-line values
         self.spans: dict[str, tuple] = {}  # path -> (content start, end, value, style) of texts
+        self.lines: EditorLines | None = None  # set when YAML and editors count lines differently
+
+    def pos(self, mark) -> tuple[int, int]:
+        """Line and column (1-based) of a YAML mark, as editors count them."""
+        if self.lines is None:
+            return mark.line + 1, mark.column + 1
+        return self.lines.at(mark.index)
 
     def path_of(self, obj, default: str) -> str:
         return self.paths.get(id(obj), default)
@@ -85,6 +93,44 @@ class Report:
         self.problems.append(Problem(self.file, line, col, shown, message))
 
 
+ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 NEXT LINE",
+                "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+
+
+class EditorLines:
+    """Positions as editors, grep and compilers count them: a line ends at "\n" only. YAML also
+    breaks lines at a lone CR, U+0085, U+2028 and U+2029, so its own line numbers drift after one."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, index: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, index) - 1
+        return i + 1, index - self.starts[i] + 1
+
+
+def editor_lines(text: str) -> EditorLines | None:
+    """An EditorLines for `text` when YAML would count its lines differently, else None."""
+    return EditorLines(text) if ODD_BREAKS.search(text) else None
+
+
+def odd_break_warnings(text: str, file: str, limit: int = 5) -> list[Problem]:
+    """One warning per character YAML reads as a line break and editors do not (the first `limit`)."""
+    lines, out = None, []
+    for m in ODD_BREAKS.finditer(text):
+        lines = lines or EditorLines(text)
+        if len(out) == limit:
+            more = sum(1 for _ in ODD_BREAKS.finditer(text, m.start()))
+            out.append(Problem(file, *lines.at(m.start()), "", f"warning: {more} more such characters"))
+            break
+        out.append(Problem(file, *lines.at(m.start()), "",
+                           f"warning: {_BREAK_NAMES[m.group()]} here; YAML reads it as a line break (inside "
+                           "a comment it ends the comment) but editors do not; replace it with a space or "
+                           "a real line break"))
+    return out
+
+
 def _parent_path(p: str) -> str:
     if p.endswith("#key"):
         return p[:-4]
@@ -123,7 +169,7 @@ class _Walker:
                             f"aliases expand the document to more than {MAX_NODES:,} values "
                             "(an alias bomb?); write the values out instead of repeating aliases")
             raise _Stop
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        line, col = self.report.pos(node.start_mark)
         if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'"):
             col += 1  # point inside the quotes, where expression columns count from
         elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
@@ -161,21 +207,21 @@ class _Walker:
                 out: dict = {}
                 for knode, vnode in node.value:
                     if not isinstance(knode, yaml.ScalarNode):
-                        self.report.positions.setdefault(path + "#key", _mark(knode))
+                        self.report.positions.setdefault(path + "#key", self.report.pos(knode.start_mark))
                         self.report.add(path + "#key", "keys must be plain names")
                         continue
                     key = str(knode.value)
                     if knode.tag == "tag:yaml.org,2002:merge" or key == "<<":
-                        self.report.positions[f"{path}.<<"] = _mark(knode)
+                        self.report.positions[f"{path}.<<"] = self.report.pos(knode.start_mark)
                         self.report.add(f"{path}.<<", "merge keys (<<) are not supported; "
                                                       "write the keys out")
                         continue
                     sub = f"{path}.{key}" if path else key
                     if "." in key and path:
                         sub = f"{path}[{key}]"
-                    self.report.positions[sub + "#key"] = _mark(knode)
+                    self.report.positions[sub + "#key"] = self.report.pos(knode.start_mark)
                     if key in out:
-                        self.report.positions[sub + "#dup"] = _mark(knode)
+                        self.report.positions[sub + "#dup"] = self.report.pos(knode.start_mark)
                         self.report.add(sub + "#dup", f"duplicate key '{key}'; keep one of them")
                         continue
                     out[key] = self.value(vnode, sub)
@@ -193,10 +239,6 @@ def _content_start(node, text: str) -> int:
         nl = text.find("\n", i)
         return len(text) if nl < 0 else nl + 1
     return i
-
-
-def _mark(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -224,18 +266,29 @@ def load_scenario_text(text: str, file: str = "<scenario>", fast: bool = True) -
     """Validate a scenario's text. A well-formed file takes the fast road (rapidyaml, see fastyaml.py);
     any problem, or anything the fast road cannot vouch for, sends it down PyYAML's, which places
     every problem at its line:col. `fast=False` takes PyYAML's road only (tests compare the two)."""
+    odd = ODD_BREAKS.search(text) is not None  # line breaks YAML sees and editors do not: PyYAML's road
     with paused_gc():  # hundreds of thousands of small acyclic values: the collector only slows it down
-        if fast and "\x00" not in text:
+        scenario = None
+        if fast and "\x00" not in text and not odd:
             scenario = _fast_load(text, file)
-            if scenario is not None:
-                return scenario
-        return _careful_load(text, file)
+        if scenario is None:
+            try:
+                scenario = _careful_load(text, file)
+            except ScenarioError as e:
+                if odd:  # the odd break may be the cause (one in a comment ends the comment): say where
+                    raise ScenarioError(sorted(e.problems + odd_break_warnings(text, file),
+                                               key=lambda p: (p.line, p.col))) from None
+                raise
+    # not a dataclass field: warnings are about the text, not the model (saving compares models)
+    scenario.warnings = odd_break_warnings(text, file) if odd else []
+    return scenario
 
 
 def _careful_load(text: str, file: str) -> Scenario:
     """PyYAML's road: every value keeps its position, every problem is reported at its line:col."""
     report = Report(file)
     report.text = text
+    report.lines = editor_lines(text)
     data = _compose(text, report)
     if data is None and report.problems:
         raise ScenarioError(report.problems)
@@ -270,6 +323,10 @@ def _fast_load(text: str, file: str) -> Scenario | None:
 def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     """Position and wording of a YAML syntax error, pointing where a person would fix it."""
     pm, cm = e.problem_mark, e.context_mark
+    lines = editor_lines(text)
+
+    def pos(m) -> tuple[int, int]:
+        return lines.at(m.index) if lines is not None else (m.line + 1, m.column + 1)
     problem = (e.problem or "").replace("'<stream end>'", "the end of the file") \
         .replace("unexpected end of stream", "the end of the file")
     context = (e.context or "").replace("while ", "")
@@ -296,10 +353,10 @@ def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
                                "scanning a single-quoted")):
             mark = cm  # an unclosed bracket or quote: point at where it opens
             what = {"parsing a flow sequence": "'['", "parsing a flow mapping": "'{'"}.get(context, "quote")
-            return mark.line + 1, mark.column + 1, f"this {what} is never closed: {problem}"
+            return (*pos(mark), f"this {what} is never closed: {problem}")
     if context and cm is not None and mark is not cm:
-        problem += f" ({context} that starts at line {cm.line + 1}, column {cm.column + 1})"
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem += " ({} that starts at line {}, column {})".format(context, *pos(cm))
+    line, col = pos(mark) if mark else (1, 1)
     return line, col, problem
 
 
