@@ -321,3 +321,50 @@ def test_every_command_refuses_a_fifo_instead_of_hanging(tmp_path):
         r = what_if(*[a.format(s=fifo, d=tmp_path) for a in args], timeout=60)
         assert r.returncode == 2, (args, r.stderr)
         assert "FIFO" in one_line(r.stderr), args
+
+
+# --- a read-only folder and a read-only file system ------------------------------------------
+
+def _read_only_folder(folder: Path) -> bool:
+    """Make `folder` refuse new files: chmod for a user, the immutable flag for root (root ignores
+    modes). False when neither works here."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return True
+    return subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+
+
+def _writable_again(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_writers_in_a_read_only_folder_say_so_in_one_line(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    s = folder / "s.yaml"
+    s.write_text(MISSILE_TEXT)
+    if not _read_only_folder(folder):
+        pytest.skip("cannot make a read-only folder here (no chattr)")
+    try:
+        for args in (["fork", s, "--label", "X", "--suppress", "u2_photos"], ["rm-branch", s, "no-photos"],
+                     ["montecarlo", s, "--runs", "2", "-o", folder / "mc.json"],
+                     ["report", s, "-o", folder / "r.json", "--branch", "baseline"]):
+            code, _, err = in_process(*args)
+            assert code == 2, (args, err)
+            assert "cannot write" in one_line(err) and "nothing was written" in err, err
+        assert read_text(s) == MISSILE_TEXT and sorted(p.name for p in folder.iterdir()) == ["s.yaml"]
+    finally:
+        _writable_again(folder)
+
+
+def test_outputs_on_a_file_system_that_refuses_files_say_so_in_one_line(tmp_path):
+    s = tmp_path / "s.yaml"
+    s.write_text(MISSILE_TEXT)
+    if os.access("/sys", os.W_OK) and os.geteuid() != 0:
+        pytest.skip("/sys is writable here")
+    for out in ("/sys/mc.json", "/proc/mc.json"):
+        code, _, err = in_process("montecarlo", s, "--runs", "2", "-o", out)
+        assert code == 2 and "cannot write" in one_line(err), err
