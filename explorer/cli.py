@@ -34,6 +34,7 @@ def _print_json(data) -> None:
 
 def cmd_validate(args) -> int:
     from .core import load_scenario
+    from .core.lint import run_problems
     failed = False
     for path in args.scenarios:
         try:
@@ -45,6 +46,12 @@ def cmd_validate(args) -> int:
             continue
         for w in getattr(sc, "warnings", ()):
             print(w, file=sys.stderr)
+        problems = run_problems(sc)  # a file that validates runs every branch
+        if problems:
+            failed = True
+            for p in problems:
+                print(p, file=sys.stderr)
+            continue
         print(f"{path}: ok — {len(sc.variables)} variables, {len(sc.events)} events, "
               f"{len(sc.branches)} branches")
     return EXIT_USER if failed else 0
@@ -93,6 +100,7 @@ def cmd_run(args) -> int:
           (f", from {b['parent']}" if b["parent"] else "") + f" ({data['mode']} mode)")
     for d in b["divergences"]:
         print(f"  divergence {d.get('date', d.get('on', ''))}: {d['label']}")
+    _warn_noops(ws, args.branch)
     marks = {"same": " ", "new": "+", "changed": "~", "gone": "-"}
     rows = [(e["date"], 0, i, e) for i, e in enumerate(data["events"])]
     rows += [(g["date"], 1, i, dict(g, status="gone")) for i, g in enumerate(data.get("gone", []))]
@@ -109,6 +117,16 @@ def cmd_run(args) -> int:
         for k, v in data["final_state"].items():
             print(f"  {k} = {fmt(v, ws.scenario.variables.get(k))}")
     return 0
+
+
+def _warn_noops(ws, branch_id: str) -> None:
+    """One warning line on stderr per divergence of the branch that changes nothing."""
+    from .core.lint import divergence_path
+    from .core.loader import problem_at
+    for n in ws.noops(branch_id):
+        p = problem_at(ws.scenario, divergence_path(ws.scenario, branch_id, n.index), "")
+        where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file
+        print(f"{where}: warning: {n.reason} [noop-divergence]", file=sys.stderr)
 
 
 def cmd_diff(args) -> int:

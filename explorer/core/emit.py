@@ -197,8 +197,29 @@ def branch_data(b: Branch) -> Block:
         d["label"] = b.label
     if b.description:
         d["description"] = b.description
-    d["divergences"] = [divergence_data(x) for x in b.divergences]
+    if b.id != BASELINE:
+        d["divergences"] = [divergence_data(x) for x in b.divergences]
+    if b.expect:
+        d["expect"] = [expectation_data(e) for e in b.expect]
     return d
+
+
+def expectation_data(e) -> object:
+    if e.on is None and e.p is None:
+        return e.that
+    d = Block(that=e.that)
+    if e.on is not None:
+        d["on"] = e.on
+    if e.p is not None:
+        d["p"] = e.p
+    if e.runs:
+        d["runs"] = e.runs
+    return d
+
+
+def listed(b: Branch) -> bool:
+    """Whether the branch has an entry in `branches:` (the baseline only when declared there)."""
+    return b.id != BASELINE or b.declared
 
 
 def meta_data(sc: Scenario) -> Block:
@@ -225,7 +246,8 @@ def normalized(scenario: Scenario) -> Scenario:
     for r in sc.events:
         _normalize_rule(r)
     others = [b for b in sc.branches if b.id != BASELINE]
-    sc.branches = [Branch(BASELINE, None, "Baseline", sc.description)] + others
+    base = next((b for b in sc.branches if b.id == BASELINE and b.declared), None)
+    sc.branches = [base or Branch(BASELINE, None, "Baseline", sc.description)] + others
     for b in others:
         if not b.label:
             b.label = b.id
@@ -446,7 +468,7 @@ def scenario_to_text(sc: Scenario, header: str = "") -> str:
         if i:
             out.append("\n")
         out.append(item_text(rule_data(r), 2))
-    branches = [b for b in sc.branches if b.id != BASELINE]
+    branches = [b for b in sc.branches if listed(b)]
     if branches:
         out.append("\nbranches:\n")
         for b in branches:

@@ -34,6 +34,15 @@ class EngineError(ExplorerError):
     """A run that cannot finish, such as a runaway cycle of repeatable rules."""
 
 
+class DivergenceError(ExplorerError):
+    """A divergence that cannot be applied, such as one whose date cannot be known: names the branch and
+    the divergence's index in it, so a checker can point at the line."""
+
+    def __init__(self, message: str, branch: str, index: int):
+        super().__init__(message)
+        self.message, self.branch, self.index = message, branch, index
+
+
 class UnknownName(ExplorerError):
     """A branch, event or variable named on the command line or API that the scenario lacks."""
 

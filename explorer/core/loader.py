@@ -21,8 +21,8 @@ from .errors import Problem, ScenarioError, did_you_mean
 from .files import read_regular
 from .fastyaml import NOT_FAST, compose_nodes, fast_data
 from .gcpause import paused_gc
-from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Outcome, Scenario, TextVariant,
-                    Timing, Variable, VARIABLE_TYPES)
+from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Expectation, Outcome, Scenario,
+                    TextVariant, Timing, Variable, VARIABLE_TYPES)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 200_000  # nodes visited while walking, aliases counted each time they are used
@@ -301,6 +301,7 @@ def _careful_load(text: str, file: str) -> Scenario:
         build_program(scenario, report)
     if report.problems:
         raise ScenarioError(sorted(report.problems, key=lambda p: (p.line, p.col)))
+    scenario.__dict__["_source"] = SourceMap(report, scenario)
     return scenario
 
 
@@ -317,7 +318,55 @@ def _fast_load(text: str, file: str) -> Scenario | None:
     from .program import build_program
     scenario.path = file if file != "<scenario>" else None
     build_program(scenario, report)
-    return None if report.problems else scenario
+    if report.problems:
+        return None
+    scenario.__dict__["_source"] = SourceMap(report, scenario, text)
+    return scenario
+
+
+class SourceMap:
+    """Where things stand in the file a scenario was loaded from, for checks made after loading
+    (a branch that cannot run, lint warnings, failed expectations): key path -> file:line:col."""
+
+    def __init__(self, report: Report, scenario: Scenario, text: str | None = None):
+        self.file = report.file
+        self._report = report
+        self._text = text  # the fast road records no positions: placed on first use from the text
+        self.branch_paths = {b.id: report.paths[id(b)] for b in scenario.branches if id(b) in report.paths}
+        self.event_paths = {e.id: report.paths[id(e)] for e in scenario.events if id(e) in report.paths}
+
+    def _placed(self) -> Report:
+        if not self._report.positions and self._text is not None:
+            placed = Report(self.file)
+            placed.text = self._text
+            _compose(self._text, placed)  # PyYAML's walk records every value's position
+            self._report, self._text = placed, None
+        return self._report
+
+    def where(self, path: str) -> tuple[int, int]:
+        return self._placed().where(path)
+
+    def locate(self, path: str, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` inside the text value at `path`."""
+        report = self._placed()
+        if path in report.spans:
+            return report.locate(path, offset)
+        line, col = report.where(path)
+        return line, col + offset
+
+
+def source_of(scenario: Scenario) -> SourceMap | None:
+    """The scenario's source map, or None for a scenario built or edited in code."""
+    return scenario.__dict__.get("_source")
+
+
+def problem_at(scenario: Scenario, path: str, message: str, offset: int | None = None) -> Problem:
+    """A Problem at `path` of the scenario's file (line 0 when the scenario has no file)."""
+    src = source_of(scenario)
+    if src is None:
+        return Problem(scenario.path or "<scenario>", 0, 0, path, message)
+    line, col = src.where(path) if offset is None else src.locate(path, offset)
+    return Problem(src.file, line, col, path, message)
 
 
 def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
@@ -427,7 +476,10 @@ _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", 
           "repeatable", "cooldown", "tags", "sources", "effects", "outcomes")
 _OUTCOME = ("id", "title", "when", "weight", "text", "effects")
 _VARIANT = ("when", "text")
-_BRANCH = ("id", "parent", "label", "description", "divergences")
+_BRANCH = ("id", "parent", "label", "description", "divergences", "expect")
+_BASELINE = ("id", "label", "description", "expect")
+_EXPECT = ("that", "on", "p", "runs")
+P_RE = re.compile(r"^\s*(>=|<=|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
 _DIVERGENCE = ("force", "suppress", "outcome", "set", "event", "on", "label")
 _EFFECTS = ("set", "add", "schedule", "cancel")
 
@@ -559,6 +611,14 @@ def _build(data, report: Report) -> Scenario | None:
     if _expect(branches, list, "branches", report, "a list of branches"):
         ids = {BASELINE: -1}
         for i, spec in enumerate(branches):
+            if isinstance(spec, dict) and spec.get("id") == BASELINE:
+                if ids[BASELINE] >= 0:
+                    report.add(f"branches[{i}].id", f"the baseline is declared twice (first at branches"
+                                                    f"[{ids[BASELINE]}]); keep one")
+                    continue
+                ids[BASELINE] = i
+                _baseline(spec, f"branches[{i}]", sc.branches[0], report)
+                continue
             br = _branch(spec, f"branches[{i}]", report)
             if br is None:
                 continue
@@ -888,6 +948,7 @@ def _branch(spec, path: str, report: Report) -> Branch | None:
         parent = BASELINE
     br = Branch(bid, parent, label=_text(spec, "label", path, report) or bid,
                 description=_text(spec, "description", path, report))
+    br.expect = _expectations(spec, path, report)
     divs = spec.get("divergences")
     if not isinstance(divs, list) or not divs:
         report.add(f"{path}.divergences" if "divergences" in spec else path,
@@ -901,6 +962,68 @@ def _branch(spec, path: str, report: Report) -> Branch | None:
                 report.paths[id(div.rule)] = f"{path}.divergences[{i}].event"
             br.divergences.append(div)
     return br
+
+
+def _baseline(spec: dict, path: str, br: Branch, report: Report) -> None:
+    """`- id: baseline` in `branches:`: the baseline's label, description and expectations."""
+    for k in spec:
+        if k not in _BASELINE:
+            hint = "; the baseline has no parent and no divergences" if k in ("parent", "divergences") else ""
+            report.add(f"{path}.{k}#key", f"unknown key '{k}' for the baseline{did_you_mean(str(k), _BASELINE)}"
+                                         f"{hint}; allowed: {', '.join(_BASELINE)}")
+    br.label = _text(spec, "label", path, report) or br.label
+    br.description = _text(spec, "description", path, report) or br.description
+    br.expect = _expectations(spec, path, report)
+    br.declared = True
+    report.paths[id(br)] = path
+
+
+def _expectations(spec: dict, path: str, report: Report) -> list[Expectation]:
+    """`expect:` of a branch: conditions, or {that:, on:} / {that:, p:, runs:} mappings."""
+    v = spec.get("expect")
+    if v is None:
+        return []
+    if isinstance(v, str):
+        v = [v]
+    if not _expect(v, list, f"{path}.expect", report, "a list of conditions"):
+        return []
+    out = []
+    for j, item in enumerate(v):
+        p = f"{path}.expect[{j}]"
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        if isinstance(item, str):
+            out.append(Expectation(item, path=p))
+            continue
+        if not isinstance(item, dict):
+            report.add(p, f"expected a condition or {{that: CONDITION, on: DATE}}, got {_kind(item)}")
+            continue
+        _keys(item, p, _EXPECT, report, required=("that",))
+        that = item.get("that")
+        if not isinstance(that, str):
+            if "that" in item:
+                report.add(f"{p}.that", f"expected a condition, got {_kind(that)}")
+            continue
+        e = Expectation(that, path=f"{p}.that")
+        if "on" in item:
+            e.on = _date(item, "on", p, report)
+        if "p" in item:
+            m = P_RE.match(str(item["p"])) if isinstance(item["p"], str) else None
+            if m is None or float(m.group(2)) > 1:
+                report.add(f"{p}.p", f"expected a bound such as \">= 0.3\" (>=, >, <= or < and a share "
+                                     f"0..1), got {_kind(item['p'])}")
+            else:
+                e.p = f"{m.group(1)} {m.group(2)}"
+        if "runs" in item:
+            r = item["runs"]
+            if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= 100_000:
+                report.add(f"{p}.runs", f"expected a number of sampled runs 1..100000, got {_kind(r)}")
+            elif "p" not in item:
+                report.add(f"{p}.runs#key", "runs: only applies with p: (a share of sampled runs)")
+            else:
+                e.runs = r
+        out.append(e)
+    return out
 
 
 def _divergence(d, path: str, report: Report) -> Divergence | None:

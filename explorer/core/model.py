@@ -198,12 +198,36 @@ class Divergence:
 
 
 @dataclass
+class Expectation:
+    """What must hold in a branch, checked by `what-if test`: a condition on the final world, or on the
+    world of `on`; with `p`, the share of `runs` sampled runs in which it holds (">= 0.3")."""
+
+    that: str
+    on: dt.date | None = None
+    p: str | None = None  # comparison and bound, such as ">= 0.3"
+    runs: int = 0  # sampled runs for `p` (0: the default)
+    path: str = field(default="", compare=False)  # key path in the file, for messages
+
+    @property
+    def text(self) -> str:
+        """The expectation as written, on one line."""
+        parts = [self.that]
+        if self.on:
+            parts.append(f"on {self.on}")
+        if self.p:
+            parts.append(f"p {self.p}" + (f" over {self.runs} runs" if self.runs else ""))
+        return ", ".join(parts)
+
+
+@dataclass
 class Branch:
     id: str
     parent: str | None = BASELINE
     label: str = ""
     description: str = ""
     divergences: list[Divergence] = field(default_factory=list)
+    expect: list[Expectation] = field(default_factory=list)
+    declared: bool = False  # the baseline, written out in the file (for its label, description, expect)
 
 
 @dataclass
@@ -252,5 +276,6 @@ class Scenario:
         return {name: v.initial for name, v in self.variables.items()}
 
     def __getstate__(self) -> dict:
-        # the compiled program (closures) stays behind: a worker process compiles its own
-        return {k: v for k, v in self.__dict__.items() if k != "_program"}
+        # the compiled program (closures) stays behind: a worker process compiles its own; the source
+        # map (positions in the file) is only for messages in this process
+        return {k: v for k, v in self.__dict__.items() if k not in ("_program", "_source")}

@@ -362,7 +362,11 @@ def _has_cycle(edges) -> bool:
 def _check_branches(scenario: Scenario, scope: Scope, report) -> None:
     ids = {b.id for b in scenario.branches}
     parents = {}
+    one_offs = [d.rule.id for b in scenario.branches for d in b.divergences if d.kind == "event" and d.rule]
+    expect_scope = Scope(scope.variables, list(scope.events) + one_offs, scope.named)
     for i, b in enumerate(scenario.branches):
+        for e in b.expect:
+            _cond(e.that, e.path or f"{report.path_of(b, f'branches[{i - 1}]')}.expect", expect_scope, report)
         if b.id == BASELINE:
             continue
         path = report.path_of(b, f"branches[{i - 1}]")

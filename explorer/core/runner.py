@@ -17,7 +17,7 @@ runs as the divergence dates allow:
 So a branch whose whole path is static costs ONE engine run per seed at any depth. Only a level that
 needs its parent's history (a date-less `force`, or several own divergences one of which is date-less)
 computes that parent for the seed, resolves its dates exactly as the Workspace does
-(`workspace.effective_date`), and restarts from the parent's checkpoint: the parent's prefix is shared
+(`workspace.resolve_dates`, from the branch's own history), and restarts from the parent's checkpoint: the parent's prefix is shared
 up to the branch's divergence.
 
 `extra` divergences (a candidate of sensitivity or search) form one more level below the branch; they
@@ -32,7 +32,7 @@ from .engine import AppliedDivergence, RunResult, run_program
 from .model import Branch, Divergence, Scenario
 from .program import Program, program_of
 from .timeline import Timeline
-from .workspace import Workspace, effective_date, needs_parent
+from .workspace import Workspace, effective_date, needs_parent, resolve_dates
 
 NO_CHECKPOINTS = 10**12  # checkpoint_every for runs nobody restarts from (the engine keeps the first only)
 
@@ -113,25 +113,30 @@ class Runner:
             parent_result = self._run(levels[:i], mode, seed, True, None, reads)
         parent = Timeline(self.scenario, levels[i - 1].branch, parent_result)
         inherited = list(parent_result.divergences)
-        k = len(inherited)
-        own = levels[i].branch.divergences
-        definite = [d.on.toordinal() for d in own if d.on]
-        mine = []
-        for dv in own:
-            when = effective_date(dv, parent, definite, self.scenario, levels[i].program)
-            mine.append(AppliedDivergence(k, levels[i].branch.id, dv, when))
-            k += 1
+
+        def restart(divs: list) -> RunResult:  # a reference history for dates read off the branch's own
+            self.engine_runs += 1
+            return _restart(levels[i].program, divs, parent_result, mode, seed, True, False)
+        mine = resolve_dates(self.scenario, levels[i].branch, parent, levels[i].program,
+                             restart)[len(inherited):]
         depart = min((d.ordinal for d in mine), default=self.program.end + 1)
         divs = _static(self.scenario, levels, i + 1, inherited + mine, depart, parent)
-        start = min((d.ordinal for d in divs[len(inherited):]), default=self.program.end + 1)
-        cps = [c for c in parent_result.checkpoints if c.ordinal <= start]
         self.engine_runs += 1
-        if not cps:
-            return run_program(program, divs, mode=mode, seed=seed, checkpoint_every=every, record_reads=reads)
-        result = run_program(program, divs, mode=mode, seed=seed, checkpoint_every=every,
-                             record_reads=reads, resume=(cps[-1], parent_result.firings, parent_result.lapses))
-        result.checkpoints = cps + result.checkpoints
-        return result
+        return _restart(program, divs, parent_result, mode, seed, checkpoints, reads)
+
+
+def _restart(program: Program, divs: list, parent_result: RunResult, mode: str, seed: int,
+             checkpoints: bool, reads: bool) -> RunResult:
+    """A run of `divs` restarted from the parent's last checkpoint before its first own divergence."""
+    every = None if checkpoints else NO_CHECKPOINTS
+    start = min((d.ordinal for d in divs[len(parent_result.divergences):]), default=program.end + 1)
+    cps = [c for c in parent_result.checkpoints if c.ordinal <= start]
+    if not cps:
+        return run_program(program, divs, mode=mode, seed=seed, checkpoint_every=every, record_reads=reads)
+    result = run_program(program, divs, mode=mode, seed=seed, checkpoint_every=every,
+                         record_reads=reads, resume=(cps[-1], parent_result.firings, parent_result.lapses))
+    result.checkpoints = cps + result.checkpoints
+    return result
 
 
 def _level(b: Branch, program: Program, forced_later: frozenset = frozenset()) -> Level:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .emit import (META_KEYS, TOP_KEYS, WIDTH, block_value, branch_data, entry_text, flow, item_text,
-                   literal_block, meta_data, prefers_block, rule_data, scalar, variable_data, key_text)
+                   listed, literal_block, meta_data, prefers_block, rule_data, scalar, variable_data, key_text)
 from .fastyaml import compose_nodes
-from .model import BASELINE, Scenario
+from .model import Scenario
 
 
 class Conflict(Exception):
@@ -333,8 +333,8 @@ def splice(text: str, base: Scenario, target: Scenario, fine: bool) -> str:
                         [(r.id, rule_data(r)) for r in base.events],
                         [(r.id, rule_data(r)) for r in target.events])
     _splice_seq_section(sp, root, top, "branches",
-                        [(b.id, branch_data(b)) for b in base.branches if b.id != BASELINE],
-                        [(b.id, branch_data(b)) for b in target.branches if b.id != BASELINE])
+                        [(b.id, branch_data(b)) for b in base.branches if listed(b)],
+                        [(b.id, branch_data(b)) for b in target.branches if listed(b)])
     return sp.result()
 
 

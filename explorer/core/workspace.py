@@ -15,7 +15,7 @@ from . import diff as diff_mod
 from . import explain as explain_mod
 from .engine import LIKELY, AppliedDivergence, RunResult, run_program
 from .gcpause import paused_gc
-from .errors import ExplorerError, UnknownName, did_you_mean
+from .errors import DivergenceError, UnknownName, did_you_mean
 from .model import BASELINE, Branch, Scenario
 from .program import Program, program_of
 from .timeline import Timeline
@@ -34,11 +34,13 @@ class Workspace:
         self.mode, self.seed = mode, seed
         self.checkpoint_every = checkpoint_every
         self._cache: dict[_Key, Timeline] = {}
+        self._noops: dict[_Key, list] = {}
         self._set(scenario)
         self.runs = 0  # engine runs made, full or restarted: what an edit cost
 
     def _set(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        self._noops = {}
         self.program: Program = program_of(scenario)
         self.tree = nx.DiGraph()
         for b in scenario.branches:
@@ -130,20 +132,8 @@ class Workspace:
             return Timeline(self.scenario, branch, result)
         parent = self.timeline(branch.parent, key.mode, key.seed)
         divergences, program = self._divergences(branch, parent)
-        own = [d.ordinal for d in divergences if d.branch == branch.id]
-        start = min(own) if own else self.program.end + 1
-        cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
         self.runs += 1
-        if not cps:
-            result = run_program(program, divergences, mode=key.mode, seed=key.seed,
-                                 checkpoint_every=self.checkpoint_every)
-        else:
-            cp = cps[-1]
-            result = run_program(program, divergences, mode=key.mode, seed=key.seed,
-                                 checkpoint_every=self.checkpoint_every,
-                                 resume=(cp, parent.result.firings, parent.result.lapses))
-            result.checkpoints = cps + result.checkpoints
-        return Timeline(self.scenario, branch, result)
+        return Timeline(self.scenario, branch, self._run_from(program, divergences, parent, key.mode, key.seed))
 
     def full_run(self, branch_id: str, mode: str | None = None, seed: int | None = None) -> RunResult:
         """The branch computed from the start, no checkpoint: the reference restarts must equal."""
@@ -156,26 +146,57 @@ class Workspace:
 
     def _divergences(self, branch: Branch, parent: Timeline) -> tuple[list[AppliedDivergence], Program]:
         """The parent's divergences plus this branch's own, their effective dates resolved."""
-        inherited = list(parent.divergences)
-        k = len(inherited)
-        extras = [d.divergence.rule for d in inherited if d.divergence.kind == "event"]
-        own = []
-        definite = [d.on.toordinal() for d in branch.divergences if d.on]
-        for dv in branch.divergences:
-            own.append(AppliedDivergence(k, branch.id, dv, self._effective(dv, parent, definite)))
-            k += 1
-            if dv.kind == "event":
-                extras.append(dv.rule)
-        return inherited + own, self.program.extended(extras)
+        extras = [d.divergence.rule for d in parent.divergences if d.divergence.kind == "event"]
+        extras += [dv.rule for dv in branch.divergences if dv.kind == "event"]
+        program = self.program.extended(extras)
+        return resolve_dates(self.scenario, branch, parent, program,
+                             lambda divs: self._run_from(program, divs, parent)), program
 
-    def _effective(self, dv, parent: Timeline, definite: list[int]) -> int:
-        return effective_date(dv, parent, definite, self.scenario, self.program)
+    def _run_from(self, program: Program, divergences: list[AppliedDivergence], parent: Timeline,
+                  mode: str | None = None, seed: int | None = None) -> RunResult:
+        """A run of `divergences`, restarted from the parent's last checkpoint before the first own one."""
+        own = [d.ordinal for d in divergences[len(parent.divergences):]]
+        start = min(own) if own else self.program.end + 1
+        cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
+        mode, seed = mode or parent.result.mode, parent.result.seed if seed is None else seed
+        if not cps:
+            return run_program(program, divergences, mode=mode, seed=seed,
+                               checkpoint_every=self.checkpoint_every)
+        result = run_program(program, divergences, mode=mode, seed=seed,
+                             checkpoint_every=self.checkpoint_every,
+                             resume=(cps[-1], parent.result.firings, parent.result.lapses))
+        result.checkpoints = cps + result.checkpoints
+        return result
 
     def divergence_date(self, branch_id: str) -> dt.date | None:
         """Where the branch forks from its parent: its earliest own effective date."""
         tl = self.timeline(branch_id)
         own = [d.ordinal for d in tl.own_divergences]
         return dt.date.fromordinal(min(own)) if own else None
+
+    # --- divergences that change nothing ------------------------------------------------------------
+
+    def noops(self, branch_id: str) -> list["Noop"]:
+        """The branch's own divergences that change nothing: the branch's history (firings, their
+        outcomes and changes, the final world) is the same without each of them. Likely mode."""
+        key = _Key(branch_id, LIKELY, 0)
+        if key in self._noops:
+            return self._noops[key]
+        branch = self.branch(branch_id)
+        out: list[Noop] = []
+        if branch.parent is not None:
+            tl = self.timeline(branch_id, LIKELY, 0)
+            parent = self.timeline(branch.parent, LIKELY, 0)
+            mine = _history(tl)
+            for i, d in enumerate(tl.own_divergences):
+                rest = [x for x in tl.divergences if x is not d]
+                program = self.program.extended([x.divergence.rule for x in rest
+                                                 if x.divergence.kind == "event"])
+                without = Timeline(self.scenario, branch, self._run_from(program, rest, parent, LIKELY, 0))
+                if _history(without) == mine:
+                    out.append(Noop(branch_id, i, d.divergence, d.date, _noop_reason(d, without)))
+        self._noops[key] = out
+        return out
 
     # --- questions ----------------------------------------------------------------------------------
 
@@ -270,10 +291,88 @@ class Workspace:
         return stale & set(scenario.branch_ids)
 
 
+def resolve_dates(scenario: Scenario, branch: Branch, parent: Timeline, program: Program,
+                  run) -> list[AppliedDivergence]:
+    """The parent's divergences plus the branch's own, each with its effective date. The one home of
+    this rule: the Workspace and the batch runner (core/runner.py) ask it.
+
+    A divergence without `on:` takes its date from the branch's own history: what the parent did, plus
+    what the branch's other divergences bring about (`run(divergences)` runs the branch with some of
+    them, restarting from the parent). So `[{force: x}, {suppress: y}]`, where only x brings y about,
+    suppresses y from the day x makes it happen, whatever the list order. Never the scenario's end:
+    when nothing tells the date, a DivergenceError asks for `on:`.
+    """
+    inherited = list(parent.divergences)
+    k0 = len(inherited)
+    dates: list[int | None] = [None] * len(branch.divergences)
+    for i, dv in enumerate(branch.divergences):
+        if not needs_parent(dv):
+            dates[i] = effective_date(dv, None, [], scenario, program)
+
+    def applied(skip: int | None = None) -> list[AppliedDivergence]:
+        return inherited + [AppliedDivergence(k0 + i, branch.id, dv, dates[i])
+                            for i, dv in enumerate(branch.divergences)
+                            if dates[i] is not None and i != skip]
+
+    def reference(skip: int) -> Timeline:
+        """The branch's history without divergence `skip` (and those not dated yet)."""
+        divs = applied(skip)
+        return parent if len(divs) == k0 else Timeline(scenario, branch, run(divs))
+
+    dateless = [i for i, d in enumerate(dates) if d is None]
+    deferred = []
+    for i in dateless:  # in list order: what the parent and the divergences dated so far bring about
+        dates[i] = date_in(branch.divergences[i], reference(i), scenario, program)
+        if dates[i] is None:
+            deferred.append(i)
+    for i in deferred:
+        dv = branch.divergences[i]
+        dates[i] = date_in(dv, reference(i), scenario, program)
+        others = [d for j, d in enumerate(dates) if d is not None and j != i]
+        if dates[i] is None and dv.kind != "force" and others:
+            dates[i] = min(others)  # it never happens here: from the fork on, whatever comes
+        if dates[i] is None:
+            what = {"force": "force", "suppress": "suppress", "outcome": "fix the outcome of"}[dv.kind]
+            raise DivergenceError(
+                f"cannot tell when to {what} '{dv.event}' in branch '{branch.id}': it is never tested "
+                f"in '{parent.branch_id}' nor brought about by this branch; give the divergence an "
+                "`on:` date", branch.id, i)
+    if dateless and len(branch.divergences) > 1:
+        # every dateless date read off the history of all the others: a later-listed divergence may
+        # bring the event about sooner. A few rounds reach the fixed point in practice.
+        for _ in range(3):
+            moved = False
+            for i in dateless:
+                d = date_in(branch.divergences[i], reference(i), scenario, program)
+                if d is not None and d != dates[i]:
+                    dates[i], moved = d, True
+            if not moved:
+                break
+    return applied()
+
+
+def date_in(dv, tl: Timeline, scenario: Scenario, program: Program) -> int | None:
+    """A dateless divergence's date in a history: when its event fired (suppress, outcome) or was
+    first tested there, else its window's start; None when nothing says."""
+    f = tl.firing(dv.event) if dv.kind in ("suppress", "outcome") else None
+    if f is not None:
+        return f.ordinal
+    tested = tl.first_tested(dv.event)
+    if tested is not None:
+        return tested.toordinal()
+    rule = scenario.event(dv.event)
+    if rule is not None and rule.timing.start is not None:
+        return rule.timing.start.toordinal()
+    if rule is not None and rule.timing.kind == "open":
+        return program.start  # its window is the whole scenario
+    return None
+
+
 def effective_date(dv, parent: Timeline | None, definite: list[int], scenario: Scenario,
                    program: Program) -> int:
-    """The ordinal a divergence takes effect in a child of `parent` (its branch's other `on:` dates
-    in `definite`). The one home of this rule: Workspace and the batch runner (core/runner.py) ask it.
+    """The ordinal a single divergence takes effect: `on:`, a one-off event's own timing, or (only
+    with `parent`) the date read off the parent's history alone. A branch's dates as a whole come from
+    `resolve_dates`, which reads its own history; `definite` is kept for callers' convenience.
 
     `parent` may be None only for divergences whose date does not depend on the parent's history
     (`needs_parent(dv)` is False).
@@ -283,21 +382,12 @@ def effective_date(dv, parent: Timeline | None, definite: list[int], scenario: S
     if dv.kind == "event":
         return dv.rule.timing.start.toordinal() if dv.rule.timing.start else program.start
     if dv.kind in ("force", "suppress", "outcome"):
-        f = parent.firing(dv.event) if dv.kind in ("suppress", "outcome") else None
-        if f is not None:
-            return f.ordinal
-        tested = parent.first_tested(dv.event)
-        if tested is not None:
-            return tested.toordinal()
-    rule = scenario.event(dv.event) if dv.event else None
-    if rule is not None and rule.timing.start is not None:
-        return rule.timing.start.toordinal()
-    if rule is not None and rule.timing.kind == "open":
-        return program.start  # its window is the whole scenario
-    if dv.kind == "force":
-        raise ExplorerError(f"cannot tell when to force '{dv.event}': it is never tested in "
-                            f"'{parent.branch_id}'; give the divergence an `on:` date")
-    return min(definite) if definite else program.end
+        when = date_in(dv, parent, scenario, program)
+        if when is not None:
+            return when
+        raise DivergenceError(f"cannot tell when to {dv.kind} '{dv.event}': it is never tested in "
+                              f"'{parent.branch_id}'; give the divergence an `on:` date", "", 0)
+    return program.start
 
 
 def needs_parent(dv) -> bool:
@@ -305,9 +395,64 @@ def needs_parent(dv) -> bool:
     return dv.on is None and dv.kind in ("force", "suppress", "outcome")
 
 
+@dataclass(frozen=True)
+class Noop:
+    """A divergence that changes nothing in its branch, and why."""
+
+    branch: str
+    index: int  # in the branch's own divergences
+    divergence: object
+    date: dt.date
+    reason: str
+
+
+def _history(tl: Timeline) -> tuple:
+    return (tuple((f.event, f.ordinal, f.outcome, tuple((c.var, c.old, c.new) for c in f.changes))
+                  for f in tl.firings), tuple(sorted(tl.final_state.items())))
+
+
+def _noop_reason(d: AppliedDivergence, without: Timeline) -> str:
+    """Why a divergence changes nothing, read off the branch's history without it."""
+    dv, o = d.divergence, d.ordinal
+    title = f"'{without.title(dv.event)}'" if dv.event else ""
+    later = [f for f in without.firings_of(dv.event) if f.ordinal >= o] if dv.event else []
+    if dv.kind == "force":
+        before = [f for f in without.firings_of(dv.event) if f.ordinal <= o]
+        rule = without.rule(dv.event)
+        if before and rule is not None and not rule.repeatable:
+            return f"{title} already happened on {before[0].date} and is not repeatable, so forcing it " \
+                   "changes nothing"
+        return f"forcing {title} on {d.date} changes nothing in this branch's history"
+    if dv.kind == "suppress" and not later:
+        return f"{title} does not happen in this branch from {d.date} on, so suppressing it changes nothing"
+    if dv.kind == "outcome":
+        if not later:
+            return f"{title} does not happen in this branch from {d.date} on, so choosing its outcome " \
+                   "changes nothing"
+        if later[0].outcome == dv.outcome:
+            return f"{title} ends in {dv.outcome} anyway, so choosing it changes nothing"
+    if dv.kind == "set":
+        day_before = dt.date.fromordinal(o - 1) if o > without.result.program.start else None
+        same = [k for k, v in dv.values.items()
+                if (without.value_at(k, day_before) if day_before else without.initial_state[k]) == v]
+        if len(same) == len(dv.values):
+            what = "; ".join(f"{k} is already {_show(v)}" for k, v in dv.values.items())
+            return f"{what} on {d.date}, so setting {'it' if len(same) == 1 else 'them'} changes nothing"
+    return f"the branch's history is the same without \"{d.label}\""
+
+
+def _show(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def _dates_hold(b: Branch, parent: Timeline | None, since: float) -> bool:
     """Whether the branch's parent-derived divergence dates survive a parent re-run that may differ
     from `since` on: each came from a firing (or, for force, a first test) strictly before it."""
+    dateless = [d for d in b.divergences if d.on is None and d.kind in ("force", "suppress", "outcome")]
+    if dateless and len(b.divergences) > 1:
+        return False  # dates read off the branch's own history, which the parent's change may move
     for d in b.divergences:
         if d.on is not None or d.kind not in ("force", "suppress", "outcome"):
             continue

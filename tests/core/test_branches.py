@@ -587,7 +587,9 @@ def test_an_edit_that_moves_a_parents_event_repropagates_children_dated_by_it():
     """)
     ws = Workspace(load(text))
     before = _all(ws)
-    assert summary(before["c"]) == [("x", "1940-07-01", None)]
+    # dated by c's own history (u = 1 brings x about on 07-01), not the parent's 10-01: x never fires
+    assert summary(before["c"]) == []
+    assert [d.date.isoformat() for d in before["c"].own_divergences][2] == "1940-07-01"
     edited = text.replace("add: {w: 0}", "add: {w: 1}")
     stale = ws.replace_scenario(load(edited))
     assert stale == {"baseline", "c"}

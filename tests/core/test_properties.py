@@ -174,12 +174,12 @@ def divergences(draw, evs: list[dict], branch: str):
                 d["on"] = draw(dates())
         elif kind == "suppress":
             d["suppress"] = draw(st.sampled_from(ids))
-            if draw(st.booleans()):
-                d["on"] = draw(dates())
+            if d["suppress"] not in with_window or draw(st.booleans()):
+                d["on"] = draw(dates())  # a dateless one of an event that may never happen: see below
         elif kind == "outcome" and with_outcomes:
             ev = draw(st.sampled_from(with_outcomes))
             d["outcome"] = {ev["id"]: draw(st.sampled_from([o["id"] for o in ev["outcomes"]]))}
-            if draw(st.booleans()):
+            if ev["id"] not in with_window or draw(st.booleans()):
                 d["on"] = draw(dates())
         elif kind == "event":
             one = {"id": f"oneoff_{branch.replace('-', '_')}_{k}", "title": "One-off"}
@@ -311,6 +311,73 @@ def test_an_edit_repropagates_exactly_what_it_reaches(sc, data):
         assert lapse_key(tl.lapsed) == lapse_key(ref.lapsed), (b, edit, e.id)
         assert tl.final_state == ref.final_state
         assert (tl is before[b]) == (b not in stale)
+
+
+# --- (d) dateless divergences take effect whatever else the branch does -----------------------------------
+
+@st.composite
+def dateless_branches(draw):
+    """A scenario whose one branch mixes dateless forces (of events with a window) with dateless
+    suppress/outcome divergences of any event, in any order, sometimes with a dated `set`."""
+    n = draw(st.integers(5, 20))
+    evs = [draw(events(i, n)) for i in range(n)]
+    windowed = [e["id"] for e in evs if "on" in e or "between" in e or
+                not any(k in e for k in ("after", "scheduled"))]
+    divs = [{"force": draw(st.sampled_from(windowed))} for _ in range(draw(st.integers(1, 2)))]
+    forced = {d["force"] for d in divs}
+    for e in evs:
+        if e["id"] in forced and draw(st.booleans()):
+            e["when"] = False  # latent: only the force brings it, and what follows it, about
+    followers = [e["id"] for e in evs if e.get("after", {}).get("event") in forced
+                 or any(ef.get("schedule", {}).get("event") == e["id"] for f in evs if f["id"] in forced
+                        for ef in f.get("effects", []))]
+    pool = followers if followers and draw(st.integers(0, 3)) else [e["id"] for e in evs]
+    targets = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True))
+    for t in targets:
+        ev = next(e for e in evs if e["id"] == t)
+        if "outcomes" in ev and draw(st.booleans()):
+            divs.append({"outcome": {t: draw(st.sampled_from([o["id"] for o in ev["outcomes"]]))}})
+        else:
+            divs.append({"suppress": t})
+    if draw(st.booleans()):
+        var, value = draw(values())
+        divs.append({"set": {var: value}, "on": draw(dates())})
+    divs = draw(st.permutations(divs))
+    doc = {
+        "scenario": {"id": "random", "title": "Random", "start": START, "end": END},
+        "variables": {
+            "n0": {"type": "number", "min": 0, "max": 10, "initial": draw(st.integers(0, 10))},
+            "n1": {"type": "number", "initial": draw(st.integers(0, 10))},
+            "b0": {"type": "bool", "initial": draw(st.booleans())},
+            "b1": {"type": "bool", "initial": draw(st.booleans())},
+            "e0": {"type": "enum", "values": list(ENUM_VALUES), "initial": draw(st.sampled_from(ENUM_VALUES))},
+        },
+        "conditions": {"c0": draw(conditions(n, 1).filter(lambda c: "c0" not in c))},
+        "events": evs,
+        "branches": [{"id": "br", "label": "Branch", "divergences": divs}],
+    }
+    return load_scenario_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "random.yaml")
+
+
+@PROPERTY
+@given(sc=dateless_branches(), every=st.integers(1, 3))
+def test_dateless_suppress_and_outcome_take_effect_in_the_branch_they_belong_to(sc, every):
+    """A dateless suppress means the event never fires in the branch; a dateless outcome means every
+    firing of the event in the branch has that outcome -- also when only the branch's other
+    divergences bring the event about (never dated at the scenario's end)."""
+    ws = Workspace(sc, checkpoint_every=every)
+    tl = ws.timeline("br")
+    own = sc.branch("br").divergences
+    forced = {d.event for d in own if d.kind == "force"}
+    for d, applied in zip(own, tl.own_divergences):
+        assert applied.ordinal <= sc.end.toordinal() or d.kind == "force"
+        if d.event in forced:
+            continue  # a force makes it happen whatever else says
+        if d.kind == "suppress":
+            assert not tl.happened(d.event), (d.event, applied.date)
+        elif d.kind == "outcome":
+            assert all(f.outcome == d.outcome for f in tl.firings_of(d.event)), (d.event, applied.date)
+    check_restarts(ws, LIKELY, 0)
 
 
 # --- the condition compiler never fails with anything but ConditionError ---------------------------------
