@@ -9,8 +9,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import networkx as nx
-
 from . import diff as diff_mod
 from . import explain as explain_mod
 from .engine import LIKELY, AppliedDivergence, RunResult, run_program
@@ -42,15 +40,25 @@ class Workspace:
         self.scenario = scenario
         self._noops = {}
         self.program: Program = program_of(scenario)
-        self.tree = nx.DiGraph()
-        for b in scenario.branches:
-            self.tree.add_node(b.id, branch=b)
-        for b in scenario.branches:
-            if b.parent:
-                self.tree.add_edge(b.parent, b.id)
+        self._tree = None
         # look-ups by id and file order in O(1): with 10,000 branches a scan per look-up is quadratic
         self._by_id = {b.id: b for b in scenario.branches}
         self._order = {b.id: i for i, b in enumerate(scenario.branches)}
+
+    @property
+    def tree(self):
+        """The branch tree as a networkx DiGraph, built on first use (networkx stays off the start-up
+        of commands that only run branches, such as `validate`)."""
+        if self._tree is None:
+            import networkx as nx
+            tree = nx.DiGraph()
+            for b in self.scenario.branches:
+                tree.add_node(b.id, branch=b)
+            for b in self.scenario.branches:
+                if b.parent:
+                    tree.add_edge(b.parent, b.id)
+            self._tree = tree
+        return self._tree
 
     # --- the tree -----------------------------------------------------------------------------------
 
@@ -72,6 +80,7 @@ class Workspace:
         return sorted(self.tree.successors(branch_id), key=self._order.get)
 
     def subtree(self, branch_id: str) -> list[str]:
+        import networkx as nx
         return [branch_id] + sorted(nx.descendants(self.tree, branch_id), key=self._order.get)
 
     def depth(self, branch_id: str) -> int:
@@ -219,7 +228,7 @@ class Workspace:
             raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
         return self.why(branch_id, event_id) if tl.happened(event_id) else self.why_not(branch_id, event_id)
 
-    def causal_graph(self, branch_id: str) -> nx.DiGraph:
+    def causal_graph(self, branch_id: str) -> "nx.DiGraph":  # noqa: F821 - networkx imported on use
         return explain_mod.causal_graph(self.timeline(branch_id))
 
     # --- edits --------------------------------------------------------------------------------------
@@ -267,6 +276,7 @@ class Workspace:
         # parent's history may differ from before such a date, the child's date may move, and with it
         # the dates its own children inherit.
         moved = {k for k in self._cache if k.branch in edited}  # runs whose divergences may differ
+        import networkx as nx
         for bid in nx.topological_sort(self.tree):
             b = scenario.branch(bid)
             if b is None or b.parent is None:
