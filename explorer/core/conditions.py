@@ -94,10 +94,13 @@ class Condition:
 class Scope:
     """The names a condition may use: variables (with enum values), named conditions and event ids."""
 
-    def __init__(self, variables: dict, events, named: dict | None = None, inherit: "Scope | None" = None):
+    def __init__(self, variables: dict, events, named: dict | None = None, inherit: "Scope | None" = None,
+                 outcomes: dict | None = None):
         self.variables = variables  # name -> Variable (needs .type and .values)
         self.events = set(events)
         self.named = named or {}  # name -> source text
+        # event id -> its outcome ids, when known (typos are errors); a child scope adds its own
+        self.outcomes = dict(inherit.outcomes, **(outcomes or {})) if inherit else (outcomes or {})
         # Named conditions are compiled once per scope and shared by every use (`c2: c1 and c1` does
         # not compile c1 twice; a chain of such conditions stays linear, not exponential). A scope
         # with more events (a branch's one-off events) may reuse what its parent compiled.
@@ -263,8 +266,12 @@ def _parse(source: str, named: str | None = None) -> ast.Expression:
             warnings.simplefilter("ignore")
             return ast.parse(source, mode="eval")
     except SyntaxError as e:
+        hint = _other_language(source)
         if named:
-            raise ConditionError(f"in named condition '{named}': syntax error: {e.msg}", 0) from None
+            msg = hint[1] if hint else f"syntax error: {e.msg}"
+            raise ConditionError(f"in named condition '{named}': {msg}", 0) from None
+        if hint:
+            raise ConditionError(hint[1], hint[0]) from None
         raise ConditionError(f"syntax error: {e.msg}", max((e.offset or 1) - 1, 0)) from None
     except (ValueError, RecursionError, MemoryError):
         raise ConditionError("expression cannot be parsed (too deep or has a NUL byte)", 0) from None
@@ -317,6 +324,25 @@ def expression_kind(source, scope: Scope) -> str:
         return "number"
     text = _flatten(source)
     return _Compiler(scope, text)._kind(_parse(text).body, ())
+
+
+def _other_language(source: str) -> tuple[int, str] | None:
+    """`&&`, `||` or a lone `=` outside quotes, as other languages write them: (column, the fix)."""
+    quote = None
+    for i, ch in enumerate(source):
+        if quote:
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif source.startswith("&&", i):
+            return i, "`&&` is not a condition operator; use `and`"
+        elif source.startswith("||", i):
+            return i, "`||` is not a condition operator; use `or`"
+        elif ch == "=" and source[i - 1:i] not in ("=", "!", "<", ">") and source[i + 1:i + 2] != "=":
+            return i, "`=` sets nothing in a condition; compare with `==`"
+    return None
 
 
 _CMP = {
@@ -635,6 +661,7 @@ class _Compiler:
         if fast is not None:
             return fast
         fns = [self.compile(o) for o in operands]
+        self._check_literals(node, operands)
         ops = []
         for op in node.ops:
             if type(op) not in _CMP:
@@ -682,6 +709,41 @@ class _Compiler:
             return None
         self._variable(left, name)
         return _VAR_CONST[type(node.ops[0])](name, c)
+
+    def _check_literals(self, node, operands) -> None:
+        """Comparisons that can never hold: text against a number, a date that is not ISO, an outcome id
+        the event does not have. Each would be false forever without a word."""
+        for (a, b), op in zip(zip(operands, operands[1:]), node.ops):
+            for x, y in ((a, b), (b, a)):
+                lits = [y] if isinstance(y, ast.Constant) else \
+                    list(y.elts) if isinstance(y, (ast.List, ast.Tuple, ast.Set)) else []
+                strings = [lit for lit in lits if isinstance(lit, ast.Constant) and isinstance(lit.value, str)]
+                if isinstance(x, ast.Name) and x.id == "date":
+                    for lit in strings:
+                        try:
+                            dt.date.fromisoformat(lit.value)
+                        except ValueError:
+                            self.fail(lit, f"'{lit.value}' is not a date; write dates as \"YYYY-MM-DD\", "
+                                           "such as \"1920-06-01\"")
+                if isinstance(x, ast.Call) and isinstance(x.func, ast.Name) and x.func.id == "outcome" \
+                        and len(x.args) == 1 and isinstance(x.args[0], ast.Constant):
+                    ids = self.scope.outcomes.get(x.args[0].value)
+                    for lit in strings if ids is not None else ():
+                        if lit.value not in ids:
+                            ev = x.args[0].value
+                            listing = f"; outcomes: {', '.join(ids)}" if ids else "; it has no outcomes"
+                            self.fail(lit, f"'{lit.value}' is not an outcome of {ev}"
+                                           f"{did_you_mean(lit.value, ids)}{listing}")
+            if type(op) in (ast.In, ast.NotIn):
+                continue
+            ka, kb = self._kind(a, ()), self._kind(b, ())
+            if "number" in (ka, kb) and (ka.startswith("text") or kb.startswith("text")):
+                sa = ast.get_source_segment(self.source, a) if not self.inlining else None
+                sb = ast.get_source_segment(self.source, b) if not self.inlining else None
+                sa, sb = sa or ast.unparse(a), sb or ast.unparse(b)
+                self.fail(node, f"compares text with a number: {sa} is {'a number' if ka == 'number' else ka} "
+                                f"and {sb} is {'a number' if kb == 'number' else kb}, so this is always "
+                                "false; compare like with like")
 
     def _check_enum_literals(self, node, operands) -> None:
         """Catch `mexico.regime == "worker_republic"`: a typo that would silently be false forever."""

@@ -56,6 +56,8 @@ def variable_data(v: Variable) -> dict:
         d["unit"] = v.unit
     if v.description:
         d["description"] = v.description
+    if v.nolint:
+        d["nolint"] = list(v.nolint)
     return d
 
 
@@ -167,6 +169,8 @@ def rule_data(r: EventRule, one_off_on: dt.date | None = None) -> Block:
         d["effects"] = effects_data(r.effects)
     if r.outcomes:
         d["outcomes"] = BlockList(outcome_data(o) for o in r.outcomes)
+    if r.nolint:
+        d["nolint"] = list(r.nolint)
     return d
 
 
@@ -201,6 +205,8 @@ def branch_data(b: Branch) -> Block:
         d["divergences"] = [divergence_data(x) for x in b.divergences]
     if b.expect:
         d["expect"] = [expectation_data(e) for e in b.expect]
+    if b.nolint:
+        d["nolint"] = list(b.nolint)
     return d
 
 

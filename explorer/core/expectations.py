@@ -16,6 +16,7 @@ from .engine import LIKELY, SAMPLED
 from .explain import fmt, why, why_not
 from .loader import problem_at
 from .model import Expectation, Scenario
+from .program import outcomes_of
 from .timeline import Timeline
 from .workspace import Workspace
 
@@ -69,7 +70,7 @@ def _world(tl: Timeline, on: dt.date | None) -> tuple[dict, Facts, int]:
 def _scope(ws: Workspace) -> Scope:
     sc = ws.scenario
     one_offs = [d.rule.id for b in sc.branches for d in b.divergences if d.kind == "event" and d.rule]
-    return Scope(sc.variables, [e.id for e in sc.events] + one_offs, sc.conditions)
+    return Scope(sc.variables, [e.id for e in sc.events] + one_offs, sc.conditions, outcomes=outcomes_of(sc))
 
 
 def holds(cond: Condition, tl: Timeline, on: dt.date | None = None) -> bool:

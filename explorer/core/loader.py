@@ -21,8 +21,8 @@ from .errors import Problem, ScenarioError, did_you_mean
 from .files import read_regular
 from .fastyaml import NOT_FAST, compose_nodes, fast_data
 from .gcpause import paused_gc
-from .model import (BASELINE, Branch, Divergence, Effect, EventRule, Expectation, Outcome, Scenario,
-                    TextVariant, Timing, Variable, VARIABLE_TYPES)
+from .model import (BASELINE, LINT_CODES, Branch, Divergence, Effect, EventRule, Expectation, Outcome,
+                    Scenario, TextVariant, Timing, Variable, VARIABLE_TYPES)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 200_000  # nodes visited while walking, aliases counted each time they are used
@@ -411,6 +411,8 @@ def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
 
 def _complete(data: dict, sc: Scenario) -> bool:
     """Whether every variable, named condition and event the file declares made it into the model."""
+    if isinstance(data, dict) and set(map(str, data)) - set(_TOP):
+        return False  # a misspelt section (`condition:`): its names would all read as unknown
     meta = data.get("scenario") if isinstance(data, dict) else None
     if not isinstance(meta, dict) or not isinstance(meta.get("start"), dt.date) \
             or not isinstance(meta.get("end"), dt.date):
@@ -471,12 +473,12 @@ def _compose(text: str, report: Report):
 
 _TOP = ("scenario", "variables", "conditions", "events", "branches")
 _SCENARIO = ("id", "title", "description", "start", "end")
-_VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "description")
+_VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "description", "nolint")
 _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
-          "repeatable", "cooldown", "tags", "sources", "effects", "outcomes")
+          "repeatable", "cooldown", "tags", "sources", "effects", "outcomes", "nolint")
 _OUTCOME = ("id", "title", "when", "weight", "text", "effects")
 _VARIANT = ("when", "text")
-_BRANCH = ("id", "parent", "label", "description", "divergences", "expect")
+_BRANCH = ("id", "parent", "label", "description", "divergences", "expect", "nolint")
 _BASELINE = ("id", "label", "description", "expect")
 _EXPECT = ("that", "on", "p", "runs")
 P_RE = re.compile(r"^\s*(>=|<=|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
@@ -490,13 +492,17 @@ class _Ctx:
     ok: bool = field(default=True)
 
 
-def _keys(m: dict, path: str, allowed, report: Report, required=()) -> bool:
+def _keys(m: dict, path: str, allowed, report: Report, required=(), hints: dict | None = None) -> bool:
+    """Unknown keys with "did you mean"; `hints` gives a better message for keys known elsewhere."""
     good = True
     for k in m:
         if k not in allowed:
             sub = f"{path}[{k}]" if "." in k and path else (f"{path}.{k}" if path else k)
-            report.add(sub + "#key", f"unknown key '{k}'{did_you_mean(k, allowed)}; "
-                                     f"allowed: {', '.join(allowed)}")
+            if hints and k in hints:
+                report.add(sub + "#key", hints[k])
+            else:
+                report.add(sub + "#key", f"unknown key '{k}'{did_you_mean(k, allowed)}; "
+                                         f"allowed: {', '.join(allowed)}")
             good = False
     for k in required:
         if k not in m:
@@ -651,7 +657,7 @@ def _variable(name, spec, report: Report) -> Variable | None:
         return None
     var = Variable(name, vtype, spec.get("initial"), label=_text(spec, "label", p, report),
                    unit=_text(spec, "unit", p, report),
-                   description=_text(spec, "description", p, report))
+                   description=_text(spec, "description", p, report), nolint=_nolint(spec, p, report))
     if vtype == "number":
         for key in ("min", "max", "initial"):  # .nan and .inf are YAML numbers, not usable ones
             v = spec.get(key)
@@ -722,7 +728,11 @@ def _id(m: dict, path: str, report: Report, regex=EVENT_ID_RE, what="an event id
 def _event(spec, path: str, report: Report) -> EventRule | None:
     if not _expect(spec, dict, path, report, "a mapping with id, title and timing"):
         return None
-    _keys(spec, path, _EVENT, report)
+    after = spec.get("after") if isinstance(spec.get("after"), str) else \
+        (spec.get("after") or {}).get("event", "X") if isinstance(spec.get("after"), dict) else "X"
+    _keys(spec, path, _EVENT, report, hints={
+        k: f"`{k}:` belongs inside `after:`, as after: {{event: {after}, delay: "
+           f"{spec.get('delay', '0d')}, within: {spec.get('within', '30d')}}}" for k in ("within", "delay")})
     eid = _id(spec, path, report)
     if eid is None:
         return None
@@ -745,7 +755,10 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
     if "repeatable" in spec:
         if _expect(spec["repeatable"], bool, f"{path}.repeatable", report, "true or false"):
             rule.repeatable = spec["repeatable"]
-    if "cooldown" in spec:
+    if "cooldown" in spec and spec.get("repeatable") is not True:
+        report.add(f"{path}.cooldown", "cooldown only applies to a repeatable event; add `repeatable: true`, "
+                                       "or remove the cooldown")
+    elif "cooldown" in spec:
         try:
             rule.cooldown = parse_duration(spec["cooldown"])
             if rule.cooldown.days == 0 and rule.cooldown.months == 0:
@@ -754,6 +767,7 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
             report.add(f"{path}.cooldown", str(e))
     rule.tags = _strings(spec, "tags", path, report)
     rule.sources = _strings(spec, "sources", path, report)
+    rule.nolint = _nolint(spec, path, report)
     rule.effects = _effects(spec.get("effects"), f"{path}.effects", report)
     outcomes = spec.get("outcomes")
     if outcomes is not None and _expect(outcomes, list, f"{path}.outcomes", report, "a list of outcomes"):
@@ -949,6 +963,7 @@ def _branch(spec, path: str, report: Report) -> Branch | None:
     br = Branch(bid, parent, label=_text(spec, "label", path, report) or bid,
                 description=_text(spec, "description", path, report))
     br.expect = _expectations(spec, path, report)
+    br.nolint = _nolint(spec, path, report)
     divs = spec.get("divergences")
     if not isinstance(divs, list) or not divs:
         report.add(f"{path}.divergences" if "divergences" in spec else path,
@@ -976,6 +991,23 @@ def _baseline(spec: dict, path: str, br: Branch, report: Report) -> None:
     br.expect = _expectations(spec, path, report)
     br.declared = True
     report.paths[id(br)] = path
+
+
+def _nolint(spec: dict, path: str, report: Report) -> tuple:
+    """`nolint: [code, ...]` (or one code, or `all`): lint warnings silenced for this entry."""
+    v = spec.get("nolint")
+    if v is None:
+        return ()
+    items = [v] if isinstance(v, str) else v
+    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+        report.add(f"{path}.nolint", "expected a lint code or a list of them, such as [never-fires]")
+        return ()
+    for j, code in enumerate(items):
+        if code != "all" and code not in LINT_CODES:
+            at = f"{path}.nolint[{j}]" if isinstance(v, list) else f"{path}.nolint"
+            report.add(at, f"unknown lint code '{code}'{did_you_mean(code, LINT_CODES)}; codes: "
+                           f"{', '.join(LINT_CODES)}, all")
+    return tuple(items)
 
 
 def _expectations(spec: dict, path: str, report: Report) -> list[Expectation]:

@@ -12,6 +12,20 @@ TIMING_KINDS = ("on", "between", "after", "scheduled", "open")
 DIVERGENCE_KINDS = ("force", "suppress", "outcome", "set", "event")
 BASELINE = "baseline"
 
+# `what-if lint` warnings, silenced per entry with `nolint: [code, ...]` (docs/format.md, "Lint")
+LINT_CODES = {
+    "never-fires": "an event that fires in no branch",
+    "after-never-starts": "an `after:` event whose predecessor fires in no branch",
+    "latent-never-forced": "a latent event (`when: false`) that no divergence forces",
+    "never-scheduled": "a `scheduled: true` event that no effect schedules and no divergence forces",
+    "outcome-never-chosen": "an outcome chosen in no branch",
+    "variable-never-read": "a variable no condition, chance, weight or expectation reads",
+    "variable-never-written": "a variable no effect and no divergence changes",
+    "noop-divergence": "a divergence that changes nothing in its branch",
+    "chance-clamps": "a chance expression outside 0..1 when tested (taken as 0 or 1)",
+    "weight-clamps": "an outcome weight below 0 when chosen (taken as 0)",
+}
+
 
 @dataclass
 class Variable:
@@ -24,6 +38,7 @@ class Variable:
     values: tuple = ()
     unit: str = ""
     description: str = ""
+    nolint: tuple = ()  # lint codes silenced for this variable
     labels: dict = field(default_factory=dict)  # enum value id -> the words readers see
 
     @property
@@ -161,6 +176,7 @@ class EventRule:
     sources: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    nolint: tuple = ()  # lint codes silenced for this rule (`nolint: [never-fires]`)
     variants: list[TextVariant] = field(default_factory=list)  # `text:` written as a list; `text`
     #                                                           is then its default ("" if none)
 
@@ -228,6 +244,7 @@ class Branch:
     divergences: list[Divergence] = field(default_factory=list)
     expect: list[Expectation] = field(default_factory=list)
     declared: bool = False  # the baseline, written out in the file (for its label, description, expect)
+    nolint: tuple = ()  # lint codes silenced for this branch's divergences
 
 
 @dataclass

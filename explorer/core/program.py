@@ -85,7 +85,8 @@ class Program:
         if not rules:
             return self
         names = list(self.by_id) + [r.id for r in rules]
-        scope = Scope(self.scope.variables, names, self.scope.named, inherit=self.scope)
+        scope = Scope(self.scope.variables, names, self.scope.named, inherit=self.scope,
+                      outcomes={r.id: tuple(o.id for o in r.outcomes) for r in rules})
         new_rules = list(self.rules)
         by_id = dict(self.by_id)
         for r in rules:
@@ -126,7 +127,7 @@ def _build_program(scenario: Scenario, report=None) -> Program:
         report = _Raise(scenario.path or "<scenario>")
     before = len(report.problems)
     named = dict(scenario.conditions)
-    scope = Scope(scenario.variables, [e.id for e in scenario.events], named)
+    scope = Scope(scenario.variables, [e.id for e in scenario.events], named, outcomes=outcomes_of(scenario))
     for name, text in list(named.items()):
         try:
             compile_condition(text, scope)
@@ -150,6 +151,16 @@ def _build_program(scenario: Scenario, report=None) -> Program:
                       scenario.end.toordinal(), scenario.initial_state(), scope)
     scenario.__dict__["_program"] = program
     return program
+
+
+def outcomes_of(scenario: Scenario) -> dict:
+    """Every event's outcome ids, one-off events' included: `outcome("x") == "typo"` is a load error."""
+    out = {e.id: tuple(o.id for o in e.outcomes) for e in scenario.events}
+    for b in scenario.branches:
+        for d in b.divergences:
+            if d.kind == "event" and d.rule is not None:
+                out[d.rule.id] = tuple(o.id for o in d.rule.outcomes)
+    return out
 
 
 def program_of(scenario: Scenario) -> Program:
@@ -363,7 +374,8 @@ def _check_branches(scenario: Scenario, scope: Scope, report) -> None:
     ids = {b.id for b in scenario.branches}
     parents = {}
     one_offs = [d.rule.id for b in scenario.branches for d in b.divergences if d.kind == "event" and d.rule]
-    expect_scope = Scope(scope.variables, list(scope.events) + one_offs, scope.named)
+    expect_scope = Scope(scope.variables, list(scope.events) + one_offs, scope.named, inherit=scope,
+                         outcomes=outcomes_of(scenario))
     for i, b in enumerate(scenario.branches):
         for e in b.expect:
             _cond(e.that, e.path or f"{report.path_of(b, f'branches[{i - 1}]')}.expect", expect_scope, report)
@@ -423,7 +435,8 @@ def _check_divergence(d: Divergence, path: str, scenario: Scenario, scope: Scope
             return
         by_id = {e.id: i for i, e in enumerate(scenario.events)}
         by_id[d.rule.id] = len(by_id)
-        sub_scope = Scope(scope.variables, list(by_id), scope.named, inherit=scope)
+        sub_scope = Scope(scope.variables, list(by_id), scope.named, inherit=scope,
+                          outcomes={d.rule.id: tuple(o.id for o in d.rule.outcomes)})
         _compile_rule(d.rule, len(scenario.events), sub_scope, by_id, scenario, _Prefixed(report, path))
 
 
