@@ -28,9 +28,9 @@ CONDITIONS = [
     "ripe", "ripe and trotsky.alive", "labor.unrest >= 1e3",
     "labor.unrest>=60 and army.loyalty<10 and trotsky.alive and happened(\"e2\") and regime == 'old'",
     "  labor.unrest >= 60\n and trotsky.alive", "labor.unrest >= -5", "trotsky.alive and not happened('e1')",
-    "labor.unrest >= 'x'", "regime >= 'old'", "motto == \"a\\\"b\"",
+    "regime >= 'old'", "motto == \"a\\\"b\"",
 ]
-BAD = ["labor.unrest >= 007", 'regime == "neww"', "happened(\"nope\")", "unknown >= 3",
+BAD = ["labor.unrest >= 007", "labor.unrest >= 'x'", 'regime == "neww"', "happened(\"nope\")", "unknown >= 3",
        "labor.unrest >= 60 and", "and labor.unrest", "labor.__class__"]
 
 
