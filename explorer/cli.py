@@ -21,9 +21,17 @@ def bundled_scenario() -> Path:
 
 def _workspace(args):
     from .core import Workspace, load_scenario
-    ws = Workspace(load_scenario(args.scenario), mode=getattr(args, "mode", "likely") or "likely",
-                   seed=getattr(args, "seed", 0) or 0)
+    mode, seed = getattr(args, "mode", "likely") or "likely", getattr(args, "seed", None)
+    check_seed(mode, seed)
+    ws = Workspace(load_scenario(args.scenario), mode=mode, seed=seed or 0)
     return ws
+
+
+def check_seed(mode: str, seed) -> None:
+    """`--seed` means nothing in likely mode, which draws no dice: say so rather than ignore it."""
+    if seed is not None and mode != "sampled":
+        raise ExplorerError(f"--seed {seed} needs --mode sampled: likely mode draws nothing, so every seed "
+                            "gives the same history")
 
 
 def _print_json(data) -> None:
@@ -112,6 +120,13 @@ def cmd_run(args) -> int:
         print("Lapsed:")
         for lp in data["lapsed"]:
             print(f"  {lp['date']}  {lp['title']}: {lp['reason']}")
+    if args.at:
+        from .core.edits import parse_date_arg
+        when = parse_date_arg(args.at, ws.scenario)
+        print(f"The world on {when}:")
+        tl = ws.timeline(args.branch)
+        for k, v in tl.state_at(when).items():
+            print(f"  {k} = {fmt(v)}")
     if args.state:
         print("Final state:")
         for k, v in data["final_state"].items():
@@ -120,13 +135,12 @@ def cmd_run(args) -> int:
 
 
 def _warn_noops(ws, branch_id: str) -> None:
-    """One warning line on stderr per divergence of the branch that changes nothing."""
-    from .core.lint import divergence_path
-    from .core.loader import problem_at
-    for n in ws.noops(branch_id):
-        p = problem_at(ws.scenario, divergence_path(ws.scenario, branch_id, n.index), "")
-        where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file
-        print(f"{where}: warning: {n.reason} [noop-divergence]", file=sys.stderr)
+    """One warning line on stderr per divergence of the branch that changes nothing, or that forces an
+    outcome its own `when` rules out (compiler style, as `what-if lint` prints them)."""
+    from .core.lint import branch_warnings
+    for w in branch_warnings(ws, branch_id):
+        if not set(ws.branch(branch_id).nolint) & {w.code, "all"}:
+            print(w.line(ws.scenario), file=sys.stderr)
 
 
 def cmd_diff(args) -> int:
@@ -167,6 +181,9 @@ def cmd_diff(args) -> int:
 
 def cmd_explain(args) -> int:
     ws = _workspace(args)
+    if args.against:
+        print(ws.contrast(args.branch, args.against, args.event).text())
+        return 0
     print(ws.explain(args.branch, args.event).text())
     return 0
 
@@ -195,7 +212,8 @@ def add_mode(p: argparse.ArgumentParser) -> None:
     """--mode likely|sampled and --seed N: how chance is resolved."""
     p.add_argument("--mode", choices=("likely", "sampled"), default="likely", metavar="likely|sampled",
                    help="likely: the likeliest history (default); sampled: chance drawn from --seed")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed for --mode sampled (default 0)")
+    p.add_argument("--seed", type=int, default=None, metavar="N",
+                   help="random seed for --mode sampled (default 0; an error without it)")
 
 
 def add_format(p: argparse.ArgumentParser, choices=("text", "json"), help_text: str = "output format "
@@ -271,6 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     add_format(r)
     r.add_argument("--lapsed", action="store_true", help="also list events whose window closed")
     r.add_argument("--state", action="store_true", help="also print the final world state")
+    r.add_argument("--at", metavar="DATE", help="also print the world at the end of DATE (YYYY-MM-DD)")
     r.set_defaults(func=cmd_run)
 
     d = _add_command(sub, "diff", "what a branch changed against its parent (or OTHER)")
@@ -284,6 +303,8 @@ def _parser() -> argparse.ArgumentParser:
     add_scenario(e)
     e.add_argument("event", metavar="EVENT", help="the event's id")
     add_branch(e)
+    e.add_argument("--against", metavar="ID", help="contrast with this branch: where the two histories "
+                   "part, and the chain from there to the event")
     e.set_defaults(func=cmd_explain)
 
     for name, (help_text, configure) in COMMANDS.items():

@@ -41,7 +41,12 @@ def _configure_fork(p: argparse.ArgumentParser) -> None:
                    help="when the event happens, it has this outcome")
     p.add_argument("--set", dest="div_set", action=_Divergence, metavar="VAR=VALUE@DATE",
                    help="set a world variable at a date (VALUE read by the variable's type)")
-    p.add_argument("--dry-run", action="store_true", help="check and print the branch, write nothing")
+    p.add_argument("--event", dest="div_event", action=_Divergence, metavar="ID@DATE[:TITLE]",
+                   help="add a one-off event on DATE (its effects: the --effect options after it)")
+    p.add_argument("--effect", dest="div_effect", action=_Divergence, metavar="VAR=VALUE",
+                   help="an effect of the --event before it: set the variable to VALUE")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and print the branch as it would be written, write nothing")
     p.set_defaults(func=cmd_fork, divergences=[])
 
 
@@ -62,7 +67,7 @@ def parse_divergences(scenario, items: list[tuple[str, str]]):
     """Command-line divergence texts -> Divergence objects; ExplorerError with one clear line."""
     from explorer.core.edits import (EditError, need_event, need_outcome, need_variable, parse_date_arg,
                                      parse_value)
-    from explorer.core.model import Divergence
+    from explorer.core.model import Divergence, Effect
     out = []
     sets: dict = {}  # date -> the set divergence for that date (several --set at one date merge)
     for kind, text in items:
@@ -83,6 +88,19 @@ def parse_divergences(scenario, items: list[tuple[str, str]]):
             rule = need_event(scenario, event.strip())
             need_outcome(rule, outcome.strip())
             out.append(Divergence("outcome", rule.id, outcome.strip()))
+        elif kind == "event":
+            out.append(_one_off(scenario, text))
+        elif kind == "effect":
+            if not out or out[-1].kind != "event":
+                raise EditError(f"--effect {text}: give it after the --event it belongs to")
+            name, eq, value = text.partition("=")
+            if not eq:
+                raise EditError(f"--effect {text}: write VAR=VALUE, e.g. trotsky.location=havana")
+            var = need_variable(scenario, name.strip())
+            try:
+                out[-1].rule.effects.append(Effect("set", var.name, parse_value(var, value)))
+            except ValueError as e:
+                raise EditError(f"--effect {text}: {e}") from None
         else:
             name, eq, rest = text.partition("=")
             value, at, date = rest.rpartition("@")
@@ -102,12 +120,32 @@ def parse_divergences(scenario, items: list[tuple[str, str]]):
     return out
 
 
+def _one_off(scenario, text: str):
+    """`--event ID@DATE[:TITLE]` -> an `event:` divergence with a one-off rule on that date."""
+    import re
+    from explorer.core.edits import EditError, parse_date_arg
+    from explorer.core.model import Divergence, EventRule, Timing
+    head, _, title = text.partition(":")
+    eid, at, date = head.partition("@")
+    eid = eid.strip()
+    if not at or not date.strip():
+        raise EditError(f"--event {text}: write ID@DATE[:TITLE], e.g. trotsky_flees@1950-03-06:Trotsky flees")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", eid):
+        raise EditError(f"--event {text}: '{eid}' is not an event id; use letters, digits and _")
+    if scenario.event(eid) is not None:
+        raise EditError(f"--event {text}: '{eid}' is already an event of the scenario; give the one-off "
+                        "event its own id")
+    d = parse_date_arg(date, scenario)
+    rule = EventRule(eid, title=title.strip() or eid, timing=Timing("on", d, d))
+    return Divergence("event", eid, rule=rule)
+
+
 def cmd_fork(args) -> int:
     from explorer.core import Workspace, load_scenario
     from explorer.core.edits import fork
     from explorer.core.saving import edit_file
     if not args.divergences:
-        return _fail("fork needs at least one of --suppress, --force, --outcome, --set")
+        return _fail("fork needs at least one of --suppress, --force, --outcome, --set, --event")
 
     def make(scenario):
         divergences = parse_divergences(scenario, args.divergences)
@@ -117,11 +155,15 @@ def cmd_fork(args) -> int:
         return new, (bid, ws)
 
     if args.dry_run:
-        _, (bid, ws) = make(load_scenario(args.scenario))
+        from explorer.core.emit import branch_data, item_text
+        new, (bid, ws) = make(load_scenario(args.scenario))
         d = ws.diff(bid)
         c = d.counts()
         print(f"{bid}: would add; {c['new']} new, {c['gone']} gone, {c['changed']} changed events "
-              f"against {d.other}")
+              f"against {d.other}:")
+        print(item_text(branch_data(new.branch(bid)), 2), end="")
+        for n in ws.noops(bid):
+            print(f"what-if: warning: {n.reason} [noop-divergence]", file=sys.stderr)
         return 0
     bid, _ = edit_file(args.scenario, make)  # another writer's save meanwhile: the fork is made again
     print(bid)

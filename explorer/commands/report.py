@@ -47,7 +47,9 @@ def run(args) -> int:
     check_target(args.output, inputs=[args.scenario])  # before any work: not over the scenario, ...
     fmt = format_for(args.output, args.format)  # a bad suffix is a user error before any work
     started = time.perf_counter()
-    ws = Workspace(load_scenario(args.scenario), mode=args.mode, seed=args.seed)
+    from ..cli import check_seed
+    check_seed(args.mode, args.seed)
+    ws = Workspace(load_scenario(args.scenario), mode=args.mode, seed=args.seed or 0)
     branches = tree_order(ws, args.branches) if args.branches else None
     if args.variables:
         check_variables(ws.scenario, args.variables)

@@ -213,6 +213,7 @@ class _Run:
         self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
         self.suppress_from: dict[int, int] = {}
         self.forced_outcome: dict[int, list] = {}  # rule -> [(from ordinal, outcome)], in date order
+        self.forced_pending: dict[int, str | None] = {}  # agenda seq of a force today -> its outcome
         self.not_before: dict[int, int] = {}  # one-off events exist from their divergence's date
         for d in self.divs:
             dv = d.divergence
@@ -378,6 +379,11 @@ class _Run:
                 self._lapse(r, wend, "window")
 
     def _process(self, r: int, ordinal: int, seq: int, wend: int, cause: str, by) -> None:
+        if self.forced_pending and seq in self.forced_pending:  # a force divergence, its turn today
+            outcome = self.forced_pending.pop(seq)
+            if r not in self.fired or self.rules[r].repeatable:
+                self._fire(r, ordinal, "forced", by, outcome)
+            return
         self.woken.discard(r)
         cr = self.rules[r]
         waiting = self.waiting.get(r)
@@ -630,11 +636,14 @@ class _Run:
                 self.writer[var] = marker
             self._wake(changed)
         elif dv.kind == "force":
+            # fired in the day's priority order: after the day's higher-priority events, before those of
+            # the same or a lower priority (a premise comes first among equals); -0.5 sorts it so
             r = self.p.by_id[dv.event]
-            rec = self.fired.get(r)
-            if rec is None or self.rules[r].repeatable:
-                self.first_test.setdefault(r, d.ordinal)
-                self._fire(r, d.ordinal, "forced", marker, dv.outcome)
+            cr = self.rules[r]
+            self.first_test.setdefault(r, d.ordinal)
+            self.seq += 1
+            self.forced_pending[self.seq] = dv.outcome
+            heapq.heappush(self.agenda, (d.ordinal, -cr.priority - 0.5, r, self.seq, d.ordinal, "forced", marker))
         elif dv.kind == "suppress":
             self._stop_waiting(self.p.by_id[dv.event])
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .conditions import Facts
@@ -88,10 +89,13 @@ class WhyNot:
     condition: str = ""
     lapse: Lapse | None = None
     variables: dict = field(default_factory=dict, repr=False)  # name -> Variable, for value labels
+    follows: "WhyNot | None" = None  # an `after:` follower's: its predecessor's own why-not
 
     def text(self) -> str:
         out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
         out += [f"  {r}" if r.startswith("  ") else f"  - {r}" for r in self.reasons]  # "  (..)": nested
+        if self.follows is not None:
+            out += ["    " + ln for ln in self.follows.text().splitlines()]
         for t in self.failed:
             out.append(f"  - false: {t.source}")
             for name, value, who in t.reads:
@@ -155,10 +159,16 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
             else:
                 out.append(_event_cause(tl, tl.firings[r.writer], via, level, seen, causes_of,
                                         var=r.var, value=r.value))
+        source = _sources(tl, f.event)
         for e in f.event_reads:
             if e.firing is not None:
-                out.append(_event_cause(tl, tl.firings[e.firing], f"happened(\"{e.event}\")", level, seen,
-                                        causes_of))
+                src = tl.firings[e.firing]
+                via = f"outcome(\"{e.event}\") = {src.outcome}" if reads_outcome(source, e.event) \
+                    else f"happened(\"{e.event}\")"
+                out.append(_event_cause(tl, src, via, level, seen, causes_of))
+        added = added_by(tl, f)
+        if added is not None:  # a one-off event exists by its divergence
+            out.insert(0, _divergence_cause(tl, -(added.k + 1), "added by divergence", roots))
         return out
 
     causes = causes_of(f, 0)
@@ -166,6 +176,13 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
     cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
     return Why(tl.branch_id, event_id, tl.title(event_id, f.outcome), f.date, f.outcome, cond, causes,
                list(roots.values()))
+
+
+def _sources(tl: Timeline, event_id: str) -> str:
+    """All the condition text of a rule (its `when`, its outcomes' `when` and weights, its chance)."""
+    rule = tl.rule(event_id)
+    parts = [rule.when, rule.chance] + [x for o in rule.outcomes for x in (o.when, o.weight)]
+    return " ".join(p for p in parts if isinstance(p, str))
 
 
 def _divergence_cause(tl: Timeline, writer: int, via: str, roots: dict, var=None, value=None) -> Cause:
@@ -226,9 +243,7 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
                                   "scenario's end")
             else:
                 wn.reasons.append(f"it follows \"{tl.title(t.event)}\", which did not happen")
-                sub = why_not(tl, t.event)
-                wn.reasons += [f"  ({r})" for r in sub.reasons]
-                wn.failed = sub.failed
+                wn.follows = why_not(tl, t.event)  # its reasons are the predecessor's, nested
         elif t.kind == "scheduled":
             scheds = [r.rule.id for r in tl.result.program.rules
                       if any(ef.kind == "schedule" and ef.target == event_id for ef in r.rule.effects
@@ -262,10 +277,39 @@ def failed_terms(tl: Timeline, event_id: str, lapse: Lapse) -> list[FailedTerm]:
         reads = [(v, state[v], _writer_desc(tl, writers[v])) for v in sorted(term.reads) if v in state]
         for ev in sorted(term.events):
             rec = fired.get(ev)
+            if reads_outcome(term.source, ev):
+                reads.append((f"outcome(\"{ev}\")", rec[2] if rec else "none",
+                              chooser(tl, tl.firings[rec[3]]) if rec else "it had not happened"))
+                continue
             reads.append((f"happened(\"{ev}\")", rec is not None,
                           f"on {dt.date.fromordinal(rec[1])}" if rec else "it had not happened"))
         out.append(FailedTerm(term.source, reads))
     return out
+
+
+def reads_outcome(source: str, event_id: str) -> bool:
+    """Whether a condition's text asks for the event's outcome (not only whether it happened)."""
+    return re.search(r"\boutcome\(\s*['\"]" + re.escape(event_id) + r"['\"]\s*\)", source) is not None
+
+
+def chooser(tl: Timeline, f: Firing) -> str:
+    """Who chose a firing's outcome: a divergence, or the weights (and how the mode drew them)."""
+    if f.cause == "forced" and f.caused_by is not None and f.caused_by < 0:
+        d = tl.divergences[-f.caused_by - 1]
+        return f"forced with it by divergence \"{divergence_words(tl, d)}\" on {f.date}"
+    d = outcome_divergence(tl, f)
+    if d is not None:
+        return f"chosen by divergence \"{divergence_words(tl, d)}\" on {f.date}"
+    how = "likely mode" if tl.mode == "likely" else f"sampled, seed {tl.result.seed}"
+    return f"chosen by weight on {f.date} ({how})"
+
+
+def added_by(tl: Timeline, f: Firing):
+    """The `event:` divergence that added a one-off event's rule, for a firing it made on its own."""
+    if f.caused_by is not None:
+        return None
+    return next((d for d in tl.divergences if d.divergence.kind == "event" and d.divergence.event == f.event),
+                None)
 
 
 def outcome_divergence(tl: Timeline, f: Firing):
@@ -294,6 +338,9 @@ def causal_graph(tl: Timeline) -> nx.DiGraph:
         chosen = outcome_divergence(tl, f)
         if chosen is not None:
             g.add_edge(("divergence", chosen.k), node, kind="outcome")
+        added = added_by(tl, f)
+        if added is not None:
+            g.add_edge(("divergence", added.k), node, kind="added")
         for r in f.reads:
             if r.writer is None:
                 src = ("initial", r.var)

@@ -71,10 +71,47 @@ def lint(scenario: Scenario, ws: Workspace | None = None) -> list[Warning_]:
     timelines = [ws.timeline(b) for b in scenario.branch_ids]
     out = _events(scenario, ws, timelines) + _variables(scenario, ws) + _clamps(scenario, timelines)
     for b in scenario.branches:
-        for n in ws.noops(b.id):
-            out.append(Warning_("noop-divergence", divergence_path(scenario, b.id, n.index),
-                                f"in branch '{b.id}': {n.reason}", ("branch", b.id)))
+        out += branch_warnings(ws, b.id)
     return [w for w in out if not _silenced(scenario, w)]
+
+
+def branch_warnings(ws: Workspace, branch_id: str) -> list[Warning_]:
+    """What `run` warns about a branch's own divergences: those that change nothing, and outcomes
+    forced where their own `when` is false (the divergence wins; the author may not have meant it)."""
+    scenario = ws.scenario
+    out = [Warning_("noop-divergence", divergence_path(scenario, branch_id, n.index),
+                    f"in branch '{branch_id}': {n.reason}", ("branch", branch_id))
+           for n in ws.noops(branch_id)]
+    from .conditions import Condition
+    from .explain import outcome_divergence
+    from .expectations import facts_at
+    tl = ws.timeline(branch_id)
+    program = tl.result.program
+    own = {d.k: i for i, d in enumerate(tl.own_divergences)}
+    for f in tl.firings:
+        if f.outcome is None:
+            continue
+        chosen = outcome_divergence(tl, f)
+        if chosen is None and f.cause == "forced" and f.caused_by is not None and f.caused_by < 0:
+            d = tl.divergences[-f.caused_by - 1]
+            chosen = d if d.divergence.outcome else None
+        if chosen is None or chosen.k not in own:
+            continue
+        cr = program.rules[program.by_id[f.event]]
+        co = next(o for o in cr.outcomes if o.id == f.outcome)
+        if not isinstance(co.when, Condition):
+            continue
+        state = {r.var: r.value for r in f.reads}
+        if len(state) < len(cr.read_vars):
+            continue
+        facts = facts_at(tl, f.ordinal - 1)
+        facts.today = f.ordinal
+        if not co.when.fn(state, facts):
+            out.append(Warning_("outcome-forced-ineligible", divergence_path(scenario, branch_id, own[chosen.k]),
+                                f"in branch '{branch_id}': outcome '{f.outcome}' of '{tl.title(f.event)}' is "
+                                f"forced on {f.date} although its condition is false there "
+                                f"(when: {co.when.source}); the divergence wins", ("branch", branch_id)))
+    return out
 
 
 def _silenced(scenario: Scenario, w: Warning_) -> bool:

@@ -22,6 +22,7 @@ LINT_CODES = {
     "variable-never-read": "a variable no condition, chance, weight or expectation reads",
     "variable-never-written": "a variable no effect and no divergence changes",
     "noop-divergence": "a divergence that changes nothing in its branch",
+    "outcome-forced-ineligible": "an outcome a divergence forces where its own `when` is false",
     "chance-clamps": "a chance expression outside 0..1 when tested (taken as 0 or 1)",
     "weight-clamps": "an outcome weight below 0 when chosen (taken as 0)",
 }

@@ -108,7 +108,8 @@ def lapse_reason(tl: Timeline, lp) -> str:
         return "window closed with no outcome's condition true"
     parts = []
     for t in failed:
-        seen = ", ".join(f"{n} = {fmt(v, tl.scenario.variables.get(n))}" for n, v, _ in t.reads)
+        seen = ", ".join(f"{n} = {fmt(v, tl.scenario.variables.get(n))}"
+                         + (f" ({who})" if n.startswith("outcome(") else "") for n, v, who in t.reads)
         parts.append(f"{t.source}" + (f" [{seen}]" if seen else ""))
     return "false: " + "; ".join(parts)
 

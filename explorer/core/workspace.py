@@ -228,6 +228,14 @@ class Workspace:
             raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
         return self.why(branch_id, event_id) if tl.happened(event_id) else self.why_not(branch_id, event_id)
 
+    def contrast(self, branch_id: str, against: str, event_id: str):
+        """Why the event happened in one branch and not the other (or differently): where they part."""
+        from .contrast import contrast
+        tl = self.timeline(branch_id)
+        if tl.rule(event_id) is None and self.timeline(against).rule(event_id) is None:
+            raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
+        return contrast(tl, self.timeline(against), event_id)
+
     def causal_graph(self, branch_id: str) -> "nx.DiGraph":  # noqa: F821 - networkx imported on use
         return explain_mod.causal_graph(self.timeline(branch_id))
 

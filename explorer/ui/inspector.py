@@ -367,6 +367,13 @@ class Inspector(QWidget):
         out.append("<h3>Why not?</h3><ul>")
         for r in wn.reasons:
             out.append(f"<li>{esc(r)}</li>")
+        sub = wn.follows  # an `after:` follower: its predecessor's own why-not, nested
+        while sub is not None:
+            out.append(f"<ul><li>Why did “{esc(sub.title)}” not happen?<ul>"
+                       + "".join(f"<li>{esc(r)}</li>" for r in sub.reasons)
+                       + "".join(f"<li>false: <code>{esc(t.source)}</code></li>" for t in sub.failed)
+                       + "</ul></li></ul>")
+            sub = sub.follows
         out.append("</ul>")
         if wn.failed:
             sc = h.scenario

@@ -50,6 +50,6 @@ def test_run_warns_about_a_divergence_that_changes_nothing(tmp_path):
     r = what_if("run", str(f), "--branch", "again")
     assert r.returncode == 0
     assert r.stderr.splitlines() == [
-        f"{f}:12:19: warning: 'always' already happened on 1940-02-01 and is not repeatable, so "
+        f"{f}:12:19: warning: in branch 'again': 'always' already happened on 1940-02-01 and is not repeatable, so "
         "forcing it changes nothing [noop-divergence]"]
     assert "1940-02-01" in r.stdout

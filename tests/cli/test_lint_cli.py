@@ -50,6 +50,11 @@ CASES = {
     "noop-divergence": (CLEAN + "branches:\n  - id: again\n    divergences: [{force: bump, on: 1940-05-01}]\n",
                         13, 19, "in branch 'again': 'bump' already happened on 1940-01-01 and is not "
                         "repeatable, so forcing it changes nothing"),
+    "outcome-forced-ineligible": (CLEAN + "  - id: war\n    on: 1940-03-01\n    outcomes: [{id: won, weight: 2}, "
+                                  "{id: lost, when: x > 3}]\nbranches:\n  - id: loses\n    divergences: "
+                                  "[{outcome: {war: lost}}]\n", 16, 19,
+                                  "in branch 'loses': outcome 'lost' of 'war' is forced on 1940-03-01 although "
+                                  "its condition is false there (when: x > 3); the divergence wins"),
     "chance-clamps": (CLEAN + "  - id: gamble\n    on: 1940-03-01\n    chance: x * 3\n", 13, 13,
                       "the chance of 'gamble' was 3 on 1940-03-01 in branch 'baseline', taken as 1"),
     "weight-clamps": (CLEAN + "  - id: war\n    on: 1940-03-01\n    outcomes: [{id: won, weight: 2},\n"

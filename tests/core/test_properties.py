@@ -204,6 +204,18 @@ def divergences(draw, evs: list[dict], branch: str):
     return out
 
 
+def dump(doc: dict) -> str:
+    """The scenario's YAML; an event whose outcome() a condition asks for gets outcomes o0, o1 (asking
+    for an outcome an event does not have is a load error)."""
+    import re
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    asked = set(re.findall(r'outcome\(\\?"(ev\d+)\\?"\)', text))
+    for ev in doc["events"]:
+        if ev["id"] in asked and "outcomes" not in ev:
+            ev["outcomes"] = [{"id": "o0"}, {"id": "o1"}]
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
 @st.composite
 def scenarios(draw, max_branches: int = 4):
     n = draw(st.integers(5, 25))
@@ -227,8 +239,7 @@ def scenarios(draw, max_branches: int = 4):
         "events": evs,
         "branches": branches,
     }
-    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
-    return load_scenario_text(text, "random.yaml")
+    return load_scenario_text(dump(doc), "random.yaml")
 
 
 def key(firings) -> list[tuple]:
@@ -356,7 +367,7 @@ def dateless_branches(draw):
         "events": evs,
         "branches": [{"id": "br", "label": "Branch", "divergences": divs}],
     }
-    return load_scenario_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "random.yaml")
+    return load_scenario_text(dump(doc), "random.yaml")
 
 
 @PROPERTY
