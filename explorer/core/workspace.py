@@ -117,7 +117,8 @@ class Workspace:
         other = Workspace.__new__(Workspace)
         other.__dict__.update(self.__dict__)
         other._cache = dict(self._cache)
-        other.tree = self.tree.copy()
+        other._noops = {}
+        other._tree = self._tree.copy() if self._tree is not None else None
         other.runs = 0
         return other
 

@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -28,6 +28,7 @@ from .navigation import Navigation
 from .panes import PaneCycler
 from .outline import BranchOutline
 from .selection import Selection
+from .problems import install_problems
 from .timeline_view import TimelineView
 from .world_plots import WorldPlots
 
@@ -41,6 +42,9 @@ def settings_default() -> QSettings:
 
 
 class MainWindow(QMainWindow):
+    scenarioInstalled = Signal()  # after every scenario (opened or edited) is installed in the views
+    scenarioFailed = Signal(object)  # a file that does not load: its list of Problems
+
     def __init__(self, scenario: Scenario | None = None, *, settings: QSettings | None = None,
                  workspace: Workspace | None = None):
         super().__init__()
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self.compare_view = CompareView(self.selection)
         self.setCentralWidget(self.branch_map)
         self._build_docks()
+        install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
                                        self.compare_view.table, self.inspector.browser, self.world.table])
         self._build_menus()
@@ -252,7 +257,8 @@ class MainWindow(QMainWindow):
                      "Run every branch now (otherwise each is computed when first selected)")
         v.addSeparator()
         panes = v.addMenu("&Panes")
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock,
+                  self.problems_dock):
             panes.addAction(d.toggleViewAction())
         self._action(v, "&Reset Layout", self.reset_layout)
 
@@ -401,6 +407,7 @@ class MainWindow(QMainWindow):
         if wanted != bid:
             self.selection.select_branch(wanted)  # pending until the worker has it
         self._start_background_warming()
+        self.scenarioInstalled.emit()
 
     @staticmethod
     def _ticks_key(scenario_id: str) -> str:
@@ -509,6 +516,7 @@ class MainWindow(QMainWindow):
             n = len(error.problems)
             title, summary = "Scenario has errors", f"{Path(path).name}: {n} problem{'s' if n != 1 else ''}"
             lines, problems = [str(p) for p in error.problems], error.problems
+            self.scenarioFailed.emit(error.problems)
         else:
             title, summary, lines, problems = "Scenario cannot run", f"{Path(path).name} cannot be run", \
                 [str(error)], None

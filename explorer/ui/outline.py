@@ -26,6 +26,7 @@ class BranchTreeModel(QAbstractItemModel):
         self._by_id: dict[int, str] = {}
         self.selected: str | None = None
         self.compare: str | None = None  # the branch the selected one is compared with (marked ⇄)
+        self.marks: dict[str, str] = {}  # branch id -> "✓" / "✗" / "changes nothing" (the Problems pane's)
 
     def set_history(self, history: History) -> None:
         self.beginResetModel()
@@ -93,7 +94,8 @@ class BranchTreeModel(QAbstractItemModel):
         col = index.column()
         if role == Qt.DisplayRole:
             if col == 0:
-                return b.label or b.id
+                mark = self.marks.get(bid)
+                return (b.label or b.id) + (f"  {mark}" if mark else "")
             if col == 1:
                 return fmt_date(h.fork(bid)) if b.parent else fmt_date(h.scenario.start)
         elif role == DIVERGENCE_ROLE:

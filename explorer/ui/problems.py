@@ -1,0 +1,209 @@
+"""The Problems pane, as in an IDE: load errors, lint warnings and failing expectations, each a
+double-click (or Enter) away from the form of the rule, variable or branch it is about. The checks run
+off the GUI thread after every edit; the outline marks each branch ✓ / ✗ and "changes nothing".
+
+The pane only shows what the core says (core/lint.py, core/expectations.py); it decides nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from . import style
+from .background import CancellableWorker
+
+PASS, FAIL, NOOP = "✓", "✗", "changes nothing"
+
+
+@dataclass
+class Row:
+    """One line of the pane: severity, text, where in the file, and what a double-click opens."""
+
+    severity: str  # error | warning | failed
+    message: str
+    where: str  # "line:col" in the file, or ""
+    code: str  # a lint code, "expect", or "load"
+    target: tuple | None  # ("event", id) | ("variable", name) | ("branch", id) | None
+
+
+@dataclass
+class Checked:
+    rows: list[Row]
+    marks: dict  # branch id -> [✓ or ✗, "changes nothing"?]
+
+
+def check(scenario) -> Checked:
+    """Every check of a loaded scenario, as rows and outline marks (runs in a worker thread)."""
+    from ..core import Workspace
+    from ..core.expectations import check_all
+    from ..core.lint import lint, run_problems
+    ws = Workspace(scenario)  # its own: the GUI thread's Workspace is not shared across threads
+    rows: list[Row] = []
+    marks: dict = {}
+    problems = run_problems(scenario, ws)
+    for p in problems:
+        rows.append(Row("error", p.message, _where(p), "run", _branch_of(scenario, p.path)))
+    if problems:
+        return Checked(rows, marks)
+    for w in lint(scenario, ws):
+        p = w.problem(scenario)
+        rows.append(Row("warning", w.message, _where(p), w.code, w.target))
+        if w.code == "noop-divergence":
+            marks.setdefault(w.target[1], []).append(NOOP)
+    for o in check_all(ws):
+        mark = marks.setdefault(o.branch, [])
+        if not o.passed:
+            why = f": {o.seen}" if o.seen else ""
+            rows.append(Row("failed", f"[{o.branch}] expected {o.expectation.text}{why}",
+                            f"{o.line}:{o.col}" if o.line else "", "expect", ("branch", o.branch)))
+            if FAIL not in mark:
+                mark.insert(0, FAIL)
+        elif FAIL not in mark and PASS not in mark:
+            mark.insert(0, PASS)
+    return Checked(rows, marks)
+
+
+def _where(p) -> str:
+    return f"{p.line}:{p.col}" if p.line else ""
+
+
+def _branch_of(scenario, path: str):
+    from ..core.loader import source_of
+    src = source_of(scenario)
+    for bid, bpath in (src.branch_paths.items() if src else ()):
+        if path.startswith(bpath + "."):
+            return ("branch", bid)
+    return None
+
+
+class _CheckWorker(CancellableWorker):
+    def __init__(self, scenario, parent=None):
+        super().__init__(parent)
+        self.scenario = scenario
+
+    def work(self):
+        return check(self.scenario)
+
+
+class ProblemsPane(QWidget):
+    """The list of problems; `opened(target)` when the user asks for the form of one."""
+
+    opened = Signal(object)
+    checked = Signal()  # a check finished and the pane shows its result
+
+    COLUMNS = ("", "Problem", "Where", "Code")
+    COLORS = {"error": style.TEXT, "warning": style.TEXT, "failed": style.TEXT}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("problemsPane")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.title = QLabel("Problems")
+        self.title.setObjectName("paneTitle")
+        self.title.setContentsMargins(8, 4, 6, 2)
+        lay.addWidget(self.title)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("problemsList")
+        self.tree.setColumnCount(len(self.COLUMNS))
+        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemActivated.connect(self._activated)  # double-click or Enter
+        lay.addWidget(self.tree, 1)
+        self.rows: list[Row] = []
+        self.marks: dict = {}
+        self.worker: _CheckWorker | None = None
+        self._job = 0
+
+    # --- what to show ------------------------------------------------------------------------------
+
+    def check_later(self, scenario) -> None:
+        """Re-check a scenario off the GUI thread; an older check still running is dropped."""
+        self._job += 1
+        job = self._job
+        if self.worker is not None:
+            self.worker.cancel()
+        self.title.setText("Problems <span style='color:%s'>checking…</span>" % style.TEXT_MUTED)
+        w = _CheckWorker(scenario, self)
+        w.succeeded.connect(lambda result, job=job: self._done(job, result))
+        w.failed.connect(lambda message, job=job: self._done(job, Checked(
+            [Row("error", message, "", "check", None)], {})))
+        w.finished.connect(w.deleteLater)
+        self.worker = w
+        w.start()
+
+    def show_load_errors(self, problems) -> None:
+        """A file that does not load: its errors, positioned, and no marks."""
+        self._job += 1
+        self._show(Checked([Row("error", p.message if not p.path else f"{p.path}: {p.message}",
+                                _where(p), "load", None) for p in problems], {}))
+
+    def _done(self, job: int, result: Checked) -> None:
+        if job != self._job:
+            return  # an older scenario's result
+        self.worker = None
+        self._show(result)
+
+    def _show(self, result: Checked) -> None:
+        self.rows, self.marks = result.rows, result.marks
+        self.tree.clear()
+        icons = {"error": "⛔", "warning": "⚠", "failed": FAIL}
+        for r in self.rows:
+            item = QTreeWidgetItem([icons.get(r.severity, ""), r.message, r.where, r.code])
+            item.setToolTip(1, r.message)
+            if r.severity in ("error", "failed"):
+                item.setForeground(0, QColor("#c0392b"))
+            self.tree.addTopLevelItem(item)
+        for c in (0, 2, 3):
+            self.tree.resizeColumnToContents(c)
+        n = {s: sum(r.severity == s for r in self.rows) for s in ("error", "warning", "failed")}
+        parts = [f"{n['error']} errors" if n["error"] else "", f"{n['failed']} failed" if n["failed"] else "",
+                 f"{n['warning']} warnings" if n["warning"] else ""]
+        summary = ", ".join(p for p in parts if p) or "none"
+        self.title.setText(f"Problems <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
+                           f"{summary}</span>")
+        self.checked.emit()
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        row = self.rows[self.tree.indexOfTopLevelItem(item)]
+        if row.target is not None:
+            self.opened.emit(row.target)
+
+
+def install_problems(window) -> ProblemsPane:
+    """The pane as a dock of `window` (tabbed with the timeline), re-checking whenever the window
+    installs a scenario, marking the outline, and opening forms through the window's authoring."""
+    pane = ProblemsPane(window)
+    dock = window._dock("Problems", "problemsDock", pane, Qt.BottomDockWidgetArea)  # noqa: SLF001
+    window.tabifyDockWidget(window.timeline_dock, dock)
+    window.timeline_dock.raise_()
+    window.problems, window.problems_dock = pane, dock
+    window.scenarioInstalled.connect(lambda: pane.check_later(window.workspace.scenario))
+    window.scenarioFailed.connect(pane.show_load_errors)
+
+    def marks() -> None:
+        window.outline.model_.marks = {b: "  ".join(m) for b, m in pane.marks.items()}
+        window.outline.viewport().update()
+    pane.checked.connect(marks)
+
+    def open_form(target) -> None:
+        auth = getattr(window, "authoring", None)
+        if auth is None:
+            return
+        kind, name = target
+        if kind == "event" and auth.scenario.event(name) is not None:
+            auth.edit_rule(name)
+        elif kind == "variable":
+            auth.edit_variable(name)
+        elif kind == "branch" and name != "baseline":
+            auth.edit_branch(name)
+    pane.opened.connect(open_form)
+    if window.workspace is not None:
+        pane.check_later(window.workspace.scenario)
+    return pane

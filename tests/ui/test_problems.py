@@ -1,0 +1,115 @@
+"""The Problems pane and the outline's marks (issue 9): real widgets, real clicks and keys."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+WORLD = """\
+scenario: {id: p, title: Problems, start: 1940-01-01, end: 1940-12-31}
+variables:
+  alive: {type: bool, initial: true}
+  n: {type: number, initial: 0}
+events:
+  - id: speech
+    title: The speech
+    on: 1940-03-01
+    when: alive
+    effects: [{add: {n: 1}}]
+  - id: kill
+    title: The assassination
+    on: 1940-02-01
+    when: false
+    effects: [{set: {alive: false}}]
+  - id: dormant
+    title: The dormant plot
+    on: 1940-05-01
+    when: false
+    effects: [{add: {n: 5}}]
+branches:
+  - id: baseline
+    expect: [happened("speech")]
+  - id: dies
+    label: He dies
+    divergences: [{force: kill}]
+    expect: [happened("speech")]
+  - id: again
+    label: He speaks again
+    divergences: [{force: speech, on: 1940-06-01}]
+"""
+
+
+def _window(make_window, tmp_path, text=WORLD):
+    from explorer.ui.authoring import install_authoring
+    f = tmp_path / "p.yaml"
+    f.write_text(text, encoding="utf-8")
+    w = make_window(f)
+    install_authoring(w, offer_recovery=False)
+    return w
+
+
+def _rows(w):
+    return [(r.severity, r.code, r.message) for r in w.problems.rows]
+
+
+def _mark(w, bid):
+    m = w.outline.model_
+    return m.data(m.index_of(bid), Qt.DisplayRole)
+
+
+def test_problems_list_warnings_and_failures_and_the_outline_marks_branches(make_window, tmp_path, qtbot):
+    w = _window(make_window, tmp_path)
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=20000)
+    rows = _rows(w)
+    assert ("warning", "latent-never-forced", "'The dormant plot' (dormant) is latent (when: false) and no "
+            "branch forces it") in rows
+    assert ("warning", "noop-divergence", "in branch 'again': 'The speech' already happened on 1940-03-01 and "
+            "is not repeatable, so forcing it changes nothing") in rows
+    assert ("failed", "expect", "[dies] expected happened(\"speech\"): false") in rows
+    assert _mark(w, "baseline") == "Baseline  ✓"
+    assert _mark(w, "dies") == "He dies  ✗"
+    assert _mark(w, "again") == "He speaks again  changes nothing"
+    assert "1 failed" in w.problems.title.text() and "warnings" in w.problems.title.text()
+
+
+def test_a_double_click_opens_the_rules_form_and_enter_the_branchs(make_window, tmp_path, qtbot):
+    from explorer.ui.forms import BranchDialog, RuleDialog
+    w = _window(make_window, tmp_path)
+    w.problems_dock.raise_()
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=20000)
+    tree = w.problems.tree
+    i = next(i for i, r in enumerate(w.problems.rows) if r.code == "latent-never-forced")
+    item = tree.topLevelItem(i)
+    tree.scrollToItem(item)
+    pos = tree.visualItemRect(item).center()
+    qtbot.mouseClick(tree.viewport(), Qt.LeftButton, pos=pos)
+    qtbot.mouseDClick(tree.viewport(), Qt.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: isinstance(w.authoring.dialog, RuleDialog), timeout=5000)
+    assert w.authoring.dialog.event_id == "dormant"
+    w.authoring.dialog.reject()
+    j = next(i for i, r in enumerate(w.problems.rows) if r.code == "expect")
+    tree.setCurrentItem(tree.topLevelItem(j))
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(w.authoring.dialog, BranchDialog), timeout=5000)
+    w.authoring.dialog.reject()
+
+
+def test_checks_run_again_after_an_edit(make_window, tmp_path, qtbot):
+    w = _window(make_window, tmp_path)
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=20000)
+    assert _mark(w, "dies") == "He dies  ✗"
+    with qtbot.waitSignal(w.problems.checked, timeout=20000):
+        assert w.authoring.delete_branch("dies", confirm=False)
+    assert not [r for r in w.problems.rows if r.code == "expect"]
+    with qtbot.waitSignal(w.problems.checked, timeout=20000):
+        w.undo_stack.undo()
+    assert _mark(w, "dies") == "He dies  ✗"
+
+
+def test_load_errors_are_listed_with_their_position(make_window, tmp_path, qtbot):
+    w = _window(make_window, tmp_path)
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=20000)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(WORLD.replace("when: alive", "when: alvie"), encoding="utf-8")
+    assert not w.open_path(bad)
+    assert [(r.severity, r.where, r.code) for r in w.problems.rows] == [("error", "9:11", "load")]
+    assert "unknown variable 'alvie'" in w.problems.rows[0].message
