@@ -504,7 +504,9 @@ def test_set_divergence_applies_at_the_start_of_its_day_before_that_days_events(
     assert ("speech", "1940-09-30", "window") in lapses(dead)
 
 
-def test_force_applies_before_the_days_other_events():
+def test_force_takes_its_place_in_the_days_priority_order():
+    """Issue 9: a forced event fires after the day's higher-priority events (here `ordinary`, 100),
+    before those of its own priority or lower."""
     sc = scenario("""
         variables:
           x: {type: number, initial: 0}
@@ -521,6 +523,23 @@ def test_force_applies_before_the_days_other_events():
             divergences: [{force: forced, on: 1940-04-01}]
     """)
     tl = timeline(sc, "b")
+    assert fired(tl) == [("ordinary", "1940-04-01", None), ("forced", "1940-04-01", None)]
+    assert lapses(tl) == []
+    low = scenario("""
+        variables:
+          x: {type: number, initial: 0}
+        events:
+          - id: ordinary
+            on: 1940-04-01
+            when: x == 0
+          - id: forced
+            scheduled: true
+            effects: [{set: {x: 1}}]
+        branches:
+          - id: b
+            divergences: [{force: forced, on: 1940-04-01}]
+    """)
+    tl = timeline(low, "b")  # equal priority: the force comes first, as a premise
     assert fired(tl) == [("forced", "1940-04-01", None)]
     assert lapses(tl) == [("ordinary", "1940-04-01", "window")]
 
