@@ -80,12 +80,18 @@ def _branch_of(scenario, path: str):
 
 
 class _CheckWorker(CancellableWorker):
-    def __init__(self, scenario, parent=None):
-        super().__init__(parent)
-        self.scenario = scenario
+    """Parentless, kept alive by `_RUNNING` until it finishes: closing the window while a check runs
+    must not destroy a running thread (Qt aborts on that); its result then goes nowhere."""
+
+    def __init__(self, scenario, job: int):
+        super().__init__(None)
+        self.scenario, self.job = scenario, job
 
     def work(self):
-        return check(self.scenario)
+        return self.job, check(self.scenario)
+
+
+_RUNNING: set = set()
 
 
 class ProblemsPane(QWidget):
@@ -130,13 +136,20 @@ class ProblemsPane(QWidget):
         if self.worker is not None:
             self.worker.cancel()
         self.title.setText("Problems <span style='color:%s'>checking…</span>" % style.TEXT_MUTED)
-        w = _CheckWorker(scenario, self)
-        w.succeeded.connect(lambda result, job=job: self._done(job, result))
-        w.failed.connect(lambda message, job=job: self._done(job, Checked(
-            [Row("error", message, "", "check", None)], {})))
-        w.finished.connect(w.deleteLater)
+        w = _CheckWorker(scenario, job)
+        w.succeeded.connect(self._succeeded)  # bound slots: dropped by Qt if the pane is gone
+        w.failed.connect(self._failed)
+        _RUNNING.add(w)
+        w.finished.connect(lambda: _RUNNING.discard(w))
         self.worker = w
         w.start()
+
+    def _succeeded(self, result) -> None:
+        job, checked = result
+        self._done(job, checked)
+
+    def _failed(self, message: str) -> None:
+        self._done(self._job, Checked([Row("error", message, "", "check", None)], {}))
 
     def show_load_errors(self, problems) -> None:
         """A file that does not load: its errors, positioned, and no marks."""
