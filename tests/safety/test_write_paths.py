@@ -368,3 +368,16 @@ def test_outputs_on_a_file_system_that_refuses_files_say_so_in_one_line(tmp_path
     for out in ("/sys/mc.json", "/proc/mc.json"):
         code, _, err = in_process("montecarlo", s, "--runs", "2", "-o", out)
         assert code == 2 and "cannot write" in one_line(err), err
+
+
+def test_a_second_writer_waits_then_refuses_in_one_line(tmp_path, monkeypatch):
+    from explorer.core import files
+    p = tmp_path / "s.yaml"
+    p.write_text(MISSILE_TEXT)
+    monkeypatch.setattr(files, "LOCK_WAIT", 0.3)
+    with files.write_lock(p):  # another program in the middle of a save
+        code, _, err = in_process("fork", p, "--label", "X", "--suppress", "u2_photos")
+    assert code == 2 and "is being saved by another program" in one_line(err)
+    assert read_text(p) == MISSILE_TEXT
+    code, out, err = in_process("fork", p, "--label", "X", "--suppress", "u2_photos")  # lock released
+    assert code == 0 and out.strip() in read_text(p)
