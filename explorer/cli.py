@@ -23,7 +23,10 @@ def _workspace(args):
     from .core import Workspace, load_scenario
     mode, seed = getattr(args, "mode", "likely") or "likely", getattr(args, "seed", None)
     check_seed(mode, seed)
-    ws = Workspace(load_scenario(args.scenario), mode=mode, seed=seed or 0)
+    scenario = load_scenario(args.scenario)
+    for w in getattr(scenario, "warnings", ()):  # e.g. a U+2028 that YAML reads as a line break
+        print(w, file=sys.stderr)
+    ws = Workspace(scenario, mode=mode, seed=seed or 0)
     return ws
 
 

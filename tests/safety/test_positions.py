@@ -75,3 +75,12 @@ def test_a_valid_file_with_odd_breaks_validates_with_warnings():
     r = subprocess.run([sys.executable, "-m", "explorer", "validate", "/dev/stdin"], input=text, text=True,
                        capture_output=True, env=ENV, timeout=120)
     assert r.returncode == 0 and "warning: U+2028" in r.stderr and "ok" in r.stdout
+
+
+def test_commands_that_read_a_scenario_print_its_warnings(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text(MISSILE_TEXT.replace("title: U-2 photographs the missile sites",
+                                      'title: "U-2 photographs\u2028the missile sites"', 1))
+    r = subprocess.run([sys.executable, "-m", "explorer", "run", str(p)], text=True, capture_output=True,
+                       env=ENV, timeout=120)
+    assert r.returncode == 0 and r.stderr.count("warning: U+2028") == 1 and "U-2 photographs" in r.stdout
