@@ -27,6 +27,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -129,7 +130,10 @@ def bench(name: str, make, quick: bool) -> None:
     sc = make()
     gen = time.perf_counter() - t0
     n_rules = len(sc.events)
-    settings = QSettings(os.devnull, QSettings.IniFormat)
+    # a throwaway file, never os.devnull: QSettings saves by renaming a temp file over its path, and
+    # as root that replaced the machine's /dev/null with a regular file
+    settings_dir = tempfile.mkdtemp(prefix="bench-ui-")
+    settings = QSettings(os.path.join(settings_dir, "settings.ini"), QSettings.IniFormat)
 
     MainWindow.background_warming = False  # measure cold selections first; warming is timed below
     t0 = time.perf_counter()
