@@ -209,11 +209,12 @@ class _MapItem(pg.GraphicsObject):
                 p.setBrush(Qt.NoBrush)
                 p.drawPath(pg.arrayToQPath(np.concatenate(xs_), np.concatenate(ys_), connect="pairs"))
             if code != "root" and any_dots and not dots[code].isEmpty():
-                p.setPen(QPen(QColor("white"), 1.0))
+                # solid, no ring: each dot's white ring drawn across its neighbours made overlapping
+                # dots look hollow, a kind of mark the legend did not explain (and the union of the
+                # rings, QPainterPath.simplified, costs seconds on a 200-lane map)
+                p.setPen(Qt.NoPen)
                 p.setBrush(QColor(style.STATUS_COLORS[name]))
-                # the union's outline only: each dot's own white ring drawn across its neighbours
-                # made overlapping dots look hollow, a kind of mark the legend did not explain
-                p.drawPath(dots[code].simplified())
+                p.drawPath(dots[code])
 
     def _paint_cursor(self, p, X, height):
         cur = self.owner.selection.cursor

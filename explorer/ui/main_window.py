@@ -21,6 +21,7 @@ from . import style
 from .branch_map import BranchMap
 from .branch_worker import OffThreadBranches
 from .compare_view import CompareView
+from .watch import WatchList
 from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
 from .history import History
 from .inspector import Inspector
@@ -71,16 +72,20 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.selection)
         self.world = WorldPlots(self.selection)
         self.compare_view = CompareView(self.selection)
+        self.watch = WatchList(self.selection)
         self.setCentralWidget(self.branch_map)
         self._build_docks()
         install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
-                                       self.compare_view.table, self.inspector.browser, self.world.table])
+                                       self.compare_view.table, self.watch.table, self.inspector.browser,
+                                       self.world.table])
         self._build_menus()
         self._build_toolbar()
         self._build_status()
         self.selection.branchChanged.connect(self._branch_status)
         self.world.model.toggled.connect(lambda *_: self._save_ticks())
+        self.watch.changed.connect(lambda: self.workspace is not None and self.settings.setValue(
+            f"watch/{self.workspace.scenario.id}", list(self.watch.names)))
         self.setDockNestingEnabled(True)
         # below this the docks' own minimum sizes no longer fit and Qt lets them paint over each other
         self.setMinimumSize(960, 620)
@@ -122,6 +127,8 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
         self.timeline_dock.raise_()
+        self.watch_dock = self._dock("Watch", "watchDock", self.watch, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
         self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
         self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
@@ -145,6 +152,8 @@ class MainWindow(QMainWindow):
         w, h = self.width(), self.height()
         self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
         self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
+        central = max(w - int(w * fo) - int(w * fi), 200)
+        self.resizeDocks([self.watch_dock], [max(int(central * 0.3), 200)], Qt.Horizontal)
         self._applied = True
 
     def _adopt_fractions(self) -> None:
@@ -257,8 +266,8 @@ class MainWindow(QMainWindow):
                      "Run every branch now (otherwise each is computed when first selected)")
         v.addSeparator()
         panes = v.addMenu("&Panes")
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock,
-                  self.problems_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
+                  self.world_dock, self.problems_dock):
             panes.addAction(d.toggleViewAction())
         self._action(v, "&Reset Layout", self.reset_layout)
 
@@ -395,6 +404,12 @@ class MainWindow(QMainWindow):
         if self.selection.compare and not ws.scenario.branch(self.selection.compare):
             self.selection.compare = None
         self.compare_view.set_history(self.history)
+        if getattr(self, "_watch_for", None) != sc.id:  # another scenario: its own watch list
+            self._watch_for = sc.id
+            watched = self.settings.value(f"watch/{sc.id}")
+            self.watch.set_history(self.history, [watched] if isinstance(watched, str) else list(watched or []))
+        else:
+            self.watch.set_history(self.history)
         self._fill_compare_box()
         self.outline_title.setText(f"Branches <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
                                    f"{len(sc.branches)}</span>")
@@ -679,7 +694,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def reset_layout(self) -> None:
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.inspector_dock, self.world_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
+                  self.world_dock):
             d.setFloating(False)
             d.show()
         for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
@@ -687,6 +703,7 @@ class MainWindow(QMainWindow):
                         (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea)):
             self.addDockWidget(area, d)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.inspector_dock, self.world_dock)
         self.timeline_dock.raise_()
         self.inspector_dock.raise_()

@@ -337,9 +337,11 @@ class WorldPlots(QWidget):
         self.table.setObjectName("worldTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
-        # values wrap onto a second line rather than being cut ("wor…lic")
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 8)
+        # values wrap onto a second line rather than being cut ("wor…lic"): _fit_rows gives the rows
+        # that need it two lines (ResizeToContents asked the model for every cell at every change:
+        # seconds with 200 variables)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -357,6 +359,8 @@ class WorldPlots(QWidget):
         self.filter.setPlaceholderText("Filter variables…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(lambda _: self._fit_rows())
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self._fit_rows())
         self.when = QLabel("")
         self.when.setObjectName("muted")
 
@@ -564,10 +568,28 @@ class WorldPlots(QWidget):
             vals.append((mine, ptl.value_at(v.name, when) if ptl else None,
                          btl.value_at(v.name, when) if btl else mine))
         self.model.set_values(vals, ptl is not None)
+        self._fit_rows()
         compared = parent_id is not None and parent_id != h.parent(bid)
         self.model.set_other_header("Compared" if compared else "Parent")
         label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
         self.when.setText(f"<b>World {label}</b>")
+
+    def _fit_rows(self) -> None:
+        """Two lines for a row whose name or values do not fit their columns on one, else one."""
+        fm = self.table.fontMetrics()
+        one, two = fm.height() + 8, 2 * fm.height() + 10
+        widths = [self.table.columnWidth(c) - 14 for c in range(4)]
+        widths[0] -= 22  # the check box
+        m = self.model
+        for r in range(self.proxy.rowCount()):
+            src = self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+            v = m.vars[src]
+            mine, parent, base = m.values[src]
+            texts = (v.title, v.show(mine), v.show(parent) if m.has_parent else "", v.show(base))
+            tall = any(fm.horizontalAdvance(t) > w for t, w in zip(texts, widths))
+            h = two if tall else one
+            if self.table.rowHeight(r) != h:
+                self.table.setRowHeight(r, h)
 
     # --- hover ------------------------------------------------------------------------------------
 

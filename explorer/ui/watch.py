@@ -1,0 +1,241 @@
+"""The watch list (as Inky's variable watch): pinned world variables beside the timeline, each with its
+value at the cursor, a highlight when the selected event just changed it, and a sparkline of its
+course in the selected branch (the cursor marked on it).
+
+Values come from `Timeline.value_at` / `Timeline.trajectory`; the pinned names are remembered per
+scenario by the main window.
+"""
+from __future__ import annotations
+
+
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyledItemDelegate, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from . import style
+from .history import History
+from .selection import Selection
+
+C_VAR, C_VALUE, C_TREND = range(3)
+SPARK_ROLE = Qt.UserRole + 1
+
+
+class WatchModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.names: list[str] = []
+        self.rows: list[dict] = []  # per name: label, text, changed (old text or None), points, cursor
+        self._tint = QColor(style.STATUS_COLORS["changed"])
+        self._tint.setAlpha(45)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return ("Watching", "At the cursor", "Course")[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.DisplayRole:
+            if col == C_VAR:
+                return r["label"]
+            if col == C_VALUE:
+                return f"{r['changed']} → {r['text']}" if r["changed"] is not None else r["text"]
+        if role == Qt.BackgroundRole and r["changed"] is not None:
+            return self._tint
+        if role == Qt.FontRole and col == C_VALUE and r["changed"] is not None:
+            return self._bold
+        if role == Qt.ToolTipRole:
+            tip = f"<b>{r['label']}</b>: {r['text']}"
+            if r["changed"] is not None:
+                tip += f"<br>the selected event changed it from {r['changed']}"
+            return tip + "<br><i>Delete removes it from the watch list</i>"
+        if role == SPARK_ROLE:
+            return r
+        if role == Qt.UserRole:
+            return self.names[index.row()]
+        return None
+
+    def set_rows(self, names: list[str], rows: list[dict]) -> None:
+        if names == self.names and len(rows) == len(self.rows):
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 2))
+            return
+        self.beginResetModel()
+        self.names, self.rows = list(names), rows
+        self.endResetModel()
+
+
+class SparklineDelegate(QStyledItemDelegate):
+    """The variable's course over the scenario as a small step line, the cursor as a red tick."""
+
+    def paint(self, painter: QPainter, option, index):
+        super().paint(painter, option, index)
+        r = index.data(SPARK_ROLE)
+        if not r or not r["points"]:
+            return
+        rect = QRectF(option.rect).adjusted(4, 5, -4, -5)
+        pts = r["points"]  # (x in 0..1, y in 0..1)
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        path = QPainterPath()
+        for i, (x, y) in enumerate(pts):
+            px, py = rect.left() + x * rect.width(), rect.bottom() - y * rect.height()
+            if i == 0:
+                path.moveTo(px, py)
+            else:
+                path.lineTo(px, path.currentPosition().y())
+                path.lineTo(px, py)
+        path.lineTo(rect.right(), path.currentPosition().y())
+        painter.setPen(QPen(QColor(style.ACCENT), 1.4))
+        painter.drawPath(path)
+        if r["cursor"] is not None:
+            cx = rect.left() + r["cursor"] * rect.width()
+            painter.setPen(QPen(QColor(style.CURSOR), 1.2))
+            painter.drawLine(QPointF(cx, rect.top() - 2), QPointF(cx, rect.bottom() + 2))
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        return QSize(110, option.fontMetrics.height() + 10)
+
+
+class WatchList(QWidget):
+    changed = Signal()  # the pinned names changed (the window remembers them per scenario)
+
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.names: list[str] = []
+        # a menu, not a combo box: arrow keys in a closed combo would pin a variable at every step
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("watchAdd")
+        self.add_button.setText("Watch a variable…")
+        self.add_button.setToolTip("Pin a world variable to watch it as you step through the events")
+        self.add_button.setPopupMode(QToolButton.InstantPopup)
+        self.add_menu = QMenu(self.add_button)
+        self.add_button.setMenu(self.add_menu)
+        self.model = WatchModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("watchTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(C_TREND, SparklineDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        hh = self.table.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        hh.setHighlightSections(False)
+        hh.setSectionResizeMode(C_VAR, QHeaderView.Stretch)
+        hh.setSectionResizeMode(C_VALUE, QHeaderView.ResizeToContents)
+        hh.setSectionResizeMode(C_TREND, QHeaderView.Fixed)
+        self.table.setColumnWidth(C_TREND, 110)
+        self.table.installEventFilter(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.add_button)
+        lay.addWidget(self.table, 1)
+        selection.branchChanged.connect(lambda _: self.refresh())
+        selection.eventChanged.connect(lambda _: self.refresh())
+        selection.cursorChanged.connect(lambda _: self.refresh())
+
+    # --- what is watched -------------------------------------------------------------------------
+
+    def set_history(self, history: History, names: list[str] | None = None) -> None:
+        self.history = history
+        sc = history.scenario
+        if names is not None:
+            self.names = [n for n in names if n in sc.variables]
+        else:
+            self.names = [n for n in self.names if n in sc.variables]
+        self.add_menu.clear()
+        for name, var in sorted(sc.variables.items(), key=lambda kv: kv[1].title.lower()):
+            a = self.add_menu.addAction(var.title)
+            a.setObjectName(f"watch:{name}")
+            a.triggered.connect(lambda _=False, n=name: self.watch(n))
+        self.refresh()
+
+    def watch(self, name: str) -> None:
+        if self.history is not None and name in self.history.scenario.variables and name not in self.names:
+            self.names.append(name)
+            self.refresh()
+            self.changed.emit()
+
+    def unwatch(self, name: str) -> None:
+        if name in self.names:
+            self.names.remove(name)
+            self.refresh()
+            self.changed.emit()
+
+    def eventFilter(self, obj, ev) -> bool:
+        from PySide6.QtCore import QEvent
+        if obj is self.table and ev.type() == QEvent.KeyPress and ev.key() in (Qt.Key_Delete, Qt.Key_Backspace):
+            idx = self.table.currentIndex()
+            if idx.isValid():
+                self.unwatch(self.model.names[idx.row()])
+                return True
+        return False
+
+    # --- values ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        h = self.history
+        if h is None or not h.has_branch(self.selection.branch):
+            return
+        bid = self.selection.branch
+        tl = h.try_timeline(bid)
+        sc = h.scenario
+        if tl is None:
+            self.model.set_rows([], [])
+            return
+        when = self.selection.cursor or sc.end
+        f = tl.firing(*self.selection.event) if self.selection.event else None
+        just = {c.var: c for c in f.changes} if f is not None and f.date == when else {}
+        lo, span = sc.start.toordinal(), max((sc.end - sc.start).days, 1)
+        rows = []
+        for name in self.names:
+            var = sc.variables[name]
+            c = just.get(name)
+            changed = var.show(c.old) if c is not None and c.old != c.new else None
+            rows.append({"label": var.title, "text": var.show(tl.value_at(name, when)), "changed": changed,
+                         "points": _points(var, tl.trajectory(name), lo, span),
+                         "cursor": (when.toordinal() - lo) / span if self.selection.cursor else None})
+        self.model.set_rows(self.names, rows)
+
+
+def _points(var, traj, lo: int, span: int) -> list[tuple[float, float]]:
+    """The trajectory scaled into the unit square: numbers by their range, bools 0/1, enums by rank."""
+    if not traj:
+        return []
+    if var.type == "number":
+        ys = [float(v) for _, v in traj]
+        a = var.min if var.min is not None else min(ys)
+        b = var.max if var.max is not None else max(ys)
+    elif var.type == "bool":
+        ys, a, b = [1.0 if v else 0.0 for _, v in traj], 0.0, 1.0
+    else:
+        cats = list(var.values) if var.values else sorted({str(v) for _, v in traj})
+        ys = [float(cats.index(v)) if v in cats else 0.0 for _, v in traj]
+        a, b = 0.0, float(max(len(cats) - 1, 1))
+    if b == a:
+        b = a + 1
+    return [((d.toordinal() - lo) / span, (y - a) / (b - a)) for (d, _), y in zip(traj, ys)]
+
+
