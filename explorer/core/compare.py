@@ -30,9 +30,9 @@ class Pair:
         return self.event, self.occurrence
 
 
-def side_by_side(ws, left: str, right: str, *, differences_only: bool = False) -> list[Pair]:
-    """The rows of `left` against `right`, chronological."""
-    d = ws.diff(left, right)
+def side_by_side(ws, left: str, right: str, *, differences_only: bool = False, diff=None) -> list[Pair]:
+    """The rows of `left` against `right`, chronological (`diff`: that diff, when already computed)."""
+    d = diff if diff is not None else ws.diff(left, right)
     lt, rt = ws.timeline(left), ws.timeline(right)
     rows = []
     for e in d.events:

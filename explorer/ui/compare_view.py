@@ -133,10 +133,14 @@ class CompareView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
-        for c, mode in ((C_LDATE, QHeaderView.ResizeToContents), (C_LEFT, QHeaderView.Stretch),
-                        (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.ResizeToContents),
+        # fixed date columns: ResizeToContents asked the model for every row (seconds for 10,000)
+        for c, mode in ((C_LDATE, QHeaderView.Fixed), (C_LEFT, QHeaderView.Stretch),
+                        (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.Fixed),
                         (C_RIGHT, QHeaderView.Stretch)):
             hh.setSectionResizeMode(c, mode)
+        date_w = self.fontMetrics().horizontalAdvance("0000-00-00") + 18
+        self.table.setColumnWidth(C_LDATE, date_w)
+        self.table.setColumnWidth(C_RDATE, date_w)
         self.table.setColumnWidth(C_MARK, 28)
         # the date columns fit their widest date measured on the first rows only: ISO dates have one
         # width, and measuring all of a 10,000-event comparison at every branch change made 128,000
@@ -163,7 +167,7 @@ class CompareView(QWidget):
 
     def refresh(self) -> None:
         h = self.history
-        if h is None or not self.isVisible() and not getattr(self, "_force", False):
+        if h is None or not self.shown or not self.isVisible():
             self._stale = True  # computed when the pane is shown: nobody reads a hidden table
             return
         self._stale = False
@@ -179,8 +183,7 @@ class CompareView(QWidget):
                                      "it with (Ctrl+click one in the outline or the map, or Compare with…)")
                 return
             try:
-                h.diff(bid, other)  # cached for the timeline and the inspector too
-                rows = side_by_side(h.ws, bid, other)
+                rows = side_by_side(h.ws, bid, other, diff=h.diff(bid, other))  # the diff the other views use
             except ExplorerError as e:
                 self.model.set_rows([], h.label(bid), h.label(other))
                 self.summary.setText(f"cannot compare: {_esc(e)}")
@@ -197,6 +200,13 @@ class CompareView(QWidget):
         finally:
             self._syncing = False
         self._on_event(self.selection.event)
+
+    shown = True  # False while its dock is a tab behind another (a tabbed dock stays "visible" to Qt)
+
+    def set_shown(self, shown: bool) -> None:
+        self.shown = shown
+        if shown and getattr(self, "_stale", False):
+            self.refresh()
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)

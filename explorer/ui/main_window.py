@@ -20,6 +20,7 @@ from ..core.model import Scenario
 from . import style
 from .branch_map import BranchMap
 from .branch_worker import OffThreadBranches
+from .causes_view import CausesView
 from .compare_view import CompareView
 from .watch import WatchList
 from .dialogs import ABOUT, ErrorDialog, ReferenceDialog
@@ -73,12 +74,13 @@ class MainWindow(QMainWindow):
         self.world = WorldPlots(self.selection)
         self.compare_view = CompareView(self.selection)
         self.watch = WatchList(self.selection)
+        self.causes = CausesView(self.selection)
         self.setCentralWidget(self.branch_map)
         self._build_docks()
         install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
                                        self.compare_view.table, self.watch.table, self.inspector.browser,
-                                       self.world.table])
+                                       self.world.table, self.causes.view])
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -123,17 +125,23 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.outline, 1)
         self.outline_dock = self._dock("Branches", "outlineDock", outline_pane, Qt.LeftDockWidgetArea)
         self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline, Qt.BottomDockWidgetArea)
+        # the watch list beside the timeline first, then the side-by-side view as the timeline's tab
+        # (splitting a tabbed dock afterwards pulls the tabs apart)
+        self.watch_dock = self._dock("Watch", "watchDock", self.watch, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
         self.compare_dock = self._dock("Side by Side", "compareDock", self.compare_view, Qt.BottomDockWidgetArea)
         self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
         self.timeline_dock.raise_()
-        self.watch_dock = self._dock("Watch", "watchDock", self.watch, Qt.BottomDockWidgetArea)
-        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
+        self.compare_dock.visibilityChanged.connect(self.compare_view.set_shown)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
         self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
+        self.causes_dock = self._dock("Causes", "causesDock", self.causes, Qt.RightDockWidgetArea)
         self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
         self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.tabifyDockWidget(self.world_dock, self.causes_dock)
         self.inspector_dock.raise_()
+        self.causes_dock.visibilityChanged.connect(self.causes.set_shown)
         self._default_sizes()
 
     DEFAULT_FRACTIONS = (0.21, 0.34, 0.44)  # outline width, inspector width, timeline height
@@ -267,7 +275,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         panes = v.addMenu("&Panes")
         for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock, self.problems_dock):
+                  self.world_dock, self.causes_dock, self.problems_dock):
             panes.addAction(d.toggleViewAction())
         self._action(v, "&Reset Layout", self.reset_layout)
 
@@ -404,6 +412,7 @@ class MainWindow(QMainWindow):
         if self.selection.compare and not ws.scenario.branch(self.selection.compare):
             self.selection.compare = None
         self.compare_view.set_history(self.history)
+        self.causes.set_history(self.history)
         if getattr(self, "_watch_for", None) != sc.id:  # another scenario: its own watch list
             self._watch_for = sc.id
             watched = self.settings.value(f"watch/{sc.id}")
@@ -695,16 +704,18 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock):
+                  self.world_dock, self.causes_dock):
             d.setFloating(False)
             d.show()
         for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
                         (self.compare_dock, Qt.BottomDockWidgetArea),
-                        (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea)):
+                        (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea),
+                        (self.causes_dock, Qt.RightDockWidgetArea)):
             self.addDockWidget(area, d)
-        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
         self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
+        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
         self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.tabifyDockWidget(self.world_dock, self.causes_dock)
         self.timeline_dock.raise_()
         self.inspector_dock.raise_()
         self._default_sizes()

@@ -574,6 +574,13 @@ class WorldPlots(QWidget):
         label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
         self.when.setText(f"<b>World {label}</b>")
 
+    def _text_width(self, fm, text: str) -> int:
+        cache = self.__dict__.setdefault("_widths", {})
+        w = cache.get(text)
+        if w is None:
+            w = cache[text] = fm.horizontalAdvance(text)
+        return w
+
     def _fit_rows(self) -> None:
         """Two lines for a row whose name or values do not fit their columns on one, else one."""
         fm = self.table.fontMetrics()
@@ -586,7 +593,7 @@ class WorldPlots(QWidget):
             v = m.vars[src]
             mine, parent, base = m.values[src]
             texts = (v.title, v.show(mine), v.show(parent) if m.has_parent else "", v.show(base))
-            tall = any(fm.horizontalAdvance(t) > w for t, w in zip(texts, widths))
+            tall = any(self._text_width(fm, t) > w for t, w in zip(texts, widths))
             h = two if tall else one
             if self.table.rowHeight(r) != h:
                 self.table.setRowHeight(r, h)

@@ -97,3 +97,20 @@ def test_side_by_side_aligns_two_branches_one_event_per_row():
     kill = next(p for p in rows if p.event == "kill")
     assert kill.status == "new" and kill.left_date.isoformat() == "1940-02-01"
     assert not [p for p in side_by_side(ws, "dead", "earlier", differences_only=True) if p.status == "same"]
+
+
+def test_event_graph_holds_causes_before_and_consequences_after():
+    from explorer.core.causes import event_graph
+    ws = Workspace(load_scenario_text(ROUND_TRIP))
+    tl = ws.timeline("dead")
+    kill = tl.firing("kill")
+    cg = event_graph(tl, kill.index)
+    roles = {n.key: (n.role, n.depth) for n in cg.nodes}
+    assert roles[("event", kill.index)] == ("focus", 0)
+    assert roles[("divergence", 0)] == ("cause", -1)  # forced by its divergence
+    late = tl.firing("late")
+    assert roles[("event", late.index)] == ("effect", 1)  # "not alive" read what the kill set
+    assert not any(k[0] == "initial" for k in roles)
+    assert (("divergence", 0), ("event", kill.index), "forced") in cg.edges
+    rows = [(n.depth, n.row) for n in cg.nodes]
+    assert len(rows) == len(set(rows)), "no two nodes share a place"

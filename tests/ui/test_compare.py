@@ -84,3 +84,14 @@ def test_compare_with_box_and_map_ctrl_click(window, qtbot):
     w.selection.select_branch("baseline")
     assert w.timeline.model.against == "strike-contained"
     assert len(w.compare_view.model.rows) == len(w.workspace.diff("baseline", "strike-contained").events)
+
+
+def test_the_side_by_side_view_is_the_timelines_tab_and_idle_while_hidden(window):
+    w = window
+    assert w.compare_dock in w.tabifiedDockWidgets(w.timeline_dock), "tabbed behind the timeline"
+    assert not w.compare_view.shown
+    w.selection.select_branch("air-strike")
+    assert w.compare_view.model.rowCount() == 0 or w.compare_view._stale  # not built for nobody
+    w.compare_dock.raise_()
+    QApplication.processEvents()
+    assert w.compare_view.model.rowCount() == len(w.workspace.diff("air-strike").events)

@@ -1,0 +1,169 @@
+"""Causes and consequences of the selected event as a graph: what led to it (left) and what it led to
+(right) in the selected branch, columns by causal step, every node a click away from its event (a
+divergence's node selects its branch). The graph comes from `explorer.core.causes.event_graph`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView, QLabel, QVBoxLayout, QWidget)
+
+from ..core.causes import event_graph
+from ..core.errors import ExplorerError
+from . import style
+from .history import History
+from .selection import Selection
+
+NODE_W, NODE_H, COL_GAP, ROW_GAP = 200, 42, 56, 12
+
+
+class _NodeItem(QGraphicsRectItem):
+    def __init__(self, view: "CausesView", node, rect: QRectF):
+        super().__init__(rect)
+        self.view, self.node = view, node
+        color = {"focus": style.ACCENT, "cause": style.LANE_PATH, "effect": style.STATUS_COLORS["new"]}[node.role]
+        if node.key[0] == "divergence":
+            color = style.DIVERGENCE
+        self.setPen(QPen(QColor(color), 2.0 if node.role == "focus" else 1.2))
+        fill = QColor(style.ACCENT_SOFT) if node.role == "focus" else QColor("white")
+        self.setBrush(QBrush(fill))
+        self.setCursor(Qt.PointingHandCursor)
+        self.setToolTip(f"<b>{node.label}</b><br>{node.date or ''}<br><i>click to go there</i>")
+        f = QFont()
+        f.setPointSizeF(8.5)
+        fm = QFontMetrics(f)
+        title = QGraphicsSimpleTextItem(fm.elidedText(node.label, Qt.ElideRight, int(rect.width() - 12)), self)
+        title.setFont(f)
+        title.setPos(rect.left() + 6, rect.top() + 4)
+        date = QGraphicsSimpleTextItem(("◆ " if node.key[0] == "divergence" else "") + str(node.date or ""), self)
+        small = QFont(f)
+        small.setPointSizeF(7.5)
+        date.setFont(small)
+        date.setBrush(QColor(style.TEXT_MUTED))
+        date.setPos(rect.left() + 6, rect.top() + 4 + fm.height())
+
+    def mousePressEvent(self, ev) -> None:
+        if ev.button() == Qt.LeftButton:
+            self.view.go(self.node)
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+
+class CausesView(QWidget):
+    def __init__(self, selection: Selection, parent=None):
+        super().__init__(parent)
+        self.selection = selection
+        self.history: History | None = None
+        self.graph = None
+        self.items: dict = {}
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        self.scene = QGraphicsScene(self)
+        self.view = QGraphicsView(self.scene)
+        self.view.setObjectName("causesGraph")
+        self.view.setRenderHint(QPainter.Antialiasing)
+        self.view.setDragMode(QGraphicsView.ScrollHandDrag)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.addWidget(self.note)
+        lay.addWidget(self.view, 1)
+        selection.eventChanged.connect(lambda _: self.refresh())
+        selection.branchChanged.connect(lambda _: self.refresh())
+
+    def set_history(self, history: History) -> None:
+        self.history = history
+        self.refresh()
+
+    shown = True  # False while its dock is a tab behind another (a tabbed dock stays "visible" to Qt)
+
+    def set_shown(self, shown: bool) -> None:
+        self.shown = shown
+        if shown and getattr(self, "_stale", False):
+            self.refresh()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if getattr(self, "_stale", False):
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self.shown or not self.isVisible():
+            self._stale = True  # drawn when the pane is shown
+            return
+        self._stale = False
+        self.scene.clear()
+        self.items = {}
+        self.graph = None
+        h = self.history
+        key = self.selection.event
+        if h is None or key is None or not h.has_branch(self.selection.branch):
+            self.note.setText("Select an event to see what led to it and what it led to.")
+            return
+        tl = h.try_timeline(self.selection.branch)
+        f = tl.firing(*key) if tl is not None else None
+        if f is None:
+            self.note.setText("This event does not happen in this branch: the inspector says why not.")
+            return
+        try:
+            cg = self.graph = event_graph(tl, f.index)
+        except ExplorerError as e:
+            self.note.setText(str(e))
+            return
+        more = []
+        if cg.more_causes:
+            more.append(f"{cg.more_causes} more causes")
+        if cg.more_effects:
+            more.append(f"{cg.more_effects} more consequences")
+        n_c = sum(n.role == "cause" for n in cg.nodes)
+        n_e = sum(n.role == "effect" for n in cg.nodes)
+        self.note.setText(f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {n_c} causes (left) · "
+                          f"{n_e} consequences (right)" + (f" · {', '.join(more)} not shown" if more else ""))
+        for n in cg.nodes:
+            x = n.depth * (NODE_W + COL_GAP)
+            y = n.row * (NODE_H + ROW_GAP)
+            item = _NodeItem(self, n, QRectF(x, y, NODE_W, NODE_H))
+            item.setZValue(2)
+            self.scene.addItem(item)
+            self.items[n.key] = item
+        for a, b, kind in cg.edges:
+            ra, rb = self.items[a].rect(), self.items[b].rect()
+            p0 = QPointF(ra.right(), ra.center().y())
+            p1 = QPointF(rb.left(), rb.center().y())
+            if p1.x() <= p0.x():  # same column: connect vertically on the left
+                p0, p1 = QPointF(ra.left(), ra.center().y()), QPointF(rb.left(), rb.center().y())
+            path = QPainterPath(p0)
+            dx = max(abs(p1.x() - p0.x()) * 0.5, 30)
+            path.cubicTo(p0 + QPointF(dx, 0), p1 - QPointF(dx, 0), p1)
+            edge = QGraphicsPathItem(path)
+            edge.setPen(QPen(QColor(style.DIVERGENCE if kind in ("forced", "outcome") else "#aab3bf"), 1.2))
+            edge.setZValue(1)
+            edge.setToolTip(kind)
+            self.scene.addItem(edge)
+        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.view.centerOn(self.items[("event", f.index)])
+
+    def go(self, node) -> None:
+        h = self.history
+        bid = self.selection.branch
+        tl = h.try_timeline(bid) if h is not None else None
+        if tl is None:
+            return
+        kind, k = node.key[0], node.key[1]
+        if kind == "event":
+            f = tl.firings[k]
+            self.selection.select_event((f.event, f.occurrence), cursor=f.date)
+        elif kind == "divergence" and k < len(tl.divergences):
+            ad = tl.divergences[k]
+            self.selection.select_branch(ad.branch, None, cursor=ad.date)
+
+    def node_pos(self, key):
+        """Viewport position of a node's centre (for tests)."""
+        item = self.items[key]
+        return self.view.mapFromScene(item.mapToScene(item.rect().center()))
+
+
+def _esc(s) -> str:
+    return str(s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,40 @@
+"""Causes and consequences as a graph (issue 13): the selected event's ancestry and what it led to,
+every node a click away."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+
+def test_the_causes_graph_follows_the_event_and_its_nodes_are_clickable(window):
+    w = window
+    w.causes_dock.raise_()
+    QApplication.processEvents()
+    w.selection.select_branch("strike-contained", ("black_saturday", 1))
+    cv = w.causes
+    assert cv.isVisible() and cv.graph is not None
+    tl = w.workspace.timeline("strike-contained")
+    focus = tl.firing("black_saturday")
+    g = w.workspace.causal_graph("strike-contained")
+    causes = {k for k in g.predecessors(("event", focus.index)) if k[0] != "initial"}
+    shown = {n.key for n in cv.graph.nodes if n.role == "cause" and n.depth == -1}
+    assert causes == shown and causes
+    effects = set(g.successors(("event", focus.index)))
+    assert {n.key for n in cv.graph.nodes if n.role == "effect" and n.depth == 1} == effects
+    # causes to the left of the event, consequences to the right
+    x = {n.key: cv.items[n.key].rect().left() for n in cv.graph.nodes}
+    for n in cv.graph.nodes:
+        if n.role == "cause":
+            assert x[n.key] < x[("event", focus.index)]
+        elif n.role == "effect":
+            assert x[n.key] > x[("event", focus.index)]
+    # a click on a cause selects it, and the graph recentres on it
+    target = sorted(causes)[0]
+    QTest.mouseClick(cv.view.viewport(), Qt.LeftButton, Qt.NoModifier, cv.node_pos(target))
+    f = tl.firings[target[1]]
+    assert w.selection.event == (f.event, f.occurrence)
+    assert cv.graph.node(("event", target[1])).role == "focus"
+    # a gone event has no graph: the note says where to look
+    w.selection.select_branch("no-photos", ("quarantine_speech", 1))
+    assert cv.graph is None and "why not" in cv.note.text()
