@@ -171,8 +171,10 @@ class MainWindow(QMainWindow):
         self.dock_fractions = (o / w, i / w, t / h)
 
     def event(self, ev) -> bool:
+        # the type first: a DeferredDelete destroys the window inside super().event()
+        release = ev.type() == QEvent.MouseButtonRelease  # the window's own mouse events: separator drags
         done = super().event(ev)
-        if ev.type() == QEvent.MouseButtonRelease:  # the window's own mouse events: its separators' drags
+        if release:
             self._adopt_fractions()
         return done
 

@@ -20,11 +20,13 @@ def test_tab_moves_between_panes_and_never_gets_trapped(window):
     w = window
     w.activateWindow()
     w.outline.setFocus()
-    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.inspector.browser,
-             w.world.table]
+    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.watch.table,
+             w.inspector.browser, w.world.table, w.causes.view]
     for expected in order[1:] + order[:1]:
         press(Qt.Key_Tab)
         assert focused() is expected, (expected.objectName(), focused())
+    press(Qt.Key_Backtab)
+    assert focused() is w.causes.view
     press(Qt.Key_Backtab)
     assert focused() is w.world.table and w.world.table.isVisible()  # its dock tab was raised
     press(Qt.Key_Backtab)
