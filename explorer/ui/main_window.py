@@ -170,13 +170,6 @@ class MainWindow(QMainWindow):
         o, i, t = self._dock_sizes()
         self.dock_fractions = (o / w, i / w, t / h)
 
-    def event(self, ev) -> bool:
-        # the type first: a DeferredDelete destroys the window inside super().event()
-        release = ev.type() == QEvent.MouseButtonRelease  # the window's own mouse events: separator drags
-        done = super().event(ev)
-        if release:
-            self._adopt_fractions()
-        return done
 
     def resizeEvent(self, ev) -> None:
         applied = getattr(self, "_applied", None)
@@ -340,6 +333,10 @@ class MainWindow(QMainWindow):
         self.forward_action.setEnabled(self.navigation.can_forward())
 
     def eventFilter(self, obj, ev) -> bool:
+        if obj is self and ev.type() == QEvent.MouseButtonRelease:
+            # the window's own mouse events are its separators' drags: keep the shares they leave
+            QTimer.singleShot(0, self._adopt_fractions)
+            return False
         if ev.type() == QEvent.MouseButtonPress and ev.button() in (Qt.BackButton, Qt.ForwardButton):
             try:
                 mine = obj.isWidgetType() and obj.window() is self
