@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
-                                       self.compare_view.table, self.watch.table, self.inspector.browser,
-                                       self.world.table, self.causes.view])
+                                       self.compare_view.table, self.problems.tree, self.watch.table,
+                                       self.inspector.browser, self.world.table, self.causes.view])
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -713,6 +713,11 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, d)
         self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        problems = getattr(self, "problems_dock", None)
+        if problems is not None:
+            problems.setFloating(False)
+            problems.show()
+            self.tabifyDockWidget(self.timeline_dock, problems)
         self.tabifyDockWidget(self.inspector_dock, self.world_dock)
         self.tabifyDockWidget(self.world_dock, self.causes_dock)
         self.timeline_dock.raise_()

@@ -20,7 +20,7 @@ def test_tab_moves_between_panes_and_never_gets_trapped(window):
     w = window
     w.activateWindow()
     w.outline.setFocus()
-    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.watch.table,
+    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.problems.tree, w.watch.table,
              w.inspector.browser, w.world.table, w.causes.view]
     for expected in order[1:] + order[:1]:
         press(Qt.Key_Tab)
