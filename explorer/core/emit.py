@@ -159,6 +159,8 @@ def rule_data(r: EventRule, one_off_on: dt.date | None = None) -> Block:
         d["priority"] = r.priority
     if r.repeatable:
         d["repeatable"] = True
+    if r.mtth is not None:
+        d["mtth"] = _dur(r.mtth)
     if r.cooldown != Duration(days=1):
         d["cooldown"] = _dur(r.cooldown)
     if r.tags:

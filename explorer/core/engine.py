@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -158,6 +159,7 @@ class Checkpoint:
     n_lapses: int
     n_rules: int
     facts_fired: dict  # event id -> its last firing, as conditions see it
+    mtth: dict = field(default_factory=dict)  # rule -> the day its mean-time-to-happen wait ends
 
 
 @dataclass
@@ -214,6 +216,7 @@ class _Run:
         self.suppress_from: dict[int, int] = {}
         self.forced_outcome: dict[int, list] = {}  # rule -> [(from ordinal, outcome)], in date order
         self.forced_pending: dict[int, str | None] = {}  # agenda seq of a force today -> its outcome
+        self.mtth_pending: dict[int, int] = {}  # rule -> the day its mean-time-to-happen wait ends
         self.not_before: dict[int, int] = {}  # one-off events exist from their divergence's date
         for d in self.divs:
             dv = d.divergence
@@ -285,6 +288,7 @@ class _Run:
         for cr in self.rules[cp.n_rules:]:  # one-off events the checkpoint's program lacked
             self._push_initial(cr, cp.ordinal)
         self.facts = Facts(cp.ordinal, dict(cp.facts_fired))
+        self.mtth_pending = dict(cp.mtth)
         self.today = cp.ordinal - 1  # the loop then starts day C exactly as the original run did
         self.resumed_at = cp.ordinal
         self.last_cp = len(self.firings) + len(self.lapses)
@@ -367,7 +371,7 @@ class _Run:
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
             dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules),
-            dict(self.facts.fired)))
+            dict(self.facts.fired), dict(self.mtth_pending)))
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
@@ -386,6 +390,12 @@ class _Run:
             return
         self.woken.discard(r)
         cr = self.rules[r]
+        timer = cause == "mtth"  # a mean-time-to-happen wait ends today
+        if timer:
+            if self.mtth_pending.get(r) != ordinal:
+                return  # a wait that was cancelled
+            del self.mtth_pending[r]
+            cause, by = "rule", None
         waiting = self.waiting.get(r)
         if waiting is not None and waiting[0] >= wend and cr.plain and not self.cancel_seq \
                 and not self.suppress_from:
@@ -420,6 +430,9 @@ class _Run:
         else:
             verdict = self._test(cr)
         if verdict is True:
+            if cr.mtth and not timer:
+                self._await(cr, ordinal, wend)  # it holds: it happens once its time has come
+                return
             self._fire(r, ordinal, cause, by)
         elif verdict == "chance":
             self._stop_waiting(r)
@@ -438,6 +451,29 @@ class _Run:
                         self.watch.setdefault(k, set()).add(r)
             if cr.time_dependent:
                 self.timedep.add(r)
+
+    def _await(self, cr: CRule, ordinal: int, wend: int) -> None:
+        """Start a mean-time-to-happen wait: the mean itself in likely mode, an exponentially
+        distributed number of days (the seeded hash's draw) in sampled mode. When it ends, the
+        condition is read again: if it still holds the event fires, else it waits for it to hold and
+        starts a new wait."""
+        r = cr.idx
+        if r in self.mtth_pending:
+            return
+        self._stop_waiting(r)
+        if self.mode == LIKELY:
+            days = cr.mtth
+        else:
+            occurrence = self.fired[r][0] + 1 if r in self.fired else 1
+            u = draw(self.seed, cr.id, occurrence, f"mtth@{ordinal}")
+            days = max(1, round(-cr.mtth * math.log1p(-u)))
+        at = ordinal + days
+        if at > min(wend, self.p.end):
+            self._lapse(r, ordinal, "mtth", f"its condition held on {dt.date.fromordinal(ordinal)}, but its "
+                                            f"wait ({days} days, mean {cr.mtth}) runs past its window")
+            return
+        self.mtth_pending[r] = at
+        self._push(at, cr, max(wend, at), "mtth", None)
 
     def _stop_waiting(self, r: int) -> None:
         if self.waiting.pop(r, None) is not None:
@@ -571,6 +607,7 @@ class _Run:
             else:
                 target = self.rules[ef[1]]
                 self.cancel_seq[target.idx] = self.seq + 1
+                self.mtth_pending.pop(target.idx, None)
                 self._stop_waiting(target.idx)
                 cancelled.append(target.id)
         self.firings.append(Firing(idx, cr.id, ordinal, outcome, occurrence, cause, by, reads, event_reads,
@@ -613,10 +650,9 @@ class _Run:
                 heappush(agenda, (today, -rules[w].priority, w, seq, wend, cause, by))
         self.seq = seq
 
-    def _lapse(self, r: int, ordinal: int, kind: str) -> None:
+    def _lapse(self, r: int, ordinal: int, kind: str, detail: str = "") -> None:
         cr = self.rules[r]
         reads, event_reads = self._reads(cr)
-        detail = ""
         if kind == "chance":
             c = cr.chance
             p = c.fn(self.state, self.facts) if isinstance(c, Condition) else c

@@ -229,6 +229,8 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
         wn.lapse = lapse
         if lapse.kind == "chance":
             wn.reasons.append(f"its condition held on {lapse.date}, but {lapse.detail}")
+        elif lapse.kind == "mtth":
+            wn.reasons.append(lapse.detail)
         else:
             wn.failed = failed_terms(tl, event_id, lapse)
             window = rule.timing.describe()

@@ -475,7 +475,7 @@ _TOP = ("scenario", "variables", "conditions", "events", "branches")
 _SCENARIO = ("id", "title", "description", "start", "end")
 _VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "description", "nolint")
 _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
-          "repeatable", "cooldown", "tags", "sources", "effects", "outcomes", "nolint")
+          "repeatable", "cooldown", "mtth", "tags", "sources", "effects", "outcomes", "nolint")
 _OUTCOME = ("id", "title", "when", "weight", "text", "effects")
 _VARIANT = ("when", "text")
 _BRANCH = ("id", "parent", "label", "description", "divergences", "expect", "nolint")
@@ -755,6 +755,17 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
     if "repeatable" in spec:
         if _expect(spec["repeatable"], bool, f"{path}.repeatable", report, "true or false"):
             rule.repeatable = spec["repeatable"]
+    if "mtth" in spec:
+        if spec.get("chance") is not None:
+            report.add(f"{path}.mtth#key", "give either `chance:` (one roll) or `mtth:` (a mean time to "
+                                          "happen), not both")
+        else:
+            try:
+                rule.mtth = parse_duration(spec["mtth"])
+                if rule.mtth.days == 0 and rule.mtth.months == 0:
+                    report.add(f"{path}.mtth", "mtth must be at least 1d")
+            except ValueError as e:
+                report.add(f"{path}.mtth", str(e))
     if "cooldown" in spec and spec.get("repeatable") is not True:
         report.add(f"{path}.cooldown", "cooldown only applies to a repeatable event; add `repeatable: true`, "
                                        "or remove the cooldown")

@@ -173,6 +173,7 @@ class EventRule:
     priority: int = 0
     repeatable: bool = False
     cooldown: Duration = field(default_factory=lambda: Duration(days=1))
+    mtth: Duration | None = None  # mean time to happen: fires after a wait (exponential when sampled)
     tags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)

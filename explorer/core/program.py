@@ -55,9 +55,10 @@ class CRule:
     read_vars: tuple = ()  # sorted variable names in `keys`: what a firing records as read
     read_events: tuple = ()  # sorted event ids in `keys`
     text: CompiledText | None = None  # variants or `{}` to fill in; None: the rule's one plain text
+    mtth: int = 0  # mean time to happen in days (0: none): fires after a wait while the condition holds
 
     def __post_init__(self):
-        self.simple = not self.outcomes and self.chance is None
+        self.simple = not self.outcomes and self.chance is None and not self.mtth
         # re-tested by a wake-up with nothing else to decide: the engine's fast path
         self.plain = self.simple and not self.time_dependent and not self.repeatable
         self.read_vars = tuple(sorted(k for k in self.keys if not k.startswith(EVENT_KEY)))
@@ -268,7 +269,7 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
     text = compile_texts(e.text, e.variants, scope, path, report)
     return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
                  e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), frozenset(keys), time_dep,
-                 cond.is_constant_false, text=text)
+                 cond.is_constant_false, text=text, mtth=_days(e.mtth) if e.mtth is not None else 0)
 
 
 def _days(d: Duration) -> int:

@@ -531,7 +531,7 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
             reasons, failed = wn.reasons, _failed(wn.failed, tl.scenario.variables)
         else:  # lapsed once, happened another time (after-rules, repeatables)
             terms = failed_terms(tl, lp.event, lp) if lp.kind != "chance" else []
-            reasons = [lp.detail] if lp.kind == "chance" else [f"its window closed on {lp.date} with the "
+            reasons = [lp.detail] if lp.kind in ("chance", "mtth") else [f"its window closed on {lp.date} with the "
                                                                "condition false"]
             failed = _failed(terms, tl.scenario.variables)
         where = in_parent(lp.event)

@@ -101,7 +101,7 @@ def timeline_dict(ws: Workspace, branch_id: str, diff: Diff | None = None) -> di
 
 
 def lapse_reason(tl: Timeline, lp) -> str:
-    if lp.kind == "chance":
+    if lp.kind in ("chance", "mtth"):
         return lp.detail
     failed = failed_terms(tl, lp.event, lp)
     if not failed:

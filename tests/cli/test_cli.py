@@ -82,7 +82,7 @@ def test_validate_broken_prints_file_line_col_messages(tmp_path, small):
     assert lines == [
         f"{bad}:14:11: events[1].when: unknown variable 'trotsky.alvie' (did you mean 'trotsky.alive'?)",
         f"{bad}:19:5: events[2].cooldwn: unknown key 'cooldwn' (did you mean 'cooldown'?); allowed: id, "
-        "title, text, on, between, after, scheduled, when, chance, priority, repeatable, cooldown, tags, "
+        "title, text, on, between, after, scheduled, when, chance, priority, repeatable, cooldown, mtth, tags, "
         "sources, effects, outcomes, nolint",
     ]
     assert p.stdout.strip() == f"{small}: ok — 2 variables, 3 events, 2 branches"  # the good one still checked

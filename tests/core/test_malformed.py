@@ -67,7 +67,7 @@ CASES = {
                            "8:14: events[0].between: expected [from, to], two dates"),
     "unknown_key": (HEAD + "events:\n  - id: a\n    wehn: true\n",
                     "8:5: events[0].wehn: unknown key 'wehn' (did you mean 'when'?); allowed: id, title, text, "
-                    "on, between, after, scheduled, when, chance, priority, repeatable, cooldown, tags, "
+                    "on, between, after, scheduled, when, chance, priority, repeatable, cooldown, mtth, tags, "
                     "sources, effects, outcomes, nolint"),
     "bad_date": (HEAD + "events:\n  - id: a\n    on: 1942-13-01\n",
                  "8:9: events[0].on: '1942-13-01' is not a date (month must be in 1..12); write YYYY-MM-DD"),
@@ -249,7 +249,8 @@ branches:
     lines = [str(p).replace(path + ":", "") for p in e.value.problems]
     assert lines == [
         "8:5: events[0].wehn: unknown key 'wehn' (did you mean 'when'?); allowed: id, title, text, on, between, "
-        "after, scheduled, when, chance, priority, repeatable, cooldown, tags, sources, effects, outcomes, nolint",
+        "after, scheduled, when, chance, priority, repeatable, cooldown, mtth, tags, sources, effects, outcomes, "
+        "nolint",
         "10:9: events[1].on: '1942-13-01' is not a date (month must be in 1..12); write YYYY-MM-DD",
         "12:11: events[2].when: unknown variable 'trotsky.alvie' (did you mean 'trotsky.alive'?)",
         "14:36: events[3].effects[0].add[labor.unrest]: add: needs a number, not 'lots'",

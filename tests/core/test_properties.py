@@ -132,6 +132,8 @@ def events(draw, i: int, n_events: int):
     chance = draw(st.sampled_from([None, None, None, 0.3, 0.5, 0.8, "n0 / 10", "0.2 + n1 / 20"]))
     if chance is not None:
         ev["chance"] = chance
+    elif draw(st.integers(0, 5)) == 0:
+        ev["mtth"] = f"{draw(st.integers(1, 60))}d"  # a mean time to happen instead of one roll
     if draw(st.booleans()):
         ev["priority"] = draw(st.integers(-1, 1))
     if draw(st.integers(0, 3)) == 0:
