@@ -39,8 +39,8 @@ class Variable:
     values: tuple = ()
     unit: str = ""
     description: str = ""
-    nolint: tuple = ()  # lint codes silenced for this variable
     labels: dict = field(default_factory=dict)  # enum value id -> the words readers see
+    nolint: tuple = ()  # lint codes silenced for this variable
 
     @property
     def title(self) -> str:
@@ -173,14 +173,14 @@ class EventRule:
     priority: int = 0
     repeatable: bool = False
     cooldown: Duration = field(default_factory=lambda: Duration(days=1))
-    mtth: Duration | None = None  # mean time to happen: fires after a wait (exponential when sampled)
     tags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
-    nolint: tuple = ()  # lint codes silenced for this rule (`nolint: [never-fires]`)
     variants: list[TextVariant] = field(default_factory=list)  # `text:` written as a list; `text`
     #                                                           is then its default ("" if none)
+    nolint: tuple = ()  # lint codes silenced for this rule (`nolint: [never-fires]`)
+    mtth: Duration | None = None  # mean time to happen: fires after a wait (exponential when sampled)
 
     @property
     def latent(self) -> bool:

@@ -1180,9 +1180,13 @@ class RuleDialog(_Dialog):
         tags = [x.strip() for x in self.tags.text().split(",") if x.strip()]
         sources = [x.strip() for x in self.sources.toPlainText().splitlines() if x.strip()]
         text = self.text_edit.toPlainText().strip()
-        return EventRule(eid, title, text, t, self.when.value(), chance_v,
+        rule = EventRule(eid, title, text, t, self.when.value(), chance_v,
                          self.priority.value(), self.repeatable.isChecked(), cooldown, tags, sources,
                          self.effects.effects(), copy.deepcopy(self.outcomes), with_default(self.variants, text))
+        old = self.scenario.event(self.event_id) if self.event_id else None
+        if old is not None:  # what the form does not show is kept as written
+            rule.nolint, rule.mtth = old.nolint, old.mtth
+        return rule
 
     def problem(self) -> str | None:
         rule = self.rule()

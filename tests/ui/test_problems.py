@@ -113,3 +113,23 @@ def test_load_errors_are_listed_with_their_position(make_window, tmp_path, qtbot
     assert not w.open_path(bad)
     assert [(r.severity, r.where, r.code) for r in w.problems.rows] == [("error", "9:11", "load")]
     assert "unknown variable 'alvie'" in w.problems.rows[0].message
+
+
+def test_the_rule_form_keeps_text_variants_nolint_and_mtth(make_window, tmp_path, qtbot):
+    from explorer.ui.forms import RuleDialog
+    text = WORLD.replace("""  - id: dormant
+    title: The dormant plot
+""", """  - id: dormant
+    title: The dormant plot
+    text:
+      - {when: alive, text: He lives.}
+      - Then he does not.
+    nolint: [latent-never-forced]
+    mtth: 20d
+""")
+    w = _window(make_window, tmp_path, text)
+    dlg = RuleDialog(w.workspace, "dormant", parent=w)
+    rule = dlg.rule()
+    assert [v.text for v in rule.variants] == ["He lives.", "Then he does not."]
+    assert rule.nolint == ("latent-never-forced",) and rule.mtth.days == 20
+    dlg.reject()
