@@ -91,6 +91,21 @@ class WhyNot:
     variables: dict = field(default_factory=dict, repr=False)  # name -> Variable, for value labels
     follows: "WhyNot | None" = None  # an `after:` follower's: its predecessor's own why-not
 
+    def all_reasons(self) -> list[str]:
+        """Its reasons, then its predecessors' (an `after:` chain), nested as "  (...)" lines."""
+        out, sub = list(self.reasons), self.follows
+        while sub is not None:
+            out += [f"  ({r})" for r in sub.reasons]
+            sub = sub.follows
+        return out
+
+    def all_failed(self) -> list:
+        """The failed terms of the first of its `after:` chain that was tested (its own first)."""
+        sub = self
+        while sub is not None and not sub.failed:
+            sub = sub.follows
+        return sub.failed if sub is not None else []
+
     def text(self) -> str:
         out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
         out += [f"  {r}" if r.startswith("  ") else f"  - {r}" for r in self.reasons]  # "  (..)": nested

@@ -528,7 +528,7 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
                 continue
             seen.add(lp.event)
             wn: WhyNot = why_not(tl, lp.event)
-            reasons, failed = wn.reasons, _failed(wn.failed, tl.scenario.variables)
+            reasons, failed = wn.all_reasons(), _failed(wn.all_failed(), tl.scenario.variables)
         else:  # lapsed once, happened another time (after-rules, repeatables)
             terms = failed_terms(tl, lp.event, lp) if lp.kind != "chance" else []
             reasons = [lp.detail] if lp.kind in ("chance", "mtth") else [f"its window closed on {lp.date} with the "
@@ -545,8 +545,8 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
             seen.add(e.event)
             wn = why_not(tl, e.event)
             out.append({"event": e.event, "title": tl.title(e.event), "date": _iso(e.other_date),
-                        "kind": "gone", "in_parent": "happened", "focus": True, "reasons": wn.reasons,
-                        "failed": _failed(wn.failed, tl.scenario.variables)})
+                        "kind": "gone", "in_parent": "happened", "focus": True, "reasons": wn.all_reasons(),
+                        "failed": _failed(wn.all_failed(), tl.scenario.variables)})
     out.sort(key=lambda x: (x["date"] or "", x["title"]))
     return out
 

@@ -111,3 +111,10 @@ def test_run_lapsed_names_the_outcome_seen():
     lp = tl.lapse("purge")
     assert lapse_reason(tl, lp) == ('false: outcome("coup") == "succeeds" [outcome("coup") = crushed '
                                     '(chosen by weight on 1940-03-01 (likely mode))]')
+
+
+def test_a_report_reads_the_whole_after_chain():
+    wn = ws().why_not("baseline", "march")
+    assert wn.all_reasons() == ['it follows "The rally", which did not happen',
+                                "  (its window (on 1940-05-01) closed on 1940-05-01 with the condition false)"]
+    assert [t.source for t in wn.all_failed()] == ["x > 5"]
