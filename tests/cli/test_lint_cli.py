@@ -103,3 +103,13 @@ def test_nolint_silences_a_code_for_one_entry(tmp_path):
     assert r.returncode == 2
     assert r.stderr == (f"{f}:14:14: events[2].nolint[0]: unknown lint code 'latent-never-forcd' (did you "
                         f"mean 'latent-never-forced'?); codes: {', '.join(LINT_CODES)}, all\n")
+
+
+def test_the_bundled_scenario_is_lint_clean_under_strict():
+    """The bundled scenario is the example authors copy: every warning it would raise is either fixed
+    or silenced with a `nolint:` that says why."""
+    p = subprocess.run([sys.executable, "-m", "explorer", "lint", "--strict",
+                        str(ROOT / "scenarios" / "trotsky_mexico.yaml")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.strip().endswith("0 warnings")
