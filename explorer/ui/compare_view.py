@@ -183,7 +183,15 @@ class CompareView(QWidget):
                                      "it with (Ctrl+click one in the outline or the map, or Compare with…)")
                 return
             try:
-                rows = side_by_side(h.ws, bid, other, diff=h.diff(bid, other))  # the diff the other views use
+                cache = self.__dict__.setdefault("_rows", {})
+                if getattr(self, "_rows_for", None) is not h:  # another history: other rows
+                    cache.clear()
+                    self._rows_for = h
+                rows = cache.get((bid, other))
+                if rows is None:  # the diff the other views use; rows kept for going back and forth
+                    rows = cache[(bid, other)] = side_by_side(h.ws, bid, other, diff=h.diff(bid, other))
+                    if len(cache) > 16:
+                        cache.pop(next(iter(cache)))
             except ExplorerError as e:
                 self.model.set_rows([], h.label(bid), h.label(other))
                 self.summary.setText(f"cannot compare: {_esc(e)}")

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
         self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
         central = max(w - int(w * fo) - int(w * fi), 200)
-        self.resizeDocks([self.watch_dock], [max(int(central * 0.3), 200)], Qt.Horizontal)
+        self.resizeDocks([self.watch_dock], [min(max(int(central * 0.3), 230), 380)], Qt.Horizontal)
         self._applied = True
 
     def _adopt_fractions(self) -> None:
@@ -728,6 +728,9 @@ class MainWindow(QMainWindow):
         super().showEvent(ev)
         if not getattr(self, "_sized", False):
             self._sized = True
+            if not self._layout_restored:  # the reading panes in front: the inspector, the timeline
+                self.inspector_dock.raise_()
+                self.timeline_dock.raise_()
             if self._layout_restored:  # the restored separators are the shares to keep
                 self._adopt_fractions()
                 self._applied = True

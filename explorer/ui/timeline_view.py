@@ -381,6 +381,9 @@ class TimelineView(QWidget):
             hh.setSectionResizeMode(c, QHeaderView.Interactive)
             self.table.setColumnWidth(c, w)
         hh.setSectionResizeMode(C_EVENT, QHeaderView.Stretch)
+        # the outcome is in the event's title ("The battle for Mexico City — The capital falls"): its own
+        # column only repeated it; search still finds outcomes
+        self.table.setColumnHidden(C_OUTCOME, True)
         hh.setSectionResizeMode(C_TAGS, QHeaderView.Interactive)
         self.table.setColumnWidth(C_TAGS, 130)
         hh.setStretchLastSection(False)

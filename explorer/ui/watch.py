@@ -40,7 +40,7 @@ class WatchModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return ("Watching", "At the cursor", "Course")[section]
+            return ("Watching", "Now", "Course")[section]
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -107,7 +107,7 @@ class SparklineDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option, index):
-        return QSize(110, option.fontMetrics.height() + 10)
+        return QSize(84, option.fontMetrics.height() + 10)
 
 
 class WatchList(QWidget):
@@ -143,9 +143,12 @@ class WatchList(QWidget):
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
         hh.setSectionResizeMode(C_VAR, QHeaderView.Stretch)
-        hh.setSectionResizeMode(C_VALUE, QHeaderView.ResizeToContents)
+        hh.setSectionResizeMode(C_VALUE, QHeaderView.Interactive)
         hh.setSectionResizeMode(C_TREND, QHeaderView.Fixed)
-        self.table.setColumnWidth(C_TREND, 110)
+        self.table.setColumnWidth(C_VALUE, 84)
+        self.table.setColumnWidth(C_TREND, 84)
+        hh.setMinimumSectionSize(40)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 0)
