@@ -24,6 +24,7 @@ from ..core.errors import ExplorerError
 from ..core.search import search
 from ..core.sensitivity import sensitivity
 from . import style
+from .graphics import discard
 from .background import CancellableWorker
 
 BARS = 15  # bars in the tornado chart
@@ -69,7 +70,7 @@ class Tornado(pg.PlotWidget):
 
     def set_effects(self, effects: list, sampled: bool) -> None:
         for it in self.items:
-            self.removeItem(it)
+            discard(self, it)
         self.items = []
         self.effects = effects[:BARS]
         n = len(self.effects)

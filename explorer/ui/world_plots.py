@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 from . import style
+from .graphics import discard
 from .dateaxis import DateAxis, from_ordinal
 from .history import History
 from .selection import Selection
@@ -182,7 +183,7 @@ class _VarPlot:
         """Draw `mc`'s 10–90% band and dashed median for this variable (number variables only);
         None clears it. x is the day ordinal, as for the curves."""
         for item in self.band_items:
-            self.item.removeItem(item)
+            discard(self.item, item)
         self.band_items = []
         self.band_ys = []
         if mc is None or self.var.type != "number" or self.var.name not in mc.bands:
@@ -271,7 +272,7 @@ class _VarPlot:
                     a, b = a - 1, b + 1
                 self.item.setYRange(a, b, padding=0.1)
         for line in self.div_lines:
-            self.item.removeItem(line)
+            discard(self.item, line)
         self.div_lines = []
         for ordinal, own, label in divergences:
             pen = pg.mkPen(style.DIVERGENCE, width=1.6 if own else 1.0,
@@ -465,12 +466,13 @@ class WorldPlots(QWidget):
         p = self.plots.pop(name, None)
         if p is None:
             return
-        self.graphics.ci.removeItem(p.item)
         rest = list(self.plots.values())
+        vr = p.item.getViewBox().viewRange()[0]
+        for q in rest:
+            q.item.setXLink(None)
+        p.item.setXLink(None)
+        discard(self.graphics.ci, p.item)
         if rest:
-            vr = p.item.getViewBox().viewRange()[0]
-            for q in rest:
-                q.item.setXLink(None)
             for q in rest[1:]:
                 q.item.setXLink(rest[0].item)
             rest[0].item.setXRange(*vr, padding=0)
