@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollBar, QSizePolicy, QToolButton, QToolTip, QVBoxLayout,
                                QWidget)
 
@@ -26,6 +26,35 @@ from .selection import Selection
 ROW_PX = 30          # comfortable row height when there is room
 LABEL_GAP = 10       # px between a fork and its label
 STATUS_ORDER = ((0, style.SAME), (1, style.NEW), (2, style.CHANGED))
+
+
+_DIAMONDS: dict = {}
+
+
+def _diamond(selected: bool, dpr: float) -> QPixmap:
+    """A fork's diamond (white-edged, larger for the selected branch) as a pixmap to stamp."""
+    pm = _DIAMONDS.get((selected, dpr))
+    if pm is None:
+        sz = 5.5 if selected else 4.0
+        side = int(math.ceil(2 * sz + 4))
+        pm = QPixmap(int(math.ceil(side * dpr)), int(math.ceil(side * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.transparent)
+        q = QPainter(pm)
+        q.setRenderHint(QPainter.Antialiasing, True)
+        q.setPen(QPen(QColor("white"), 1.2))
+        q.setBrush(QColor(style.ACCENT if selected else style.DIVERGENCE))
+        c = side / 2
+        path = QPainterPath()
+        path.moveTo(c, c - sz)
+        path.lineTo(c + sz, c)
+        path.lineTo(c, c + sz)
+        path.lineTo(c - sz, c)
+        path.closeSubpath()
+        q.drawPath(path)
+        q.end()
+        pm = _DIAMONDS[(selected, dpr)] = pm
+    return pm
 
 
 class _MapItem(pg.GraphicsObject):
@@ -40,6 +69,9 @@ class _MapItem(pg.GraphicsObject):
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self.setZValue(10)
+        self._cols_key = None   # the x mapping _cols was computed for
+        self._cols: dict = {}   # branch id -> (its marks, _lane_cols of them)
+        self._widths: dict = {}  # (label text, bold) -> its width in px
 
     def boundingRect(self) -> QRectF:
         o = self.owner
@@ -89,9 +121,8 @@ class _MapItem(pg.GraphicsObject):
         # lanes and connectors, batched into one path per look; light ones first, the selected on top
         groups: dict[tuple, QPainterPath] = {}
         lanes: dict[tuple, list] = {}
-        diamonds = {False: QPainterPath(), True: QPainterPath()}
-        for path in diamonds.values():
-            path.setFillRule(Qt.WindingFill)
+        diamonds: dict[bool, list[QPointF]] = {False: [], True: []}
+        forks: set = set()
         for r, bid in enumerate(o.rows):
             parent = o.parent_row.get(bid)
             visible_row = r_lo <= r <= r_hi
@@ -104,24 +135,25 @@ class _MapItem(pg.GraphicsObject):
             look = (2 if bid == sel else 1 if bid in path_ids else 0, o.history.computed(bid))
             if visible_row:
                 lanes.setdefault(look, []).append(QLineF(max(xs, -10.0), y, min(x_end, width + 10), y))
-            if parent is not None:
-                path = groups.get(look)
-                if path is None:
-                    path = groups[look] = QPainterPath()
+            if parent is not None and xs >= -20:
                 yp = Y(parent)
                 rad = min(10.0, abs(y - yp) * 0.5)
                 sign = 1 if y > yp else -1
-                path.moveTo(QPointF(xs, yp))
-                path.lineTo(QPointF(xs, y - sign * rad))
-                path.quadTo(QPointF(xs, y), QPointF(xs + rad, y))
-                if r_lo <= parent <= r_hi and xs >= -10:
-                    sz = 5.5 if bid == sel else 4.0
-                    dm = diamonds[bid == sel]
-                    dm.moveTo(xs, yp - sz)
-                    dm.lineTo(xs + sz, yp)
-                    dm.lineTo(xs, yp + sz)
-                    dm.lineTo(xs - sz, yp)
-                    dm.closeSubpath()
+                # the straight part as a plain line clipped to the view (antialiased strokes reaching
+                # thousands of px beyond it cost ~20 ms a paint with 200 lanes); only the bend is a path
+                y_bend = y - sign * rad
+                top, bottom = max(min(yp, y_bend), -20.0), min(max(yp, y_bend), height + 20)
+                if bottom > top:
+                    lanes.setdefault(look, []).append(QLineF(xs, top, xs, bottom))
+                if -20 <= y <= height + 20:
+                    path = groups.get(look)
+                    if path is None:
+                        path = groups[look] = QPainterPath()
+                    path.moveTo(QPointF(xs, y_bend))
+                    path.quadTo(QPointF(xs, y), QPointF(xs + rad, y))
+                if r_lo <= parent <= r_hi and xs >= -10 and (round(xs), parent, bid == sel) not in forks:
+                    forks.add((round(xs), parent, bid == sel))  # siblings forking on one day: one diamond
+                    diamonds[bid == sel].append(QPointF(xs, yp))
         looks = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}
         p.setBrush(Qt.NoBrush)
         for look in sorted(set(groups) | set(lanes)):
@@ -138,11 +170,14 @@ class _MapItem(pg.GraphicsObject):
             if look in groups:
                 p.drawPath(groups[look])
         # fork points: a diamond on the parent's lane where each branch leaves it
-        p.setPen(QPen(QColor("white"), 1.2))
-        for selected, dm in diamonds.items():
-            if not dm.isEmpty():
-                p.setBrush(QColor(style.ACCENT if selected else style.DIVERGENCE))
-                p.drawPath(dm)
+        # (stamped from a pixmap: one antialiased path of 200 overlapping diamonds took ~6 ms a paint)
+        dpr = dev.devicePixelRatioF() if hasattr(dev, "devicePixelRatioF") else 1.0
+        for selected, points in diamonds.items():
+            if points:
+                stamp = _diamond(selected, dpr)
+                half = stamp.width() / stamp.devicePixelRatioF() / 2
+                for pt in points:
+                    p.drawPixmap(QPointF(pt.x() - half, pt.y() - half), stamp)
 
         self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
         if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi and o.history.computed(sel):
@@ -167,31 +202,30 @@ class _MapItem(pg.GraphicsObject):
             # which read as a "hollow" kind of mark that the legend did not explain)
             path.setFillRule(Qt.WindingFill)
         any_dots = False
+        scale, offset = X(1.0) - X(0.0), X(0.0)
+        # a lane's marks as pixel columns per status depend only on its marks and the x mapping:
+        # kept between paints, so a selection (which moves neither) does not redo np.unique per lane
+        view_key = (lo, hi, scale, offset, width, row_px >= 10)
+        if self._cols_key != view_key:
+            self._cols_key, self._cols = view_key, {}
         for r in range(r_lo, r_hi + 1):
             bid = o.rows[r]
             m = o.history.marks(bid) if o.history.computed(bid) else None
             if m is None:
                 continue
-            ords, codes, _ = m
-            i0, i1 = np.searchsorted(ords, lo), np.searchsorted(ords, hi, side="right")
-            if i1 <= i0:
-                continue
-            px = ords[i0:i1] * (X(1.0) - X(0.0)) + X(0.0)
-            cs = codes[i0:i1]
+            hit = self._cols.get(bid)
+            if hit is None or hit[0] is not m:
+                hit = self._cols[bid] = (m, self._lane_cols(m, lo, hi, scale, offset, width, row_px))
+            sparse, per_code = hit[1]
             y = Y(r)
-            sparse = (i1 - i0) * 5 < width and row_px >= 10
-            for code, _ in STATUS_ORDER:
-                sub = px[cs == code]
-                if not len(sub):
-                    continue
+            for code, cols in per_code:
                 if sparse:
                     any_dots = True
                     rad = 3.6 if row_px >= 16 else 2.8
                     path = dots[code]
-                    for x in np.unique(np.round(sub)):
-                        path.addEllipse(QPointF(float(x), y), rad, rad)
+                    for x in cols:
+                        path.addEllipse(QPointF(x, y), rad, rad)
                 else:
-                    cols = np.unique(np.round(sub))
                     xs_, ys_ = paths["root" if code == 0 and o.parent_row.get(bid) is None else code]
                     t = tick if code else tick * 0.7
                     xs_.append(np.repeat(cols, 2))
@@ -215,6 +249,24 @@ class _MapItem(pg.GraphicsObject):
                 p.setPen(Qt.NoPen)
                 p.setBrush(QColor(style.STATUS_COLORS[name]))
                 p.drawPath(dots[code])
+
+    @staticmethod
+    def _lane_cols(m, lo, hi, scale, offset, width, row_px):
+        """(sparse, [(status code, the distinct pixel columns of its marks)]) for one lane's marks."""
+        ords, codes, _ = m
+        i0, i1 = np.searchsorted(ords, lo), np.searchsorted(ords, hi, side="right")
+        if i1 <= i0:
+            return False, []
+        px = ords[i0:i1] * scale + offset
+        cs = codes[i0:i1]
+        sparse = (i1 - i0) * 5 < width and row_px >= 10
+        out = []
+        for code, _ in STATUS_ORDER:
+            sub = px[cs == code]
+            if len(sub):
+                cols = np.unique(np.round(sub))
+                out.append((code, [float(x) for x in cols] if sparse else cols))
+        return sparse, out
 
     def _paint_cursor(self, p, X, height):
         cur = self.owner.selection.cursor
@@ -243,7 +295,9 @@ class _MapItem(pg.GraphicsObject):
             text = o.label_text(bid)
             is_sel = bid == sel
             metrics = fmb if is_sel else fm
-            full = metrics.horizontalAdvance(text) + 12
+            full = self._widths.get((text, is_sel))
+            if full is None:
+                full = self._widths[(text, is_sel)] = metrics.horizontalAdvance(text) + 12
             xs, y = X(o.lane_start[bid]), Y(r)
             candidates = []
             has_parent = o.parent_row.get(bid) is not None
@@ -295,6 +349,7 @@ class BranchMap(QWidget):
         self.lane_start: dict[str, float] = {}
         self.x0, self.x1 = 0.0, 1.0
         self._fitted_once = False
+        self._label_texts: dict = {}  # branch id -> (its first divergence, the label drawn for it)
 
         self.plot = pg.PlotWidget(axisItems={"bottom": DateAxis("bottom")}, background="w")
         self.plot.setObjectName("branchMapPlot")
@@ -377,6 +432,7 @@ class BranchMap(QWidget):
         sc = h.scenario
         self.x0, self.x1 = float(sc.start.toordinal()), float(sc.end.toordinal())
         self.item.prepareGeometryChange()
+        self._label_texts = {}  # the scenario may have changed: describe its divergences again
         self.rows = h.rows()
         self.row_of = {b: i for i, b in enumerate(self.rows)}
         self.parent_row = {}
@@ -428,7 +484,11 @@ class BranchMap(QWidget):
         b = self.history.ws.branch(bid)
         if b.label:
             return b.label
-        return self.history.scenario.describe_divergence(b.divergences[0]) if b.divergences else b.id
+        dv = b.divergences[0] if b.divergences else None
+        hit = self._label_texts.get(bid)
+        if hit is None or hit[0] is not dv:  # describing a divergence in prose: once, not at every paint
+            hit = self._label_texts[bid] = (dv, self.history.scenario.describe_divergence(dv) if dv else b.id)
+        return hit[1]
 
     def ancestors(self, bid: str) -> list[str]:
         out = []
@@ -491,6 +551,9 @@ class BranchMap(QWidget):
             if x is not None and self.lane_start.get(bid) != x:
                 self.relayout()
         self.show_branch(bid)
+        # pyqtgraph applies a new range to the items' transform only when the view is about to paint,
+        # which changes the scene during the paint and paints the whole map a second time: apply it now
+        self.vb.prepareForPaint()
         self.plot.viewport().update()
 
     def refresh(self) -> None:
