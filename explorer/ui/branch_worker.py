@@ -11,7 +11,6 @@ clicked last is always next.
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 from dataclasses import dataclass
 
@@ -19,9 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
-
-
-SWITCH_INTERVAL = 0.0005  # seconds
+from .background import gui_first
 
 
 @dataclass
@@ -87,12 +84,9 @@ class BranchWorker(QThread):
             if item is None:
                 return
             number, ws, bid = item
-            # The GUI thread takes the interpreter lock back after at most this long, not the default
-            # 5 ms: every call from Qt into Python (a paint, a model's data()) would wait that long.
-            switch = sys.getswitchinterval()
-            sys.setswitchinterval(SWITCH_INTERVAL)
+            # the GUI thread takes the interpreter lock back quickly (background.gui_first)
             try:
-                with paused_gc():
+                with gui_first(), paused_gc():
                     path = [b.id for b in ws.path(bid)]
                     timelines = [ws.timeline(b) for b in path]
                     diff = ws.diff(bid) if ws.branch(bid).parent else None
@@ -101,8 +95,6 @@ class BranchWorker(QThread):
                 result = Computed(number, bid, [], None, str(e))
             except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
                 result = Computed(number, bid, [], None, f"{type(e).__name__}: {e}")
-            finally:
-                sys.setswitchinterval(switch)
             # a computed history lives as long as its scenario: keep the collector off its objects
             gc.freeze()
             self.computed.emit(result)
