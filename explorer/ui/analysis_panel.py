@@ -25,7 +25,7 @@ from ..core.search import search
 from ..core.sensitivity import sensitivity
 from . import style
 from .graphics import discard
-from .background import CancellableWorker
+from .background import CancellableWorker, RunsWorker
 
 BARS = 15  # bars in the tornado chart
 LABEL_CHARS = 48
@@ -126,7 +126,7 @@ class Tornado(pg.PlotWidget):
         self.pane.bar_menu(i, ev.screenPos().toPoint())
 
 
-class AnalysisPane(QWidget):
+class AnalysisPane(RunsWorker, QWidget):
     def __init__(self, main_window):
         super().__init__()
         self.w = main_window
@@ -262,16 +262,6 @@ class AnalysisPane(QWidget):
         self._update_state()
         self.worker.start()
         return True
-
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self._set_status("Cancelling…")
-            self.worker.cancel()
-
-    def stop_and_wait(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(10_000)
 
     def _finished(self) -> None:
         if self.worker is not None:

@@ -83,3 +83,21 @@ class CancellableWorker(QThread):
             self.failed.emit(f"{type(e).__name__}: {e}")
         else:
             self.succeeded.emit(result)
+
+
+class RunsWorker:
+    """For a dialog or pane that runs one CancellableWorker at a time in `self.worker` and reports in
+    `self._set_status`: Cancel, and the stop-and-wait a closing window needs (a QThread destroyed while
+    it runs aborts the process). Mixed in before the Qt class."""
+
+    worker = None
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self._set_status("Cancelling…")
+            self.worker.cancel()
+
+    def stop_and_wait(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(10_000)

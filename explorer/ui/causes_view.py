@@ -13,6 +13,7 @@ from ..core.causes import event_graph
 from ..core.errors import ExplorerError
 from . import style
 from .history import History
+from .panes import LazyPane
 from .selection import Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 200, 42, 56, 12
@@ -51,7 +52,7 @@ class _NodeItem(QGraphicsRectItem):
         super().mousePressEvent(ev)
 
 
-class CausesView(QWidget):
+class CausesView(LazyPane, QWidget):
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
         self.selection = selection
@@ -76,18 +77,6 @@ class CausesView(QWidget):
     def set_history(self, history: History) -> None:
         self.history = history
         self.refresh()
-
-    shown = True  # False while its dock is a tab behind another (a tabbed dock stays "visible" to Qt)
-
-    def set_shown(self, shown: bool) -> None:
-        self.shown = shown
-        if shown and getattr(self, "_stale", False):
-            self.refresh()
-
-    def showEvent(self, ev) -> None:
-        super().showEvent(ev)
-        if getattr(self, "_stale", False):
-            self.refresh()
 
     def refresh(self) -> None:
         if not self.shown or not self.isVisible():

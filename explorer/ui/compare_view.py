@@ -16,6 +16,7 @@ from ..core.compare import counts, side_by_side
 from ..core.errors import ExplorerError
 from . import style
 from .history import History
+from .panes import LazyPane
 from .selection import Selection
 
 C_LDATE, C_LEFT, C_MARK, C_RDATE, C_RIGHT = range(5)
@@ -112,7 +113,7 @@ class CompareModel(QAbstractTableModel):
         return None
 
 
-class CompareView(QWidget):
+class CompareView(LazyPane, QWidget):
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
         self.selection = selection
@@ -215,18 +216,6 @@ class CompareView(QWidget):
         finally:
             self._syncing = False
         self._on_event(self.selection.event)
-
-    shown = True  # False while its dock is a tab behind another (a tabbed dock stays "visible" to Qt)
-
-    def set_shown(self, shown: bool) -> None:
-        self.shown = shown
-        if shown and getattr(self, "_stale", False):
-            self.refresh()
-
-    def showEvent(self, ev) -> None:
-        super().showEvent(ev)
-        if getattr(self, "_stale", False):
-            self.refresh()
 
     def _only(self, on: bool) -> None:
         self._syncing = True

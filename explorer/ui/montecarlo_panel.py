@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.montecarlo import monte_carlo
-from .background import CancellableWorker
+from .background import CancellableWorker, RunsWorker
 
 DEFAULT_RUNS = 200
 HEADERS = ("Event", "Probability", "Median date", "Outcomes")
@@ -49,7 +49,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-class MonteCarloDialog(QDialog):
+class MonteCarloDialog(RunsWorker, QDialog):
     def __init__(self, main_window):
         super().__init__(main_window)
         self.main_window = main_window
@@ -181,16 +181,6 @@ class MonteCarloDialog(QDialog):
         self._update_state()
         self.worker.start()
         return True
-
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self._set_status("Cancelling…")
-            self.worker.cancel()
-
-    def stop_and_wait(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(10_000)
 
     def _set_status(self, message: str, error: bool = False) -> None:
         self.status.setText(message)

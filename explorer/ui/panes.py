@@ -79,3 +79,23 @@ def _dock_of(w: QWidget) -> QDockWidget | None:
             return p
         p = p.parentWidget()
     return None
+
+
+class LazyPane:
+    """A pane that does its work only while someone can see it: `refresh()` of a hidden pane sets
+    `_stale` and returns, and the pane refreshes when it is shown again, whether by Qt (showEvent) or
+    by its dock coming to the front of a tab group (`set_shown`; a tabbed dock stays "visible" to Qt).
+    Mixed in before QWidget."""
+
+    shown = True  # False while its dock is a tab behind another
+    _stale = False
+
+    def set_shown(self, shown: bool) -> None:
+        self.shown = shown
+        if shown and self._stale:
+            self.refresh()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if self._stale:
+            self.refresh()
