@@ -102,7 +102,7 @@ def cmd_run(args) -> int:
     from .core.explain import fmt
     from .core.serialize import timeline_dict
     ws = _workspace(args)
-    data = timeline_dict(ws, args.branch)
+    data = timeline_dict(ws, args.branch, lapsed=args.format == "json" or args.lapsed)
     if args.format == "json":
         _print_json(data)
         return 0

@@ -66,7 +66,10 @@ def caused_by(tl: Timeline, f) -> list[str]:
     return out
 
 
-def timeline_dict(ws: Workspace, branch_id: str, diff: Diff | None = None) -> dict:
+def timeline_dict(ws: Workspace, branch_id: str, diff: Diff | None = None, lapsed: bool = True) -> dict:
+    """The branch's history as JSON data. `lapsed=False` leaves the lapsed events out: their reasons
+    re-read every failed condition (half of a text `run` of 10,000 rules, which prints them only with
+    --lapsed)."""
     tl = ws.timeline(branch_id)
     sc = ws.scenario
     b = ws.branch(branch_id)
@@ -82,16 +85,16 @@ def timeline_dict(ws: Workspace, branch_id: str, diff: Diff | None = None) -> di
             "caused_by": caused_by(tl, f), "tags": list(rule.tags) if rule else [],
             "effects": [{"var": c.var, "from": jsonable(c.old), "to": jsonable(c.new)} for c in f.changes],
         })
-    lapsed = []
-    for lp in tl.lapsed:
-        lapsed.append({"id": lp.event, "title": tl.title(lp.event), "date": lp.date.isoformat(),
+    lapses = []
+    for lp in tl.lapsed if lapsed else ():
+        lapses.append({"id": lp.event, "title": tl.title(lp.event), "date": lp.date.isoformat(),
                        "reason": lapse_reason(tl, lp)})
     out = {
         "scenario": {"id": sc.id, "title": sc.title, "start": sc.start.isoformat(), "end": sc.end.isoformat()},
         "branch": branch_dict(ws, b),
         "mode": tl.mode,
         "events": events,
-        "lapsed": lapsed,
+        "lapsed": lapses,
         "final_state": {k: jsonable(v) for k, v in tl.final_state.items()},
     }
     if diff is not None:
