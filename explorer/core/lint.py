@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from .engine import LIKELY
 from .errors import DivergenceError, EngineError, Problem
-from .explain import fmt, why_not
 from .loader import problem_at, source_of
 from .model import Scenario
 from .workspace import Workspace
@@ -195,6 +194,7 @@ def _events(scenario: Scenario, ws: Workspace, timelines: list) -> list[Warning_
 
 
 def _why_not_line(tl, event_id: str) -> str:
+    from .explain import fmt, why_not  # not needed by `validate`: imported when a lint asks
     wn = why_not(tl, event_id)
     reasons = [r[3:-1] if r.startswith("  (") and r.endswith(")") else r for r in wn.reasons[:2]]
     text = "; ".join(reasons)
@@ -205,6 +205,7 @@ def _why_not_line(tl, event_id: str) -> str:
 
 
 def _variables(scenario: Scenario, ws: Workspace) -> list[Warning_]:
+    from .explain import fmt
     from .conditions import Scope, compile_condition
     from .narrative import placeholders
     program = ws.program
@@ -247,6 +248,7 @@ def _variables(scenario: Scenario, ws: Workspace) -> list[Warning_]:
 
 def _clamps(scenario: Scenario, timelines: list) -> list[Warning_]:
     """Chances outside 0..1 and negative weights, as the runs met them (the first time each)."""
+    from .explain import fmt
     from .conditions import Condition
     from .expectations import facts_at
     out, seen = [], set()

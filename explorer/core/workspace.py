@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from . import diff as diff_mod
-from . import explain as explain_mod
 from .engine import LIKELY, AppliedDivergence, RunResult, run_program
 from .gcpause import paused_gc
 from .errors import DivergenceError, UnknownName, did_you_mean
 from .model import BASELINE, Branch, Scenario
 from .program import Program, program_of
 from .timeline import Timeline
+
+if TYPE_CHECKING:  # diff and explain are imported where asked: `validate` and `run` need neither
+    from . import diff as diff_mod
+    from . import explain as explain_mod
 
 
 @dataclass(frozen=True)
@@ -215,12 +218,15 @@ class Workspace:
         other = other or b.parent or BASELINE
         mine, theirs = self.timeline(branch_id), self.timeline(other)
         with paused_gc():
+            from . import diff as diff_mod
             return diff_mod.diff(mine, theirs)
 
     def why(self, branch_id: str, event_id: str, occurrence: int = 1) -> explain_mod.Why:
+        from . import explain as explain_mod
         return explain_mod.why(self.timeline(branch_id), event_id, occurrence)
 
     def why_not(self, branch_id: str, event_id: str) -> explain_mod.WhyNot:
+        from . import explain as explain_mod
         return explain_mod.why_not(self.timeline(branch_id), event_id)
 
     def explain(self, branch_id: str, event_id: str):
@@ -238,6 +244,7 @@ class Workspace:
         return contrast(tl, self.timeline(against), event_id)
 
     def causal_graph(self, branch_id: str) -> "nx.DiGraph":  # noqa: F821 - networkx imported on use
+        from . import explain as explain_mod
         return explain_mod.causal_graph(self.timeline(branch_id))
 
     # --- edits --------------------------------------------------------------------------------------

@@ -33,3 +33,15 @@ def test_run_still_works_and_loads_what_it_needs():
     out = subprocess.run([sys.executable, "-m", "explorer", "run", "scenarios/trotsky_mexico.yaml"],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0 and "Trotsky" in out.stdout
+
+
+def test_validate_imports_neither_explanations_nor_other_commands():
+    """validate loads, compiles and (where it cannot prove them) runs branches: explanations, diffs
+    and the plug-in commands are not on its way (each module compiled costs start-up time)."""
+    code = ("import contextlib, io, json, sys\nfrom explorer.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['validate', 'scenarios/trotsky_mexico.yaml'])\n"
+            "print(json.dumps(sorted(m for m in ('explorer.core.explain', 'explorer.core.diff', "
+            "'explorer.commands') if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
