@@ -123,51 +123,66 @@ _AND = re.compile(r"\s+and\s+")
 _OPS = {">=": ast.GtE, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, ">": ast.Gt}
 
 
+def _plain_term(part: str, scope: Scope):
+    """One term of a plain conjunction as (closure, variable name, event id), or False when the
+    general compiler must read it."""
+    m = _TERM.fullmatch(part)
+    if m is None:
+        return False
+    ev = m["ev"] or m["ev2"]
+    if ev is not None:
+        if ev not in scope.events:
+            return False
+        return (lambda s, f, ev=ev: ev in f.fired), None, ev
+    name = m["var"]
+    var = scope.variables.get(name)
+    if var is None:
+        return False
+    plain_names = scope.__dict__.setdefault("_plain_names", {})  # name -> read as a plain variable?
+    ok = plain_names.get(name)
+    if ok is None:
+        ok = plain_names[name] = "__" not in name and not any(
+            iskeyword(p) or p in ("True", "False", "None") for p in name.split(".")) and (
+            "." in name or not (name in CONSTANT_NAMES or name == "date" or name in scope.named))
+    if not ok:
+        return False  # a name Python or the general compiler reads another way
+    op = m["op"]
+    if op is None:
+        return (lambda s, f, name=name: s[name]), name, None
+    if m["num"] is not None:
+        if var.type != "number":
+            return False
+        c = float(m["num"]) if "." in m["num"] else int(m["num"])
+    else:
+        c = m["dq"] if m["dq"] is not None else m["sq"]
+        if var.type not in ("enum", "text") or op not in ("==", "!=") or \
+                (var.type == "enum" and c not in var.values):
+            return False
+    return _VAR_CONST[_OPS[op]](name, c), name, None
+
+
 def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | None:
     """The commonest conditions — `a.b >= 60 and c and regime == "x" and happened("e")` — compiled
     without Python's parser (a third of compiling 10,000 rules), into the very closures the general
     compiler makes. None whenever anything is not plainly right: the general road then compiles it
-    or says what is wrong."""
+    or says what is wrong. Each term is read once per scope: rules repeat them (`army >= 50`), and
+    the closures are pure, so they are shared."""
     fns, reads, events = [], set(), set()
-    variables = scope.variables
-    plain_names = scope.__dict__.setdefault("_plain_names", {})  # name -> read as a plain variable?
+    terms = scope.__dict__.get("_plain_terms")
+    if terms is None:
+        terms = scope.__dict__["_plain_terms"] = {}
     for part in _AND.split(text):
-        m = _TERM.fullmatch(part)
-        if m is None:
+        t = terms.get(part)
+        if t is None:
+            t = terms[part] = _plain_term(part, scope)
+        if t is False:
             return None
-        ev = m["ev"] or m["ev2"]
-        if ev is not None:
-            if ev not in scope.events:
-                return None
-            events.add(ev)
-            fns.append(lambda s, f, ev=ev: ev in f.fired)
-            continue
-        name = m["var"]
-        var = variables.get(name)
-        if var is None:
-            return None
-        ok = plain_names.get(name)
-        if ok is None:
-            ok = plain_names[name] = "__" not in name and not any(
-                iskeyword(p) or p in ("True", "False", "None") for p in name.split(".")) and (
-                "." in name or not (name in CONSTANT_NAMES or name == "date" or name in scope.named))
-        if not ok:
-            return None  # a name Python or the general compiler reads another way
-        reads.add(name)
-        op = m["op"]
-        if op is None:
-            fns.append(lambda s, f, name=name: s[name])
-            continue
-        if m["num"] is not None:
-            if var.type != "number":
-                return None
-            c = float(m["num"]) if "." in m["num"] else int(m["num"])
+        fn, name, ev = t
+        fns.append(fn)
+        if ev is None:
+            reads.add(name)
         else:
-            c = m["dq"] if m["dq"] is not None else m["sq"]
-            if var.type not in ("enum", "text") or op not in ("==", "!=") or \
-                    (var.type == "enum" and c not in var.values):
-                return None
-        fns.append(_VAR_CONST[_OPS[op]](name, c))
+            events.add(ev)
     if len(fns) == 1:
         fn = fns[0]
     elif len(fns) == 2:

@@ -131,6 +131,8 @@ def compile_texts(text: str, variants: list[TextVariant], scope: Scope, path: st
     same condition as an earlier one). `paths(j, variant)` gives the key path of variant j's text.
     """
     if not variants:
+        if "{" not in text:
+            return None  # no placeholder can start: one plain string (most texts; 10,000 rules' worth)
         try:
             tpl = Template(text, scope)
         except TemplateError as e:

@@ -61,8 +61,12 @@ class CRule:
         self.simple = not self.outcomes and self.chance is None and not self.mtth
         # re-tested by a wake-up with nothing else to decide: the engine's fast path
         self.plain = self.simple and not self.time_dependent and not self.repeatable
-        self.read_vars = tuple(sorted(k for k in self.keys if not k.startswith(EVENT_KEY)))
-        self.read_events = tuple(sorted(k[1:] for k in self.keys if k.startswith(EVENT_KEY)))
+        keys = sorted(self.keys)  # "@" sorts before every name: the events' keys come first
+        n = 0
+        while n < len(keys) and keys[n][0] == EVENT_KEY:
+            n += 1
+        self.read_vars = tuple(keys[n:])
+        self.read_events = tuple(k[1:] for k in keys[:n])
 
 
 @dataclass(eq=False)
