@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollBar, QSizePolicy, QTo
 from . import style
 from .dateaxis import DateAxis
 from .history import History, fmt_date
-from .selection import Selection
+from .selection import BRANCH, COMPARE, CURSOR, Selection
 
 ROW_PX = 30          # comfortable row height when there is room
 LABEL_GAP = 10       # px between a fork and its label
@@ -411,11 +411,7 @@ class BranchMap(QWidget):
         lay.addLayout(header)
         lay.addLayout(body, 1)
 
-        selection.branchChanged.connect(self._on_branch)
-        selection.compareChanged.connect(lambda _: self.plot.viewport().update())
-        # the whole viewport: the selected row's band and the cursor reach beyond the item's own rect,
-        # and updating only the item left fragments of the old highlight behind
-        selection.cursorChanged.connect(lambda _: self.plot.viewport().update())
+        selection.changed.connect(self._on_change)
         self.scroll.hide()
 
     # --- data ------------------------------------------------------------------------------------
@@ -541,6 +537,14 @@ class BranchMap(QWidget):
         if not (lo + 0.5 <= r <= hi - 0.5):
             span = hi - lo
             self.vb.setYRange(r - span / 2, r + span / 2, padding=0)
+
+    def _on_change(self, what) -> None:
+        if BRANCH in what:
+            self._on_branch(self.selection.branch)  # repaints the whole viewport
+        elif COMPARE in what or CURSOR in what:
+            # the whole viewport: the selected row's band and the cursor reach beyond the item's own
+            # rect, and updating only the item left fragments of the old highlight behind
+            self.plot.viewport().update()
 
     def _on_branch(self, bid: str) -> None:
         if self.history is None:

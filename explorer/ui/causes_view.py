@@ -14,7 +14,7 @@ from ..core.errors import ExplorerError
 from . import style
 from .history import History
 from .panes import LazyPane
-from .selection import Selection
+from .selection import BRANCH, EVENT, Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 200, 42, 56, 12
 
@@ -71,8 +71,7 @@ class CausesView(LazyPane, QWidget):
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.note)
         lay.addWidget(self.view, 1)
-        selection.eventChanged.connect(lambda _: self.refresh())
-        selection.branchChanged.connect(lambda _: self.refresh())
+        selection.changed.connect(lambda what: (BRANCH in what or EVENT in what) and self.refresh())
 
     def set_history(self, history: History) -> None:
         self.history = history

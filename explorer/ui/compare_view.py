@@ -17,7 +17,7 @@ from ..core.errors import ExplorerError
 from . import style
 from .history import History
 from .panes import LazyPane
-from .selection import Selection
+from .selection import BRANCH, COMPARE, EVENT, Selection
 
 C_LDATE, C_LEFT, C_MARK, C_RDATE, C_RIGHT = range(5)
 # roles as plain ints: comparing with Qt's enum members costs microseconds per data() call
@@ -165,9 +165,13 @@ class CompareView(LazyPane, QWidget):
         lay.addWidget(self.table, 1)
         self.only_box.toggled.connect(self._only)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        selection.branchChanged.connect(lambda _: self.refresh())
-        selection.compareChanged.connect(lambda _: self.refresh())
-        selection.eventChanged.connect(self._on_event)
+        selection.changed.connect(self._on_change)
+
+    def _on_change(self, what) -> None:
+        if BRANCH in what or COMPARE in what:
+            self.refresh()  # selects the event's row too
+        elif EVENT in what:
+            self._on_event(self.selection.event)
 
     def set_history(self, history: History) -> None:
         self.history = history

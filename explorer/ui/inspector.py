@@ -19,7 +19,7 @@ from ..core.explain import divergence_words
 from ..core.prose import cause_words, read_words, timing_words, value_words, var_words
 from . import style
 from .history import History, fmt_value
-from .selection import Selection
+from .selection import BRANCH, COMPARE, EVENT, Selection
 
 MAX_CAUSES = 80
 MAX_DEPTH = 6
@@ -73,9 +73,8 @@ class Inspector(QWidget):
         lay.setSpacing(2)
         self.title.hide()  # the dock's tab names the pane
         lay.addWidget(self.browser, 1)
-        # a new branch always comes with an eventChanged (the event is cleared or chosen with it)
-        selection.eventChanged.connect(lambda _: self.refresh())
-        selection.compareChanged.connect(lambda _: self.refresh())
+        selection.changed.connect(lambda what: (BRANCH in what or EVENT in what or COMPARE in what)
+                                  and self.refresh())  # the cursor alone changes nothing here
 
     def set_history(self, history: History) -> None:
         self.history = history

@@ -2,7 +2,7 @@
 
 Every selection of another branch or event is a step (the cursor moving alone is not: it updates the
 step it belongs to). Back and Forward restore a step's branch, event and cursor through the one
-Selection, so every view follows. Steps whose branch no longer exists (after an edit) are skipped.
+Selection, as one change, so every view follows and redraws once. Steps whose branch no longer exists (after an edit) are skipped.
 """
 from __future__ import annotations
 
@@ -36,9 +36,7 @@ class Navigation(QObject):
         self.forward_steps: list[Step] = []
         self.current = self._now()
         self._restoring = False
-        selection.branchChanged.connect(lambda _: self._moved())
-        selection.eventChanged.connect(lambda _: self._moved())
-        selection.cursorChanged.connect(lambda _: self._moved())
+        selection.changed.connect(lambda _: self._moved())
 
     def _now(self) -> Step:
         s = self.selection
@@ -78,9 +76,7 @@ class Navigation(QObject):
             other.append(self.current)
             self._restoring = True
             try:
-                self.selection.select_branch(step.branch, step.event, cursor=step.cursor)
-                if step.cursor is None:
-                    self.selection.set_cursor(None)
+                self.selection.restore(step.branch, step.event, step.cursor)  # one change: one redraw
             finally:
                 self._restoring = False
             self.current = Step(step.branch, step.event, self.selection.cursor)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledIt
 
 from . import style
 from .history import History, fmt_date
-from .selection import Selection
+from .selection import BRANCH, COMPARE, Selection
 
 COLUMNS = ("Branch", "Forks")
 DIVERGENCE_ROLE = Qt.UserRole + 1
@@ -228,8 +228,7 @@ class BranchOutline(QTreeView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._syncing = False
         self.selectionModel().currentRowChanged.connect(self._current_changed)
-        selection.branchChanged.connect(self._follow)
-        selection.compareChanged.connect(self._compare)
+        selection.changed.connect(self._on_change)
 
     def mousePressEvent(self, ev) -> None:
         """Ctrl+click: compare the selected branch with the clicked one (again: stop comparing)."""
@@ -270,6 +269,12 @@ class BranchOutline(QTreeView):
         finally:
             self._syncing = False
         self.viewport().update()
+
+    def _on_change(self, what) -> None:
+        if BRANCH in what:
+            self._follow(self.selection.branch)
+        if COMPARE in what:
+            self._compare(self.selection.compare)
 
     def _compare(self, bid) -> None:
         self.model_.compare = bid

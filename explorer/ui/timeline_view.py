@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from . import style
 from .history import History
-from .selection import Selection
+from .selection import BRANCH, COMPARE, CURSOR, EVENT, Selection
 
 COLUMNS = ("Status", "Date", "Event", "Outcome", "Tags")
 C_STATUS, C_DATE, C_EVENT, C_OUTCOME, C_TAGS = range(5)
@@ -406,10 +406,7 @@ class TimelineView(QWidget):
         self.changes_box.toggled.connect(lambda on: self._refilter(only_changes=on))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.cursor_edit.dateChanged.connect(self._cursor_edited)
-        selection.branchChanged.connect(self._on_branch)
-        selection.eventChanged.connect(self._on_event)
-        selection.cursorChanged.connect(self._on_cursor)
-        selection.compareChanged.connect(lambda _: self._on_branch(self.selection.branch))
+        selection.changed.connect(self._on_change)
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -434,6 +431,18 @@ class TimelineView(QWidget):
         self.cursor_edit.blockSignals(False)
         self._on_branch(self.selection.branch)
         self._on_cursor(self.selection.cursor)
+
+    _clicked = False
+
+    def _on_change(self, what) -> None:
+        """One update per selection change: the rows (another branch or comparison; they select the
+        event), else the event's row; then the cursor."""
+        if BRANCH in what or COMPARE in what:
+            self._on_branch(self.selection.branch)
+        elif EVENT in what and not self._clicked:
+            self._on_event(self.selection.event)
+        if CURSOR in what:
+            self._on_cursor(self.selection.cursor)
 
     def _on_branch(self, bid: str) -> None:
         if self.history is None or not self.history.has_branch(bid):
@@ -484,7 +493,11 @@ class TimelineView(QWidget):
         if self._syncing or not current.isValid():
             return
         r: Row = self.model.visible[current.row()]
-        self.selection.select_event(r.key, cursor=r.date)
+        self._clicked = True  # the row is already current: the change need not select it again
+        try:
+            self.selection.select_event(r.key, cursor=r.date)
+        finally:
+            self._clicked = False
 
     def _on_event(self, key) -> None:
         if key is not None and self.model.row_of(key) < 0 and self.model.has_key(key):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyledIte
 
 from . import style
 from .history import History
-from .selection import Selection
+from .selection import COMPARE, Selection
 
 C_VAR, C_VALUE, C_TREND = range(3)
 SPARK_ROLE = Qt.UserRole + 1
@@ -155,9 +155,7 @@ class WatchList(QWidget):
         lay.setSpacing(4)
         lay.addWidget(self.add_button)
         lay.addWidget(self.table, 1)
-        selection.branchChanged.connect(lambda _: self.refresh())
-        selection.eventChanged.connect(lambda _: self.refresh())
-        selection.cursorChanged.connect(lambda _: self.refresh())
+        selection.changed.connect(lambda what: COMPARE not in what and self.refresh())  # values: not compared
 
     # --- what is watched -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from . import style
 from .graphics import discard
 from .dateaxis import DateAxis, from_ordinal
 from .history import History
-from .selection import Selection
+from .selection import BRANCH, COMPARE, CURSOR, Selection
 
 MAX_PLOTS = 8
 
@@ -398,9 +398,14 @@ class WorldPlots(QWidget):
         lay.addWidget(self.splitter)
 
         self.model.toggled.connect(self._toggled)
-        selection.branchChanged.connect(lambda _: self.refresh())
-        selection.compareChanged.connect(lambda _: self.refresh())
-        selection.cursorChanged.connect(self._on_cursor)
+        selection.changed.connect(self._on_change)
+
+    def _on_change(self, what) -> None:
+        """One redraw per selection change (a branch, event and cursor chosen together redrew twice)."""
+        if BRANCH in what or COMPARE in what:
+            self.refresh()  # the cursor too
+        elif CURSOR in what:
+            self._on_cursor(self.selection.cursor)
 
     # --- data ------------------------------------------------------------------------------------
 
