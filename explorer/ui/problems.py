@@ -6,6 +6,9 @@ The pane only shows what the core says (core/lint.py, core/expectations.py); it 
 """
 from __future__ import annotations
 
+import atexit
+import multiprocessing
+import pickle
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -79,6 +82,23 @@ def _branch_of(scenario, path: str):
     return None
 
 
+# Worlds with more rules than this are checked in a child process. A check runs every branch (minutes
+# for 200 branches of 10,000 rules); in a thread it held the interpreter lock between each of the GUI
+# thread's calls into Qt, and a warm branch selection took 245 ms of wall time for 56 ms of the GUI
+# thread's CPU (87 ms without the check; 12 selections of benchmarks/bench_ui.py's 200-branch
+# scenario). Small worlds check in a few ms: a thread, no process to start.
+PROCESS_RULES = 2000
+
+
+def _check_pickled(payload: bytes) -> Checked:
+    """`check` in the child process: the scenario with its source map (pickling drops it), so the
+    rows carry the same line:col as in the app."""
+    scenario, source = pickle.loads(payload)
+    if source is not None:
+        scenario.__dict__["_source"] = source
+    return check(scenario)
+
+
 class _CheckWorker(CancellableWorker):
     """Parentless, kept alive by `_RUNNING` until it finishes: closing the window while a check runs
     must not destroy a running thread (Qt aborts on that); its result then goes nowhere."""
@@ -88,10 +108,35 @@ class _CheckWorker(CancellableWorker):
         self.scenario, self.job = scenario, job
 
     def work(self):
-        return self.job, check(self.scenario)
+        if len(self.scenario.events) <= PROCESS_RULES:
+            return self.job, check(self.scenario)
+        return self.job, self._in_child()
+
+    def _in_child(self) -> Checked:
+        from ..core.loader import source_of
+        payload = pickle.dumps((self.scenario, source_of(self.scenario)), protocol=pickle.HIGHEST_PROTOCOL)
+        # spawn, not fork: the GUI process has Qt's threads running
+        with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving terminates the child
+            result = pool.apply_async(_check_pickled, (payload,))
+            while True:
+                self.check()  # cancelled (another scenario, the window closed): the child is ended
+                try:
+                    return result.get(timeout=0.1)
+                except multiprocessing.TimeoutError:
+                    continue
 
 
 _RUNNING: set = set()
+
+
+@atexit.register
+def _stop_running() -> None:
+    """A check still running when the program ends is stopped and waited for (a child process's at
+    once): a QThread destroyed while it runs aborts the process."""
+    for w in list(_RUNNING):
+        w.cancel()
+    for w in list(_RUNNING):
+        w.wait(10_000)
 
 
 class ProblemsPane(QWidget):

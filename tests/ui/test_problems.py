@@ -133,3 +133,25 @@ def test_the_rule_form_keeps_text_variants_nolint_and_mtth(make_window, tmp_path
     assert [v.text for v in rule.variants] == ["He lives.", "Then he does not."]
     assert rule.nolint == ("latent-never-forced",) and rule.mtth.days == 20
     dlg.reject()
+
+
+def test_a_big_world_is_checked_in_a_child_process_with_the_same_rows(make_window, tmp_path, qtbot, monkeypatch):
+    """Worlds past PROCESS_RULES are checked in another process (a thread held the interpreter lock
+    against the GUI's every call into Qt); its rows, positions and marks are the thread's."""
+    from explorer.core import load_scenario
+    from explorer.ui import problems
+    f = tmp_path / "p.yaml"
+    f.write_text(WORLD, encoding="utf-8")
+    here = problems.check(load_scenario(f))
+    monkeypatch.setattr(problems, "PROCESS_RULES", 0)
+    children = []
+    real = problems._CheckWorker._in_child
+    monkeypatch.setattr(problems._CheckWorker, "_in_child", lambda self: children.append(1) or real(self))
+    w = _window(make_window, tmp_path)
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=60000)
+    assert children == [1]
+    assert [(r.severity, r.code, r.message, r.where, r.target) for r in w.problems.rows] == \
+        [(r.severity, r.code, r.message, r.where, r.target) for r in here.rows]
+    assert any(r.where for r in w.problems.rows)  # positioned: the source map went with the scenario
+    assert w.problems.marks == here.marks
+    assert _mark(w, "dies") == "He dies  ✗"
