@@ -30,6 +30,7 @@ _SCENARIO = ("id", "title", "description", "start", "end")
 _VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "description", "nolint")
 _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
           "repeatable", "cooldown", "mtth", "tags", "sources", "effects", "outcomes", "nolint")
+_EVENT_KEYS = frozenset(_EVENT)
 _OUTCOME = ("id", "title", "when", "weight", "text", "effects")
 _VARIANT = ("when", "text")
 _BRANCH = ("id", "parent", "label", "description", "divergences", "expect", "nolint")
@@ -282,11 +283,12 @@ def _id(m: dict, path: str, report: Report, regex=EVENT_ID_RE, what="an event id
 def _event(spec, path: str, report: Report) -> EventRule | None:
     if not _expect(spec, dict, path, report, "a mapping with id, title and timing"):
         return None
-    after = spec.get("after") if isinstance(spec.get("after"), str) else \
-        (spec.get("after") or {}).get("event", "X") if isinstance(spec.get("after"), dict) else "X"
-    _keys(spec, path, _EVENT, report, hints={
-        k: f"`{k}:` belongs inside `after:`, as after: {{event: {after}, delay: "
-           f"{spec.get('delay', '0d')}, within: {spec.get('within', '30d')}}}" for k in ("within", "delay")})
+    if not _EVENT_KEYS.issuperset(spec):  # the hints are worded only when a key is unknown
+        after = spec.get("after") if isinstance(spec.get("after"), str) else \
+            (spec.get("after") or {}).get("event", "X") if isinstance(spec.get("after"), dict) else "X"
+        _keys(spec, path, _EVENT, report, hints={
+            k: f"`{k}:` belongs inside `after:`, as after: {{event: {after}, delay: "
+               f"{spec.get('delay', '0d')}, within: {spec.get('within', '30d')}}}" for k in ("within", "delay")})
     eid = _id(spec, path, report)
     if eid is None:
         return None

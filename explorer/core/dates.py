@@ -44,8 +44,11 @@ def parse_duration(value) -> Duration:
     if not m:
         raise ValueError(f"'{value}' is not a duration; write 30d, 2w, 3m or 1y")
     n, unit = int(m.group(1)), m.group(2) or "d"
-    return {"d": Duration(days=n), "w": Duration(days=7 * n), "m": Duration(months=n),
-            "y": Duration(months=12 * n)}[unit]
+    if unit == "d":
+        return Duration(days=n)
+    if unit == "w":
+        return Duration(days=7 * n)
+    return Duration(months=n if unit == "m" else 12 * n)
 
 
 def parse_date(value) -> dt.date:

@@ -191,39 +191,33 @@ class _Walk:
             return str(v) if tag is str_tag else value_of(str(v), tag)
 
         def conv(v):
+            """v's values typed in place (json.loads made them: nobody else holds them); the common
+            scalars (untyped text, integers, null, booleans) are counted and left as they are."""
             nonlocal n
             node = n
             n += 1
-            if n > max_values:
-                raise _Unsure  # the loader's budget: PyYAML's walk reports it
             t = type(v)
             if t is dict:
-                out = {}
-                for k, x in v.items():
-                    if k == "<<":
-                        raise _Unsure
-                    if type(x) is dict or type(x) is list:
-                        out[k] = conv(x)
-                    else:
-                        if n >= max_values:
-                            raise _Unsure
-                        out[k] = scalar(x, n)
-                        n += 1
-                return out
-            if t is list:
-                out = []
-                for x in v:
-                    if type(x) is dict or type(x) is list:
-                        out.append(conv(x))
-                    else:
-                        if n >= max_values:
-                            raise _Unsure
-                        out.append(scalar(x, n))
-                        n += 1
-                return out
-            return scalar(v, node)
+                if "<<" in v:
+                    raise _Unsure
+                items = v.items()
+            elif t is list:
+                items = enumerate(v)
+            else:
+                return scalar(v, node)
+            for k, x in items:
+                tx = type(x)
+                if tx is dict or tx is list:
+                    conv(x)
+                    continue
+                if not (tx is str and tags.get(x) is str_tag or tx is int or x is None or tx is bool):
+                    v[k] = scalar(x, n)  # a value replaced, not a key added: the iteration holds
+                n += 1
+            return v
 
         top = conv(root)
+        if n > max_values:
+            raise _Unsure  # the loader's budget: PyYAML's walk reports it
         self.next_id = n
         return top
 

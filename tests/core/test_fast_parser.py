@@ -135,3 +135,13 @@ def test_the_fast_road_types_plain_scalars_as_pyyaml_does():
 def test_the_fast_road_gives_up_on_anchors_tags_and_duplicates():
     for name in ("anchor_and_alias", "merge_key", "tag_str", "duplicate_key", "document_marker"):
         assert fast_data(HEAD + TRICKY_INVALID[name], MAX_NODES) is NOT_FAST, name
+
+
+def test_more_values_than_the_budget_leave_the_fast_road_with_the_same_message():
+    """The loader's budget of values holds on the fast road too (no alias needed to pass it)."""
+    text = EVENT + "    tags: [" + ", ".join(["t"] * MAX_NODES) + "]\n"
+    assert fast_data(text, MAX_NODES) is NOT_FAST
+    kind, problems = _same_both_ways(text)
+    assert kind == "problems" and any("200,000 values" in p for p in problems)
+    small = EVENT + "    tags: [" + ", ".join(["t"] * 1000) + "]\n"
+    assert fast_data(small, MAX_NODES) is not NOT_FAST
