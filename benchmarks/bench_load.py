@@ -10,6 +10,7 @@ child process, so peak memory (max RSS) belongs to that size alone:
 - compile: build_program (every semantic check, conditions compiled);
 - first run: the baseline's propagation (Workspace.timeline);
 - validate / run: `python -m explorer validate|run FILE` end to end, interpreter start-up included;
+- each figure issue 14 sets a target for is followed by `NAME.vs_target`: its ratio to the target;
 - window open: `python -m explorer FILE --screenshot OUT.png` end to end (load, window, first paint).
 Prints `name: value unit`, figures and ratios from this one run, and the machine's load (uptime).
 """
@@ -89,6 +90,25 @@ def _compose_with(text, report, loader_cls):
 
 CPU = [0.0]
 
+# issue 14's targets (seconds); each figure is printed with its ratio to the target (<= 1.00: met)
+TARGETS = {
+    "rules_10000.compile": 0.2,
+    "rules_10000.validate_end_to_end": 1.0,
+    "rules_10000.run_end_to_end": 1.5,
+    "rules_10000.window_open_end_to_end": 2.5,
+    "bundled.validate_end_to_end": 0.3,
+    "bundled.window_open_end_to_end": 1.5,
+    "cli_start_help": 0.25,
+    "cli_start_version": 0.25,
+}
+
+
+def _target(name: str, wall: float, cpu: float) -> None:
+    """`name.vs_target: wall/target (cpu/target on CPU time)`, when the issue sets a target for it."""
+    t = TARGETS.get(name)
+    if t is not None:
+        print(f"{name}.vs_target: {wall / t:.2f} x of {t} s (cpu {cpu / t:.2f} x){'' if wall <= t else '  MISSED'}")
+
 
 def _timed(cmd: list[str]) -> tuple[float, float, str]:
     """Wall time of a command run to the end, its peak memory (MB) and its output. The command's CPU
@@ -146,23 +166,29 @@ def main() -> int:
                 print(f"{k}.parse_speedup_vs_pyyaml: {r['parse_pyyaml'] / r['parse_fast']:.1f} x")
             print(f"{k}.model: {r['model'] * 1000:.0f} ms (cpu {r['model_cpu'] * 1000:.0f} ms)")
             print(f"{k}.compile: {r['compile'] * 1000:.0f} ms (cpu {r['compile_cpu'] * 1000:.0f} ms)")
+            _target(f"{k}.compile", r["compile"], r["compile_cpu"])
             print(f"{k}.first_run: {r['first_run'] * 1000:.0f} ms (cpu {r['first_run_cpu'] * 1000:.0f} ms; "
                   f"{r['firings']} firings)")
             print(f"{k}.steps_peak_memory: {r['rss_mb']:.0f} MB")
             wall, rss, _ = _timed(["validate", path])
             print(f"{k}.validate_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+            _target(f"{k}.validate_end_to_end", wall, CPU[0])
             wall, rss, _ = _timed(["run", path])
             print(f"{k}.run_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+            _target(f"{k}.run_end_to_end", wall, CPU[0])
             if not args.no_window:
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
                 wall, rss, _ = _timed([path, "--screenshot", os.path.join(tmp, "shot.png")])
                 print(f"{k}.window_open_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+                _target(f"{k}.window_open_end_to_end", wall, CPU[0])
         bundled = os.path.join(ROOT, "scenarios", "trotsky_mexico.yaml")
         wall, rss, _ = _timed(["validate", bundled])
         print(f"bundled.validate_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+        _target("bundled.validate_end_to_end", wall, CPU[0])
         if not args.no_window:
             wall, rss, _ = _timed([bundled, "--screenshot", os.path.join(tmp, "shot.png")])
             print(f"bundled.window_open_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
+            _target("bundled.window_open_end_to_end", wall, CPU[0])
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
@@ -176,6 +202,7 @@ def main() -> int:
             except SystemExit:
                 continue  # --version may not exist in this tree
             print(f"cli_start{flag.replace('--', '_')}: {wall * 1000:.0f} ms (cpu {CPU[0] * 1000:.0f} ms)")
+            _target(f"cli_start{flag.replace('--', '_')}", wall, CPU[0])
     print(f"load_after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
     return 0
 
