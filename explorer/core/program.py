@@ -233,8 +233,9 @@ def _number_or_cond(value, path: str, scope: Scope, report, lo: float | None = N
 
 def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: Scenario, report) -> CRule:
     path = report.path_of(e, f"events[{idx}]")
-    cond = _cond(e.when, f"{path}.when", scope, report) or compile_condition(False, scope)
-    chance = _number_or_cond(e.chance, f"{path}.chance", scope, report, 0, 1, "chance")
+    cond = _cond(e.when, path + ".when", scope, report) or compile_condition(False, scope)
+    chance = None if e.chance is None else _number_or_cond(e.chance, path + ".chance", scope, report, 0, 1,
+                                                            "chance")
     t = e.timing
     start = end = pred = None
     if t.kind in ("on", "between"):
@@ -253,7 +254,9 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
             pred = by_id[t.event]
     effects = _compile_effects(e.effects, f"{path}.effects", scenario.variables, by_id, report)
     outcomes = []
-    keys = set(cond.reads) | {EVENT_KEY + x for x in cond.events}
+    keys = set(cond.reads)
+    if cond.events:
+        keys.update(EVENT_KEY + x for x in cond.events)
     time_dep = cond.time_dependent
     for j, o in enumerate(e.outcomes):
         op = f"{path}.outcomes[{j}]"
@@ -270,7 +273,8 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
     if isinstance(chance, Condition):
         keys |= set(chance.reads) | {EVENT_KEY + x for x in chance.events}
         time_dep |= chance.time_dependent
-    text = compile_texts(e.text, e.variants, scope, path, report)
+    # most texts are one plain string: nothing to compile (compile_texts says the same, slower)
+    text = compile_texts(e.text, e.variants, scope, path, report) if e.variants or "{" in e.text else None
     return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
                  e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), frozenset(keys), time_dep,
                  cond.is_constant_false, text=text, mtth=_days(e.mtth) if e.mtth is not None else 0)
@@ -378,10 +382,12 @@ def _has_cycle(edges) -> bool:
 def _check_branches(scenario: Scenario, scope: Scope, report) -> None:
     ids = {b.id for b in scenario.branches}
     parents = {}
-    one_offs = [d.rule.id for b in scenario.branches for d in b.divergences if d.kind == "event" and d.rule]
-    expect_scope = Scope(scope.variables, list(scope.events) + one_offs, scope.named, inherit=scope,
-                         outcomes=outcomes_of(scenario))
+    expect_scope = None  # built when a branch has expectations (scope's outcomes already hold the one-offs')
     for i, b in enumerate(scenario.branches):
+        if b.expect and expect_scope is None:
+            one_offs = [d.rule.id for b2 in scenario.branches for d in b2.divergences
+                        if d.kind == "event" and d.rule]
+            expect_scope = Scope(scope.variables, list(scope.events) + one_offs, scope.named, inherit=scope)
         for e in b.expect:
             _cond(e.that, e.path or f"{report.path_of(b, f'branches[{i - 1}]')}.expect", expect_scope, report)
         if b.id == BASELINE:

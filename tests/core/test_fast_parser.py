@@ -15,6 +15,7 @@ from explorer.core.loader import MAX_NODES, load_scenario_text
 from explorer.core.emit import scenario_to_text
 
 from test_malformed import CASES, HEAD  # noqa: E402 - pytest puts this folder on sys.path
+from test_validation_gaps import CASES as GAPS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "scenarios" / "trotsky_mexico.yaml"
@@ -38,6 +39,14 @@ def test_every_malformed_case_gives_the_same_messages(name):
     text, expected = CASES[name]
     kind, problems = _same_both_ways(text)
     assert kind == "problems" and any(expected in p for p in problems)
+
+
+@pytest.mark.parametrize("name", sorted(GAPS))
+def test_every_validation_gap_gives_the_same_message(name):
+    """The semantic mistakes (issue 9's gaps) too: both roads, the same one positioned line."""
+    text, expected = GAPS[name]
+    kind, problems = _same_both_ways(text)
+    assert kind == "problems" and problems == [f"s.yaml:{expected}"]
 
 
 def test_the_bundled_scenario_takes_the_fast_road_to_the_same_model():
