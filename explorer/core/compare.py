@@ -33,15 +33,19 @@ class Pair:
 def side_by_side(ws, left: str, right: str, *, differences_only: bool = False, diff=None) -> list[Pair]:
     """The rows of `left` against `right`, chronological (`diff`: that diff, when already computed)."""
     d = diff if diff is not None else ws.diff(left, right)
-    lt, rt = ws.timeline(left), ws.timeline(right)
+    rt = ws.timeline(right)
     rows = []
     for e in d.events:
-        if differences_only and e.status == SAME:
+        status = e.status
+        if status == SAME:  # one title: same rule, same outcome, same date on both sides
+            if not differences_only:
+                rows.append(Pair(e.date, SAME, e.event, e.occurrence, e.title, e.date, e.title, e.date, e.index))
             continue
-        lt_title = lt.title(e.event, e.outcome) if e.status != GONE else None
-        rt_title = rt.title(e.event, e.other_outcome) if e.status != NEW else None
+        # the diff's title is the left branch's (the right one's for an event gone from the left)
+        lt_title = None if status == GONE else e.title
+        rt_title = None if status == NEW else e.title if status == GONE else rt.title(e.event, e.other_outcome)
         when = min(x for x in (e.date, e.other_date) if x is not None)
-        rows.append(Pair(when, e.status, e.event, e.occurrence, lt_title, e.date, rt_title, e.other_date, e.index))
+        rows.append(Pair(when, status, e.event, e.occurrence, lt_title, e.date, rt_title, e.other_date, e.index))
     rows.sort(key=lambda p: (p.date, p.left_index if p.left_index is not None else -1))
     return rows
 

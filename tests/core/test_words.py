@@ -97,6 +97,13 @@ def test_side_by_side_aligns_two_branches_one_event_per_row():
     kill = next(p for p in rows if p.event == "kill")
     assert kill.status == "new" and kill.left_date.isoformat() == "1940-02-01"
     assert not [p for p in side_by_side(ws, "dead", "earlier", differences_only=True) if p.status == "same"]
+    # each side's title is that branch's own title of the event as it ended there (the outcome's too)
+    lt, rt = ws.timeline("dead"), ws.timeline("earlier")
+    out = {(e.event, e.occurrence): e for e in d.events}
+    for p in rows:
+        e = out[p.key]
+        assert p.left_title == (lt.title(p.event, e.outcome) if p.status != "gone" else None)
+        assert p.right_title == (rt.title(p.event, e.other_outcome) if p.status != "new" else None)
 
 
 def test_event_graph_holds_causes_before_and_consequences_after():
