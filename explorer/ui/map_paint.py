@@ -1,0 +1,327 @@
+"""The branch map's painter: lanes, forks, marks, labels and the cursor drawn by one item.
+
+Everything is drawn in device pixels with level of detail: only the lanes in view, marks merged per
+pixel column when dense (`_lane_cols`, cached per x mapping), fork diamonds stamped from pixmaps,
+labels placed greedily so that none overlap (the rest are elided or left to the tooltip). It reads
+what to draw from its owner, the `BranchMap` widget (ui/branch_map.py: rows, fork positions, the
+selection, the history); the widget handles input, ranges and the keyboard.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+
+from . import style
+
+LABEL_GAP = 10       # px between a fork and its label
+STATUS_ORDER = ((0, style.SAME), (1, style.NEW), (2, style.CHANGED))
+
+
+_DIAMONDS: dict = {}
+
+
+def _diamond(selected: bool, dpr: float) -> QPixmap:
+    """A fork's diamond (white-edged, larger for the selected branch) as a pixmap to stamp."""
+    pm = _DIAMONDS.get((selected, dpr))
+    if pm is None:
+        sz = 5.5 if selected else 4.0
+        side = int(math.ceil(2 * sz + 4))
+        pm = QPixmap(int(math.ceil(side * dpr)), int(math.ceil(side * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.transparent)
+        q = QPainter(pm)
+        q.setRenderHint(QPainter.Antialiasing, True)
+        q.setPen(QPen(QColor("white"), 1.2))
+        q.setBrush(QColor(style.ACCENT if selected else style.DIVERGENCE))
+        c = side / 2
+        path = QPainterPath()
+        path.moveTo(c, c - sz)
+        path.lineTo(c + sz, c)
+        path.lineTo(c, c + sz)
+        path.lineTo(c - sz, c)
+        path.closeSubpath()
+        q.drawPath(path)
+        q.end()
+        pm = _DIAMONDS[(selected, dpr)] = pm
+    return pm
+
+
+class MapItem(pg.GraphicsObject):
+    """Draws lanes, forks, marks, labels and the cursor in device coordinates."""
+
+    def __init__(self, owner: "BranchMap"):
+        super().__init__()
+        self.owner = owner
+        self.label_rects: list[tuple[QRectF, str]] = []
+        self.font = QFont()
+        self.font.setPointSizeF(9)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.setZValue(10)
+        self._cols_key = None   # the x mapping _cols was computed for
+        self._cols: dict = {}   # branch id -> (its marks, _lane_cols of them)
+        self._widths: dict = {}  # (label text, bold) -> its width in px
+
+    def boundingRect(self) -> QRectF:
+        o = self.owner
+        return QRectF(o.x0 - 1, -2, (o.x1 - o.x0) + 2, max(len(o.rows), 1) + 3)
+
+    # -- painting ---------------------------------------------------------------------------------
+
+    def paint(self, p: QPainter, *args):
+        o = self.owner
+        if not o.rows:
+            return
+        t = p.transform()
+        sx, tx, sy, ty = t.m11(), t.dx(), t.m22(), t.dy()
+        vb = self.getViewBox()
+        if vb is None or sx == 0 or sy == 0:
+            return
+        dev = p.device()
+        width, height = float(dev.width()), float(dev.height())
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.Antialiasing, True)
+
+        def X(x):
+            return sx * x + tx
+
+        def Y(r):
+            return sy * r + ty
+
+        row_px = abs(sy)
+        (xa, xb), (ya, yb) = vb.viewRange()
+        r_lo, r_hi = max(int(math.floor(min(ya, yb))) - 1, 0), min(int(math.ceil(max(ya, yb))) + 1, len(o.rows) - 1)
+        sel = o.selection.branch
+        path_ids = set(o.ancestors(sel))
+        x_end = X(o.x1)
+
+        # the lane the selection is compared with: a lighter band in the compare colour
+        cmp_ = o.selection.compare
+        if cmp_ and cmp_ != sel and cmp_ in o.row_of and r_lo <= o.row_of[cmp_] <= r_hi:
+            yc = Y(o.row_of[cmp_])
+            band = min(max(row_px * 0.8, 6.0), 26.0)
+            p.fillRect(QRectF(0, yc - band / 2, width, band), style.qcolor(style.PARENT, 40))
+        # the selected lane's row is tinted across the whole view
+        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi:
+            ys = Y(o.row_of[sel])
+            band = min(max(row_px * 0.8, 6.0), 26.0)
+            p.fillRect(QRectF(0, ys - band / 2, width, band), QColor(style.ACCENT_SOFT))
+        # lanes and connectors, batched into one path per look; light ones first, the selected on top
+        groups: dict[tuple, QPainterPath] = {}
+        lanes: dict[tuple, list] = {}
+        diamonds: dict[bool, list[QPointF]] = {False: [], True: []}
+        forks: set = set()
+        for r, bid in enumerate(o.rows):
+            parent = o.parent_row.get(bid)
+            visible_row = r_lo <= r <= r_hi
+            spans = parent is not None and min(parent, r) <= r_hi and max(parent, r) >= r_lo
+            if not (visible_row or spans):
+                continue
+            xs, y = X(o.lane_start[bid]), Y(r)
+            if xs > width + 20:
+                continue
+            look = (2 if bid == sel else 1 if bid in path_ids else 0, o.history.computed(bid))
+            if visible_row:
+                lanes.setdefault(look, []).append(QLineF(max(xs, -10.0), y, min(x_end, width + 10), y))
+            if parent is not None and xs >= -20:
+                yp = Y(parent)
+                rad = min(10.0, abs(y - yp) * 0.5)
+                sign = 1 if y > yp else -1
+                # the straight part as a plain line clipped to the view (antialiased strokes reaching
+                # thousands of px beyond it cost ~20 ms a paint with 200 lanes); only the bend is a path
+                y_bend = y - sign * rad
+                top, bottom = max(min(yp, y_bend), -20.0), min(max(yp, y_bend), height + 20)
+                if bottom > top:
+                    lanes.setdefault(look, []).append(QLineF(xs, top, xs, bottom))
+                if -20 <= y <= height + 20:
+                    path = groups.get(look)
+                    if path is None:
+                        path = groups[look] = QPainterPath()
+                    path.moveTo(QPointF(xs, y_bend))
+                    path.quadTo(QPointF(xs, y), QPointF(xs + rad, y))
+                if r_lo <= parent <= r_hi and xs >= -10 and (round(xs), parent, bid == sel) not in forks:
+                    forks.add((round(xs), parent, bid == sel))  # siblings forking on one day: one diamond
+                    diamonds[bid == sel].append(QPointF(xs, yp))
+        looks = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}
+        p.setBrush(Qt.NoBrush)
+        for look in sorted(set(groups) | set(lanes)):
+            color, w = looks[look[0]]
+            if not look[1] and look[0] == 0:
+                color = style.LANE_PENDING  # not computed yet: a paler lane
+            pen = QPen(QColor(color), w)
+            pen.setCapStyle(Qt.FlatCap)
+            p.setPen(pen)
+            if look in lanes:
+                p.setRenderHint(QPainter.Antialiasing, False)
+                p.drawLines(lanes[look])
+                p.setRenderHint(QPainter.Antialiasing, True)
+            if look in groups:
+                p.drawPath(groups[look])
+        # fork points: a diamond on the parent's lane where each branch leaves it
+        # (stamped from a pixmap: one antialiased path of 200 overlapping diamonds took ~6 ms a paint)
+        dpr = dev.devicePixelRatioF() if hasattr(dev, "devicePixelRatioF") else 1.0
+        for selected, points in diamonds.items():
+            if points:
+                stamp = _diamond(selected, dpr)
+                half = stamp.width() / stamp.devicePixelRatioF() / 2
+                for pt in points:
+                    p.drawPixmap(QPointF(pt.x() - half, pt.y() - half), stamp)
+
+        self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
+        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi and o.history.computed(sel):
+            m = o.history.marks(sel)
+            if m is not None and len(m[0]) * 5 >= width:  # dense marks hide the lane: draw it over them
+                ys, xs = Y(o.row_of[sel]), X(o.lane_start[sel])
+                p.setPen(QPen(QColor(style.ACCENT), 2.0))
+                p.drawLine(QPointF(max(xs, 0.0), ys), QPointF(min(x_end, width), ys))
+        self._paint_cursor(p, X, height)
+        self._paint_labels(p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids)
+        p.restore()
+
+    def _paint_marks(self, p, r_lo, r_hi, xa, xb, X, Y, row_px, width):
+        o = self.owner
+        lo, hi = min(xa, xb), max(xa, xb)
+        tick = max(2.0, min(6.0, row_px * 0.32))
+        paths = {code: ([], []) for code, _ in STATUS_ORDER}
+        paths["root"] = ([], [])  # a root's marks are all its own: drawn full strength, never faint
+        dots = {code: QPainterPath() for code, _ in STATUS_ORDER}
+        for path in dots.values():
+            # overlapping dots of one colour stay solid (the odd-even default punched holes in them,
+            # which read as a "hollow" kind of mark that the legend did not explain)
+            path.setFillRule(Qt.WindingFill)
+        any_dots = False
+        scale, offset = X(1.0) - X(0.0), X(0.0)
+        # a lane's marks as pixel columns per status depend only on its marks and the x mapping:
+        # kept between paints, so a selection (which moves neither) does not redo np.unique per lane
+        view_key = (lo, hi, scale, offset, width, row_px >= 10)
+        if self._cols_key != view_key:
+            self._cols_key, self._cols = view_key, {}
+        for r in range(r_lo, r_hi + 1):
+            bid = o.rows[r]
+            m = o.history.marks(bid) if o.history.computed(bid) else None
+            if m is None:
+                continue
+            hit = self._cols.get(bid)
+            if hit is None or hit[0] is not m:
+                hit = self._cols[bid] = (m, self._lane_cols(m, lo, hi, scale, offset, width, row_px))
+            sparse, per_code = hit[1]
+            y = Y(r)
+            for code, cols in per_code:
+                if sparse:
+                    any_dots = True
+                    rad = 3.6 if row_px >= 16 else 2.8
+                    path = dots[code]
+                    for x in cols:
+                        path.addEllipse(QPointF(x, y), rad, rad)
+                else:
+                    xs_, ys_ = paths["root" if code == 0 and o.parent_row.get(bid) is None else code]
+                    t = tick if code else tick * 0.7
+                    xs_.append(np.repeat(cols, 2))
+                    ys_.append(np.tile(np.array([y - t, y + t]), len(cols)))
+        for code, name in STATUS_ORDER + (("root", style.SAME),):
+            xs_, ys_ = paths[code]
+            if xs_:
+                # dense unchanged marks are background: paler, so new and changed ones stand out
+                color = QColor(style.STATUS_COLORS[name]) if code else QColor(style.SAME_DENSE)
+                if code == "root":
+                    color = QColor(style.LANE_PATH)
+                pen = QPen(color, 1.6)
+                pen.setCapStyle(Qt.FlatCap)
+                p.setPen(pen)
+                p.setBrush(Qt.NoBrush)
+                p.drawPath(pg.arrayToQPath(np.concatenate(xs_), np.concatenate(ys_), connect="pairs"))
+            if code != "root" and any_dots and not dots[code].isEmpty():
+                # solid, no ring: each dot's white ring drawn across its neighbours made overlapping
+                # dots look hollow, a kind of mark the legend did not explain (and the union of the
+                # rings, QPainterPath.simplified, costs seconds on a 200-lane map)
+                p.setPen(Qt.NoPen)
+                p.setBrush(QColor(style.STATUS_COLORS[name]))
+                p.drawPath(dots[code])
+
+    @staticmethod
+    def _lane_cols(m, lo, hi, scale, offset, width, row_px):
+        """(sparse, [(status code, the distinct pixel columns of its marks)]) for one lane's marks."""
+        ords, codes, _ = m
+        i0, i1 = np.searchsorted(ords, lo), np.searchsorted(ords, hi, side="right")
+        if i1 <= i0:
+            return False, []
+        px = ords[i0:i1] * scale + offset
+        cs = codes[i0:i1]
+        sparse = (i1 - i0) * 5 < width and row_px >= 10
+        out = []
+        for code, _ in STATUS_ORDER:
+            sub = px[cs == code]
+            if len(sub):
+                cols = np.unique(np.round(sub))
+                out.append((code, [float(x) for x in cols] if sparse else cols))
+        return sparse, out
+
+    def _paint_cursor(self, p, X, height):
+        cur = self.owner.selection.cursor
+        if cur is None:
+            return
+        x = X(float(cur.toordinal()))
+        pen = QPen(QColor(style.CURSOR), 1.2, Qt.DashLine)
+        p.setPen(pen)
+        p.drawLine(QPointF(x, 0), QPointF(x, height))
+
+    def _paint_labels(self, p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids):
+        o = self.owner
+        fm = QFontMetricsF(self.font)
+        fmb = QFontMetricsF(self.bold)
+        h = fm.height() + 2
+        placed: list[QRectF] = []
+        self.label_rects = []
+        rows = list(range(r_lo, r_hi + 1))
+        rows.sort(key=lambda r: (o.rows[r] != sel, o.rows[r] not in path_ids, r))
+        roomy = row_px >= h + 12        # room above a lane for a label without touching the row above
+        crowded = row_px < 8            # an overview of many lanes: label only the selection's path
+        for r in rows:
+            bid = o.rows[r]
+            if crowded and bid != sel and bid not in path_ids and r != 0:
+                continue
+            text = o.label_text(bid)
+            is_sel = bid == sel
+            metrics = fmb if is_sel else fm
+            full = self._widths.get((text, is_sel))
+            if full is None:
+                full = self._widths[(text, is_sel)] = metrics.horizontalAdvance(text) + 12
+            xs, y = X(o.lane_start[bid]), Y(r)
+            candidates = []
+            has_parent = o.parent_row.get(bid) is not None
+            avail = xs - LABEL_GAP - 4
+            room_right = width - (max(xs, 0) + LABEL_GAP) - 4
+            left_full = has_parent and avail >= min(full, 300)
+            if left_full:  # left of the fork, on its own row, where the lane has not begun
+                w = min(full, 300)
+                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
+            if (roomy or r == 0) and room_right >= 40:  # above the lane, just after the fork
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, min(full, 300, room_right), h))
+            if has_parent and not left_full and avail >= 90:  # left of the fork, elided
+                w = min(full, avail, 300)
+                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
+            if room_right >= 40:  # last resort: on the lane itself, just after the fork
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h / 2, min(full, 300, room_right), h))
+            for rect in candidates:
+                if rect.bottom() < 0 or rect.top() > p.device().height():
+                    continue
+                if any(rect.intersects(q) for q in placed):
+                    continue
+                placed.append(rect.adjusted(-3, -1, 3, 1))
+                self.label_rects.append((rect, bid))
+                self._draw_label(p, rect, text, metrics, is_sel, bid in path_ids)
+                break
+
+    def _draw_label(self, p, rect, text, metrics, selected, on_path):
+        p.setPen(QPen(QColor(style.ACCENT) if selected else QColor("#d5dbe3"), 1))
+        p.setBrush(QColor(style.ACCENT_SOFT) if selected else QColor(255, 255, 255, 235))
+        p.drawRoundedRect(rect, 4, 4)
+        p.setFont(self.bold if selected else self.font)
+        p.setPen(QColor(style.ACCENT) if selected else QColor(style.TEXT if on_path else "#3d4651"))
+        shown = metrics.elidedText(text, Qt.ElideRight, rect.width() - 10)
+        p.drawText(rect.adjusted(5, 0, -5, 0), Qt.AlignVCenter | Qt.AlignLeft, shown)
