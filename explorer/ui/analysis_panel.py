@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (QDockWidget, QFormLayout, QHBoxLayout, QLabel, QL
 
 from ..core.edits import fork
 from ..core.errors import ExplorerError
-from ..core.search import search
-from ..core.sensitivity import sensitivity
 from . import style
 from .graphics import discard
 from .background import CancellableWorker, RunsWorker
@@ -40,6 +38,8 @@ class AnalysisWorker(CancellableWorker):
         self.scheduler = scheduler or None  # sampled runs on a Dask cluster instead of this process
 
     def work(self):
+        from ..core.search import search  # imported on use: off the window's start-up
+        from ..core.sensitivity import sensitivity
         if self.job == "sensitivity":
             return sensitivity(self.scenario, self.branch, self.goal, runs=self.runs, seed=self.seed,
                                progress=self.report, scheduler=self.scheduler)
@@ -360,35 +360,40 @@ def _esc(text: str) -> str:
 
 
 class _CloseGuard(QObject):
-    def __init__(self, main_window, pane):
+    def __init__(self, main_window):
         super().__init__(main_window)
-        self.main_window, self.pane = main_window, pane
+        self.main_window = main_window
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.main_window and event.type() == QEvent.Close:
-            self.pane.stop_and_wait()
+        pane = getattr(self.main_window, "analysis", None)
+        if obj is self.main_window and event.type() == QEvent.Close and pane is not None:
+            pane.stop_and_wait()
         return False
 
 
 def show_pane(main_window) -> None:
     dock = main_window.analysis_dock
+    analysis_pane(main_window)
     dock.show()
     dock.raise_()
 
 
 def add_analysis_action(main_window) -> QAction:
-    """Add the Analysis dock, View > Analysis (Ctrl+Shift+A) and "How could this happen?" on events."""
-    pane = AnalysisPane(main_window)
+    """Add the Analysis dock, View > Analysis (Ctrl+Shift+A) and "How could this happen?" on events.
+
+    The pane itself (a form and a pyqtgraph chart) is built the first time the dock is shown or asked
+    (`analysis_pane`): most sessions never open it, and building it cost 60-250 ms of the window's opening."""
     dock = QDockWidget("Analysis", main_window)
     dock.setObjectName("analysisDock")
-    dock.setWidget(pane)
+    dock.setWidget(QWidget())
     dock.setTitleBarWidget(QWidget())
     main_window.addDockWidget(Qt.RightDockWidgetArea, dock)
     world = getattr(main_window, "world_dock", None)
     if world is not None:
         main_window.tabifyDockWidget(world, dock)
     dock.hide()
-    main_window.analysis_dock, main_window.analysis = dock, pane
+    main_window.analysis_dock, main_window.analysis = dock, None
+    dock.visibilityChanged.connect(lambda shown: shown and analysis_pane(main_window))
     action = QAction("&Analysis", main_window)
     action.setObjectName("action_analysis")
     action.setShortcut(QKeySequence("Ctrl+Shift+A"))
@@ -398,11 +403,21 @@ def add_analysis_action(main_window) -> QAction:
     how = QAction("How could this happen?", main_window)
     how.setObjectName("action_how_could")
     how.setStatusTip("Search for small sets of divergences that make this event happen (or not)")
-    how.triggered.connect(lambda: main_window.selection.event and pane.ask_how(main_window.selection.event[0]))
+    how.triggered.connect(lambda: main_window.selection.event and
+                          analysis_pane(main_window).ask_how(main_window.selection.event[0]))
     extras = list(getattr(main_window, "event_menu_extras", []))
     main_window.event_menu_extras = extras + [how]
     main_window.how_could_action = how
-    guard = _CloseGuard(main_window, pane)
+    guard = _CloseGuard(main_window)
     main_window.installEventFilter(guard)
     main_window._analysis_guard = guard
     return action
+
+
+def analysis_pane(main_window) -> AnalysisPane:
+    """The window's Analysis pane, built on first use."""
+    pane = getattr(main_window, "analysis", None)
+    if pane is None:
+        pane = main_window.analysis = AnalysisPane(main_window)
+        main_window.analysis_dock.setWidget(pane)
+    return pane

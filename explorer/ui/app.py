@@ -40,7 +40,7 @@ def apply_args(window, args) -> None:
     event = getattr(args, "event", None)
     bid = window.selection.branch
     if branch:
-        if branch not in ws.tree:
+        if not ws.has_branch(branch):
             raise UnknownName(f"no branch '{branch}'{did_you_mean(branch, ws.scenario.branch_ids)}; "
                               f"branches: {', '.join(ws.scenario.branch_ids)}")
         bid = branch

@@ -19,11 +19,16 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
 from ..core.errors import ExplorerError
 from ..core.model import BASELINE
 from ..core.report import default_variables, tree_order
-from ..reports.render import DEFAULT_SUFFIX, FORMAT_NAMES, SUFFIXES
 from .background import CancellableWorker
 
 FILTERS = {"html": "HTML report (*.html *.htm)", "md": "Markdown report (*.md)", "pdf": "PDF report (*.pdf)",
            "json": "JSON report data (*.json)"}
+
+
+def _render():
+    """reports.render (its format tables), imported when a dialog opens: Jinja2 stays off the app's start-up."""
+    from ..reports import render
+    return render
 
 
 class ExportWorker(CancellableWorker):
@@ -98,7 +103,7 @@ class ExportReportDialog(QDialog):
         self.format_box = QComboBox()
         self.format_box.setObjectName("format")
         for fmt in ("pdf", "html", "md", "json"):
-            self.format_box.addItem(FORMAT_NAMES[fmt], fmt)
+            self.format_box.addItem(_render().FORMAT_NAMES[fmt], fmt)
         self.page_box = QComboBox()
         self.page_box.setObjectName("page_size")
         self.page_box.addItem("A4", "a4")
@@ -175,7 +180,7 @@ class ExportReportDialog(QDialog):
             docs = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
             folder = Path(docs) if docs else Path.home()
         stem = sc.id if branch == BASELINE else f"{sc.id}-{branch}"
-        return folder / f"{stem}-report{DEFAULT_SUFFIX[fmt]}"
+        return folder / f"{stem}-report{_render().DEFAULT_SUFFIX[fmt]}"
 
     def checked_branches(self) -> list[str]:
         return [bid for bid, item in self.branch_items.items() if item.checkState(0) == Qt.Checked]
@@ -198,8 +203,8 @@ class ExportReportDialog(QDialog):
         text = self.path_edit.text().strip()
         if text:
             p = Path(text)
-            if SUFFIXES.get(p.suffix.lower()) != fmt:
-                self.path_edit.setText(str(p.with_suffix(DEFAULT_SUFFIX[fmt])))
+            if _render().SUFFIXES.get(p.suffix.lower()) != fmt:
+                self.path_edit.setText(str(p.with_suffix(_render().DEFAULT_SUFFIX[fmt])))
         self._update_state()
 
     def _browse(self) -> None:
@@ -207,7 +212,7 @@ class ExportReportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Export Report", self.path_edit.text(), FILTERS[fmt])
         if path:
             if not Path(path).suffix:
-                path += DEFAULT_SUFFIX[fmt]
+                path += _render().DEFAULT_SUFFIX[fmt]
             self.path_edit.setText(path)
 
     def _update_state(self) -> None:
@@ -235,8 +240,9 @@ class ExportReportDialog(QDialog):
             return self._error("Give a file name to save the report to.")
         if not out.parent.is_dir():
             return self._error(f"The folder {out.parent} does not exist.")
-        if SUFFIXES.get(out.suffix.lower()) != fmt:
-            out = out.with_name(out.name + DEFAULT_SUFFIX[fmt]) if not out.suffix else out.with_suffix(DEFAULT_SUFFIX[fmt])
+        if _render().SUFFIXES.get(out.suffix.lower()) != fmt:
+            suffix = _render().DEFAULT_SUFFIX[fmt]
+            out = out.with_name(out.name + suffix) if not out.suffix else out.with_suffix(suffix)
             self.path_edit.setText(str(out))
         try:  # compute (and cache) the timelines here: the worker then only reads the workspace
             for bid in branches:

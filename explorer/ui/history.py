@@ -41,7 +41,7 @@ class History:
         return self.ws.scenario.branch_ids
 
     def has_branch(self, branch_id: str) -> bool:
-        return branch_id in self.ws.tree
+        return self.ws.has_branch(branch_id)
 
     def label(self, branch_id: str) -> str:
         b = self.ws.branch(branch_id)
@@ -180,7 +180,7 @@ class History:
         if computed.error is not None:
             self._errors[computed.branch] = computed.error
             return False
-        if computed.branch not in self.ws.tree:
+        if not self.ws.has_branch(computed.branch):
             return False
         for tl in computed.timelines:
             if tl.scenario is not self.ws.scenario:

@@ -7,7 +7,7 @@ dock tab is raised when it is reached. The focused view draws a frame in the acc
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 
@@ -98,4 +98,13 @@ class LazyPane:
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if self._stale:
-            self.refresh()
+            # a turn later: as the window first shows, a dock behind another's tab gets its showEvent
+            # before its visibilityChanged(False), and would build what nobody sees
+            QTimer.singleShot(0, self._catch_up)
+
+    def _catch_up(self) -> None:
+        try:
+            if self._stale and self.shown and self.isVisible():
+                self.refresh()
+        except RuntimeError:  # deleted meanwhile
+            pass

@@ -1,15 +1,18 @@
 """World plots: ticked variables over time for the selected branch, its parent and the baseline.
 
-One small plot per ticked variable (x linked, dates along the bottom), divergence dates marked, and a
-draggable time cursor shared with the timeline. Below, the "world at this date" table: every
-variable's value at the cursor in this branch, its parent and the baseline; its check boxes choose
-what is plotted. Values come from `Timeline.trajectory` / `Timeline.value_at`.
+One small plot per ticked variable (var_plot.VarPlot; x linked, dates along the bottom), divergence
+dates marked, and a draggable time cursor shared with the timeline. Below, the "world at this date"
+table: every variable's value at the cursor in this branch, its parent and the baseline; its check
+boxes choose what is plotted. Values come from `Timeline.trajectory` / `Timeline.value_at`.
+
+The pane works only while it can be seen (panes.LazyPane): hidden behind the Inspector's tab, as it
+opens, it neither builds its plots (a pyqtgraph PlotItem each, 40-60 ms) nor follows selections; it
+catches up when shown.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -18,13 +21,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from . import style
 from .graphics import discard
-from .dateaxis import DateAxis, from_ordinal
+from .dateaxis import from_ordinal
 from .history import History
+from .panes import LazyPane
 from .selection import BRANCH, COMPARE, CURSOR, Selection
+from .var_plot import VarPlot, esc as _esc
 
 MAX_PLOTS = 8
-
-
 
 
 class WorldTableModel(QAbstractTableModel):
@@ -142,174 +145,12 @@ class WorldTableModel(QAbstractTableModel):
         self.toggled.emit(name, on)
 
 
-class _VarPlot:
-    """One variable's plot: three curves, divergence lines, a cursor line."""
-
-    def __init__(self, owner: "WorldPlots", var):
-        self.owner = owner
-        self.var = var
-        axis = DateAxis("bottom", min_label_px=56)
-        self.item = pg.PlotItem(axisItems={"bottom": axis})
-        it = self.item
-        it.setMenuEnabled(False)
-        it.hideButtons()
-        it.setMouseEnabled(x=True, y=False)
-        it.showGrid(x=True, y=True, alpha=0.12)
-        left = it.getAxis("left")
-        left.setWidth(72)
-        left.setTextPen(pg.mkPen(style.TEXT_MUTED))
-        left.setPen(pg.mkPen("#b5bec9"))
-        axis.setTextPen(pg.mkPen(style.TEXT_MUTED))
-        axis.setPen(pg.mkPen("#b5bec9"))
-        title = var.title + (f" ({var.unit})" if var.unit else "")
-        it.setTitle(f"<span style='color:{style.TEXT}; font-size:9pt'>{_esc(title)}</span>", justify="left")
-        it.titleLabel.setMaximumHeight(18)
-        it.layout.setRowFixedHeight(0, 18)
-        self.base = it.plot(pen=pg.mkPen(style.BASELINE, width=1.4))
-        self.parent = it.plot(pen=pg.mkPen(style.PARENT, width=1.6, style=Qt.DashLine))
-        self.mine = it.plot(pen=pg.mkPen(style.ACCENT, width=2.4))
-        self.div_lines: list = []
-        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(style.CURSOR, width=1.5),
-                                      hoverPen=pg.mkPen(style.CURSOR, width=3))
-        self.cursor.setZValue(20)
-        it.addItem(self.cursor, ignoreBounds=True)
-        self.cursor.sigPositionChanged.connect(self._dragged)
-        self.categories: list = []
-        self.label_px = 0  # the widest value label on the y-axis (enum and bool plots)
-        self._divs: list = []  # the divergences the lines in div_lines show
-        self.band_items: list = []  # Monte Carlo 10–90% band and median, behind the curves
-        self.band_ys: list[float] = []
-
-    def set_band(self, mc) -> None:
-        """Draw `mc`'s 10–90% band and dashed median for this variable (number variables only);
-        None clears it. x is the day ordinal, as for the curves."""
-        for item in self.band_items:
-            discard(self.item, item)
-        self.band_items = []
-        self.band_ys = []
-        if mc is None or self.var.type != "number" or self.var.name not in mc.bands:
-            return
-        x = np.array([d.toordinal() for d in mc.grid], dtype=float)
-        lo, mid, hi = (np.array(mc.band(self.var.name, q), dtype=float) for q in (0.1, 0.5, 0.9))
-        edge = QColor(style.ACCENT)
-        edge.setAlpha(70)
-        fill = QColor(style.ACCENT)
-        fill.setAlpha(40)
-        lo_curve = pg.PlotCurveItem(x, lo, pen=pg.mkPen(edge, width=1))
-        hi_curve = pg.PlotCurveItem(x, hi, pen=pg.mkPen(edge, width=1))
-        band = pg.FillBetweenItem(lo_curve, hi_curve, brush=pg.mkBrush(fill))
-        median = pg.PlotCurveItem(x, mid, pen=pg.mkPen(QColor(style.ACCENT).lighter(130), width=1.3,
-                                                      style=Qt.DashLine))
-        band.setToolTip(f"Monte Carlo: 10–90% of {mc.runs} sampled runs; dashed: median")
-        for z, item in ((-12, band), (-11, lo_curve), (-11, hi_curve), (-10, median)):
-            item.setZValue(z)
-            self.item.addItem(item)
-            self.band_items.append(item)
-        self.band_ys = [float(lo.min()), float(hi.max())] if len(x) else []
-
-    def _dragged(self, line) -> None:
-        self.owner.cursor_dragged(line.value())
-
-    def encode(self, values) -> list[float]:
-        v = self.var
-        if v.type == "number":
-            return [float(x) for x in values]
-        if v.type == "bool":
-            return [1.0 if x else 0.0 for x in values]
-        out = []
-        for x in values:
-            if x not in self.categories:
-                self.categories.append(x)
-            out.append(float(self.categories.index(x)))
-        return out
-
-    def steps(self, traj, end: int):
-        xs = [d.toordinal() for d, _ in traj]
-        ys = self.encode([val for _, val in traj])
-        x = np.repeat(np.array(xs + [end], dtype=float), 2)[1:-1]
-        y = np.repeat(np.array(ys, dtype=float), 2)
-        return x, y
-
-    def update(self, mine, parent, base, end: int, divergences) -> None:
-        v = self.var
-        self.categories = list(v.values) if v.type == "enum" else ([] if v.type != "bool" else [])
-        self.mine.setData(*self.steps(mine, end))
-        if parent is not None:
-            self.parent.setData(*self.steps(parent, end))
-            self.parent.show()
-        else:
-            self.parent.setData([], [])
-            self.parent.hide()
-        if base is not None:
-            self.base.setData(*self.steps(base, end))
-            self.base.show()
-        else:
-            self.base.setData([], [])
-            self.base.hide()
-        left = self.item.getAxis("left")
-        if v.type == "bool":
-            labels = [v.show(False), v.show(True)]
-            left.setTicks([[(0.0, labels[0]), (1.0, labels[1])]])
-            self.item.setYRange(-0.15, 1.15, padding=0)
-            self.label_px = _text_px(labels)
-        elif v.type in ("enum", "text"):
-            cats = self.categories
-            labels = [_short(v.show(c), 26) for c in cats]  # each value by its label, as the table shows it
-            left.setTicks([[(float(i), t) for i, t in enumerate(labels)]])
-            self.item.setYRange(-0.4, max(len(cats) - 1, 1) + 0.4, padding=0)
-            self.label_px = _text_px(labels)
-        else:
-            self.label_px = 0
-            left.setTicks(None)
-            lo, hi = v.min, v.max
-            # the curves' extremes by numpy: a Python loop over every point cost ~20 ms a plot
-            ext = [f(c.yData) for c in (self.mine, self.parent, self.base)
-                   if c.isVisible() and c.yData is not None and len(c.yData) for f in (np.min, np.max)]
-            ext += self.band_ys
-            if ext:
-                a, b = float(min(ext)), float(max(ext))
-                if lo is not None and hi is not None and (b - a) > 0.25 * (hi - lo):
-                    a, b = lo, hi
-                if a == b:
-                    a, b = a - 1, b + 1
-                self.item.setYRange(a, b, padding=0.1)
-        if divergences == self._divs:
-            return  # the same divergence lines (a branch and its siblings share most): keep them
-        self._divs = list(divergences)
-        for line in self.div_lines:
-            discard(self.item, line)
-        self.div_lines = []
-        for ordinal, own, label in divergences:
-            pen = pg.mkPen(style.DIVERGENCE, width=1.6 if own else 1.0,
-                           style=Qt.SolidLine if own else Qt.DashLine)
-            line = pg.InfiniteLine(pos=ordinal, angle=90, movable=False, pen=pen)
-            line.setToolTip(label)
-            line.setZValue(5)
-            self.item.addItem(line, ignoreBounds=True)
-            self.div_lines.append(line)
-
-
-def _text_px(labels) -> int:
-    from PySide6.QtGui import QFontMetrics
-    from PySide6.QtWidgets import QApplication
-    fm = QFontMetrics(QApplication.font())
-    return max((fm.horizontalAdvance(t) for t in labels), default=0)
-
-
-def _short(s: str, n: int = 11) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def _esc(s: str) -> str:
-    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class WorldPlots(QWidget):
+class WorldPlots(LazyPane, QWidget):
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
         self.selection = selection
         self.history: History | None = None
-        self.plots: dict[str, _VarPlot] = {}
+        self.plots: dict[str, VarPlot] = {}  # built for the ticked variables while shown
         self.montecarlo: dict = {}  # branch id -> MonteCarlo (bands drawn for the selected branch)
         self._syncing = False
         self._row_heights: dict = {}  # (row, its texts' inputs, column widths) -> the height _fit_rows gave
@@ -419,7 +260,7 @@ class WorldPlots(QWidget):
         if not old:
             old = self._default_ticks()
         self.model.ticked = []
-        for p in list(self.plots):
+        for p in list(self.plots):  # rebuilt for this scenario's variables (an edit may retitle one)
             self._remove_plot(p)
         for name in old:
             if name in sc.variables:
@@ -427,15 +268,23 @@ class WorldPlots(QWidget):
         self.refresh()
 
     def _default_ticks(self) -> list[str]:
-        """Up to three variables that the branches change, numbers first."""
-        h = self.history
-        sc = h.scenario
+        """Up to three variables the branches change directly (what their divergences set, or what the
+        events they force, suppress or redirect write), numbers first; else the first ones declared.
+        Read from the scenario, not from computed branches: the same at every opening."""
+        sc = self.history.scenario
         changed: list[str] = []
-        for bid in h.branch_ids[1:]:
-            if h.computed(bid) and h.has_diff(bid):
-                for v in h.diff(bid).variables:
-                    if v.var not in changed:
-                        changed.append(v.var)
+
+        def add(name):
+            if name in sc.variables and name not in changed:
+                changed.append(name)
+        for b in sc.branches:
+            for d in b.divergences:
+                for name in d.values:
+                    add(name)
+                rule = d.rule if d.kind == "event" else sc.event(d.event) if d.event else None
+                if rule is not None:
+                    for e in list(rule.effects) + [e for o in rule.outcomes for e in o.effects]:
+                        add(e.target)
             if len(changed) >= 6:
                 break
         pool = changed or list(sc.variables)
@@ -452,19 +301,36 @@ class WorldPlots(QWidget):
         return list(self.model.ticked)
 
     def _toggled(self, name: str, on: bool) -> None:
-        if on:
-            if len(self.plots) >= MAX_PLOTS:
-                self.model.set_ticked(next(iter(self.plots)), False)
-            self._add_plot(name)
-        else:
-            self._remove_plot(name)
-        self._relayout()
+        if on and len(self.model.ticked) > MAX_PLOTS:
+            self.model.set_ticked(self.model.ticked[0], False)
+        if not self.shown or not self.isVisible():
+            self._stale = True  # the plots follow the ticks when the pane is shown
+            return
+        self._sync_plots()
         self.refresh(plots_only=[name] if on else [])
+
+    def _sync_plots(self) -> None:
+        """A plot for each ticked variable, in the order they were ticked; no other."""
+        if self.history is None:
+            return
+        wanted = [n for n in self.model.ticked if n in self.history.scenario.variables]
+        changed = False
+        for name in [n for n in self.plots if n not in wanted]:
+            self._remove_plot(name)
+            changed = True
+        for name in wanted:
+            if name not in self.plots:
+                self._add_plot(name)
+                changed = True
+        if changed or not self._laid_out:
+            self._relayout()
+
+    _laid_out = False
 
     def _add_plot(self, name: str) -> None:
         if name in self.plots or self.history is None:
             return
-        p = _VarPlot(self, self.history.scenario.variables[name])
+        p = VarPlot(self, self.history.scenario.variables[name])
         first = next(iter(self.plots.values()), None)
         self.plots[name] = p
         if first is not None:
@@ -489,6 +355,7 @@ class WorldPlots(QWidget):
             rest[0].item.setXRange(*vr, padding=0)
 
     def _relayout(self) -> None:
+        self._laid_out = True
         ci = self.graphics.ci
         for p in self.plots.values():
             if p.item.scene() is not None:
@@ -505,6 +372,12 @@ class WorldPlots(QWidget):
         h = self.history
         if h is None:
             return
+        if not self.shown or not self.isVisible():
+            self._stale = True  # drawn when the pane is shown (LazyPane)
+            return
+        if plots_only is None:
+            self._stale = False
+            self._sync_plots()
         bid = self.selection.branch
         if not h.has_branch(bid):
             return
@@ -518,13 +391,15 @@ class WorldPlots(QWidget):
         end = h.scenario.end.toordinal() + 1
         divs = [(d.ordinal, d.branch == bid, f"{d.date}: {d.label}") for d in tl.divergences]
         names = plots_only if plots_only is not None else list(self.plots)
+        mc = self.montecarlo.get(bid)
         for name in names:
             p = self.plots.get(name)
             if p is None:
                 continue
-            p.set_band(self.montecarlo.get(bid))
+            p.set_band(mc)
+            # with bands drawn every plot shows its variable's whole declared range: comparable
             p.update(tl.trajectory(name), ptl.trajectory(name) if ptl else None,
-                     btl.trajectory(name) if btl else None, end, divs)
+                     btl.trajectory(name) if btl else None, end, divs, full_range=mc is not None)
             p.cursor.blockSignals(True)
             p.cursor.setValue(self._cursor_x())
             p.cursor.blockSignals(False)
@@ -670,6 +545,9 @@ class WorldPlots(QWidget):
 
     def _on_cursor(self, when) -> None:
         if self.history is None:
+            return
+        if not self.shown or not self.isVisible():
+            self._stale = True
             return
         self._syncing = True
         try:

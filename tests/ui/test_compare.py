@@ -33,6 +33,8 @@ def test_ctrl_click_in_the_outline_compares_and_every_view_follows(window):
     text = w.inspector.browser.toPlainText()
     assert "Against The commanders hold fire" in text
     # the world plots and the table: the dashed curve is the compared branch
+    w.world_dock.raise_()  # the World pane catches up when shown
+    assert w.world.plots
     assert "The commanders hold fire" in w.world.legend.text()
     assert w.world.model.headerData(2, Qt.Horizontal) == "Compared"
     for name, plot in w.world.plots.items():

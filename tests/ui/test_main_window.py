@@ -24,12 +24,15 @@ def assert_views_show(w, bid):
     assert sum(1 for r in w.timeline.model.rows if r.status != "gone") == n
     label = w.workspace.branch(bid).label
     assert label in w.inspector.browser.toPlainText()
+    w.world_dock.raise_()  # the World pane catches up when shown (it works only while seen)
     assert label in w.world.legend.text()
+    assert w.world.plots
     for name, plot in w.world.plots.items():
         traj = w.workspace.timeline(bid).trajectory(name)
         xs = plot.mine.xData
         assert xs[0] == traj[0][0].toordinal()
         assert len(xs) == 2 * len(traj)
+    w.inspector_dock.raise_()
     assert label in w.status_branch.text()
     assert "propagated in" in w.status_timing.text()
 
@@ -40,7 +43,21 @@ def test_opens_on_baseline_with_every_view_filled(window):
     assert_views_show(w, "baseline")
     assert w.branch_map.rows[0] == "baseline"
     assert set(w.branch_map.rows) == set(w.workspace.scenario.branch_ids)
-    assert w.world.plots, "some variables are plotted by default"
+
+
+def test_hidden_world_pane_builds_its_plots_when_shown(window):
+    """Behind the Inspector's tab the World pane builds no plot (each costs the opening 40-60 ms);
+    shown, it plots the default variables for the selected branch, and follows selections again."""
+    w = window
+    assert w.world.model.ticked, "some variables are ticked by default"
+    assert not w.world.plots
+    w.selection.select_branch("air-strike")
+    w.world_dock.raise_()
+    QApplication.processEvents()
+    assert list(w.world.plots) == w.world.model.ticked
+    assert "Kennedy orders air strikes" in w.world.legend.text()
+    w.selection.select_branch("baseline")
+    assert "Kennedy" not in w.world.legend.text()
 
 
 def test_clicking_a_lane_selects_its_branch(window, qtbot):
@@ -157,7 +174,10 @@ def test_ticking_a_variable_adds_its_curve(window, qtbot):
 
 def test_time_cursor_is_shared(window, qtbot):
     w = window
+    w.world_dock.raise_()
+    QApplication.processEvents()
     w.selection.select_branch("air-strike")
+    assert w.world.plots
     w.selection.set_cursor(dt.date(1962, 10, 25))
     for p in w.world.plots.values():
         assert p.cursor.value() == dt.date(1962, 10, 25).toordinal()

@@ -33,6 +33,7 @@ def set_runs(dialog, n):
 
 def test_run_fills_table_and_draws_bands(mc_window, qtbot):
     w, action = mc_window
+    w.world_dock.raise_()  # the World pane draws while shown
     w.selection.select_branch("air-strike")
     w.world.tick("tension")
     assert w.montecarlo == {}
@@ -74,6 +75,8 @@ def test_run_fills_table_and_draws_bands(mc_window, qtbot):
     plot = w.world.plots["tension"]
     assert any(isinstance(i, pg.FillBetweenItem) for i in plot.item.items)
     assert "Monte Carlo 10–90% (40&nbsp;runs)" in w.world.legend.text()
+    lo, hi = plot.item.getViewBox().viewRange()[1]
+    assert lo <= 0 and hi >= 100, "with bands a plot shows its variable's whole declared range"
 
     # another branch: no band; back again: band
     w.selection.select_branch("no-photos")
@@ -102,3 +105,21 @@ def test_cancel_stores_nothing(mc_window, qtbot):
     assert w.montecarlo == {}
     assert dialog.run_button.isEnabled()
     dialog.close()
+
+
+def test_plots_with_bands_share_one_scale(mc_window):
+    """Issue 13, finding 15: with Monte Carlo bands drawn every number plot shows its variable's whole
+    declared range, so bands compare across plots; without them a plot fits a narrow curve."""
+    import datetime as dt
+    w, _ = mc_window
+    w.world_dock.raise_()
+    w.world.tick("tension")
+    plot = w.world.plots["tension"]
+    d0, d1 = dt.date(1962, 10, 16), dt.date(1962, 11, 1)
+    narrow = [(d0, 50), (d1, 52)]
+    plot.update(narrow, None, None, d1.toordinal() + 1, [], full_range=False)
+    lo, hi = plot.item.getViewBox().viewRange()[1]
+    assert 45 < lo < 50 and 52 < hi < 57
+    plot.update(narrow, None, None, d1.toordinal() + 1, [], full_range=True)
+    lo, hi = plot.item.getViewBox().viewRange()[1]
+    assert lo <= 0 and hi >= 100

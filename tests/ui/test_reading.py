@@ -219,6 +219,7 @@ def test_enum_plots_name_their_values_and_the_table_does_not_cut_them(window, qt
     from PySide6.QtWidgets import QToolTip
     w = window
     w.world_dock.raise_()
+    QApplication.processEvents()
     world = w.world
     var = w.workspace.scenario.variables["us.posture"]
     if "us.posture" not in world.plots:
