@@ -1,9 +1,17 @@
-"""Long work off the GUI thread: a QThread that reports progress, can be cancelled, never loses an error."""
+"""Long work off the GUI thread: a QThread that reports progress, can be cancelled, never loses an error.
+
+`stop_at_exit(thread, stop)`: a Qt thread destroyed while it runs aborts the process ("QThread:
+Destroyed while thread is still running"), which is what a script that opens a window and ends
+without closing it did. Every worker thread of the app registers here; at interpreter exit (before
+PySide's own clean-up, which atexit runs later) each still running is stopped and waited for.
+"""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import sys
 import threading
+import weakref
 
 from PySide6.QtCore import QThread, Signal
 
@@ -38,6 +46,32 @@ def gui_first():
                 sys.setswitchinterval(_switch_saved)
 
 
+_THREADS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # QThread -> how to stop it
+
+
+def stop_at_exit(thread, stop) -> None:
+    """Have `stop()` (which asks `thread` to finish) called at exit if the thread still runs then."""
+    _THREADS[thread] = stop
+
+
+@atexit.register
+def stop_threads() -> None:
+    """Stop every registered thread still running and wait for it (asked first, all together)."""
+    running = []
+    for thread, stop in list(_THREADS.items()):
+        try:
+            if thread.isRunning():
+                stop()
+                running.append(thread)
+        except RuntimeError:  # its C++ object is gone: nothing left to stop
+            continue
+    for thread in running:
+        try:
+            thread.wait(10_000)
+        except RuntimeError:
+            continue
+
+
 class Cancelled(Exception):
     """Raised from a progress callback once the user asked to stop."""
 
@@ -54,6 +88,7 @@ class CancellableWorker(QThread):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._stop = threading.Event()
+        stop_at_exit(self, self.cancel)
 
     def cancel(self) -> None:
         self._stop.set()

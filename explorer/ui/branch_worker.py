@@ -14,11 +14,11 @@ import gc
 import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
-from .background import gui_first
+from .background import gui_first, stop_at_exit
 
 
 @dataclass
@@ -42,6 +42,7 @@ class BranchWorker(QThread):
         self._job: tuple | None = None  # (number, workspace copy, branch ids)
         self._number = 0
         self._quit = False
+        stop_at_exit(self, self._ask_quit)
 
     def submit(self, workspace, branch_ids: list[str]) -> int:
         """Compute `branch_ids` in this order on `workspace` (a copy the worker may keep); returns the
@@ -55,11 +56,15 @@ class BranchWorker(QThread):
             self.start(QThread.LowPriority)
         return number
 
-    def stop(self) -> None:
+    def _ask_quit(self) -> None:
         with self._cv:
             self._quit = True
             self._job = None
             self._cv.notify()
+
+    def stop(self) -> None:
+        """Finish the branch being computed, then end; returns when the thread has ended."""
+        self._ask_quit()
         self.wait(10_000)
 
     def _next(self):
@@ -139,6 +144,7 @@ class OffThreadBranches(QObject):
             self.worker = BranchWorker(self)
             self.worker.computed.connect(self._on_computed)
             self.worker.idle.connect(self._on_idle)
+            QCoreApplication.instance().aboutToQuit.connect(self.stop)  # app.quit() without a close
         rest = self.remaining() if self.w.background_warming else []
         ids = first + [b for b in rest if b not in first]
         self.job = self.worker.submit(self.w.workspace.copy(), ids)
