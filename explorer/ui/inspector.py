@@ -62,6 +62,8 @@ class Inspector(QWidget):
         self.browser.setObjectName("inspectorBrowser")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        # a scroll bar that came and went with each text resized the page and laid the text out twice
+        self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         self.browser.document().setDefaultStyleSheet(CSS)
         self.browser.document().setDocumentMargin(10)
         self.browser.document().setIndentWidth(16)  # deep why-chains stay readable in a narrow pane

@@ -354,6 +354,11 @@ class MainWindow(QMainWindow):
         self.status_branch.setObjectName("statusBranch")
         self.status_timing = QLabel("")
         self.status_timing.setObjectName("statusTiming")
+        # fixed sizes: a label whose size can change asks the whole window to lay out again when its
+        # text changes, at every selection
+        fm, h = self.fontMetrics(), self.fontMetrics().height() + 4
+        self.status_branch.setFixedSize(fm.horizontalAdvance("x") * 48, h)
+        self.status_timing.setFixedSize(fm.horizontalAdvance("x") * 58, h)
         sb.addPermanentWidget(self.status_branch)
         sb.addPermanentWidget(self.status_timing)
 
