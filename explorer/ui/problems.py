@@ -6,7 +6,6 @@ The pane only shows what the core says (core/lint.py, core/expectations.py); it 
 """
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import pickle
 from dataclasses import dataclass
@@ -127,16 +126,6 @@ class _CheckWorker(CancellableWorker):
 
 
 _RUNNING: set = set()
-
-
-@atexit.register
-def _stop_running() -> None:
-    """A check still running when the program ends is stopped and waited for (a child process's at
-    once): a QThread destroyed while it runs aborts the process."""
-    for w in list(_RUNNING):
-        w.cancel()
-    for w in list(_RUNNING):
-        w.wait(10_000)
 
 
 class ProblemsPane(QWidget):
