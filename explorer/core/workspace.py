@@ -129,6 +129,12 @@ class Workspace:
     def cached(self, branch_id: str) -> bool:
         return _Key(branch_id, self.mode, self.seed) in self._cache
 
+    @property
+    def computed_count(self) -> int:
+        """How many timelines are cached (any mode or seed): grows with every run kept, so a view's
+        cache of what depends on which branches are computed knows when to look again."""
+        return len(self._cache)
+
     def copy(self) -> "Workspace":
         """A Workspace of its own for another thread: same scenario, program and settings, a copy of
         the cache (computed timelines are never changed, only replaced), so each side computes alone."""

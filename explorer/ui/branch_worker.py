@@ -10,15 +10,15 @@ clicked last is always next.
 """
 from __future__ import annotations
 
-import gc
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
 from .background import gui_first, stop_at_exit
+from .timeline_view import read_rows
 
 
 @dataclass
@@ -30,6 +30,10 @@ class Computed:
     timelines: list
     diff: object  # Diff against the parent, None for the baseline
     error: str | None = None
+    # the diffs of the path's other branches the window did not have: the map marks every lane
+    # against its parent, and a diff worked out on the GUI thread held it 25-75 ms (10,000 rules)
+    diffs: dict = field(default_factory=dict)
+    reading: list | None = None  # the timeline's rows (timeline_view.read_rows) of a branch asked for
 
 
 class BranchWorker(QThread):
@@ -39,17 +43,18 @@ class BranchWorker(QThread):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._cv = threading.Condition()
-        self._job: tuple | None = None  # (number, workspace copy, branch ids)
+        self._job: tuple | None = None  # (number, workspace copy, branch ids, ids whose diff the window has)
         self._number = 0
         self._quit = False
         stop_at_exit(self, self._ask_quit)
 
-    def submit(self, workspace, branch_ids: list[str]) -> int:
-        """Compute `branch_ids` in this order on `workspace` (a copy the worker may keep); returns the
-        job's number, which every result carries."""
+    def submit(self, workspace, branch_ids: list[str], known_diffs=(), read=()) -> int:
+        """Compute `branch_ids` in this order on `workspace` (a copy the worker may keep), with the
+        diffs of their paths' branches not in `known_diffs`, and the timeline's rows of those in `read`
+        (the branches a user waits for); returns the job's number, which every result carries."""
         with self._cv:
             self._number += 1
-            self._job = (self._number, workspace, list(branch_ids))
+            self._job = (self._number, workspace, list(branch_ids), set(known_diffs), set(read))
             self._cv.notify()
             number = self._number
         if not self.isRunning():
@@ -80,28 +85,34 @@ class BranchWorker(QThread):
                 self._cv.wait()
             if self._quit:
                 return None
-            number, ws, ids = self._job
-            return number, ws, ids.pop(0)
+            number, ws, ids, known, read = self._job
+            return number, ws, ids.pop(0), known, read
 
     def run(self) -> None:
         while True:
             item = self._next()
             if item is None:
                 return
-            number, ws, bid = item
-            # the GUI thread takes the interpreter lock back quickly (background.gui_first)
+            number, ws, bid, known, read = item
+            # the GUI thread takes the interpreter lock back quickly (background.gui_first); a computed
+            # history lives as long as its scenario, so what the run made is frozen out of the
+            # collector before it is re-enabled (freeze=True): else the first collection after it
+            # scanned it all, holding the interpreter lock (and the GUI) 30-180 ms on 10,000 rules
             try:
-                with gui_first(), paused_gc():
+                with gui_first(), paused_gc(freeze=True):
                     path = [b.id for b in ws.path(bid)]
                     timelines = [ws.timeline(b) for b in path]
-                    diff = ws.diff(bid) if ws.branch(bid).parent else None
-                result = Computed(number, bid, timelines, diff)
+                    diffs = {b: ws.diff(b) for b in path[1:] if b not in known}
+                    known.update(diffs)
+                    diff = diffs.get(bid) if ws.branch(bid).parent else None
+                    if diff is None and ws.branch(bid).parent:
+                        diff = ws.diff(bid)
+                    reading = read_rows(timelines[-1]) if bid in read else None
+                result = Computed(number, bid, timelines, diff, diffs=diffs, reading=reading)
             except ExplorerError as e:
                 result = Computed(number, bid, [], None, str(e))
             except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
                 result = Computed(number, bid, [], None, f"{type(e).__name__}: {e}")
-            # a computed history lives as long as its scenario: keep the collector off its objects
-            gc.freeze()
             self.computed.emit(result)
 
 
@@ -147,7 +158,9 @@ class OffThreadBranches(QObject):
             QCoreApplication.instance().aboutToQuit.connect(self.stop)  # app.quit() without a close
         rest = self.remaining() if self.w.background_warming else []
         ids = first + [b for b in rest if b not in first]
-        self.job = self.worker.submit(self.w.workspace.copy(), ids)
+        h = self.w.history
+        known = [b for b in h.branch_ids if h.has_diff(b)] if h is not None else []
+        self.job = self.worker.submit(self.w.workspace.copy(), ids, known, first)
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -161,6 +174,8 @@ class OffThreadBranches(QObject):
                 sel.select_pending(computed.branch)  # shows why it cannot be computed
             return
         self.adopted += 1
+        if computed.reading is not None and computed.timelines:
+            w.timeline.model.keep_reading(computed.timelines[-1], computed.reading)
         if sel.pending and sel.pending[0] == computed.branch:
             sel.select_pending(computed.branch)
             w.branch_map.refresh()
