@@ -1,8 +1,7 @@
 """The Analysis pane: a tornado chart of sensitivity and the answers of "How could this happen?".
 
-`add_analysis_action(main_window)` adds View > Analysis (Ctrl+Shift+A), a dock tabbed with the world
-plots, and "How could this happen?" to the event context menu (through `main_window.event_menu_extras`,
-which the authoring menus append). Work runs in a `CancellableWorker` on a deep copy of the scenario
+The main window keeps the pane in a dock tabbed with the world plots, and has View > Analysis
+(Ctrl+Shift+A) and "How could this happen?" on the event context menu. Work runs in a `CancellableWorker` on a deep copy of the scenario
 (the live Workspace is not thread-safe) with progress and cancel; the core does everything
 (core/sensitivity.py, core/search.py). A bar's context menu, and each search result's Fork button,
 fork that branch through the authoring undo stack, as What if… does.
@@ -13,9 +12,8 @@ import copy
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMenu, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
@@ -198,6 +196,7 @@ class AnalysisPane(RunsWorker, QWidget):
         lay.addWidget(self.results, 2)
         self.results.hide()
         main_window.selection.branchChanged.connect(lambda _: self._update_state())
+        main_window.scenarioInstalled.connect(self._update_state)  # made before any scenario is open
         self._update_state()
 
     # --- state --------------------------------------------------------------------------------------
@@ -233,7 +232,7 @@ class AnalysisPane(RunsWorker, QWidget):
             return False
         happened = ws.timeline(self.w.selection.branch).happened(event_id)
         self.goal_edit.setText(f'not happened("{event_id}")' if happened else f'happened("{event_id}")')
-        show_pane(self.w)
+        self.w.show_analysis()
         return self.run_search()
 
     def _start(self, job: str) -> bool:
@@ -357,67 +356,3 @@ class AnalysisPane(RunsWorker, QWidget):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class _CloseGuard(QObject):
-    def __init__(self, main_window):
-        super().__init__(main_window)
-        self.main_window = main_window
-
-    def eventFilter(self, obj, event) -> bool:
-        pane = getattr(self.main_window, "analysis", None)
-        if obj is self.main_window and event.type() == QEvent.Close and pane is not None:
-            pane.stop_and_wait()
-        return False
-
-
-def show_pane(main_window) -> None:
-    dock = main_window.analysis_dock
-    analysis_pane(main_window)
-    dock.show()
-    dock.raise_()
-
-
-def add_analysis_action(main_window) -> QAction:
-    """Add the Analysis dock, View > Analysis (Ctrl+Shift+A) and "How could this happen?" on events.
-
-    The pane itself (a form and a pyqtgraph chart) is built the first time the dock is shown or asked
-    (`analysis_pane`): most sessions never open it, and building it cost 60-250 ms of the window's opening."""
-    dock = QDockWidget("Analysis", main_window)
-    dock.setObjectName("analysisDock")
-    dock.setWidget(QWidget())
-    dock.setTitleBarWidget(QWidget())
-    main_window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    world = getattr(main_window, "world_dock", None)
-    if world is not None:
-        main_window.tabifyDockWidget(world, dock)
-    dock.hide()
-    main_window.analysis_dock, main_window.analysis = dock, None
-    dock.visibilityChanged.connect(lambda shown: shown and analysis_pane(main_window))
-    action = QAction("&Analysis", main_window)
-    action.setObjectName("action_analysis")
-    action.setShortcut(QKeySequence("Ctrl+Shift+A"))
-    action.setStatusTip("Which divergence moves a goal most (tornado chart), and how could it have happened")
-    action.triggered.connect(lambda: show_pane(main_window))
-    main_window.view_menu.addAction(action)
-    how = QAction("How could this happen?", main_window)
-    how.setObjectName("action_how_could")
-    how.setStatusTip("Search for small sets of divergences that make this event happen (or not)")
-    how.triggered.connect(lambda: main_window.selection.event and
-                          analysis_pane(main_window).ask_how(main_window.selection.event[0]))
-    extras = list(getattr(main_window, "event_menu_extras", []))
-    main_window.event_menu_extras = extras + [how]
-    main_window.how_could_action = how
-    guard = _CloseGuard(main_window)
-    main_window.installEventFilter(guard)
-    main_window._analysis_guard = guard
-    return action
-
-
-def analysis_pane(main_window) -> AnalysisPane:
-    """The window's Analysis pane, built on first use."""
-    pane = getattr(main_window, "analysis", None)
-    if pane is None:
-        pane = main_window.analysis = AnalysisPane(main_window)
-        main_window.analysis_dock.setWidget(pane)
-    return pane

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 
 from ..core import load_scenario
 from ..core.errors import ExplorerError, UnknownName, did_you_mean
+
+SCRIPT_ENV = "WHATIF_TEST_SCRIPT"  # a Python file the app runs once its window is up (tests; docs/saving.md)
 
 
 def make_application(argv=None, *, offscreen: bool = False):
@@ -94,7 +97,7 @@ def run_app(path, args) -> int:
         for line in str(e).splitlines():  # for a terminal, when there is one
             print(line, file=sys.stderr)
     app = make_application(offscreen=bool(shot))
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
 
     from .main_window import MainWindow
     settings = None
@@ -111,16 +114,21 @@ def run_app(path, args) -> int:
     else:
         window.path = None
         window.setWindowTitle(f"{os.path.basename(os.fspath(path))} has errors — What-If Explorer")
-    from .authoring import install_authoring
-    from .analysis_panel import add_analysis_action
-    from .export_dialog import add_export_action
-    from .montecarlo_panel import add_montecarlo_action
-    install_authoring(window, offer_recovery=not shot)
-    add_export_action(window)
-    add_montecarlo_action(window)
-    add_analysis_action(window)
+    if not shot:
+        QTimer.singleShot(0, window.authoring.offer_recovery)  # edits a crash left behind
+    script = os.environ.get(SCRIPT_ENV)
+    if script:  # test-only hook, see docs/saving.md
+        QTimer.singleShot(50, lambda: runpy.run_path(script, init_globals={
+            "window": window, "app": app, "authoring": window.authoring}))
     if scenario is not None:
-        apply_args(window, args)
+        try:
+            apply_args(window, args)
+        except ExplorerError:  # a usage mistake: said in one line, with no thread left running (Qt aborts)
+            check = window.problems.worker
+            if check is not None:
+                check.cancel()
+                check.wait()
+            raise
     if shot:
         window.resize(*size)
         window.show()

@@ -1,32 +1,27 @@
 """Authoring in the app: "What if…" actions, branch/rule/variable editing, undo, saving and recovery.
 
-`install_authoring(window)` adds all of it to a MainWindow through its public parts: the menus,
-`selection`, `undo_stack`, `set_scenario`, the inspector's layout, the timeline's table, the branch
-map's plot and the outline. Saving splices edits into the file's own text (explorer.core.saving), so
-comments and formatting survive; autosave writes a recovery file that is offered on the next open.
+The main window makes one `Authoring` (`window.authoring`) and places its actions in its menus. It
+works through the window's public parts: `selection`, `undo_stack`, `set_scenario`, the inspector's
+layout (the What if… bar), the timeline's table, the branch map's plot and the outline (their context
+menus). Files (Save, New, autosave, recovery) are `ScenarioFiles`' (ui/scenario_files.py).
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
-import runpy
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox, QToolButton, QWidget
 
-from ..core import edits, load_scenario_text
-from ..core.errors import ExplorerError, ScenarioError
-from ..core.saving import (FileChangedError, atomic_write, discard_recovery, read_recovery,
-                           read_text, save_scenario, write_recovery)
+from ..core import edits
+from ..core.errors import ExplorerError
+from ..core.saving import discard_recovery
 from .commands import ScenarioCommand, quoted
 from .forms import WHAT_IF_KINDS, BranchDialog, RuleDialog, VariableDialog, WhatIfDialog
+from .scenario_files import ScenarioFiles
 
 APP = "What-If Explorer"
 AUTOSAVE_MS = 1500
-SCRIPT_ENV = "WHATIF_TEST_SCRIPT"
 
 WHAT_IF_MENU = (
     ("suppress", "…it didn't happen"),
@@ -37,50 +32,9 @@ WHAT_IF_MENU = (
     ("event", "…a new event happened here"),
 )
 
-TEMPLATE = """\
-# A new scenario. The format is described in docs/format.md (Help > Scenario Format Reference).
-scenario:
-  id: {id}
-  title: {title}
-  start: 1900-01-01
-  end: 1910-12-31
+class Authoring(ScenarioFiles, QObject):
+    """The window's editing: its actions (placed by the window's menus), forms, undo commands, files."""
 
-variables:
-  tension: {{type: number, min: 0, max: 100, initial: 20, label: Tension}}
-  war:     {{type: bool, initial: false, label: At war}}
-
-events:
-  - id: crisis
-    title: A crisis breaks out
-    text: Describe what happens.
-    on: 1901-06-01
-    effects: [{{add: {{tension: 50}}}}]
-
-  - id: war_breaks_out
-    title: War breaks out
-    text: Tension turns into war.
-    between: [1901-06-01, 1905-12-31]
-    when: tension >= 60
-    effects: [{{set: {{war: true}}}}]
-
-branches: []
-"""
-
-
-def install_authoring(window, *, offer_recovery: bool = True) -> "Authoring":
-    """Add authoring to `window` (a MainWindow with a scenario loaded or about to be)."""
-    auth = Authoring(window)
-    window.authoring = auth
-    if offer_recovery:
-        QTimer.singleShot(0, auth.offer_recovery)
-    script = os.environ.get(SCRIPT_ENV)
-    if script:  # test-only hook, see docs/saving.md
-        QTimer.singleShot(50, lambda: runpy.run_path(script, init_globals={
-            "window": window, "app": QApplication.instance(), "authoring": auth}))
-    return auth
-
-
-class Authoring(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.w = window
@@ -97,13 +51,12 @@ class Authoring(QObject):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.timeout.connect(self.autosave)
         self._build_actions()
-        self._wrap_open()
         window.undo_stack.cleanChanged.connect(lambda _: self._retitle())
         window.undo_stack.indexChanged.connect(lambda _: self._stack_changed())
         window.windowTitleChanged.connect(lambda _: self._retitle())
         window.selection.branchChanged.connect(lambda _: self._update_actions())
         window.selection.eventChanged.connect(lambda _: self._update_actions())
-        window.installEventFilter(self)
+        window.scenarioInstalled.connect(self._installed)
         self._build_inspector_bar()
         self._build_context_menus()
         self._update_actions()
@@ -121,12 +74,13 @@ class Authoring(QObject):
         except RuntimeError:  # the window is being destroyed
             return False
 
-    def _read_original(self) -> None:
-        self.path = self.w.path
-        try:
-            self.original_text = read_text(self.path) if self.path else None
-        except (OSError, UnicodeDecodeError):
-            self.original_text = None
+    def _installed(self) -> None:
+        """Another file's scenario in the window (opened, or set by a caller with its path): its text
+        is the base that saving splices into."""
+        if self.w.path != self.path:
+            self._read_original()
+        self._update_actions()
+        self._retitle()
 
     def _retitle(self) -> None:
         try:
@@ -180,29 +134,19 @@ class Authoring(QObject):
         return a
 
     def _build_actions(self) -> None:
-        w = self.w
-        f = w.file_menu
+        """The actions; the window's menus (ui/window_menus.py) place them, the context menus reuse them."""
         self.new_action = self._act("&New Scenario…", self.new_scenario, QKeySequence.New,
                                     "Start a scenario from a small template", "newScenarioAction")
         self.save_action = self._act("&Save", self.save, QKeySequence.Save, "Save the scenario", "saveAction")
         self.save_as_action = self._act("Save &As…", self.save_as, QKeySequence.SaveAs,
                                         "Save the scenario to another file", "saveAsAction")
-        f.insertAction(w.open_action, self.new_action)
-        anchor = w.screenshot_action
-        f.insertAction(anchor, self.save_action)
-        f.insertAction(anchor, self.save_as_action)
-        f.insertSeparator(anchor)
-
-        e = w.edit_menu
-        e.addSeparator()
-        self.what_if_menu = e.addMenu("&What If…")
+        self.what_if_menu = QMenu("&What If…", self.w)
         self.what_if_actions = {}
         for kind, text in WHAT_IF_MENU:
             a = self._act(text, lambda k=kind: self.what_if(k), None, f"What if {WHAT_IF_KINDS[kind]}?",
                           f"whatIf_{kind}")
             self.what_if_actions[kind] = a
             self.what_if_menu.addAction(a)
-        e.addSeparator()
         self.new_branch_action = self._act("New &Branch…", lambda: self.new_branch(), "Ctrl+B",
                                            "Fork a branch from the selected one", "newBranchAction")
         self.edit_branch_action = self._act("&Edit Branch…", lambda: self.edit_branch(), "Ctrl+Shift+B",
@@ -219,11 +163,6 @@ class Authoring(QObject):
                                               "Edit a world variable", "editVariableAction")
         self.new_variable_action = self._act("New V&ariable…", lambda: self.new_variable(), None,
                                              "Add a world variable", "newVariableAction")
-        for a in (self.new_branch_action, self.edit_branch_action, self.delete_branch_action):
-            e.addAction(a)
-        e.addSeparator()
-        for a in (self.edit_rule_action, self.new_rule_action, self.edit_variable_action, self.new_variable_action):
-            e.addAction(a)
 
     def _update_actions(self) -> None:
         if self.scenario is None:
@@ -508,160 +447,3 @@ class Authoring(QObject):
         box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self.w)
         box.setObjectName("authoringError")
         box.open()
-
-    # --- files ------------------------------------------------------------------------------------
-
-    def save(self) -> bool:
-        from ..bundled import is_installed_copy
-        if not self.path or is_installed_copy(self.path):  # keep the installed package's files as shipped
-            return self.save_as()
-        try:
-            text = save_scenario(self.scenario, self.path, self.original_text, expect_disk=self.original_text)
-        except FileChangedError as e:
-            self.report_error("The file changed on disk", f"{e}\n\nUse File › Save As… to keep your edits.")
-            return False
-        except (ExplorerError, OSError) as e:  # SaveError, WriteError (read-only, full disk...)
-            self.report_error("Cannot save", str(e))
-            return False
-        self._saved(text)
-        return True
-
-    def save_as(self, path: str | None = None) -> bool:
-        path = path or self.ask_save_path()
-        if not path:
-            return False
-        try:
-            text = save_scenario(self.scenario, path, self.original_text)
-        except (ExplorerError, OSError) as e:  # SaveError, WriteError (read-only, full disk...)
-            self.report_error("Cannot save", str(e))
-            return False
-        old = self.path
-        self.path = os.fspath(path)
-        self.w.path = self.path
-        self.scenario.path = self.path
-        if old and old != self.path and self.modified():
-            discard_recovery(old)
-        self._saved(text)
-        self.w._add_recent(self.path) if hasattr(self.w, "_add_recent") else None
-        return True
-
-    def _saved(self, text: str) -> None:
-        self.original_text = text
-        self.autosave_timer.stop()
-        self.w.undo_stack.setClean()
-        discard_recovery(self.path)
-        self._retitle()
-        self.w.statusBar().showMessage(f"Saved {self.path}", 4000)
-
-    def autosave(self) -> None:
-        if not self.path or not self.modified() or self.scenario is None:
-            return
-        try:
-            write_recovery(self.scenario, self.path, self.original_text)
-        except (ExplorerError, OSError) as e:
-            self.w.statusBar().showMessage(f"Autosave failed: {e}", 6000)
-
-    def new_scenario(self, path: str | None = None) -> bool:
-        if not self.confirm_discard():
-            return False
-        path = path or self.ask_save_path("New scenario")
-        if not path:
-            return False
-        stem = Path(path).stem
-        sid = edits.slug(stem)
-        title = stem.replace("_", " ").replace("-", " ").strip().capitalize() or "New scenario"
-        text = TEMPLATE.format(id=sid, title=title if _plain(title) else f'"{title}"')
-        try:
-            load_scenario_text(text)
-            atomic_write(path, text)
-        except (ExplorerError, OSError) as e:
-            self.report_error("Cannot create the scenario", str(e))
-            return False
-        self.w.undo_stack.clear()  # already asked: the old edits are saved or given up
-        ok = self._open_original(path)
-        if ok:
-            self.opened()
-        return ok
-
-    def confirm_discard(self) -> bool:
-        """Before the scenario is replaced or the window closed: save, discard or cancel."""
-        if not self.modified():
-            return True
-        answer = self.ask_unsaved()
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            if self.path:
-                discard_recovery(self.path)
-            return True
-        return False
-
-    def _wrap_open(self) -> None:
-        """Opening another file (Open, Open Recent, Reload) first asks about unsaved edits."""
-        self._open_original = self.w.open_path
-
-        def open_path(path, *, reload: bool = False):
-            if not self.confirm_discard():
-                return False
-            ok = self._open_original(path, reload=reload)
-            if ok:
-                self.opened()
-            return ok
-        self.w.open_path = open_path
-
-    def opened(self) -> None:
-        """A file was (re)loaded: its text is the new base, the undo history is gone."""
-        self.autosave_timer.stop()
-        self.w.undo_stack.clear()
-        self._read_original()
-        self._retitle()
-        self._update_actions()
-        QTimer.singleShot(0, self.offer_recovery)
-
-    def offer_recovery(self) -> None:
-        if not self.path or self.scenario is None:
-            return
-        rec = read_recovery(self.path)
-        if rec is None:
-            return
-        try:
-            recovered = load_scenario_text(rec.text, self.path)
-        except ScenarioError:
-            discard_recovery(self.path)
-            return
-        when = dt.datetime.fromtimestamp(rec.written).strftime("%Y-%m-%d %H:%M")
-        box = QMessageBox(QMessageBox.Question, "Recover unsaved changes",
-                          f"{Path(self.path).name} has unsaved changes from {when} that were not saved "
-                          "(the app closed before saving).", QMessageBox.NoButton, self.w)
-        box.setObjectName("recoveryBox")
-        note = "Restore them? They open as unsaved edits; Save writes them to the file."
-        if rec.base_changed:
-            note += " The file has changed since; restoring replaces what it shows now."
-        box.setInformativeText(note)
-        restore = box.addButton("Restore", QMessageBox.AcceptRole)
-        restore.setObjectName("restoreButton")
-        discard = box.addButton("Discard", QMessageBox.DestructiveRole)
-        discard.setObjectName("discardButton")
-        box.setDefaultButton(restore)
-        self.recovery_box = box
-
-        def clicked(button):
-            self.recovery_box = None
-            if button is restore:
-                self.push(recovered, "Restore unsaved changes")
-            else:
-                discard_recovery(self.path)
-        box.buttonClicked.connect(clicked)
-        box.open()
-
-    def eventFilter(self, obj, ev) -> bool:
-        if obj is self.w and ev.type() == QEvent.Close:
-            if not self.confirm_discard():
-                ev.ignore()
-                return True
-            self.autosave_timer.stop()
-        return False
-
-
-def _plain(s: str) -> bool:
-    return s.replace(" ", "").isalnum()

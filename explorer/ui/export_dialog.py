@@ -1,6 +1,6 @@
 """File > Export Report…: choose branches, variables, format and page size; export off the GUI thread.
 
-`add_export_action(main_window)` adds the menu action (Ctrl+E) to `main_window.file_menu`; it opens
+The main window's File > Export Report… (Ctrl+E) calls `open_export_dialog(main_window)`, which opens
 `ExportReportDialog(main_window.workspace, <selected branch>)`. The export runs in a QThread with a
 progress bar and a Cancel button; a cancelled or failed export leaves no file behind (writes are
 atomic). Timelines are computed on the GUI thread before the worker starts, so the worker only reads
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -352,22 +352,3 @@ def open_export_dialog(main_window) -> ExportReportDialog:
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.open()
     return dialog
-
-
-def add_export_action(main_window) -> QAction:
-    """Add File > Export Report… (Ctrl+E) to the main window's `file_menu`."""
-    action = QAction("&Export Report…", main_window)
-    action.setObjectName("action_export_report")
-    action.setShortcut(QKeySequence("Ctrl+E"))
-    action.setStatusTip("Export the selected branch, or a chosen set, as HTML, Markdown, PDF or JSON")
-    action.triggered.connect(lambda: open_export_dialog(main_window))
-    menu = main_window.file_menu
-    quit_action = next((a for a in menu.actions() if a.text().replace("&", "").startswith("Quit")), None)
-    if quit_action is None:
-        menu.addAction(action)
-    else:  # with the other file commands, above Quit
-        actions = menu.actions()
-        i = actions.index(quit_action)
-        before = actions[i - 1] if i > 0 and actions[i - 1].isSeparator() else quit_action
-        menu.insertAction(before, action)
-    return action

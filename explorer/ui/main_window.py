@@ -1,7 +1,8 @@
 """The main window: branch map, outline, timeline, inspector and world plots over one Workspace.
 
-Other parts of the app hook in through `workspace`, `selection`, `undo_stack`, the menus
-(`file_menu`, `edit_menu`, `view_menu`, `help_menu`) and `set_scenario(scenario)`.
+The window assembles the whole app: its views, the authoring (`authoring`: What if…, forms, saving),
+the Analysis pane, and every menu (`window_menus.Menus`) and dock (`window_layout.DockLayout`).
+Other parts read `workspace`, `selection`, `undo_stack`, `history` and call `set_scenario(scenario)`.
 """
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressDialog, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog
 
 from ..core import Workspace, load_scenario
 from ..core.errors import ExplorerError, ScenarioError
 from ..core.model import Scenario
 from . import style
+from .authoring import Authoring
 from .branch_map import BranchMap
 from .branch_worker import OffThreadBranches
 from .causes_view import CausesView
@@ -32,6 +33,8 @@ from .outline import BranchOutline
 from .selection import Selection
 from .problems import install_problems
 from .timeline_view import TimelineView
+from .window_layout import DockLayout
+from .window_menus import Menus
 from .world_plots import WorldPlots
 
 ORG, APP = "what-if-explorer", "What-If Explorer"
@@ -43,7 +46,7 @@ def settings_default() -> QSettings:
     return QSettings(ORG, APP)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Menus, DockLayout, QMainWindow):
     scenarioInstalled = Signal()  # after every scenario (opened or edited) is installed in the views
     scenarioFailed = Signal(object)  # a file that does not load: its list of Problems
 
@@ -75,12 +78,16 @@ class MainWindow(QMainWindow):
         self.compare_view = CompareView(self.selection)
         self.watch = WatchList(self.selection)
         self.causes = CausesView(self.selection)
+        self.analysis = None  # the Analysis pane, built when first shown or asked (`analysis_pane`)
+        self.montecarlo: dict = {}  # branch id -> MonteCarlo (View > Monte Carlo…)
+        self.montecarlo_dialog = None
         self.setCentralWidget(self.branch_map)
         self._build_docks()
         install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
                                        self.compare_view.table, self.problems.tree, self.watch.table,
                                        self.inspector.browser, self.world.table, self.causes.view])
+        self.authoring = Authoring(self)  # its actions, the inspector's What if… bar, the context menus
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -97,241 +104,6 @@ class MainWindow(QMainWindow):
             self._install(workspace, path=workspace.scenario.path)
         elif scenario is not None:
             self.set_scenario(scenario, fresh=True)
-
-    # --- building --------------------------------------------------------------------------------
-
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
-        d = QDockWidget(title, self)
-        d.setObjectName(name)
-        d.setWidget(widget)
-        d.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable |
-                      QDockWidget.DockWidgetFloatable)
-        d.setTitleBarWidget(QWidget())  # each pane draws its own compact header (tabs name the tabbed ones)
-        self.addDockWidget(area, d)
-        return d
-
-    def _build_docks(self) -> None:
-        self.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
-        self.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
-        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
-        outline_pane = QWidget()
-        lay = QVBoxLayout(outline_pane)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        self.outline_title = QLabel("Branches")
-        self.outline_title.setObjectName("paneTitle")
-        self.outline_title.setContentsMargins(8, 4, 6, 2)
-        lay.addWidget(self.outline_title)
-        lay.addWidget(self.outline, 1)
-        self.outline_dock = self._dock("Branches", "outlineDock", outline_pane, Qt.LeftDockWidgetArea)
-        self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline, Qt.BottomDockWidgetArea)
-        # the watch list beside the timeline first, then the side-by-side view as the timeline's tab
-        # (splitting a tabbed dock afterwards pulls the tabs apart)
-        self.watch_dock = self._dock("Watch", "watchDock", self.watch, Qt.BottomDockWidgetArea)
-        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
-        self.compare_dock = self._dock("Side by Side", "compareDock", self.compare_view, Qt.BottomDockWidgetArea)
-        self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
-        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
-        self.timeline_dock.raise_()
-        self.compare_dock.visibilityChanged.connect(self.compare_view.set_shown)
-        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
-        self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
-        self.causes_dock = self._dock("Causes", "causesDock", self.causes, Qt.RightDockWidgetArea)
-        self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
-        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
-        self.tabifyDockWidget(self.world_dock, self.causes_dock)
-        self.inspector_dock.raise_()
-        self.causes_dock.visibilityChanged.connect(self.causes.set_shown)
-        self.world_dock.visibilityChanged.connect(self.world.set_shown)
-        self._default_sizes()
-
-    DEFAULT_FRACTIONS = (0.21, 0.34, 0.44)  # outline width, inspector width, timeline height
-
-    def _default_sizes(self) -> None:
-        self.dock_fractions = self.DEFAULT_FRACTIONS
-        self._apply_fractions()
-
-    def _dock_sizes(self) -> tuple:
-        return self.outline_dock.width(), self.inspector_dock.width(), self.timeline_dock.height()
-
-    def _apply_fractions(self) -> None:
-        """Give the docks their share of the window, so that every pane grows with it (not only the
-        map) and a window made small and large again gets its layout back."""
-        fo, fi, ft = self.dock_fractions
-        w, h = self.width(), self.height()
-        self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
-        self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
-        central = max(w - int(w * fo) - int(w * fi), 200)
-        self.resizeDocks([self.watch_dock], [min(max(int(central * 0.3), 230), 380)], Qt.Horizontal)
-        self._applied = True
-
-    def _adopt_fractions(self) -> None:
-        """The docks' current sizes become their shares (after the user moved a separator)."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        o, i, t = self._dock_sizes()
-        self.dock_fractions = (o / w, i / w, t / h)
-
-
-    def resizeEvent(self, ev) -> None:
-        applied = getattr(self, "_applied", None)
-        super().resizeEvent(ev)
-        if applied is not None and ev.oldSize().isValid():
-            QTimer.singleShot(0, self._apply_fractions)
-
-    def _action(self, menu, text, slot=None, shortcut=None, tip=None, checkable=False, checked=False) -> QAction:
-        a = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, (list, tuple)):
-                a.setShortcuts([QKeySequence(s) for s in shortcut])
-            else:
-                a.setShortcut(QKeySequence(shortcut))
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        if checkable:
-            a.setCheckable(True)
-            a.setChecked(checked)
-            if slot:
-                a.toggled.connect(slot)
-        elif slot:
-            a.triggered.connect(slot)
-        menu.addAction(a)
-        return a
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        self.file_menu = mb.addMenu("&File")
-        self.edit_menu = mb.addMenu("&Edit")
-        self.view_menu = mb.addMenu("&View")
-        self.go_menu = mb.addMenu("&Go")
-        self.help_menu = mb.addMenu("&Help")
-
-        f = self.file_menu
-        self.open_action = self._action(f, "&Open…", self.open_dialog, QKeySequence.Open, "Open a scenario file")
-        self.recent_menu = f.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.reload_action = self._action(f, "&Reload", self.reload, [QKeySequence("Ctrl+R"), QKeySequence.Refresh],
-                                          "Read the scenario file again, keeping the selection")
-        f.addSeparator()
-        self.screenshot_action = self._action(f, "Save &Screenshot…", self.save_screenshot_dialog, None,
-                                              "Save a PNG of the window")
-        f.addSeparator()
-        self.quit_action = self._action(f, "&Quit", self.close, QKeySequence.Quit)
-        self.quit_action.setMenuRole(QAction.QuitRole)
-
-        e = self.edit_menu
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.Redo)
-        e.addAction(self.undo_action)
-        e.addAction(self.redo_action)
-        e.addSeparator()
-        self.find_action = self._action(e, "&Find Event…", self.timeline.focus_search, QKeySequence.Find,
-                                        "Search the timeline")
-
-        v = self.view_menu
-        self.fit_action = self._action(v, "&Fit Branch Map", self.branch_map.fit, "Ctrl+0",
-                                       "Show the whole tree of branches")
-        self._action(v, "Zoom &In", lambda: self.branch_map.zoom(1 / 1.5), QKeySequence.ZoomIn)
-        self._action(v, "Zoom &Out", lambda: self.branch_map.zoom(1.5), QKeySequence.ZoomOut)
-        v.addSeparator()
-        self.gone_action = self._action(v, "Show &Gone Events", self.timeline.gone_box.setChecked, "Ctrl+G",
-                                        "Show the parent's events that vanish, struck through",
-                                        checkable=True, checked=True)
-        self.timeline.gone_box.toggled.connect(self.gone_action.setChecked)
-        self.changes_action = self._action(v, "Only &Changes", self.timeline.changes_box.setChecked, "Ctrl+D",
-                                           "Hide events the same as in the parent", checkable=True)
-        self.timeline.changes_box.toggled.connect(self.changes_action.setChecked)
-        g = self.go_menu
-        self.back_action = self._action(g, "&Back", self.navigation.back, "Alt+Left",
-                                        "Back to what you looked at before (Alt+Left, the mouse's back button)")
-        self.back_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowBack))
-        self.forward_action = self._action(g, "&Forward", self.navigation.forward, "Alt+Right",
-                                           "Forward again (Alt+Right, the mouse's forward button)")
-        self.forward_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
-        self.navigation.changed.connect(self._update_navigation)
-        self._update_navigation()
-        g.addSeparator()
-        self.compare_action = self._action(g, "&Compare With…", self.choose_compare, "Ctrl+K",
-                                           "Compare the selected branch with another (Ctrl+click one in the outline "
-                                           "or the map does the same)")
-        self.stop_compare_action = self._action(g, "&Stop Comparing", lambda: self.selection.set_compare(None),
-                                                "Ctrl+Shift+K", "Mark each branch against its parent again")
-        g.addSeparator()
-        self._action(g, "&Next Pane", lambda: self.panes.step(1), "F6",
-                     "Move the keyboard focus to the next pane (Tab does the same from a pane's view)")
-        self._action(g, "Pre&vious Pane", lambda: self.panes.step(-1), "Shift+F6",
-                     "Move the keyboard focus to the previous pane")
-        g.addSeparator()
-        self._action(g, "Go to &Parent Branch", self.go_parent, "Alt+Up", "Select the branch this one forks from")
-        v.addSeparator()
-        self._action(v, "Compute &All Branches", self.compute_all, None,
-                     "Run every branch now (otherwise each is computed when first selected)")
-        v.addSeparator()
-        panes = v.addMenu("&Panes")
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock, self.causes_dock, self.problems_dock):
-            panes.addAction(d.toggleViewAction())
-        self._action(v, "&Reset Layout", self.reset_layout)
-
-        h = self.help_menu
-        self._action(h, "Scenario &Format Reference", self.show_reference, QKeySequence.HelpContents)
-        self._action(h, "&About What-If Explorer", self.show_about)
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar("Navigation", self)
-        tb.setObjectName("navigationToolBar")
-        tb.setMovable(False)
-        tb.setIconSize(QSize(16, 16))
-        tb.addAction(self.back_action)
-        tb.addAction(self.forward_action)
-        tb.addSeparator()
-        label = QLabel(" Compare with ")
-        label.setObjectName("muted")
-        tb.addWidget(label)
-        self.compare_box = QComboBox()
-        self.compare_box.setObjectName("compareBox")
-        self.compare_box.setToolTip("The branch the timeline, the inspector, the world plots and the side-by-side "
-                                    "view compare the selected one with (Ctrl+click a branch to choose it)")
-        self.compare_box.setMinimumContentsLength(22)
-        self.compare_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.compare_box.activated.connect(lambda i: self.selection.set_compare(self.compare_box.itemData(i)))
-        tb.addWidget(self.compare_box)
-        self.selection.compareChanged.connect(self._compare_changed)
-        self.toolbar = tb
-        self.addToolBar(Qt.TopToolBarArea, tb)
-        QApplication.instance().installEventFilter(self)  # the mouse's back/forward buttons, anywhere in the window
-
-    def _fill_compare_box(self) -> None:
-        box, h = self.compare_box, self.history
-        box.blockSignals(True)
-        box.clear()
-        box.addItem("its parent", None)
-        if h is not None:
-            for bid in h.rows():
-                depth = len(h.ws.path(bid)) - 1
-                box.addItem("   " * depth + h.label(bid), bid)
-        i = box.findData(self.selection.compare) if self.selection.compare else 0
-        box.setCurrentIndex(max(i, 0))
-        box.blockSignals(False)
-
-    def _compare_changed(self, bid) -> None:
-        i = self.compare_box.findData(bid) if bid else 0
-        self.compare_box.setCurrentIndex(max(i, 0))
-        if bid:
-            self.compare_dock.show()
-            self.compare_dock.raise_()
-        self.branch_map.plot.viewport().update()
-        self.outline.viewport().update()
-
-    def choose_compare(self) -> None:
-        self.compare_box.setFocus(Qt.ShortcutFocusReason)
-        self.compare_box.showPopup()
-
-    def _update_navigation(self) -> None:
-        self.back_action.setEnabled(self.navigation.can_back())
-        self.forward_action.setEnabled(self.navigation.can_forward())
 
     def eventFilter(self, obj, ev) -> bool:
         if obj is self and ev.type() == QEvent.MouseButtonRelease:
@@ -511,8 +283,13 @@ class MainWindow(QMainWindow):
             h.ensure(bid)
 
     def open_path(self, path: str | os.PathLike, *, reload: bool = False) -> bool:
-        """Load a scenario file; on errors show them in a dialog and keep the current scenario."""
+        """Load a scenario file; on errors show them in a dialog and keep the current scenario.
+
+        Unsaved edits are saved, discarded or kept first (the authoring asks); the file loaded is the
+        authoring's new base and may offer a recovery of edits a crash left behind."""
         path = os.fspath(path)
+        if not self.authoring.confirm_discard():
+            return False
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             sc = load_scenario(path)
@@ -539,6 +316,7 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._add_recent(path)
         self.statusBar().showMessage(f"{'Reloaded' if reload else 'Opened'} {path}", 4000)
+        self.authoring.opened()
         return True
 
     def show_scenario_error(self, path: str, error: ExplorerError) -> None:
@@ -689,67 +467,44 @@ class MainWindow(QMainWindow):
     def show_reference(self) -> None:
         ReferenceDialog(self).exec()
 
-    # --- layout persistence ----------------------------------------------------------------------
+    def export_report(self):
+        """File > Export Report…: the dialog, with the World pane's ticked variables ticked."""
+        from .export_dialog import open_export_dialog
+        return open_export_dialog(self)
 
-    def _restore_layout(self) -> None:
-        geo = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        self._layout_restored = False
-        if state is not None:
-            self._layout_restored = bool(self.restoreState(state, 1))
-        ws = self.settings.value("window/worldSplitter")
-        if ws is not None:
-            self.world.splitter.restoreState(ws)
-        self._default_state = None
+    def open_montecarlo(self):
+        """View > Monte Carlo…: one dialog per window, kept (its results draw bands in the World pane)."""
+        from .montecarlo_panel import open_montecarlo_dialog
+        return open_montecarlo_dialog(self)
 
-    def save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(1))
-        self.settings.setValue("window/worldSplitter", self.world.splitter.saveState())
-        self.settings.sync()
+    def analysis_pane(self):
+        """The Analysis pane, built on first use: most sessions never open it, and building it (a form
+        and a pyqtgraph chart) cost 60-250 ms of the window's opening."""
+        if self.analysis is None:
+            from .analysis_panel import AnalysisPane
+            self.analysis = AnalysisPane(self)
+            self.analysis_dock.setWidget(self.analysis)
+        return self.analysis
 
-    def reset_layout(self) -> None:
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock, self.causes_dock):
-            d.setFloating(False)
-            d.show()
-        for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
-                        (self.compare_dock, Qt.BottomDockWidgetArea),
-                        (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea),
-                        (self.causes_dock, Qt.RightDockWidgetArea)):
-            self.addDockWidget(area, d)
-        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
-        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
-        problems = getattr(self, "problems_dock", None)
-        if problems is not None:
-            problems.setFloating(False)
-            problems.show()
-            self.tabifyDockWidget(self.timeline_dock, problems)
-        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
-        self.tabifyDockWidget(self.world_dock, self.causes_dock)
-        self.timeline_dock.raise_()
-        self.inspector_dock.raise_()
-        self._default_sizes()
+    def show_analysis(self) -> None:
+        self.analysis_pane()
+        self.analysis_dock.show()
+        self.analysis_dock.raise_()
 
-    def showEvent(self, ev) -> None:
-        super().showEvent(ev)
-        if not getattr(self, "_sized", False):
-            self._sized = True
-            if not self._layout_restored:  # the reading panes in front: the inspector, the timeline
-                self.inspector_dock.raise_()
-                self.timeline_dock.raise_()
-            if self._layout_restored:  # the restored separators are the shares to keep
-                self._adopt_fractions()
-                self._applied = True
-            else:
-                self._default_sizes()
+    def how_could(self) -> None:
+        if self.selection.event:
+            self.analysis_pane().ask_how(self.selection.event[0])
 
     def closeEvent(self, ev) -> None:
+        if not self.authoring.confirm_discard():  # unsaved edits: save, discard or stay open
+            ev.ignore()
+            return
+        self.authoring.autosave_timer.stop()
+        if self.montecarlo_dialog is not None:  # no worker thread outlives the window
+            self.montecarlo_dialog.stop_and_wait()
+        if self.analysis is not None:
+            self.analysis.stop_and_wait()
         self.save_layout()
         self.off_thread.stop()
         super().closeEvent(ev)
 
-    def sizeHint(self) -> QSize:
-        return QSize(1280, 800)

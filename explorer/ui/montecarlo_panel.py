@@ -1,7 +1,7 @@
 """View > Monte Carlo…: many sampled runs of a branch, off the GUI thread, with progress and cancel.
 
-`add_montecarlo_action(main_window)` adds the action (Ctrl+M) to `main_window.view_menu`; it opens a
-non-modal `MonteCarloDialog` (one per window). The worker gets a deep copy of the scenario, never the
+The main window's View > Monte Carlo… (Ctrl+M) calls `open_montecarlo_dialog(main_window)`, which opens
+a non-modal `MonteCarloDialog` (one per window). The worker gets a deep copy of the scenario, never the
 live Workspace (which is not thread-safe): `monte_carlo` builds its own. A finished run is shown as a
 table of events (probability, median date, outcome shares), stored as `main_window.montecarlo[branch]`
 and handed to the world plots, which draw 10–90% bands. `main_window._install` clears the results
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -289,21 +288,6 @@ class MonteCarloDialog(RunsWorker, QDialog):
         super().closeEvent(event)
 
 
-class _CloseGuard(QObject):
-    """Stops a running worker when the main window closes (a running QThread must not be destroyed)."""
-
-    def __init__(self, main_window):
-        super().__init__(main_window)
-        self.main_window = main_window
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.main_window and event.type() == QEvent.Close:
-            dialog = getattr(self.main_window, "montecarlo_dialog", None)
-            if dialog is not None:
-                dialog.stop_and_wait()
-        return False
-
-
 def open_montecarlo_dialog(main_window) -> MonteCarloDialog:
     dialog = getattr(main_window, "montecarlo_dialog", None)
     if dialog is None:
@@ -316,30 +300,6 @@ def open_montecarlo_dialog(main_window) -> MonteCarloDialog:
     dialog.raise_()
     dialog.activateWindow()
     return dialog
-
-
-def add_montecarlo_action(main_window) -> QAction:
-    """Add View > Monte Carlo… (Ctrl+M) to the main window's `view_menu`."""
-    if not hasattr(main_window, "montecarlo"):
-        main_window.montecarlo = {}
-    main_window.montecarlo_dialog = None
-    action = QAction("&Monte Carlo…", main_window)
-    action.setObjectName("action_montecarlo")
-    action.setShortcut(QKeySequence("Ctrl+M"))
-    action.setStatusTip("Run a branch many times with chance on: event probabilities and bands in the world plots")
-    action.triggered.connect(lambda: open_montecarlo_dialog(main_window))
-    menu = main_window.view_menu
-    actions = menu.actions()
-    compute = next((a for a in actions if a.text().replace("&", "").startswith("Compute All")), None)
-    after = actions.index(compute) + 1 if compute is not None else len(actions)
-    if after < len(actions):  # with the other commands that compute branches
-        menu.insertAction(actions[after], action)
-    else:
-        menu.addAction(action)
-    guard = _CloseGuard(main_window)
-    main_window.installEventFilter(guard)
-    main_window._montecarlo_guard = guard
-    return action
 
 
 class _Item(QTableWidgetItem):

@@ -21,11 +21,10 @@ def app_window(qtbot, tmp_path, scenario_copy):
     from PySide6.QtCore import QSettings
 
     from explorer.core import load_scenario
-    from explorer.ui.authoring import install_authoring
     from explorer.ui.main_window import MainWindow
     w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
     w.set_scenario(load_scenario(scenario_copy), path=str(scenario_copy), fresh=True)
-    auth = install_authoring(w, offer_recovery=False)
+    auth = w.authoring
     auth.autosave_ms = 50
     auth.ask_unsaved = lambda: "discard"  # qtbot closes the window after the test; tests of the prompt undo this
     qtbot.addWidget(w)

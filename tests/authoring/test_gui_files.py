@@ -4,12 +4,12 @@ from __future__ import annotations
 import difflib
 import os
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 
 from authoring_support import MISSILE, TROTSKY, commented
 from explorer.core import load_scenario, load_scenario_text
 from explorer.core.saving import normalized, read_recovery, read_text, recovery_path, same_model
-from explorer.ui.authoring import Authoring, install_authoring
+from explorer.ui.authoring import Authoring
 from explorer.ui.main_window import MainWindow
 from gui_support import answer_box, click_ok, edit_menu_click, pick, right_click_event, wait_dialog
 
@@ -43,7 +43,9 @@ def file_menu_click(qtbot, w, action) -> None:
 def open_window(qtbot, path, tmp_path, offer=False):
     w = MainWindow(settings=QSettings(str(tmp_path / "s2.ini"), QSettings.IniFormat))
     w.set_scenario(load_scenario(path), path=str(path), fresh=True)
-    auth = install_authoring(w, offer_recovery=offer)
+    auth = w.authoring
+    if offer:  # as the app does once its window is up
+        QTimer.singleShot(0, auth.offer_recovery)
     auth.ask_unsaved = lambda: "discard"
     qtbot.addWidget(w)
     w.show()

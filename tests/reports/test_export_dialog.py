@@ -113,23 +113,16 @@ def test_mistakes_are_shown_not_raised(qtbot, dialog, tmp_path):
     assert "does not exist" in dialog.status.text()
 
 
-def test_add_export_action_opens_the_dialog(qtbot, missiles_ws):
-    from PySide6.QtWidgets import QMainWindow
+def test_file_menu_export_opens_the_dialog_for_the_selected_branch(qtbot, missiles_ws, tmp_path):
+    from PySide6.QtCore import QSettings
 
-    from explorer.ui.export_dialog import ExportReportDialog, add_export_action
+    from explorer.ui.export_dialog import ExportReportDialog
+    from explorer.ui.main_window import MainWindow
 
-    class Selection:
-        branch = "no-photos"
-
-    class Window(QMainWindow):
-        def __init__(self):
-            super().__init__()
-            self.workspace = missiles_ws
-            self.selection = Selection()
-            self.file_menu = self.menuBar().addMenu("&File")
-    w = Window()
+    w = MainWindow(workspace=missiles_ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     qtbot.addWidget(w)
-    action = add_export_action(w)
+    w.selection.select_branch("no-photos")
+    action = w.export_action
     assert action in w.file_menu.actions()
     assert action.shortcut().toString() == "Ctrl+E"
     assert re.sub("[.…]+$", "", action.text().replace("&", "")) == "Export Report"

@@ -34,6 +34,7 @@ def make_window(qtbot, settings):
 
     def make(path=None, scenario=None):
         w = MainWindow(settings=settings)
+        w.authoring.ask_unsaved = lambda: "discard"  # closing after an edit asks no question in tests
         if path is not None:
             assert w.open_path(path)
         elif scenario is not None:

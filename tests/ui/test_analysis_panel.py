@@ -5,15 +5,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
-from explorer.ui.analysis_panel import add_analysis_action
-from explorer.ui.authoring import install_authoring
 
 
 @pytest.fixture
 def pane_window(window):
-    install_authoring(window, offer_recovery=False)
-    action = add_analysis_action(window)
-    return window, action
+    window.authoring.ask_unsaved = lambda: "discard"  # forks are unsaved edits when the test closes it
+    return window, window.analysis_action
 
 
 def open_pane(w, action):

@@ -5,13 +5,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from explorer.ui.montecarlo_panel import add_montecarlo_action
 
 
 @pytest.fixture
 def mc_window(window):
-    action = add_montecarlo_action(window)
-    return window, action
+    return window, window.montecarlo_action
 
 
 def open_dialog(window, action):

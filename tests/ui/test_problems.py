@@ -38,11 +38,9 @@ branches:
 
 
 def _window(make_window, tmp_path, text=WORLD):
-    from explorer.ui.authoring import install_authoring
     f = tmp_path / "p.yaml"
     f.write_text(text, encoding="utf-8")
     w = make_window(f)
-    install_authoring(w, offer_recovery=False)
     return w
 
 

@@ -26,14 +26,8 @@ def click_link(w, prefix):
 
 @pytest.fixture
 def full_window(window):
-    """The window as `what-if` assembles it: authoring, export and Monte Carlo actions too."""
-    from explorer.ui.authoring import install_authoring
-    from explorer.ui.export_dialog import add_export_action
-    from explorer.ui.montecarlo_panel import add_montecarlo_action
-    auth = install_authoring(window, offer_recovery=False)
-    auth.ask_unsaved = lambda: "discard"
-    add_export_action(window)
-    add_montecarlo_action(window)
+    """The window as `what-if` shows it: authoring, export, Monte Carlo and Analysis are the window's own."""
+    window.authoring.ask_unsaved = lambda: "discard"
     return window
 
 

@@ -1,0 +1,158 @@
+"""The main window's docks: where each pane sits, the share of the window each takes, and the layout
+remembered between sessions.
+
+A mixin of `MainWindow` (it reads the window's views and sets its `*_dock` attributes), kept apart
+because the arrangement of panes changes for other reasons than what the window does with a scenario.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+
+class DockLayout:
+    """Docks of the main window: built once, sized by fractions of the window, saved and reset."""
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(name)
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable |
+                      QDockWidget.DockWidgetFloatable)
+        d.setTitleBarWidget(QWidget())  # each pane draws its own compact header (tabs name the tabbed ones)
+        self.addDockWidget(area, d)
+        return d
+
+    def _build_docks(self) -> None:
+        self.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
+        self.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        outline_pane = QWidget()
+        lay = QVBoxLayout(outline_pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.outline_title = QLabel("Branches")
+        self.outline_title.setObjectName("paneTitle")
+        self.outline_title.setContentsMargins(8, 4, 6, 2)
+        lay.addWidget(self.outline_title)
+        lay.addWidget(self.outline, 1)
+        self.outline_dock = self._dock("Branches", "outlineDock", outline_pane, Qt.LeftDockWidgetArea)
+        self.timeline_dock = self._dock("Timeline", "timelineDock", self.timeline, Qt.BottomDockWidgetArea)
+        # the watch list beside the timeline first, then the side-by-side view as the timeline's tab
+        # (splitting a tabbed dock afterwards pulls the tabs apart)
+        self.watch_dock = self._dock("Watch", "watchDock", self.watch, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
+        self.compare_dock = self._dock("Side by Side", "compareDock", self.compare_view, Qt.BottomDockWidgetArea)
+        self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
+        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        self.timeline_dock.raise_()
+        self.compare_dock.visibilityChanged.connect(self.compare_view.set_shown)
+        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
+        self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
+        self.causes_dock = self._dock("Causes", "causesDock", self.causes, Qt.RightDockWidgetArea)
+        self.setTabPosition(Qt.RightDockWidgetArea, QTabWidget.North)
+        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.tabifyDockWidget(self.world_dock, self.causes_dock)
+        self.inspector_dock.raise_()
+        self.causes_dock.visibilityChanged.connect(self.causes.set_shown)
+        self.world_dock.visibilityChanged.connect(self.world.set_shown)
+        self.analysis_dock = self._dock("Analysis", "analysisDock", QWidget(), Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.world_dock, self.analysis_dock)
+        self.analysis_dock.hide()  # View > Analysis shows it
+        self.analysis_dock.visibilityChanged.connect(lambda shown: shown and self.analysis_pane())
+        self._default_sizes()
+
+    DEFAULT_FRACTIONS = (0.21, 0.34, 0.44)  # outline width, inspector width, timeline height
+
+    def _default_sizes(self) -> None:
+        self.dock_fractions = self.DEFAULT_FRACTIONS
+        self._apply_fractions()
+
+    def _dock_sizes(self) -> tuple:
+        return self.outline_dock.width(), self.inspector_dock.width(), self.timeline_dock.height()
+
+    def _apply_fractions(self) -> None:
+        """Give the docks their share of the window, so that every pane grows with it (not only the
+        map) and a window made small and large again gets its layout back."""
+        fo, fi, ft = self.dock_fractions
+        w, h = self.width(), self.height()
+        self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
+        self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
+        central = max(w - int(w * fo) - int(w * fi), 200)
+        self.resizeDocks([self.watch_dock], [min(max(int(central * 0.3), 230), 380)], Qt.Horizontal)
+        self._applied = True
+
+    def _adopt_fractions(self) -> None:
+        """The docks' current sizes become their shares (after the user moved a separator)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        o, i, t = self._dock_sizes()
+        self.dock_fractions = (o / w, i / w, t / h)
+
+
+    def resizeEvent(self, ev) -> None:
+        applied = getattr(self, "_applied", None)
+        super().resizeEvent(ev)
+        if applied is not None and ev.oldSize().isValid():
+            QTimer.singleShot(0, self._apply_fractions)
+
+
+    # --- layout persistence ----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geo = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        self._layout_restored = False
+        if state is not None:
+            self._layout_restored = bool(self.restoreState(state, 1))
+        ws = self.settings.value("window/worldSplitter")
+        if ws is not None:
+            self.world.splitter.restoreState(ws)
+        self._default_state = None
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(1))
+        self.settings.setValue("window/worldSplitter", self.world.splitter.saveState())
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
+                  self.world_dock, self.causes_dock):
+            d.setFloating(False)
+            d.show()
+        for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
+                        (self.compare_dock, Qt.BottomDockWidgetArea),
+                        (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea),
+                        (self.causes_dock, Qt.RightDockWidgetArea)):
+            self.addDockWidget(area, d)
+        self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
+        self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        problems = getattr(self, "problems_dock", None)
+        if problems is not None:
+            problems.setFloating(False)
+            problems.show()
+            self.tabifyDockWidget(self.timeline_dock, problems)
+        self.tabifyDockWidget(self.inspector_dock, self.world_dock)
+        self.tabifyDockWidget(self.world_dock, self.causes_dock)
+        self.timeline_dock.raise_()
+        self.inspector_dock.raise_()
+        self._default_sizes()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            if not self._layout_restored:  # the reading panes in front: the inspector, the timeline
+                self.inspector_dock.raise_()
+                self.timeline_dock.raise_()
+            if self._layout_restored:  # the restored separators are the shares to keep
+                self._adopt_fractions()
+                self._applied = True
+            else:
+                self._default_sizes()
+
+
+    def sizeHint(self) -> QSize:
+        return QSize(1280, 800)
