@@ -267,6 +267,14 @@ def bench(name: str, make, quick: bool) -> None:
     for step in [w.navigation.back] * 12 + [w.navigation.forward] * 12:
         nav.run(app, step)
     nav.report(name, "back_forward")
+    # the same with the World pane in front instead of the Inspector (it redraws only while seen)
+    w.world_dock.raise_()
+    settle(app)
+    nav_world = Timed()
+    for step in [w.navigation.back] * 12 + [w.navigation.forward] * 12:
+        nav_world.run(app, step)
+    nav_world.report(name, "back_forward_world_shown")
+    w.inspector_dock.raise_()
     w.timeline_dock.raise_()
     settle(app)
 
