@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen,
-                           QTextCursor, QTextDocument, QTextFormat)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
+                           QPen, QPixmap, QPyTextObject, QTextCursor, QTextDocument, QTextFormat)
 
 from ..core.files import atomic_write
 from ..core.report import ReportError
 from .qtcompat import guard_none_refcount
-from .templates import environment, plot_key, render_plots, sub_progress, template_context
+from .plots import HEIGHT, WIDTH, draw_plot, ensure_gui_app
+from .templates import all_plots, environment, plot_key, template_context
 from .text import clean, long_date
 
 guard_none_refcount()
@@ -31,20 +32,21 @@ HEAD_PT, FOOT_PT = 8.0, 8.0
 
 def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None, progress=None) -> None:
     step = progress or (lambda d, t, m: None)
-    images = render_plots(report, sub_progress(step, 0, 45), encode=False)
+    ensure_gui_app()
+    plots = dict(all_plots(report))  # drawn as vectors when their page is printed
 
     # Painted into memory, then written by atomic_write: QPdfWriter on a file says nothing when the
     # disk fills up (a 0-byte or cut PDF), while atomic_write reports every failed write in one line.
     buf = QBuffer()
     buf.open(QIODevice.WriteOnly)
-    _write(report, buf, page_size, templates, images, step)
+    _write(report, buf, page_size, templates, plots, step)
     data = bytes(buf.data())
     if not data.rstrip().endswith(b"%%EOF"):
         raise ReportError(f"cannot write '{out}': the PDF writer stopped before the end; nothing was written")
     atomic_write(out, data)
 
 
-def _write(report, tmp, page_size, templates, images, step):
+def _write(report, tmp, page_size, templates, plots, step):
     writer = QPdfWriter(tmp)
     writer.setResolution(RESOLUTION)
     writer.setPageSize(QPageSize(PAGE_SIZE_IDS[page_size]))
@@ -63,13 +65,13 @@ def _write(report, tmp, page_size, templates, images, step):
 
     env = environment("html", templates)
     html = env.get_template("report_pdf.html.j2").render(template_context(
-        report, plots={k: f"plot:{k}" for k in images}, plot_key=plot_key, page_size=page_size,
+        report, plots={k: f"plot:{k}" for k in plots}, plot_key=plot_key, page_size=page_size,
         content_width=content_css_w))
     step(50, 100, "Laying out pages")
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(writer)
-    for k, img in images.items():
-        doc.addResource(QTextDocument.ImageResource, QUrl(f"plot:{k}"), img)
+    images = _Images(plots, dpi)
+    doc.documentLayout().registerHandler(QTextFormat.ImageObject, images)
     doc.setDocumentMargin(0)
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)
@@ -159,6 +161,58 @@ def _write(report, tmp, page_size, templates, images, step):
     finally:
         painter.end()
     step(100, 100, f"{n} pages")
+
+
+class _Images(QPyTextObject):
+    """The document's images: a plot's <img src="plot:KEY"> is drawn as vectors (draw_plot) in the
+    box QTextDocument's own image handler would give it (width and height attributes, in CSS
+    pixels, scaled to the writer's resolution), so the pages break where they did with pixels."""
+
+    def __init__(self, plots: dict, dpi: int):
+        super().__init__()
+        self.plots, self.scale = plots, dpi / CSS_DPI
+
+    @staticmethod
+    def _image(doc, name):
+        """A template's own image (not a plot), as QTextDocument would load it; None if it cannot."""
+        data = doc.resource(QTextDocument.ImageResource, QUrl(name))
+        if isinstance(data, QPixmap):
+            data = data.toImage()
+        elif isinstance(data, (QByteArray, bytes)):
+            data = QImage.fromData(data)
+        return data if isinstance(data, QImage) and not data.isNull() else None
+
+    def intrinsicSize(self, doc, pos, fmt):
+        f = fmt.toImageFormat()
+        name = f.name()
+        if name.startswith("plot:") and name[5:] in self.plots:
+            nat_w, nat_h = WIDTH, HEIGHT
+        else:
+            img = self._image(doc, name)
+            if img is None:
+                return QSizeF(0, 0)
+            nat_w, nat_h = max(img.width(), 1), max(img.height(), 1)
+        w = _qround(f.width()) if f.hasProperty(QTextFormat.ImageWidth) else None
+        h = _qround(f.height()) if f.hasProperty(QTextFormat.ImageHeight) else None
+        if w is None and h is None:
+            w, h = nat_w, nat_h
+        elif w is None:
+            w = _qround(h * nat_w / nat_h)
+        elif h is None:
+            h = _qround(w * nat_h / nat_w)
+        return QSizeF(_qround(w * self.scale), _qround(h * self.scale))
+
+    def drawObject(self, painter, rect, doc, pos, fmt):
+        name = fmt.toImageFormat().name()
+        if name.startswith("plot:") and name[5:] in self.plots:
+            draw_plot(painter, rect, self.plots[name[5:]])
+        elif (img := self._image(doc, name)) is not None:
+            painter.drawImage(rect, img)
+
+
+def _qround(x: float) -> int:
+    """Qt's qRound: halves away from zero."""
+    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
 
 
 _SECTION = re.compile(r"^b\d+-[a-z]+$")

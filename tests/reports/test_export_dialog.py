@@ -84,13 +84,13 @@ def test_all_then_cancel_leaves_nothing(qtbot, dialog, tmp_path, monkeypatch):
     # slow the export down so that Cancel lands while it runs
     import time
 
-    from explorer.reports import plots
-    real = plots.render_plot
+    from explorer.reports import pdf
+    real = pdf.draw_plot  # the PDF draws its plots as it prints their pages
 
     def slow(*a, **kw):
         time.sleep(0.05)
         return real(*a, **kw)
-    monkeypatch.setattr(plots, "render_plot", slow)
+    monkeypatch.setattr(pdf, "draw_plot", slow)
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     assert dialog.cancel_button.text() == "Cancel"
     qtbot.waitUntil(lambda: dialog.progress.value() > 0 or dialog.worker is None, timeout=10_000)
