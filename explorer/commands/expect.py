@@ -86,11 +86,11 @@ def _stamps(paths: list[str]) -> list:
 
 
 def run(args) -> int:
+    seen = _stamps(args.scenarios)  # before the check: a save during it, or just after, is seen
     code = run_once(args.scenarios, args.seed, args.junit, args.verbose)
     if not args.watch:
         return code
     print(f"watching {', '.join(args.scenarios)}; Ctrl-C to stop", flush=True)
-    seen = _stamps(args.scenarios)
     while True:  # a poll: no dependency, and it sees editors that replace the file as well as rewrite it
         time.sleep(args.interval)
         now = _stamps(args.scenarios)

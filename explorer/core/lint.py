@@ -23,7 +23,7 @@ def run_problems(scenario: Scenario, ws: Workspace | None = None) -> list[Proble
     """What stops a branch from running, as positioned errors: a file that `validate` accepts runs
     every branch. Each branch is run once (likely mode) unless `surely_runs` proves it cannot fail,
     which skips most runs of a big world (19 of its 20 branches' runs were 2/3 of `validate`)."""
-    ws = ws or Workspace(scenario, mode=LIKELY)
+    ws = ws or Workspace(scenario, mode=LIKELY, lean=True)  # asked only whether they run
     out, failed = [], set()
     no_runaway = cannot_run_away(ws.program)
     for bid in scenario.branch_ids:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # diff and explain are imported where asked: `validate` and `
     from . import explain as explain_mod
 
 
+_NO_CHECKPOINTS = 10**12  # checkpoint_every for a run nobody restarts from (the engine keeps the first only)
+
+
 @dataclass(frozen=True)
 class _Key:
     branch: str
@@ -31,9 +34,12 @@ class _Key:
 
 class Workspace:
     def __init__(self, scenario: Scenario, *, mode: str = LIKELY, seed: int = 0,
-                 checkpoint_every: int | None = None):
+                 checkpoint_every: int | None = None, lean: bool = False):
+        """`lean=True` for a Workspace that only asks whether branches run (validate): its runs record
+        no reads (no explanations) and branches without children keep no checkpoints."""
         self.mode, self.seed = mode, seed
         self.checkpoint_every = checkpoint_every
+        self.lean = lean
         self._cache: dict[_Key, Timeline] = {}
         self._noops: dict[_Key, list] = {}
         self._set(scenario)
@@ -159,15 +165,17 @@ class Workspace:
 
     def _compute(self, key: _Key) -> Timeline:
         branch = self.branch(key.branch)
+        every = _NO_CHECKPOINTS if self.lean and not self._kids.get(branch.id) else self.checkpoint_every
         if branch.parent is None:
             self.runs += 1
             result = run_program(self.program, [], mode=key.mode, seed=key.seed,
-                                 checkpoint_every=self.checkpoint_every)
+                                 checkpoint_every=every, record_reads=not self.lean)
             return Timeline(self.scenario, branch, result)
         parent = self.timeline(branch.parent, key.mode, key.seed)
         divergences, program = self._divergences(branch, parent)
         self.runs += 1
-        return Timeline(self.scenario, branch, self._run_from(program, divergences, parent, key.mode, key.seed))
+        return Timeline(self.scenario, branch, self._run_from(program, divergences, parent, key.mode, key.seed,
+                                                              every))
 
     def full_run(self, branch_id: str, mode: str | None = None, seed: int | None = None) -> RunResult:
         """The branch computed from the start, no checkpoint: the reference restarts must equal."""
@@ -187,17 +195,18 @@ class Workspace:
                              lambda divs: self._run_from(program, divs, parent)), program
 
     def _run_from(self, program: Program, divergences: list[AppliedDivergence], parent: Timeline,
-                  mode: str | None = None, seed: int | None = None) -> RunResult:
+                  mode: str | None = None, seed: int | None = None, every: int | None = None) -> RunResult:
         """A run of `divergences`, restarted from the parent's last checkpoint before the first own one."""
         own = [d.ordinal for d in divergences[len(parent.divergences):]]
         start = min(own) if own else self.program.end + 1
         cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
         mode, seed = mode or parent.result.mode, parent.result.seed if seed is None else seed
+        every = every or self.checkpoint_every
         if not cps:
-            return run_program(program, divergences, mode=mode, seed=seed,
-                               checkpoint_every=self.checkpoint_every)
-        result = run_program(program, divergences, mode=mode, seed=seed,
-                             checkpoint_every=self.checkpoint_every,
+            return run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
+                               record_reads=not self.lean)
+        result = run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
+                             record_reads=not self.lean,
                              resume=(cps[-1], parent.result.firings, parent.result.lapses))
         result.checkpoints = cps + result.checkpoints
         return result

@@ -77,3 +77,26 @@ def test_an_undatable_divergence_is_still_run_and_found_among_provable_branches(
     [p] = run_problems(sc, ws)
     assert p.path == "branches[1].divergences[0]" and "give the divergence an `on:` date" in p.message
     assert ws.cached("bad") is False and ws.cached("fine") is False and ws.runs == 1  # the baseline, for bad
+
+
+def test_a_lean_workspace_computes_the_same_histories_without_reads():
+    """What validate runs when it cannot prove (here: a repeatable rule), it runs lean: no reads
+    recorded, no checkpoints kept by branches without children; the histories are the same."""
+    sc = make_scenario(300, 20, 8, seed=4)
+    sc.events[5].repeatable = True
+    sc = load_scenario_text(scenario_to_text(sc), "s.yaml")
+    full, lean = Workspace(sc), Workspace(sc, lean=True)
+    assert not cannot_run_away(full.program)
+    parents = {b.parent for b in sc.branches}
+    kept = {False: 0, True: 0}  # checkpoints of the branches without children, full and lean
+    for b in sc.branch_ids:
+        a, z = full.timeline(b), lean.timeline(b)
+        assert [(f.event, f.ordinal, f.outcome) for f in a.firings] == \
+               [(f.event, f.ordinal, f.outcome) for f in z.firings]
+        assert a.final_state == z.final_state
+        assert all(not f.reads for f in z.firings) and any(f.reads for f in a.firings)
+        if b not in parents:  # the parent's checkpoints before the fork come first in both
+            assert len(z.result.checkpoints) <= len(a.result.checkpoints)
+            kept[False] += len(a.result.checkpoints)
+            kept[True] += len(z.result.checkpoints)
+    assert kept[True] < kept[False]
