@@ -28,6 +28,9 @@ class Condition:
     time_dependent: bool  # reads `date`, year() or days_since()
     constant: Any = field(default=None)  # the value when the condition reads nothing (e.g. false)
     _terms: Any = field(default=(), repr=False, compare=False)  # tuple, or a thunk building it
+    # plain conjunctions (the short road): ((fn, variable or None, event or None), ...) per conjunct, in
+    # order, each reading one name; the engine watches one false conjunct of a waiting rule (engine.py)
+    conj: Any = field(default=None, repr=False, compare=False)
 
     @property
     def terms(self) -> tuple:
@@ -167,7 +170,7 @@ def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | Non
     compiler makes. None whenever anything is not plainly right: the general road then compiles it
     or says what is wrong. Each term is read once per scope: rules repeat them (`army >= 50`), and
     the closures are pure, so they are shared."""
-    fns, reads, events = [], set(), set()
+    fns, reads, events, conj = [], set(), set(), []
     terms = scope.__dict__.get("_plain_terms")
     if terms is None:
         terms = scope.__dict__["_plain_terms"] = {}
@@ -179,6 +182,7 @@ def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | Non
             return None
         fn, name, ev = t
         fns.append(fn)
+        conj.append(t)
         if ev is None:
             reads.add(name)
         else:
@@ -198,7 +202,7 @@ def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | Non
                     return False
             return True
     return Condition(source, fn, frozenset(reads), frozenset(events), False, None,
-                     lambda: _Compiler(scope, text).terms(_parse(text).body))
+                     lambda: _Compiler(scope, text).terms(_parse(text).body), tuple(conj))
 
 
 def expression_kind(source, scope: Scope) -> str:

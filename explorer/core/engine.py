@@ -94,7 +94,8 @@ class Lapse:
 
     def _resolve(self) -> None:
         if self._final is not None:
-            self._reads, self._event_reads = self._final()
+            world, cr = self._final
+            self._reads, self._event_reads = world.reads_of(cr)
             self._final = None
 
     @property
@@ -160,6 +161,7 @@ class Checkpoint:
     n_rules: int
     facts_fired: dict  # event id -> its last firing, as conditions see it
     mtth: dict = field(default_factory=dict)  # rule -> the day its mean-time-to-happen wait ends
+    sentinel: dict = field(default_factory=dict)  # waiting plain conjunction -> its watched (key, fn)
 
 
 @dataclass
@@ -188,18 +190,28 @@ def _reads(keys: tuple, state: dict, writer: dict, fired: dict, by_id: dict) -> 
 class _FinalWorld:
     """The world as a run left it, for the reads of rules that lapse at the end."""
 
-    def __init__(self, run: "_Run"):
-        self.state, self.writer, self.fired = run.state, dict(run.writer), dict(run.fired)
-        self.by_id, self.keys_of = run.p.by_id, run._keys_of
+    def __init__(self, run: "_Run"):  # the run is over: nothing changes these any more
+        self.state, self.writer, self.fired, self.by_id = run.state, run.writer, run.fired, run.p.by_id
 
-    def reads_of(self, cr: CRule):
-        return lambda: _reads(self.keys_of(cr), self.state, self.writer, self.fired, self.by_id)
+    def reads_of(self, cr: CRule) -> tuple:
+        return _reads((cr.read_vars, cr.read_events), self.state, self.writer, self.fired, self.by_id)
 
 
 def draw(seed: int, event: str, occurrence: int, salt: str) -> float:
     """A uniform number in [0, 1) fixed by (seed, event, occurrence): branches share their dice."""
     h = hashlib.blake2b(f"{seed}\x1f{event}\x1f{occurrence}\x1f{salt}".encode(), digest_size=8)
     return int.from_bytes(h.digest(), "big") / 2.0**64
+
+
+def _conjuncts(cr: CRule) -> tuple | None:
+    """((readers-index key, fn), ...) of a plain rule whose condition is a plain conjunction (each
+    conjunct reads one name), else None; worked out once per compiled rule."""
+    d = cr.__dict__
+    if "_conjuncts" not in d:
+        conj = cr.cond.conj if cr.plain else None
+        d["_conjuncts"] = tuple((v if v is not None else EVENT_KEY + e, fn) for fn, v, e in conj) \
+            if conj else None
+    return d["_conjuncts"]
 
 
 class _Run:
@@ -248,6 +260,8 @@ class _Run:
         self.agenda: list = []
         self.waiting: dict[int, tuple] = {}
         self.watch: dict[str, set] = {}  # readers-index key -> waiting rules that read it
+        self.sentinel: dict[int, tuple] = {}  # waiting plain conjunction -> its watched conjunct (key, fn)
+        self.swatch: dict[str, dict] = {}  # key -> {rule: its watched conjunct's fn}
         self.expiry: list = []
         self.timedep: set[int] = set()
         self.cancel_seq: dict[int, int] = {}
@@ -270,8 +284,18 @@ class _Run:
         self.agenda = list(cp.agenda)
         self.waiting = dict(cp.waiting)
         self.watch = {}  # derived from `waiting`: rebuilt once here rather than copied at every checkpoint
-        rules, watch = self.rules, self.watch
+        self.sentinel = dict(cp.sentinel)
+        self.swatch = {}
+        rules, watch, swatch, sentinel = self.rules, self.watch, self.swatch, self.sentinel
+        for r, (k, fn) in sentinel.items():
+            sw = swatch.get(k)
+            if sw is None:
+                swatch[k] = {r: fn}
+            else:
+                sw[r] = fn
         for r in self.waiting:
+            if r in sentinel:
+                continue
             for k in rules[r].keys:
                 ws = watch.get(k)
                 if ws is None:
@@ -310,6 +334,7 @@ class _Run:
         agenda = self.agenda
         rules, waiting, woken = self.rules, self.waiting, self.woken
         state, facts = self.state, self.facts  # the same objects all run long (set up by fresh/resume)
+        sentinel, swatch = self.sentinel, self.swatch
         divs = self.divs
         di = 0
         while self.resumed_at is not None and di < len(divs) and divs[di].ordinal < self.resumed_at:
@@ -342,14 +367,29 @@ class _Run:
             w = waiting.get(r)
             if w is not None and w[0] >= wend and cr.plain and not self.cancel_seq and not self.suppress_from:
                 woken.discard(r)
-                if cr.cond.fn(state, facts):
+                cur = sentinel.get(r)
+                if cur is None:
+                    if cr.cond.fn(state, facts):
+                        self._fire(r, ordinal, cause, by)
+                    continue
+                for t in _conjuncts(cr):  # the conjunction, one conjunct at a time
+                    if not t[1](state, facts):
+                        if t is not cur:  # watch the conjunct that is false now
+                            del swatch[cur[0]][r]
+                            sentinel[r] = t
+                            sw = swatch.get(t[0])
+                            if sw is None:
+                                swatch[t[0]] = {r: t[1]}
+                            else:
+                                sw[r] = t[1]
+                        break
+                else:
                     self._fire(r, ordinal, cause, by)
                 continue
             self._process(r, ordinal, seq, wend, cause, by)
         final = _FinalWorld(self)  # what still waits lapses against the final world, in expiry order
-        for r, (wend, _, _) in sorted(self.waiting.items(), key=lambda kv: (kv[1][0], kv[0])):
-            self.lapses.append(Lapse(self.rules[r].id, min(wend, end), "window", None, None, "",
-                                     final.reads_of(self.rules[r])))
+        self.lapses += [Lapse(rules[r].id, min(wend, end), "window", None, None, "", (final, rules[r]))
+                        for wend, r in sorted([(w[0], r) for r, w in self.waiting.items()])]
         self.waiting.clear()
         self.stats["tests"] = self.tests
 
@@ -371,7 +411,7 @@ class _Run:
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
             dict(self.first_test), self.seq, len(self.firings), len(self.lapses), len(self.rules),
-            dict(self.facts.fired), dict(self.mtth_pending)))
+            dict(self.facts.fired), dict(self.mtth_pending), dict(self.sentinel)))
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
@@ -425,8 +465,19 @@ class _Run:
             self.first_test[r] = ordinal
         if cr.latent:
             return
+        false_at = None
         if cr.simple:  # no outcomes, no chance: the condition decides alone
-            verdict = True if cr.cond.fn(self.state, self.facts) else False
+            conj = None if self.naive else _conjuncts(cr)
+            if conj is not None:
+                s, f = self.state, self.facts
+                for false_at in conj:
+                    if not false_at[1](s, f):
+                        break
+                else:
+                    false_at = None
+                verdict = false_at is None
+            else:
+                verdict = True if cr.cond.fn(self.state, self.facts) else False
         else:
             verdict = self._test(cr)
         if verdict is True:
@@ -446,9 +497,11 @@ class _Run:
             if prev is None or prev[0] < wend:
                 self.waiting[r] = (wend, cause, by)
                 heapq.heappush(self.expiry, (wend, r))
-                if prev is None:
+                if prev is None and false_at is None:
                     for k in cr.keys:
                         self.watch.setdefault(k, set()).add(r)
+            if false_at is not None:
+                self._watch(r, false_at)
             if cr.time_dependent:
                 self.timedep.add(r)
 
@@ -475,9 +528,25 @@ class _Run:
         self.mtth_pending[r] = at
         self._push(at, cr, max(wend, at), "mtth", None)
 
+    def _watch(self, r: int, false_at: tuple) -> None:
+        """A waiting plain conjunction is woken only by a change to what one false conjunct reads (the
+        first false one): while it stays false the conjunction does, whatever the others do. A change
+        to it is checked as it happens (`_wake`), and the rule tested only if that conjunct then holds."""
+        old = self.sentinel.get(r)
+        if old is false_at:
+            return
+        if old is not None:
+            del self.swatch[old[0]][r]
+        self.sentinel[r] = false_at
+        self.swatch.setdefault(false_at[0], {})[r] = false_at[1]
+
     def _stop_waiting(self, r: int) -> None:
         if self.waiting.pop(r, None) is not None:
             self.timedep.discard(r)
+            k = self.sentinel.pop(r, None)
+            if k is not None:
+                del self.swatch[k[0]][r]
+                return
             watch = self.watch
             for k in self.rules[r].keys:
                 watch[k].discard(r)
@@ -529,14 +598,10 @@ class _Run:
                 return o.id
         return eligible[-1].id
 
-    @staticmethod
-    def _keys_of(cr: CRule) -> tuple:
-        return cr.read_vars, cr.read_events
-
     def _reads(self, cr: CRule) -> tuple:
         if not self.record_reads:  # Monte Carlo asks what happened, never why: 15% of a run saved
             return (), ()
-        return _reads(self._keys_of(cr), self.state, self.writer, self.fired, self.p.by_id)
+        return _reads((cr.read_vars, cr.read_events), self.state, self.writer, self.fired, self.p.by_id)
 
     def _fire(self, r: int, ordinal: int, cause: str, by, forced_outcome: str | None = None) -> None:
         cr = self.rules[r]
@@ -630,16 +695,20 @@ class _Run:
     def _wake(self, keys) -> None:
         if not self.waiting:
             return
+        woken = self.woken
         if self.naive:
             candidates = sorted(self.waiting)
         else:
-            watch = self.watch
+            watch, swatch, state, facts = self.watch, self.swatch, self.state, self.facts
             candidates = []
             for k in keys:
                 ws = watch.get(k)
                 if ws:
                     candidates.extend(ws)
-        woken, waiting, rules, agenda, today = self.woken, self.waiting, self.rules, self.agenda, self.today
+                sw = swatch.get(k)
+                if sw:  # plain conjunctions watching this key: tested only if that conjunct now holds
+                    candidates.extend([r for r, fn in sw.items() if r not in woken and fn(state, facts)])
+        waiting, rules, agenda, today = self.waiting, self.rules, self.agenda, self.today
         heappush = heapq.heappush
         seq = self.seq
         for w in candidates:
