@@ -396,6 +396,15 @@ class Authoring(ScenarioFiles, QObject):
         dlg = RuleDialog(self.w.workspace, event_id, parent=self.w)
         return self._show(dlg, lambda d: self._rule_saved(d, f"Edit rule {quoted(d.result_rule.title)}"))
 
+    def edit_node(self, key) -> QDialog | None:
+        """The form of a rule graph's node: ("rule", event id) or ("var", name)."""
+        kind, name = key
+        if kind == "rule":
+            return self.edit_rule(name)
+        if kind == "var" and self.scenario is not None and name in self.scenario.variables:
+            return self.edit_variable(name)
+        return None
+
     def new_rule(self) -> QDialog:
         dlg = RuleDialog(self.w.workspace, None, parent=self.w)
         return self._show(dlg, lambda d: self._rule_saved(d, f"New rule {quoted(d.result_rule.title)}"))

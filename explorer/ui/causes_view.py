@@ -1,55 +1,32 @@
 """Causes and consequences of the selected event as a graph: what led to it (left) and what it led to
 (right) in the selected branch, columns by causal step, every node a click away from its event (a
-divergence's node selects its branch). The graph comes from `explorer.core.causes.event_graph`.
+divergence's node selects its branch). The graph comes from `explorer.core.causes.event_graph`; the
+boxes and edges are drawn as the rule graph's are (ui/node_graph.py).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView, QLabel, QVBoxLayout, QWidget)
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from ..core.causes import event_graph
 from ..core.errors import ExplorerError
 from . import style
 from .history import History
+from .node_graph import NodeItem, edge_item
 from .panes import LazyPane
 from .selection import BRANCH, EVENT, Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 200, 42, 56, 12
 
 
-class _NodeItem(QGraphicsRectItem):
-    def __init__(self, view: "CausesView", node, rect: QRectF):
-        super().__init__(rect)
-        self.view, self.node = view, node
-        color = {"focus": style.ACCENT, "cause": style.LANE_PATH, "effect": style.STATUS_COLORS["new"]}[node.role]
-        if node.key[0] == "divergence":
-            color = style.DIVERGENCE
-        self.setPen(QPen(QColor(color), 2.0 if node.role == "focus" else 1.2))
-        fill = QColor(style.ACCENT_SOFT) if node.role == "focus" else QColor("white")
-        self.setBrush(QBrush(fill))
-        self.setCursor(Qt.PointingHandCursor)
-        self.setToolTip(f"<b>{node.label}</b><br>{node.date or ''}<br><i>click to go there</i>")
-        f = QFont()
-        f.setPointSizeF(8.5)
-        fm = QFontMetrics(f)
-        title = QGraphicsSimpleTextItem(fm.elidedText(node.label, Qt.ElideRight, int(rect.width() - 12)), self)
-        title.setFont(f)
-        title.setPos(rect.left() + 6, rect.top() + 4)
-        date = QGraphicsSimpleTextItem(("◆ " if node.key[0] == "divergence" else "") + str(node.date or ""), self)
-        small = QFont(f)
-        small.setPointSizeF(7.5)
-        date.setFont(small)
-        date.setBrush(QColor(style.TEXT_MUTED))
-        date.setPos(rect.left() + 6, rect.top() + 4 + fm.height())
-
-    def mousePressEvent(self, ev) -> None:
-        if ev.button() == Qt.LeftButton:
-            self.view.go(self.node)
-            ev.accept()
-            return
-        super().mousePressEvent(ev)
+def _node_item(view: "CausesView", node, rect: QRectF) -> NodeItem:
+    color = {"focus": style.ACCENT, "cause": style.LANE_PATH, "effect": style.STATUS_COLORS["new"]}[node.role]
+    if node.key[0] == "divergence":
+        color = style.DIVERGENCE
+    return NodeItem(rect, node.label, ("◆ " if node.key[0] == "divergence" else "") + str(node.date or ""), color,
+                    focus=node.role == "focus", on_click=lambda: view.go(node),
+                    tooltip=f"<b>{_esc(node.label)}</b><br>{node.date or ''}<br><i>click to go there</i>")
 
 
 class CausesView(LazyPane, QWidget):
@@ -112,23 +89,13 @@ class CausesView(LazyPane, QWidget):
         for n in cg.nodes:
             x = n.depth * (NODE_W + COL_GAP)
             y = n.row * (NODE_H + ROW_GAP)
-            item = _NodeItem(self, n, QRectF(x, y, NODE_W, NODE_H))
+            item = _node_item(self, n, QRectF(x, y, NODE_W, NODE_H))
             item.setZValue(2)
             self.scene.addItem(item)
             self.items[n.key] = item
         for a, b, kind in cg.edges:
-            ra, rb = self.items[a].rect(), self.items[b].rect()
-            p0 = QPointF(ra.right(), ra.center().y())
-            p1 = QPointF(rb.left(), rb.center().y())
-            if p1.x() <= p0.x():  # same column: connect vertically on the left
-                p0, p1 = QPointF(ra.left(), ra.center().y()), QPointF(rb.left(), rb.center().y())
-            path = QPainterPath(p0)
-            dx = max(abs(p1.x() - p0.x()) * 0.5, 30)
-            path.cubicTo(p0 + QPointF(dx, 0), p1 - QPointF(dx, 0), p1)
-            edge = QGraphicsPathItem(path)
-            edge.setPen(QPen(QColor(style.DIVERGENCE if kind in ("forced", "outcome") else "#aab3bf"), 1.2))
-            edge.setZValue(1)
-            edge.setToolTip(kind)
+            color = style.DIVERGENCE if kind in ("forced", "outcome") else "#aab3bf"
+            edge = edge_item(self.items[a].rect(), self.items[b].rect(), color, kind)
             self.scene.addItem(edge)
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.view.centerOn(self.items[("event", f.index)])

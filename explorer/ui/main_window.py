@@ -32,6 +32,7 @@ from .panes import PaneCycler
 from .outline import BranchOutline
 from .selection import Selection
 from .problems import install_problems
+from .rule_graph_view import RuleGraphView
 from .timeline_view import TimelineView
 from .window_layout import DockLayout
 from .window_menus import Menus
@@ -78,6 +79,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         self.compare_view = CompareView(self.selection)
         self.watch = WatchList(self.selection)
         self.causes = CausesView(self.selection)
+        self.rule_graph = RuleGraphView(self.selection)
         self.analysis = None  # the Analysis pane, built when first shown or asked (`analysis_pane`)
         self.montecarlo: dict = {}  # branch id -> MonteCarlo (View > Monte Carlo…)
         self.montecarlo_dialog = None
@@ -85,9 +87,11 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         self._build_docks()
         install_problems(self)  # the Problems pane, re-checked after every scenario installed
         self.panes = PaneCycler(self, [self.outline, self.branch_map.plot, self.timeline.table,
-                                       self.compare_view.table, self.problems.tree, self.watch.table,
-                                       self.inspector.browser, self.world.table, self.causes.view])
+                                       self.compare_view.table, self.rule_graph.view, self.problems.tree,
+                                       self.watch.table, self.inspector.browser, self.world.table,
+                                       self.causes.view])
         self.authoring = Authoring(self)  # its actions, the inspector's What if… bar, the context menus
+        self.rule_graph.editRequested.connect(self.authoring.edit_node)
         self._build_menus()
         self._build_toolbar()
         self._build_status()
@@ -190,6 +194,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
             self.selection.compare = None
         self.compare_view.set_history(self.history)
         self.causes.set_history(self.history)
+        self.rule_graph.set_history(self.history)
         if getattr(self, "_watch_for", None) != sc.id:  # another scenario: its own watch list
             self._watch_for = sc.id
             watched = self.settings.value(f"watch/{sc.id}")
@@ -485,6 +490,12 @@ class MainWindow(Menus, DockLayout, QMainWindow):
             self.analysis = AnalysisPane(self)
             self.analysis_dock.setWidget(self.analysis)
         return self.analysis
+
+    def show_rule_graph(self) -> None:
+        """View > Rule Graph: the pane in front, the keyboard in its graph."""
+        self.rules_dock.show()
+        self.rules_dock.raise_()
+        self.rule_graph.view.setFocus(Qt.ShortcutFocusReason)
 
     def show_analysis(self) -> None:
         self.analysis_pane()

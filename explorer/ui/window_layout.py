@@ -45,8 +45,11 @@ class DockLayout:
         self.compare_dock = self._dock("Side by Side", "compareDock", self.compare_view, Qt.BottomDockWidgetArea)
         self.setTabPosition(Qt.BottomDockWidgetArea, QTabWidget.North)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        self.rules_dock = self._dock("Rule Graph", "ruleGraphDock", self.rule_graph, Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.compare_dock, self.rules_dock)
         self.timeline_dock.raise_()
         self.compare_dock.visibilityChanged.connect(self.compare_view.set_shown)
+        self.rules_dock.visibilityChanged.connect(self.rule_graph.set_shown)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea)
         self.world_dock = self._dock("World", "worldDock", self.world, Qt.RightDockWidgetArea)
         self.causes_dock = self._dock("Causes", "causesDock", self.causes, Qt.RightDockWidgetArea)
@@ -118,17 +121,18 @@ class DockLayout:
         self.settings.sync()
 
     def reset_layout(self) -> None:
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock, self.causes_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.rules_dock, self.watch_dock,
+                  self.inspector_dock, self.world_dock, self.causes_dock):
             d.setFloating(False)
             d.show()
         for d, area in ((self.outline_dock, Qt.LeftDockWidgetArea), (self.timeline_dock, Qt.BottomDockWidgetArea),
-                        (self.compare_dock, Qt.BottomDockWidgetArea),
+                        (self.compare_dock, Qt.BottomDockWidgetArea), (self.rules_dock, Qt.BottomDockWidgetArea),
                         (self.inspector_dock, Qt.RightDockWidgetArea), (self.world_dock, Qt.RightDockWidgetArea),
                         (self.causes_dock, Qt.RightDockWidgetArea)):
             self.addDockWidget(area, d)
         self.splitDockWidget(self.timeline_dock, self.watch_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.compare_dock)
+        self.tabifyDockWidget(self.compare_dock, self.rules_dock)
         problems = getattr(self, "problems_dock", None)
         if problems is not None:
             problems.setFloating(False)

@@ -109,10 +109,14 @@ class Menus:
         self.analysis_action = self._action(v, "&Analysis", self.show_analysis, "Ctrl+Shift+A",
                                             "Which divergence moves a goal most (tornado chart), and how could it "
                                             "have happened", name="action_analysis")
+        self.rule_graph_action = self._action(v, "Rule &Graph", self.show_rule_graph, "Ctrl+Shift+G",
+                                              "Which rules read and write which variables, and follow or schedule "
+                                              "which: the selected rule's neighbourhood, or the whole graph",
+                                              name="action_rule_graph")
         v.addSeparator()
         panes = v.addMenu("&Panes")
-        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.watch_dock, self.inspector_dock,
-                  self.world_dock, self.causes_dock, self.problems_dock, self.analysis_dock):
+        for d in (self.outline_dock, self.timeline_dock, self.compare_dock, self.rules_dock, self.watch_dock,
+                  self.inspector_dock, self.world_dock, self.causes_dock, self.problems_dock, self.analysis_dock):
             panes.addAction(d.toggleViewAction())
         self._action(v, "&Reset Layout", self.reset_layout)
 

@@ -20,8 +20,8 @@ def test_tab_moves_between_panes_and_never_gets_trapped(window):
     w = window
     w.activateWindow()
     w.outline.setFocus()
-    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.problems.tree, w.watch.table,
-             w.inspector.browser, w.world.table, w.causes.view]
+    order = [w.outline, w.branch_map.plot, w.timeline.table, w.compare_view.table, w.rule_graph.view,
+             w.problems.tree, w.watch.table, w.inspector.browser, w.world.table, w.causes.view]
     for expected in order[1:] + order[:1]:
         press(Qt.Key_Tab)
         assert focused() is expected, (expected.objectName(), focused())

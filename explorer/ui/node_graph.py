@@ -1,0 +1,79 @@
+"""Drawing for the app's two graphs, the Causes pane (ui/causes_view.py) and the rule graph
+(ui/rule_graph_view.py): clickable boxes with a title and a second line, and curved edges between
+them, left to right. One look for both, so that a reader who knows one reads the other.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+
+from . import style
+
+
+class NodeItem(QGraphicsRectItem):
+    """A box: `title` (elided to fit) over a smaller, muted `subtitle`; `on_click()` on a left click,
+    `on_double()` on a double click."""
+
+    def __init__(self, rect: QRectF, title: str, subtitle: str, color: str, *, focus: bool = False,
+                 tooltip: str = "", on_click=None, on_double=None, fill: str | None = None):
+        super().__init__(rect)
+        self.on_click, self.on_double = on_click, on_double
+        self.setPen(QPen(QColor(color), 2.0 if focus else 1.2))
+        self.setBrush(QBrush(QColor(fill or (style.ACCENT_SOFT if focus else "white"))))
+        self.setCursor(Qt.PointingHandCursor)
+        if tooltip:
+            self.setToolTip(tooltip)
+        f = QFont()
+        f.setPointSizeF(8.5)
+        fm = QFontMetrics(f)
+        t = QGraphicsSimpleTextItem(fm.elidedText(title, Qt.ElideRight, int(rect.width() - 12)), self)
+        t.setFont(f)
+        t.setPos(rect.left() + 6, rect.top() + 4)
+        small = QFont(f)
+        small.setPointSizeF(7.5)
+        sm = QFontMetrics(small)
+        s = QGraphicsSimpleTextItem(sm.elidedText(subtitle, Qt.ElideRight, int(rect.width() - 12)), self)
+        s.setFont(small)
+        s.setBrush(QColor(style.TEXT_MUTED))
+        s.setPos(rect.left() + 6, rect.top() + 4 + fm.height())
+
+    def mousePressEvent(self, ev) -> None:
+        if ev.button() == Qt.LeftButton and self.on_click is not None:
+            self.on_click()
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+    def mouseDoubleClickEvent(self, ev) -> None:
+        if ev.button() == Qt.LeftButton and self.on_double is not None:
+            self.on_double()
+            ev.accept()
+            return
+        super().mouseDoubleClickEvent(ev)
+
+
+def curve(ra: QRectF, rb: QRectF) -> QPainterPath:
+    """From the right side of `ra` to the left side of `rb` (both left sides when `rb` is not further
+    right: nodes in one column)."""
+    p0 = QPointF(ra.right(), ra.center().y())
+    p1 = QPointF(rb.left(), rb.center().y())
+    if p1.x() <= p0.x():
+        p0, p1 = QPointF(ra.left(), ra.center().y()), QPointF(rb.left(), rb.center().y())
+        dx = -30.0  # a bulge to the left of the column
+        path = QPainterPath(p0)
+        path.cubicTo(p0 + QPointF(dx, 0), p1 + QPointF(dx, 0), p1)
+        return path
+    path = QPainterPath(p0)
+    dx = max(abs(p1.x() - p0.x()) * 0.5, 30)
+    path.cubicTo(p0 + QPointF(dx, 0), p1 - QPointF(dx, 0), p1)
+    return path
+
+
+def edge_item(ra: QRectF, rb: QRectF, color: str, tooltip: str = "", width: float = 1.2) -> QGraphicsPathItem:
+    item = QGraphicsPathItem(curve(ra, rb))
+    item.setPen(QPen(QColor(color), width))
+    item.setZValue(1)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
