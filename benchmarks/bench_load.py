@@ -9,7 +9,9 @@ child process, so peak memory (max RSS) belongs to that size alone:
 - model: values -> Scenario (the loader's structural checks);
 - compile: build_program (every semantic check, conditions compiled);
 - first run: the baseline's propagation (Workspace.timeline);
-- validate / run: `python -m explorer validate|run FILE` end to end, interpreter start-up included;
+- validate / run: `python -m explorer validate|run FILE` end to end, interpreter start-up included,
+  with a .pyc cache of their own warmed by one untimed run (as an installed package has); the bundled
+  validate also without .pyc files, every module compiled from source, as this machine runs by default;
 - each figure issue 14 sets a target for is followed by `NAME.vs_target`: its ratio to the target;
 - window open: `python -m explorer FILE` as a user starts it, from the process's start to the first
   paint of the timeline's rows (the baseline shown), in a child with its own .pyc cache (as an
@@ -106,25 +108,36 @@ TARGETS = {
 }
 
 
-def _target(name: str, wall: float, cpu: float) -> None:
-    """`name.vs_target: wall/target (cpu/target on CPU time)`, when the issue sets a target for it."""
+def _target(name: str, wall: float, cpu: float, label: str | None = None) -> None:
+    """`label.vs_target: wall/target (cpu/target on CPU time)`, when the issue sets a target for `name`."""
     t = TARGETS.get(name)
     if t is not None:
-        print(f"{name}.vs_target: {wall / t:.2f} x of {t} s (cpu {cpu / t:.2f} x){'' if wall <= t else '  MISSED'}")
+        print(f"{label or name}.vs_target: {wall / t:.2f} x of {t} s (cpu {cpu / t:.2f} x)"
+              f"{'' if wall <= t else '  MISSED'}")
 
 
-def _timed(cmd: list[str]) -> tuple[float, float, str]:
+PYCACHE = [None]  # a .pyc cache of the commands' own (as an installed package has), set by main
+
+
+def _timed(cmd: list[str], pyc: bool = True) -> tuple[float, float, str]:
     """Wall time of a command run to the end, its peak memory (MB) and its output. The command's CPU
-    time (user + system, what a busy machine inflates least) is kept in CPU[0]."""
+    time (user + system, what a busy machine inflates least) is kept in CPU[0]. With `pyc`, the
+    command reads its modules' .pyc files from PYCACHE, warmed by one untimed run of the same
+    command; without, every module is compiled from source (this machine's PYTHONDONTWRITEBYTECODE)."""
     wrapper = ("import resource, runpy, sys; sys.argv = sys.argv[1:]; "
                "code = 0\ntry:\n    runpy.run_module('explorer', run_name='__main__')\n"
                "except SystemExit as e:\n    code = e.code or 0\n"
                "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
                "sys.exit(code)")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    if pyc and PYCACHE[0]:
+        env["PYTHONPYCACHEPREFIX"] = PYCACHE[0]
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-c", wrapper, "explorer"] + cmd, capture_output=True, env=env, cwd=ROOT)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", wrapper, "explorer"] + cmd, capture_output=True, text=True,
-                       env=dict(os.environ, PYTHONPATH=ROOT), cwd=ROOT)
+                       env=env, cwd=ROOT)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -201,6 +214,7 @@ def main() -> int:
         return 0
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
     with tempfile.TemporaryDirectory() as tmp:
+        PYCACHE[0] = os.path.join(tmp, "pycache")
         for n in (int(s) for s in args.sizes.split(",")):
             path = os.path.join(tmp, f"synthetic_{n}.yaml")
             # written by the command in a process of its own: this one stays small, since a child's
@@ -243,6 +257,10 @@ def main() -> int:
         wall, rss, _ = _timed(["validate", bundled])
         print(f"bundled.validate_end_to_end: {wall:.2f} s (cpu {CPU[0]:.2f} s, peak {rss:.0f} MB)")
         _target("bundled.validate_end_to_end", wall, CPU[0])
+        wall, rss, _ = _timed(["validate", bundled], pyc=False)
+        print(f"bundled.validate_end_to_end_without_pyc: {wall:.2f} s (cpu {CPU[0]:.2f} s; every module "
+              "compiled from source)")
+        _target("bundled.validate_end_to_end", wall, CPU[0], "bundled.validate_end_to_end_without_pyc")
         if not args.no_window:
             wall, cpu, rss, rows = _window_open(bundled, tmp)
             print(f"bundled.window_open_end_to_end: {wall:.2f} s to the first paint (cpu {cpu:.2f} s, peak "
