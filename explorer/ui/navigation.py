@@ -2,7 +2,8 @@
 
 Every selection of another branch or event is a step (the cursor moving alone is not: it updates the
 step it belongs to). Back and Forward restore a step's branch, event and cursor through the one
-Selection, as one change, so every view follows and redraws once. Steps whose branch no longer exists (after an edit) are skipped.
+Selection, as one change, so every view follows and redraws once. Steps whose branch no longer exists
+(after an edit) are skipped.
 """
 from __future__ import annotations
 
