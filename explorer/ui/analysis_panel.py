@@ -194,7 +194,13 @@ class AnalysisPane(RunsWorker, QWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.tornado, 3)
         lay.addWidget(self.results, 2)
+        # nothing to draw before a run: empty axes (-0.4..0.4 by 0..1) read as a result; the status says
+        # what the two buttons do instead, and the progress bar appears with the first run
         self.results.hide()
+        self.tornado.hide()
+        self.progress.hide()
+        self._set_status("Write a goal, then Sensitivity ranks single divergences from this branch by their "
+                         "effect on it, and How could this happen? looks for small sets that make it true.")
         main_window.selection.branchChanged.connect(lambda _: self._update_state())
         main_window.scenarioInstalled.connect(self._update_state)  # made before any scenario is open
         self._update_state()
@@ -206,12 +212,18 @@ class AnalysisPane(RunsWorker, QWidget):
         ws = self.w.workspace
         bid = self.w.selection.branch
         if ws is not None and ws.scenario.branch(bid) is not None:
-            self.branch_label.setText(f"{ws.branch(bid).label or bid}  [{bid}]")
+            self.branch_label.setText(self._label(bid))
+            self.branch_label.setToolTip(f"branch id: {bid}")
         for b in (self.sens_button, self.search_button):
             b.setEnabled(not running and ws is not None)
         self.cancel_button.setEnabled(running)
         for w in (self.goal_edit, self.runs_box, self.scheduler_edit):
             w.setEnabled(not running)
+
+    def _label(self, bid: str) -> str:
+        """A branch as the reader knows it: its label (its id is for authors, in the tooltip)."""
+        ws = self.w.workspace
+        return (ws.branch(bid).label if ws is not None and ws.has_branch(bid) else "") or bid
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -247,9 +259,10 @@ class AnalysisPane(RunsWorker, QWidget):
         self._source = ws.scenario
         self.result = None
         self.progress.setValue(0)
+        self.progress.show()
         runs = self.runs_box.value()
         what = "Ranking single divergences" if job == "sensitivity" else "Searching for ways"
-        self._set_status(f"{what} from {self._branch} for {goal}" + (f" over {runs} runs" if runs else "") + "…")
+        self._set_status(f"{what} from {self._label(self._branch)} for {goal}" + (f" over {runs} runs" if runs else "") + "…")
         scheduler = self.scheduler_edit.text().strip() if runs else None
         self.worker = AnalysisWorker(job, copy.deepcopy(ws.scenario), self._branch, goal, runs, 0, parent=self,
                                      scheduler=scheduler)
@@ -284,7 +297,7 @@ class AnalysisPane(RunsWorker, QWidget):
         value = ("true" if s.base_value else "false") if isinstance(s.base_value, bool) else f"{s.base_value:g}"
         extra = f"; P(goal) {s.base_mean:.3f} over {s.runs} runs" if s.runs and s.kind == "condition" else \
             (f"; mean {s.base_mean:.3f} over {s.runs} runs" if s.runs else "")
-        self._set_status(f"{s.goal.source} is {value} in {s.branch}{extra}. {len(shown)} of {len(s.effects)} "
+        self._set_status(f"{s.goal.source} is {value} in {self._label(s.branch)}{extra}. {len(shown)} of {len(s.effects)} "
                          f"divergences change it; the {min(BARS, len(shown))} largest are drawn. "
                          "Right-click a bar to fork that branch.")
 
@@ -350,7 +363,7 @@ class AnalysisPane(RunsWorker, QWidget):
         else:
             self.w.set_scenario(new)
             self.w.selection.select_branch(bid)
-        self._set_status(f"New branch {bid}.")
+        self._set_status(f"New branch: {self._label(bid)}.")
         return bid
 
 

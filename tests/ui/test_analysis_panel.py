@@ -54,6 +54,23 @@ def test_tornado_bar_forks_its_branch(pane_window, qtbot):
     assert new not in w.workspace.scenario.branch_ids
 
 
+def test_pane_reads_in_labels_and_draws_no_empty_chart(pane_window, qtbot):
+    """Before a run there are no axes to misread; the branch is named by its label, not its id."""
+    w, action = pane_window
+    pane = open_pane(w, action)
+    bid = w.selection.branch
+    label = w.workspace.branch(bid).label
+    assert label and label != bid
+    assert pane.branch_label.text() == label and "[" not in pane.branch_label.text()
+    assert not pane.tornado.isVisible() and not pane.progress.isVisible()
+    assert "Sensitivity" in pane.status.text()
+    type_goal(pane, "war")
+    QTest.mouseClick(pane.sens_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: pane.worker is None and pane.result is not None, timeout=60_000)
+    assert pane.tornado.isVisible() and pane.progress.isVisible()
+    assert f"in {label}" in pane.status.text() and f"in {bid}" not in pane.status.text()
+
+
 def test_how_could_this_happen_from_the_event_menu(pane_window, qtbot):
     w, _ = pane_window
     tv = w.timeline
