@@ -92,7 +92,10 @@ class ExportReportDialog(QDialog):
             set(default_variables(workspace, [selected]))
         self.var_items: dict[str, QListWidgetItem] = {}
         for name, var in sc.variables.items():
-            item = QListWidgetItem(var.title if var.title == name else f"{var.title}  ({name})")
+            # the title only: "Trotsky's health  (trotsky.health)" was clipped in a half-width list at
+            # 1280x800; the id, for authors, is in the tooltip
+            item = QListWidgetItem(var.title)
+            item.setToolTip(name)
             item.setData(Qt.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if name in chosen else Qt.Unchecked)

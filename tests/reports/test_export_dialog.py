@@ -41,6 +41,12 @@ def test_defaults_follow_the_selection(dialog):
     assert dialog.export_button.isEnabled()
 
 
+def test_variables_listed_by_title_with_the_id_in_the_tooltip(dialog, missiles_ws):
+    for name, var in missiles_ws.scenario.variables.items():
+        item = dialog.var_items[name]
+        assert item.text() == var.title and item.toolTip() == name
+
+
 def test_export_two_branches_to_html_with_clicks(qtbot, dialog, tmp_path):
     click_check(qtbot, dialog.branch_tree, dialog.branch_items["strike-contained"])
     assert dialog.checked_branches() == ["air-strike", "strike-contained"]
