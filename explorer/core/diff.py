@@ -48,7 +48,15 @@ class Diff:
     variables: list[VarDiff] = field(default_factory=list)
 
     def _of(self, status: str) -> list[EventDiff]:
-        return [e for e in self.events if e.status == status]
+        # the events split by status once (the app asks for counts, changed and gone of 2,600 events
+        # at each selection); again if events were added since
+        groups = self.__dict__.get("_groups")
+        if groups is None or groups[0] != len(self.events):
+            split: dict[str, list] = {SAME: [], NEW: [], CHANGED: [], GONE: []}
+            for e in self.events:
+                split[e.status].append(e)
+            groups = self._groups = (len(self.events), split)
+        return list(groups[1][status])
 
     @property
     def same(self) -> list[EventDiff]:
