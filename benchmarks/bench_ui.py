@@ -5,15 +5,19 @@
 Targets (issue 3, the app): with a synthetic scenario of 200 branches and 10,000 events, selecting
 another branch updates every view (outline, map, timeline, inspector, plots, world table; painted)
 in under 100 ms, and the window opens in under 2 s. Issue 14: a branch not yet computed is computed
-off the GUI thread; the figures `*_longest_event_loop_block` are the longest the event loop did not
-turn (a 1 ms timer's largest gap) while such branches were computed.
+off the GUI thread (worlds of more than 300 rules) and shown without blocking the GUI more than 50 ms;
+the figures `*_longest_event_loop_block` are the longest the event loop did not turn (a 1 ms timer's
+largest gap) while such branches were computed and shown, with the GUI thread's own CPU time in its
+busiest gap (a loaded machine's gaps are mostly waiting for a core). `window_open` here is from
+constructing the MainWindow to its first grab; benchmarks/bench_load.py times the opening as a user
+sees it, from the process's start to the first paint, with peak memory.
 Issue 13 holds compare mode (choosing a branch to compare with, the side-by-side view shown)
 and Back/Forward to the same 100 ms. Each of those figures is printed as wall time (what a user
 waits: on a shared machine it includes waiting for a CPU) and as the GUI thread's CPU time
 (`time.thread_time()` around the change and the paints it causes: steadier under load), with its
 ratio to the budget, e.g. `rules.back_forward_median: 41.0 ms (0.41 of 100 ms) · GUI thread CPU 30.2 ms`.
 
-Two synthetic scenarios, both generated here in-process:
+Two synthetic scenarios, both generated here in-process (and `--only mid`: 1,000 rules, 200 branches):
 - `rules`: benchmarks/synthetic.py's 10,000 rules over 200 variables, 200 branches (about 2,400
   events fire per branch: conditions gate most rules);
 - `dense`: 10,000 events that all fire, 30 variables, 200 branches forking all over the century
@@ -111,24 +115,28 @@ class Timed:
 
 
 class BlockWatch:
-    """The longest time the event loop did not turn: a 1 ms timer notes the gap between its ticks."""
+    """The longest time the event loop did not turn: a 1 ms timer notes the gap between its ticks.
+    `longest` is wall time (what a user feels; on a loaded machine it includes waiting for a core or
+    for the interpreter lock); `longest_cpu` the GUI thread's own CPU time in its busiest gap (what
+    the app made it do between two turns, which a quiet machine would see as the block)."""
 
     def __init__(self):
         from PySide6.QtCore import QTimer
         self.timer = QTimer()
         self.timer.setInterval(1)
         self.timer.timeout.connect(self._tick)
-        self.last = None
-        self.longest = 0.0
+        self.last = self.last_cpu = None
+        self.longest = self.longest_cpu = 0.0
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         if self.last is not None:
             self.longest = max(self.longest, now - self.last)
-        self.last = now
+            self.longest_cpu = max(self.longest_cpu, cpu - self.last_cpu)
+        self.last, self.last_cpu = now, cpu
 
     def start(self) -> "BlockWatch":
-        self.last, self.longest = time.perf_counter(), 0.0
+        self.last, self.last_cpu, self.longest, self.longest_cpu = time.perf_counter(), time.thread_time(), 0.0, 0.0
         self.timer.start()
         return self
 
@@ -136,6 +144,9 @@ class BlockWatch:
         self._tick()
         self.timer.stop()
         return self.longest
+
+    def text(self) -> str:
+        return f"{self.longest * 1000:.0f} ms (GUI thread CPU in the busiest gap {self.longest_cpu * 1000:.0f} ms)"
 
 
 def wait_until(app, done, timeout: float = 120.0) -> None:
@@ -192,11 +203,10 @@ def bench(name: str, make, quick: bool) -> None:
         w.selection.select_branch(bid)
         settle(app)
         wait_until(app, lambda: w.selection.branch == bid)  # shown: computed off the thread, or at once
+        watch.stop()
         if not computed:
             cold.append(time.perf_counter() - t0)
-            cold_blocked.append(watch.stop())
-        else:
-            watch.stop()
+            cold_blocked.append(watch)
     warm = Timed()
     for _ in range(2):
         for bid in sample:
@@ -212,13 +222,17 @@ def bench(name: str, make, quick: bool) -> None:
         while w._warm_timer.isActive():  # noqa: SLF001
             app.processEvents()
     print(f"{name}.background_compute_all_branches: {time.perf_counter() - t0:.1f} s")
-    print(f"{name}.background_longest_event_loop_block: {watch.stop() * 1000:.0f} ms")
+    watch.stop()
+    print(f"{name}.background_longest_event_loop_block: {watch.text()}")
     events = len(w.workspace.timeline(sample[-1]).firings)
     warm.report(name, "select_branch_warm")
     if cold:
         print(f"{name}.select_branch_cold_median: {statistics.median(cold) * 1000:.0f} ms")
         print(f"{name}.select_branch_cold_max: {max(cold) * 1000:.0f} ms (until shown)")
-        print(f"{name}.select_branch_cold_longest_event_loop_block: {max(cold_blocked) * 1000:.0f} ms")
+        worst = max(cold_blocked, key=lambda b: b.longest)
+        busiest = max(cold_blocked, key=lambda b: b.longest_cpu)
+        print(f"{name}.select_branch_cold_longest_event_loop_block: {worst.longest * 1000:.0f} ms; GUI thread "
+              f"CPU in the busiest gap {busiest.longest_cpu * 1000:.0f} ms (target 50 ms)")
     print(f"{name}.timeline_rows_last: {w.timeline.model.rowCount()} rows ({events} events)")
 
     # an event with its why-chain
@@ -304,8 +318,11 @@ def bench(name: str, make, quick: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", choices=("rules", "dense"))
+    ap.add_argument("--only", choices=("rules", "dense", "mid"))
     args = ap.parse_args()
+    if args.only == "mid":  # 1,000 rules, 200 branches: the smallest worlds whose branches go off the thread
+        from benchmarks.synthetic import make_scenario
+        bench("mid", lambda: make_scenario(1000, n_branches=200), args.quick)
     if args.only in (None, "rules"):
         bench("rules", rules_scenario, args.quick)
     if args.only in (None, "dense"):
