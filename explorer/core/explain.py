@@ -90,6 +90,7 @@ class WhyNot:
     lapse: Lapse | None = None
     variables: dict = field(default_factory=dict, repr=False)  # name -> Variable, for value labels
     follows: "WhyNot | None" = None  # an `after:` follower's: its predecessor's own why-not
+    window_reason: str = ""  # the reason that says its window closed (prose.lapse_words words it)
 
     def all_reasons(self) -> list[str]:
         """Its reasons, then its predecessors' (an `after:` chain), nested as "  (...)" lines."""
@@ -249,7 +250,8 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
         else:
             wn.failed = failed_terms(tl, event_id, lapse)
             window = rule.timing.describe()
-            wn.reasons.append(f"its window ({window}) closed on {lapse.date} with the condition false")
+            wn.window_reason = f"its window ({window}) closed on {lapse.date} with the condition false"
+            wn.reasons.append(wn.window_reason)
             if not wn.failed and rule.outcomes:
                 wn.reasons.append("none of its outcomes' conditions held")
     elif not wn.reasons:

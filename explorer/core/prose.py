@@ -43,6 +43,16 @@ def timing_words(scenario: Scenario, timing: Timing) -> str:
     return timing.describe()
 
 
+def lapse_words(scenario: Scenario, timing: Timing, date) -> str:
+    """Why an event's chance passed, in words: the CLI's "its window (on 1942-12-03) closed on 1942-12-03
+    with the condition false" reads "it could happen only on 1942-12-03, and what it needed did not hold
+    then" (the failed terms follow, in words, under "What it needed did not hold")."""
+    if timing.kind == "on":
+        return f"it could happen only on {timing.start}, and what it needed did not hold then"
+    return (f"it could happen {timing_words(scenario, timing)}, and what it needed had not held when "
+            f"that time ran out on {date}")
+
+
 # how a cause bears on what it caused: (words before the cause's link, words after it)
 _VIA = {
     "forced by divergence": ("made to happen by the divergence", ""),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.errors import ExplorerError
 from ..core.explain import divergence_words
-from ..core.prose import cause_words, read_words, timing_words, value_words, var_words
+from ..core.prose import cause_words, lapse_words, read_words, timing_words, value_words, var_words
 from . import style
 from .history import History, fmt_value
 from .selection import BRANCH, COMPARE, EVENT, Selection
@@ -367,11 +367,11 @@ class Inspector(QWidget):
         wn = h.ws.why_not(bid, event)
         out.append("<h3>Why not?</h3><ul>")
         for r in wn.reasons:
-            out.append(f"<li>{esc(r)}</li>")
+            out.append(f"<li>{esc(self._reason_words(wn, r))}</li>")
         sub = wn.follows  # an `after:` follower: its predecessor's own why-not, nested
         while sub is not None:
             out.append(f"<ul><li>Why did “{esc(sub.title)}” not happen?<ul>"
-                       + "".join(f"<li>{esc(r)}</li>" for r in sub.reasons)
+                       + "".join(f"<li>{esc(self._reason_words(sub, r))}</li>" for r in sub.reasons)
                        + "".join(f"<li>false: <code>{esc(t.source)}</code></li>" for t in sub.failed)
                        + "</ul></li></ul>")
             sub = sub.follows
@@ -401,6 +401,13 @@ class Inspector(QWidget):
                 out.append("<p><a href='cond:show' class='muted'>Show the rule's condition</a></p>")
         out.append(self._tags_sources(rule))
         return "".join(out)
+
+    def _reason_words(self, wn, reason: str) -> str:
+        """A why-not reason as the reader reads it (the engine's window sentence in words)."""
+        if reason != wn.window_reason or wn.lapse is None:
+            return reason
+        rule = self.history.scenario.event(wn.event)
+        return lapse_words(self.history.scenario, rule.timing, wn.lapse.date) if rule is not None else reason
 
     def _who(self, bid, tl, writer, text) -> str:
         """Who set a value a failed term saw, as a link where there is somewhere to go."""

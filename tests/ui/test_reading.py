@@ -161,6 +161,9 @@ branches:
   - id: forced
     label: A coup is staged
     divergences: [{force: coup, on: 1940-09-01}]
+  - id: unarmed
+    label: The workers stay unarmed
+    divergences: [{suppress: arming}]
 """
 
 
@@ -187,6 +190,19 @@ def test_prose_for_reads_forced_events_and_schedules(make_window, tmp_path, qtbo
     assert "made to happen by the divergence" in text and "The coup is made to happen" in text
     assert "false" not in text and "when" not in text
     assert not w.inspector.link_rect("cond:show")
+
+
+def test_why_not_reads_the_missed_chance_in_words(make_window, tmp_path):
+    """A lapsed event: not the engine's "its window (on …) closed on … with the condition false"."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    w = make_window(path)
+    w.selection.select_branch("unarmed", ("rising", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "Why not?" in text
+    assert "it could happen only on 1940-06-01, and what it needed did not hold then" in text
+    assert "Red Militia strength was 40" in text
+    assert "its window" not in text and "condition false" not in text
 
 
 def test_ticked_variables_are_remembered_per_scenario(make_window, scenario_file, tmp_path):
