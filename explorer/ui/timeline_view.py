@@ -301,12 +301,22 @@ class StatusDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+TAGS_MIN, TAGS_MAX = 130, 360  # the Tags column's width in a narrow and in a wide table
+
+
 class _Table(QTableView):
     """A table that draws the time cursor as a line between rows."""
 
     def __init__(self, owner: "TimelineView"):
         super().__init__()
         self.owner = owner
+
+    def resizeEvent(self, ev):
+        """Tags share a wide table's extra width with titles: at 1920x1080 the Event column alone grew
+        (to ~700 px of mostly blank) while tags stayed cut at 130 px ("Trotsky, Soviet …")."""
+        super().resizeEvent(ev)
+        w = self.viewport().width()
+        self.setColumnWidth(C_TAGS, int(min(TAGS_MAX, max(TAGS_MIN, TAGS_MIN + (w - 560) * 0.5))))
 
     def paintEvent(self, ev):
         super().paintEvent(ev)
@@ -414,7 +424,7 @@ class TimelineView(QWidget):
         # column only repeated it; search still finds outcomes
         self.table.setColumnHidden(C_OUTCOME, True)
         hh.setSectionResizeMode(C_TAGS, QHeaderView.Interactive)
-        self.table.setColumnWidth(C_TAGS, 130)
+        self.table.setColumnWidth(C_TAGS, TAGS_MIN)  # wider in a wide table: _Table.resizeEvent
         hh.setStretchLastSection(False)
 
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (to the next pane); arrows move

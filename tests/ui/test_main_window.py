@@ -334,3 +334,15 @@ def test_screenshot_command_writes_a_png(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "explorer", str(MISSILES), "--screenshot", str(out),
                           "--branch", "nope"], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "no branch 'nope'" in bad.stderr
+
+
+def test_a_wide_timeline_gives_tags_room_too(window, qtbot):
+    """At 1920x1080 the Event column took all the extra width while tags stayed cut at 130 px."""
+    from explorer.ui.timeline_view import C_EVENT, C_TAGS, TAGS_MIN
+    w, table = window, window.timeline.table
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: table.viewport().width() > 800, timeout=3000)
+    assert table.columnWidth(C_TAGS) > TAGS_MIN + 100 and table.columnWidth(C_EVENT) >= 320
+    table.resize(560, table.height())  # a narrow table keeps the titles' width
+    QApplication.processEvents()
+    assert table.columnWidth(C_TAGS) == TAGS_MIN
