@@ -210,13 +210,13 @@ class CompareView(LazyPane, QWidget):
                 return
             self.model.set_rows(rows, h.label(bid), h.label(other))
             c = counts(rows)
-            self.summary.setText(
-                f"<b style='color:{style.ACCENT}'>{_esc(h.label(bid))}</b> ⇄ "
-                f"<b style='color:{style.PARENT}'>{_esc(h.label(other))}</b> · "
-                f"{c['same']:,} {style.STATUS_LABELS['same']} · "
-                f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']:,} changed</span> · "
-                f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']:,} only left</span> · "
-                f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']:,} only right</span>")
+            words = {"changed": "changed", "new": "only left", "gone": "only right"}
+            self.summary.setText(" · ".join(
+                [f"<b style='color:{style.ACCENT}'>{_esc(h.label(bid))}</b> ⇄ "
+                 f"<b style='color:{style.PARENT}'>{_esc(h.label(other))}</b>",
+                 f"{c['same']:,} {style.STATUS_LABELS['same']}"]
+                + [f"<span style='color:{style.STATUS_COLORS[k]}'>{c[k]:,} {w}</span>"  # zero counts left out
+                   for k, w in words.items() if c[k]]))
         finally:
             self._syncing = False
         self._on_event(self.selection.event)

@@ -510,9 +510,9 @@ class TimelineView(QWidget):
         if not self.model.is_root:
             if self.model.against != h.parent(self.model.branch):
                 parts.append(f"against <b style='color:{style.PARENT}'>{_esc(h.label(self.model.against))}</b>")
-            parts.append(f"<span style='color:{style.STATUS_COLORS['new']}'>{c['new']:,} new</span>")
-            parts.append(f"<span style='color:{style.STATUS_COLORS['changed']}'>{c['changed']:,} changed</span>")
-            parts.append(f"<span style='color:{style.STATUS_COLORS['gone']}'>{c['gone']:,} gone</span>")
+            # zero counts are left out ("0 changed" wrapped the line at 1280x800 and said nothing)
+            parts += [f"<span style='color:{style.STATUS_COLORS[k]}'>{c[k]:,} {k}</span>"
+                      for k in ("new", "changed", "gone") if c[k]] or ["no differences"]
         if self.model.filtered() or not self.model.show_gone:
             parts.append(f"{len(self.model.visible):,} shown")
         self.summary.setText(" · ".join(parts))

@@ -97,3 +97,26 @@ def test_the_side_by_side_view_is_the_timelines_tab_and_idle_while_hidden(window
     w.compare_dock.raise_()
     QApplication.processEvents()
     assert w.compare_view.model.rowCount() == len(w.workspace.diff("air-strike").events)
+
+
+def test_summaries_leave_out_zero_counts(window):
+    """'0 changed' wrapped the timeline's summary onto a third line at 1280x800 and said nothing."""
+    import re
+    w = window
+    for bid in w.workspace.scenario.branch_ids:
+        w.selection.select_branch(bid)
+        if w.timeline.model.is_root:
+            continue
+        c = w.timeline.model.counts
+        text = re.sub("<[^>]+>", "", w.timeline.summary.text())
+        for k in ("new", "changed", "gone"):
+            assert (f"{c[k]:,} {k}" in text) == bool(c[k]), (bid, text)
+        assert not re.search(r"\b0 (new|changed|gone)", text)
+    w.selection.select_branch("air-strike")
+    w.selection.set_compare("strike-contained")
+    QApplication.processEvents()
+    assert w.compare_view.isVisible()
+    cm = w.compare_view.model
+    text = re.sub("<[^>]+>", "", w.compare_view.summary.text())
+    assert "⇄" in text and not re.search(r"\b0 (changed|only)", text), text
+    assert any(r.status != "same" for r in cm.all)
