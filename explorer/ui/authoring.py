@@ -116,7 +116,14 @@ class Authoring(ScenarioFiles, QObject):
         QTimer.singleShot(0, self._retitle)
 
     def push(self, new_scenario, text: str, after=None) -> None:
+        """Apply an edit as an undoable command; `after` = (branch, event) to select once it is made.
+        A branch the edit adds opens at its fork: the cursor at its earliest dated divergence."""
         old = self.scenario
+        if after is not None and len(after) == 2 and old is not None and old.branch(after[0]) is None:
+            b = new_scenario.branch(after[0])
+            dates = [d.on for d in b.divergences if d.on is not None] if b is not None else []
+            if dates:
+                after = (after[0], after[1], min(dates))
         self.w.undo_stack.push(ScenarioCommand(self.w, old, new_scenario, text, after=after))
 
     # --- actions ------------------------------------------------------------------------------------

@@ -108,8 +108,15 @@ class BranchMap(QWidget):
     # --- data ------------------------------------------------------------------------------------
 
     def set_history(self, history: History) -> None:
+        """A scenario to show: fitted when it is another one; an edit of the one shown (a fork, undo,
+        a rule changed) keeps the reader's zoom and scroll, and the selected lane in view."""
+        edited = self.history is not None and self.history.scenario.id == history.scenario.id
         self.history = history
         self.relayout()
+        if edited:
+            self.show_branch(self.selection.branch)
+            self._sync_scroll()
+            return
         self._fitted_once = False
         self.show_branch(self.selection.branch, fit_first=True)
 

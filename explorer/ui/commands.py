@@ -18,8 +18,9 @@ def quoted(text: str, limit: int = 40) -> str:
 class ScenarioCommand(QUndoCommand):
     """Replace the window's scenario; select `after` on redo and `before` on undo.
 
-    `after` / `before` are (branch id, event key or None). The command's text is what the Edit menu
-    shows after "Undo" / "Redo".
+    `after` / `before` are (branch id, event key or None[, cursor date]): a new branch opens at its fork
+    (the cursor there), not wherever the cursor was. The command's text is what the Edit menu shows
+    after "Undo" / "Redo".
     """
 
     def __init__(self, window, old: Scenario, new: Scenario, text: str, *, after=None, before=None):
@@ -34,14 +35,17 @@ class ScenarioCommand(QUndoCommand):
         w = self.window
         auth = getattr(w, "authoring", None)
         path = auth.path if auth is not None else w.path
-        bid, event = select
+        bid, event, *cursor = select
+        cursor = cursor[0] if cursor else None
         if bid not in scenario.branch_ids:
             bid = w.selection.branch if w.selection.branch in scenario.branch_ids else scenario.branch_ids[0]
-            event = None
+            event, cursor = None, None
         w.set_scenario(scenario, path=path)
         if event is not None and scenario.event(event[0]) is None:
             event = None
-        w.selection.select_branch(bid, event)
+        if cursor is not None and not (scenario.start <= cursor <= scenario.end):
+            cursor = None
+        w.selection.select_branch(bid, event, cursor=cursor)
         if auth is not None:
             auth.edited()
 

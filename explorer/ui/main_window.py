@@ -99,6 +99,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         self.world.model.toggled.connect(lambda *_: self._save_ticks())
         self.watch.changed.connect(lambda: self.workspace is not None and self.settings.setValue(
             f"watch/{self.workspace.scenario.id}", list(self.watch.names)))
+        self.watch.changed.connect(self._fit_watch)
         self.setDockNestingEnabled(True)
         # below this the docks' own minimum sizes no longer fit and Qt lets them paint over each other
         self.setMinimumSize(960, 620)
@@ -199,6 +200,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
             self._watch_for = sc.id
             watched = self.settings.value(f"watch/{sc.id}")
             self.watch.set_history(self.history, [watched] if isinstance(watched, str) else list(watched or []))
+            self._fit_watch()
         else:
             self.watch.set_history(self.history)
         self._fill_compare_box()

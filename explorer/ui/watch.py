@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyledItemDelegate, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QStyledItemDelegate, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
 from . import style
@@ -145,16 +145,24 @@ class WatchList(QWidget):
         hh.setSectionResizeMode(C_VAR, QHeaderView.Stretch)
         hh.setSectionResizeMode(C_VALUE, QHeaderView.Interactive)
         hh.setSectionResizeMode(C_TREND, QHeaderView.Fixed)
-        self.table.setColumnWidth(C_VALUE, 84)
-        self.table.setColumnWidth(C_TREND, 84)
+        self.table.setColumnWidth(C_VALUE, 76)
+        self.table.setColumnWidth(C_TREND, 64)  # the "Watching" column keeps its header at 230 px
         hh.setMinimumSectionSize(40)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 0)
         lay.setSpacing(4)
+        # nothing watched: a short hint instead of an empty table, and the window gives the pane a
+        # narrow strip (the timeline's columns need the width more)
+        self.hint = QLabel("Pin variables to follow their value at the cursor as you step through events.")
+        self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         lay.addWidget(self.add_button)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.table, 1)  # kept when empty, headless: Tab and F6 still stop here
+        self.table.horizontalHeader().hide()
         selection.changed.connect(lambda what: COMPARE not in what and self.refresh())  # values: not compared
 
     # --- what is watched -------------------------------------------------------------------------
@@ -205,6 +213,8 @@ class WatchList(QWidget):
         sc = h.scenario
         if tl is None:
             self.model.set_rows([], [])
+            self.table.horizontalHeader().setVisible(bool(self.names))
+            self.hint.setVisible(not self.names)
             return
         when = self.selection.cursor or sc.end
         f = tl.firing(*self.selection.event) if self.selection.event else None
@@ -219,6 +229,8 @@ class WatchList(QWidget):
                          "points": _points(var, tl.trajectory(name), lo, span),
                          "cursor": (when.toordinal() - lo) / span if self.selection.cursor else None})
         self.model.set_rows(self.names, rows)
+        self.table.horizontalHeader().setVisible(bool(self.names))
+        self.hint.setVisible(not self.names)
 
 
 def _points(var, traj, lo: int, span: int) -> list[tuple[float, float]]:

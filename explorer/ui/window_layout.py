@@ -81,9 +81,19 @@ class DockLayout:
         w, h = self.width(), self.height()
         self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
         self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
-        central = max(w - int(w * fo) - int(w * fi), 200)
-        self.resizeDocks([self.watch_dock], [min(max(int(central * 0.3), 230), 380)], Qt.Horizontal)
+        self._fit_watch()
         self._applied = True
+
+    WATCH_EMPTY_W = 170  # the Watch pane with nothing watched: its button and a hint
+
+    def _fit_watch(self) -> None:
+        """The Watch pane's width: a narrow strip while nothing is watched (the timeline's Tags column
+        needs the width more), else 30% of the middle, 240-380 px."""
+        fo, fi, _ = self.dock_fractions
+        w = self.width()
+        central = max(w - int(w * fo) - int(w * fi), 200)
+        width = min(max(int(central * 0.3), 240), 380) if self.watch.names else self.WATCH_EMPTY_W
+        self.resizeDocks([self.watch_dock], [width], Qt.Horizontal)
 
     def _adopt_fractions(self) -> None:
         """The docks' current sizes become their shares (after the user moved a separator)."""

@@ -93,13 +93,20 @@ class Menus:
         self._action(v, "Zoom &In", lambda: self.branch_map.zoom(1 / 1.5), QKeySequence.ZoomIn)
         self._action(v, "Zoom &Out", lambda: self.branch_map.zoom(1.5), QKeySequence.ZoomOut)
         v.addSeparator()
-        self.gone_action = self._action(v, "Show &Gone Events", self.timeline.gone_box.setChecked, "Ctrl+G",
+        # the timeline's own check boxes are the state; these toggle them and show it (read again as
+        # the menu opens: the timeline may untick a box quietly to show an event its filter hid)
+        self.gone_action = self._action(v, "Show &Gone Events", None, "Ctrl+G",
                                         "Show the parent's events that vanish, struck through",
                                         checkable=True, checked=True)
-        self.timeline.gone_box.toggled.connect(self.gone_action.setChecked)
-        self.changes_action = self._action(v, "Only &Changes", self.timeline.changes_box.setChecked, "Ctrl+D",
+        self.changes_action = self._action(v, "Only &Changes", None, "Ctrl+D",
                                            "Hide events the same as in the parent", checkable=True)
-        self.timeline.changes_box.toggled.connect(self.changes_action.setChecked)
+        for action, box in ((self.gone_action, self.timeline.gone_box),
+                            (self.changes_action, self.timeline.changes_box)):
+            action.triggered.connect(lambda _=False, box=box: box.isEnabled() and box.setChecked(not box.isChecked()))
+            action.triggered.connect(lambda _=False, a=action, box=box: a.setChecked(box.isChecked()))
+            box.toggled.connect(action.setChecked)
+        v.aboutToShow.connect(lambda: (self.gone_action.setChecked(self.timeline.gone_box.isChecked()),
+                                       self.changes_action.setChecked(self.timeline.changes_box.isChecked())))
         v.addSeparator()
         self._action(v, "Compute &All Branches", self.compute_all, None,
                      "Run every branch now (otherwise each is computed when first selected)")
