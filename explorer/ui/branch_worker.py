@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
@@ -178,11 +178,24 @@ class OffThreadBranches(QObject):
             w.timeline.model.keep_reading(computed.timelines[-1], computed.reading)
         if sel.pending and sel.pending[0] == computed.branch:
             sel.select_pending(computed.branch)
-            w.branch_map.refresh()
-            w.outline.refresh()
+            self._refresh_soon()
         elif self.adopted % 8 == 0:
-            w.branch_map.refresh()
-            w.outline.refresh()
+            self._refresh_soon()
+
+    _refresh_due = False
+
+    def _refresh_soon(self) -> None:
+        """The map's and the outline's new marks and order, a turn after the branch is shown: the
+        show and its paint, then these, each its own turn of the event loop (not one longer block)."""
+        if not self._refresh_due:
+            self._refresh_due = True
+            QTimer.singleShot(0, self._refresh_views)
+
+    def _refresh_views(self) -> None:
+        self._refresh_due = False
+        if self.w.history is not None:
+            self.w.branch_map.refresh()
+            self.w.outline.refresh()
 
     def _on_idle(self, job: int) -> None:
         w = self.w
