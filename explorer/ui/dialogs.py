@@ -113,6 +113,15 @@ class ErrorDialog(QDialog):
         lay.addWidget(self.text, 1)
         lay.addWidget(buttons)
         self.buttons = buttons
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its problems (up to 380 px): one problem left two thirds of the box blank."""
+        doc = self.text.document()
+        doc.setTextWidth(self.width() - 2 * self.layout().contentsMargins().left() - 2 * self.text.frameWidth())
+        text_h = int(doc.size().height()) + 2 * self.text.frameWidth() + 4
+        rest = self.layout().sizeHint().height() - self.text.sizeHint().height()
+        self.resize(self.width(), max(200, min(380, rest + text_h)))
 
     def open_in_editor(self) -> None:
         """The file in the desktop's editor for it (the handler of file: URLs)."""

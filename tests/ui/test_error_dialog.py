@@ -48,6 +48,8 @@ def test_dialog_shows_the_line_with_a_caret_and_reloads_the_broken_file(window, 
     assert rows[i + 1].rstrip().endswith("^") and len(rows[i + 1].rstrip()) == len(rows[i]) - len(src) + col
     assert src[col - 1:].startswith("tenson")
     assert dlg.text.lineWrapMode() != dlg.text.LineWrapMode.NoWrap  # long messages wrap
+    # as tall as its one problem: no blank box under it, nothing cut (no scroll bar)
+    assert dlg.height() < 380 and dlg.text.verticalScrollBar().maximum() == 0
     # Open in Editor hands the file to the desktop
     catcher = Catcher()
     QDesktopServices.setUrlHandler("file", catcher, "open")
