@@ -151,7 +151,7 @@ class Inspector(QWidget):
         if d is not None:
             c = d.counts()
             out.append(f"<h3>Against {esc(h.label(other))}</h3>")
-            pills = [pill(k, f"{c[k]:,} {k}") for k in ("new", "changed", "gone")]
+            pills = [pill(k, f"{c[k]:,} {k}") for k in ("new", "changed", "gone") if c[k]]  # as the timeline
             out.append("<p>" + " &nbsp; ".join(pills) +
                        f" &nbsp; <span class='muted'>{c['same']:,} {style.STATUS_LABELS['same']}</span></p>")
             shown = 0

@@ -112,6 +112,7 @@ def test_summaries_leave_out_zero_counts(window):
         for k in ("new", "changed", "gone"):
             assert (f"{c[k]:,} {k}" in text) == bool(c[k]), (bid, text)
         assert not re.search(r"\b0 (new|changed|gone)", text)
+        assert not re.search(r"\b0 (new|changed|gone)", w.inspector.browser.toPlainText()), bid
     w.selection.select_branch("air-strike")
     w.selection.set_compare("strike-contained")
     QApplication.processEvents()
