@@ -452,6 +452,10 @@ class WorldPlots(LazyPane, QWidget):
             vals.append((mine, ptl.value_at(v.name, when) if ptl else None,
                          btl.value_at(v.name, when) if btl else mine))
         self.model.set_values(vals, ptl is not None)
+        # no column that repeats another: Parent for the baseline itself, Baseline when it is the branch or
+        # the one it is held against (at 1280x800 the repeats squeezed titles onto two lines)
+        self.table.setColumnHidden(2, ptl is None)
+        self.table.setColumnHidden(3, h.branch_ids[0] in (bid, parent_id))
         self._fit_rows()
         compared = parent_id is not None and parent_id != h.parent(bid)
         self.model.set_other_header("Compared" if compared else "Parent")

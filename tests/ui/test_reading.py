@@ -364,3 +364,24 @@ def test_panes_share_the_window_and_recover_after_it_was_small(window, qtbot):
     assert dragged > o2 + 80, (g, c, start, w.size())
     resize(1600, 900)
     assert w.outline_dock.width() > dragged * 1.15
+
+
+def test_world_table_shows_no_column_twice(window):
+    """Parent and Baseline were the same column for every child of the baseline (and the baseline itself)."""
+    w = window
+    w.world_dock.raise_()
+    QApplication.processEvents()
+    t = w.world.table
+    base = w.workspace.scenario.branch_ids[0]
+    w.selection.select_branch(base)
+    QApplication.processEvents()
+    assert t.isColumnHidden(2) and t.isColumnHidden(3)
+    w.selection.select_branch("air-strike")  # a child of the baseline: Parent is the baseline
+    QApplication.processEvents()
+    assert not t.isColumnHidden(2) and t.isColumnHidden(3)
+    w.selection.select_branch("strike-contained")  # a grandchild: three different columns
+    QApplication.processEvents()
+    assert not t.isColumnHidden(2) and not t.isColumnHidden(3)
+    w.selection.set_compare(base)  # held against the baseline: once again
+    QApplication.processEvents()
+    assert not t.isColumnHidden(2) and t.isColumnHidden(3)
