@@ -217,6 +217,6 @@ class OffThreadBranches(QObject):
             if h is not None:
                 w._branch_status(w.selection.branch)  # noqa: SLF001 - the window's own status line
             return
-        w.status_branch.setText(f"<b>{h.label(bid)}</b> · computing…")
+        w.set_branch_status(h.label(bid), "computing…")
         w.status_timing.setText("")
 

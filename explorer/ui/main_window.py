@@ -139,6 +139,19 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         sb.addPermanentWidget(self.status_branch)
         sb.addPermanentWidget(self.status_timing)
 
+    def set_branch_status(self, label: str, rest: str) -> None:
+        """"<b>label</b> · rest" in the fixed-size status label: a long label is elided, never the count
+        ("Roosevelt makes a deal with the Republic · 84 ever" at 1920x1080); the whole label in a tooltip."""
+        import html
+        from PySide6.QtGui import QFont, QFontMetrics
+        bold = QFont(self.status_branch.font())
+        bold.setBold(True)
+        tail = f" · {rest}"
+        room = self.status_branch.width() - self.status_branch.fontMetrics().horizontalAdvance(tail) - 8
+        shown = QFontMetrics(bold).elidedText(label, Qt.ElideRight, max(room, 40))
+        self.status_branch.setText(f"<b>{html.escape(shown, quote=False)}</b>{html.escape(tail, quote=False)}")
+        self.status_branch.setToolTip(label if shown != label else "")
+
     # --- scenario --------------------------------------------------------------------------------
 
     def set_scenario(self, scenario: Scenario, *, path: str | None = None, fresh: bool = False) -> None:
@@ -413,7 +426,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
             self.status_timing.setText(h.error(bid) or "")
             return
         n = len(tl.firings)
-        self.status_branch.setText(f"<b>{h.label(bid)}</b> · {n:,} event{'s' if n != 1 else ''}")
+        self.set_branch_status(h.label(bid), f"{n:,} event{'s' if n != 1 else ''}")
         elapsed = tl.elapsed
         txt = f"propagated in {elapsed * 1000:.0f} ms" if elapsed < 10 else f"propagated in {elapsed:.1f} s"
         if tl.result.restarted_from is not None:

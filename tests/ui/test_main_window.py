@@ -346,3 +346,18 @@ def test_a_wide_timeline_gives_tags_room_too(window, qtbot):
     table.resize(560, table.height())  # a narrow table keeps the titles' width
     QApplication.processEvents()
     assert table.columnWidth(C_TAGS) == TAGS_MIN
+
+
+def test_a_long_branch_label_is_elided_in_the_status_bar_not_its_count(window):
+    """'Roosevelt makes a deal with the Republic · 84 ever': the count was cut at 1920x1080."""
+    from PySide6.QtGui import QTextDocument
+    w = window
+    label = "Roosevelt makes a deal with the Republic and the Red Army rules the streets"
+    w.set_branch_status(label, "84 events")
+    doc = QTextDocument()
+    doc.setDefaultFont(w.status_branch.font())
+    doc.setHtml(w.status_branch.text())
+    plain = doc.toPlainText()
+    assert plain.endswith(" · 84 events") and plain.startswith("Roosevelt makes") and "…" in plain
+    assert doc.idealWidth() <= w.status_branch.width()
+    assert w.status_branch.toolTip() == label
