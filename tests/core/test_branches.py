@@ -139,6 +139,27 @@ def test_tree_structure():
         ws.branch("dise")
 
 
+def test_tree_questions_answered_without_networkx_agree_with_its_graph():
+    """has_branch, children and subtree come from plain dicts (networkx stays off the app's opening);
+    on every bundled scenario and a 200-branch synthetic one they say what the networkx tree says."""
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root))
+    from benchmarks.synthetic import make_scenario
+    from explorer.core import load_scenario
+    scenarios = [load_scenario(p) for p in sorted((root / "scenarios").glob("*.yaml"))]
+    for sc in scenarios + [make_scenario(300, n_branches=200)]:
+        ws = Workspace(sc)
+        order = {b: i for i, b in enumerate(sc.branch_ids)}
+        for bid in sc.branch_ids:
+            assert ws.has_branch(bid)
+            assert ws.children(bid) == sorted(ws.tree.successors(bid), key=order.get)
+            assert ws.subtree(bid) == [bid] + sorted(nx.descendants(ws.tree, bid), key=order.get)
+        assert not ws.has_branch("no-such-branch")
+
+
 def test_divergence_dates_and_inherited_divergences():
     ws = Workspace(load())
     assert ws.divergence_date(BASELINE) is None
