@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QStyle, QVBoxLayout, QWidget
 
 from ..core.causes import event_graph
 from ..core.errors import ExplorerError
@@ -17,7 +17,8 @@ from .node_graph import NodeItem, edge_item
 from .panes import LazyPane
 from .selection import BRANCH, EVENT, Selection
 
-NODE_W, NODE_H, COL_GAP, ROW_GAP = 200, 42, 56, 12
+# a cause, the event and its gap fit the 420 px dock of a 1280x800 window (2 x 170 + 40 + margins)
+NODE_W, NODE_H, COL_GAP, ROW_GAP = 170, 42, 40, 12
 
 
 def _node_item(view: "CausesView", node, rect: QRectF) -> NodeItem:
@@ -98,7 +99,17 @@ class CausesView(LazyPane, QWidget):
             edge = edge_item(self.items[a].rect(), self.items[b].rect(), color, kind)
             self.scene.addItem(edge)
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
-        self.view.centerOn(self.items[("event", f.index)])
+        self._centre(self.items[("event", f.index)].rect())
+
+    def _centre(self, focus: QRectF) -> None:
+        """The event in the middle; in a view too narrow for three columns (at 1280x800 the centred event
+        showed no whole neighbour), its causes whole on the left and its consequences cut on the right."""
+        x = focus.center().x()
+        # the viewport as it will be once the scroll bars the new scene needs are shown
+        vw = self.view.width() - 2 * self.view.frameWidth() - self.view.style().pixelMetric(QStyle.PM_ScrollBarExtent)
+        if vw < 3 * NODE_W + 2 * COL_GAP + 16:
+            x = focus.right() + 8 - vw / 2
+        self.view.centerOn(x, focus.center().y())
 
     def go(self, node) -> None:
         h = self.history

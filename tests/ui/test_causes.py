@@ -38,3 +38,25 @@ def test_the_causes_graph_follows_the_event_and_its_nodes_are_clickable(window):
     # a gone event has no graph: the note says where to look
     w.selection.select_branch("no-photos", ("quarantine_speech", 1))
     assert cv.graph is None and "why not" in cv.note.text()
+
+
+def test_a_narrow_causes_pane_shows_the_event_and_its_causes_whole(window):
+    """At 1280x800 the dock is ~420 px: the centred event showed no whole neighbour."""
+    from PySide6.QtCore import QRect
+    w = window
+    w.causes_dock.raise_()
+    QApplication.processEvents()
+    cv = w.causes
+    cv.view.setFixedWidth(430)
+    QApplication.processEvents()
+    w.selection.select_branch("strike-contained", ("black_saturday", 1))
+    tl = w.workspace.timeline("strike-contained")
+    focus = ("event", tl.firing("black_saturday").index)
+    vp = cv.view.viewport().rect()
+
+    def whole(key):
+        item = cv.items[key]
+        return vp.contains(cv.view.mapFromScene(item.mapToScene(item.rect())).boundingRect())
+
+    assert whole(focus)
+    assert any(whole(n.key) for n in cv.graph.nodes if n.role == "cause" and n.depth == -1)
