@@ -142,6 +142,8 @@ class Menus:
                                            "or the map does the same)")
         self.stop_compare_action = self._action(g, "&Stop Comparing", lambda: self.selection.set_compare(None),
                                                 "Ctrl+Shift+K", "Mark each branch against its parent again")
+        self.stop_compare_action.setEnabled(self.selection.compare is not None)  # nothing to stop otherwise
+        self.selection.compareChanged.connect(lambda c: self.stop_compare_action.setEnabled(c is not None))
         g.addSeparator()
         self._action(g, "&Next Pane", lambda: self.panes.step(1), "F6",
                      "Move the keyboard focus to the next pane (Tab does the same from a pane's view)")

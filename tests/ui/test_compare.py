@@ -121,3 +121,14 @@ def test_summaries_leave_out_zero_counts(window):
     text = re.sub("<[^>]+>", "", w.compare_view.summary.text())
     assert "⇄" in text and not re.search(r"\b0 (changed|only)", text), text
     assert any(r.status != "same" for r in cm.all)
+
+
+def test_stop_comparing_is_offered_only_while_comparing(window):
+    w = window
+    w.selection.select_branch("air-strike")
+    assert not w.stop_compare_action.isEnabled()
+    o = w.outline
+    ctrl_click(o.viewport(), o.visualRect(o.model_.index_of("strike-contained")).center())
+    assert w.selection.compare == "strike-contained" and w.stop_compare_action.isEnabled()
+    w.stop_compare_action.trigger()
+    assert w.selection.compare is None and not w.stop_compare_action.isEnabled()
