@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from .conditions import Condition, ConditionError, Facts, compile_condition
 from .engine import RunResult
 from .errors import ExplorerError
-from .program import EVENT_KEY, Program
+from .program import Program
+from .rule_graph import rule_graph
 
 
 class GoalError(ExplorerError):
@@ -118,49 +119,19 @@ class Reach:
 
 
 def reaches(program: Program, goal: Goal) -> Reach:
-    writes: dict[str, set] = {}  # var -> rules writing it
-    readers: dict[str, set] = {}  # var or @event -> rules reading it
-    by_rule: dict[str, set] = {}  # rule -> rules it schedules, cancels or is followed by
-    for cr in program.rules:
-        effects = list(cr.effects) + [e for o in cr.outcomes for e in o.effects]
-        for ef in effects:
-            if ef[0] in ("set", "add"):
-                writes.setdefault(ef[1], set()).add(cr.id)
-            else:
-                by_rule.setdefault(program.rules[ef[1]].id, set()).add(cr.id)
-        if cr.pred is not None:
-            by_rule.setdefault(cr.id, set()).add(program.rules[cr.pred].id)
-        for k in cr.keys:
-            readers.setdefault(k, set()).add(cr.id)
-    # walk backwards from what the goal reads
-    rules: set = set()
-    variables: set = set(goal.condition.reads)
-    todo_vars = list(variables)
-    todo_rules = [e for e in goal.condition.events if e in program.by_id]
-    while todo_vars or todo_rules:
-        while todo_vars:
-            v = todo_vars.pop()
-            for r in writes.get(v, ()):
-                if r not in rules:
-                    rules.add(r)
-                    todo_rules.append(r)
-        while todo_rules:
-            r = todo_rules.pop()
-            rules.add(r)
-            cr = program.rule(r)
-            for k in cr.keys:  # what decides whether/how it fires
-                if k.startswith(EVENT_KEY):
-                    e = k[len(EVENT_KEY):]
-                    if e in program.by_id and e not in rules:
-                        rules.add(e)
-                        todo_rules.append(e)
-                elif k not in variables:
-                    variables.add(k)
-                    todo_vars.append(k)
-            for src in by_rule.get(r, ()):  # who schedules, cancels or precedes it
-                if src not in rules:
-                    rules.add(src)
-                    todo_rules.append(src)
+    """Everything the goal can depend on: walked back through the rule graph (core/rule_graph.py, the
+    one home of which rules read, write, follow, schedule and cancel what) from what the goal reads."""
+    g = rule_graph(program)
+    start = [("var", v) for v in goal.condition.reads] + \
+        [("rule", e) for e in goal.condition.events if e in program.by_id]
+    seen, todo = set(start), list(start)
+    while todo:
+        for e in g.into(todo.pop()):
+            if e.source not in seen:
+                seen.add(e.source)
+                todo.append(e.source)
+    rules = {k[1] for k in seen if k[0] == "rule"}
+    variables = set(goal.condition.reads) | {k[1] for k in seen if k[0] == "var"}
     horizon = program.start
     for r in rules:
         cr = program.rule(r)
