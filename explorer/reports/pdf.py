@@ -1,9 +1,15 @@
-"""PDF reports, rendered headless with Qt: the report_pdf.html.j2 template laid out by a
-QTextDocument, painted page by page onto a QPdfWriter with a running head and "Page N of M".
+"""PDF reports, rendered headless with Qt: the report_pdf.html.j2 template laid out by QTextDocument,
+painted page by page onto a QPdfWriter with a running head and "Page N of M".
 
-The contents list gets real page numbers without a second layout: the document is laid out once, the
-page of every heading anchor is read back from the layout, and the numbers are painted at the end of
-the contents' lines (each marked with an anchor "toc:TARGET").
+Each section the template opens on a new page (marked `<!--new-page-->`) is a QTextDocument of its
+own, laid out as it would be inside one document of the whole report (`_join`): a heading kept with
+its text then re-lays one section, not the rest of the report, and no page draws a neighbour's
+first lines into its clipped margin (their words were in the text a reader copies or searches).
+Plots are drawn as vectors in their <img> boxes (`_Images`), not embedded as pictures.
+
+The contents list gets real page numbers without a second layout: the page of every heading anchor
+is read back from the layout, and the numbers are painted at the end of the contents' lines (each
+marked with an anchor "toc:TARGET").
 """
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
-                           QPen, QPixmap, QPyTextObject, QTextCursor, QTextDocument, QTextFormat)
+                           QPen, QPixmap, QPyTextObject, QTextBlockFormat, QTextCursor, QTextDocument, QTextFormat)
 
 from ..core.files import atomic_write
 from ..core.report import ReportError
@@ -68,35 +74,45 @@ def _write(report, tmp, page_size, templates, plots, step):
         report, plots={k: f"plot:{k}" for k in plots}, plot_key=plot_key, page_size=page_size,
         content_width=content_css_w))
     step(50, 100, "Laying out pages")
-    doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
-    images = _Images(plots, dpi)
-    doc.documentLayout().registerHandler(QTextFormat.ImageObject, images)
-    doc.setDocumentMargin(0)
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)
     font.setPointSizeF(10)
-    doc.setDefaultFont(font)
-    doc.setHtml(html)
-    doc.setPageSize(QSizeF(body_w, body_h))
-    if _keep_headings_with_next(doc, body_h):
-        step(52, 100, "Laying out pages again")
-    # a forced page break right at the foot of a page can leave a page empty: print only pages
-    # with something on them, numbered in print order
-    printed = _content_pages(doc, body_h)
+    images = _Images(plots, dpi)
+    # one QTextDocument per section the template opens on a new page (SECTION_MARK), laid out on its
+    # own: a heading moved to the next page re-lays the rest of its section, not of the report
+    docs = []
+    gap = 0.0
+    for part in split_sections(html):
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(writer)
+        doc.documentLayout().registerHandler(QTextFormat.ImageObject, images)
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(font)
+        doc.setHtml(part)
+        gap = _join(doc, gap)
+        doc.setPageSize(QSizeF(body_w, body_h))
+        _keep_headings_with_next(doc, body_h)
+        docs.append(doc)
+    # a forced page break right at the foot of a page (or opening a section) can leave a page
+    # empty: print only pages with something on them, numbered in print order
+    printed = [(doc, i) for doc in docs for i in _content_pages(doc, body_h)]
     if not printed:
         raise ReportError("the report laid out to no pages")
-    number_of = {p: i + 1 for i, p in enumerate(printed)}
+    number_of = {(id(doc), i): k + 1 for k, (doc, i) in enumerate(printed)}
     n = len(printed)
-    anchors = _anchors(doc)
-    found = {name: number_of.get(int(a[0] // body_h), 0) for name, a in anchors.items()}
+    anchors = {}  # name -> (doc, top, ascent, font); the first of a name wins, as in one document
+    for doc in docs:
+        for name, a in _anchors(doc).items():
+            anchors.setdefault(name, (doc,) + a)
+    found = {name: number_of.get((id(doc), int(top // body_h)), 0) for name, (doc, top, _a, _f) in anchors.items()}
     # the contents' page numbers: the template marks each entry's row with an anchor "toc:TARGET";
     # the number is painted at the end of that line once the target's page is known, which costs
     # no second layout (and cannot change the pagination)
     toc = {}
-    for name, (top, ascent, fnt) in anchors.items():
+    for name, (doc, top, ascent, fnt) in anchors.items():
         if name.startswith("toc:") and name[4:] in found:
-            toc.setdefault(int(top // body_h), []).append((top % body_h + ascent, fnt, str(found[name[4:]])))
+            toc.setdefault((id(doc), int(top // body_h)), []).append(
+                (top % body_h + ascent, fnt, str(found[name[4:]])))
 
     # running heads: the branch section each page belongs to
     sections = sorted((found[b["anchor"]], f"{b['number']}. {clean(b['label'])}")
@@ -117,7 +133,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     if not painter.begin(writer):
         raise ReportError("cannot start the PDF writer")
     try:
-        for page, i in enumerate(printed, start=1):
+        for page, (doc, i) in enumerate(printed, start=1):
             step(55 + 45 * page // n, 100, f"Printing page {page} of {n}")
             if page > 1:
                 writer.newPage()
@@ -128,7 +144,7 @@ def _write(report, tmp, page_size, templates, plots, step):
             painter.setClipRect(clip)
             doc.drawContents(painter, clip)
             painter.restore()
-            for baseline, fnt, number in toc.get(i, ()):
+            for baseline, fnt, number in toc.get((id(doc), i), ()):
                 painter.setFont(fnt)
                 painter.setPen(ink)
                 w = QFontMetricsF(fnt, writer).horizontalAdvance(number)
@@ -204,6 +220,8 @@ class _Images(QPyTextObject):
 
     def drawObject(self, painter, rect, doc, pos, fmt):
         name = fmt.toImageFormat().name()
+        if painter.hasClipping() and not painter.clipBoundingRect().intersects(rect):
+            return  # on the next page: drawn there (clipped out here, its words would still be in the text)
         if name.startswith("plot:") and name[5:] in self.plots:
             draw_plot(painter, rect, self.plots[name[5:]])
         elif (img := self._image(doc, name)) is not None:
@@ -218,10 +236,54 @@ def _qround(x: float) -> int:
 _SECTION = re.compile(r"^b\d+-[a-z]+$")
 
 
+# Written by report_pdf.html.j2 between top-level sections that open on a new page
+# (page-break-before). A template without it is laid out as one document: the same pages, slower.
+SECTION_MARK = "<!--new-page-->"
+_BODY = re.compile(r"<body[^>]*>", re.I)
+
+
+def split_sections(html: str) -> list[str]:
+    """The template's HTML cut at SECTION_MARK into whole documents, each with the <head> (styles)."""
+    if SECTION_MARK not in html:
+        return [html]
+    body = _BODY.search(html)
+    end = html.lower().rfind("</body>")
+    if body is None or end < body.end():
+        return [html]
+    head, tail = html[:body.end()], html[end:]
+    parts = [part for part in html[body.end():end].split(SECTION_MARK) if part.strip()]
+    # white space closing a document is a space at the end of its last paragraph (in the default
+    # font: a taller last line); between paragraphs it is nothing. Only the report's end keeps it.
+    closed = "".join(tail.split())  # "</body></html>"
+    return [head + part + tail if k == len(parts) - 1 else head + part.rstrip() + closed
+            for k, part in enumerate(parts)]
+
+
+def _join(doc: QTextDocument, gap: float) -> float:
+    """Make a section's document lay out as it would inside one document of the whole report, and
+    return the gap it leaves for the next. QTextDocument puts the bottom margin of the block before
+    a page break (`gap`) above the first block of the new page: an empty first block with that
+    margin (alone on a page that prints nothing) does the same."""
+    after = doc.lastBlock().blockFormat().bottomMargin()
+    if gap > 0:
+        first = doc.begin()
+        cursor = QTextCursor(doc)
+        cursor.insertBlock(first.blockFormat(), first.charFormat())  # the section's text moves down one block
+        spacer = QTextBlockFormat()
+        spacer.setTopMargin(0)
+        spacer.setBottomMargin(gap)
+        cursor.movePosition(QTextCursor.Start)
+        cursor.setBlockFormat(spacer)
+    return after
+
+
 def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> bool:
     """QTextDocument knows no `page-break-after: avoid`: a section heading left alone at the foot of a
     page gets a page break before it instead. One edit block, so one more layout at most."""
     layout = doc.documentLayout()
+    # the whole document laid out first: an edit while the lazy layout is part way through leaves
+    # the blocks it had not reached without lines (they would print nothing)
+    layout.documentSize()
     orphans = []
     block = doc.begin()
     while block.isValid():
@@ -247,6 +309,7 @@ def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> bool:
         bf.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
         cursor.setBlockFormat(bf)
     cursor.endEditBlock()
+    layout.documentSize()
     return True
 
 
