@@ -381,6 +381,10 @@ class TimelineView(QWidget):
         self.cursor_edit.setCalendarPopup(True)
         self.cursor_edit.setToolTip("Time cursor, shared with the world plots")
         self.cursor_edit.setObjectName("cursorEdit")
+        # no date before a scenario is open (it showed QDateEdit's 2000-01-01, a date from nowhere)
+        self.cursor_edit.setSpecialValueText(" ")
+        self.cursor_edit.setDate(self.cursor_edit.minimumDate())
+        self.cursor_edit.setEnabled(False)
 
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 6, 0)
@@ -465,8 +469,12 @@ class TimelineView(QWidget):
         self.model.tag = self.tag_box.currentData() or ""
         self.tag_box.blockSignals(False)
         self.cursor_edit.blockSignals(True)
+        self.cursor_edit.setSpecialValueText("")
+        self.cursor_edit.setEnabled(True)
         self.cursor_edit.setDateRange(QDate(sc.start.year, sc.start.month, sc.start.day),
                                       QDate(sc.end.year, sc.end.month, sc.end.day))
+        if self.selection.cursor is None:  # no cursor: the world at the end
+            self.cursor_edit.setDate(self.cursor_edit.maximumDate())
         self.cursor_edit.blockSignals(False)
         self._on_branch(self.selection.branch)
         self._on_cursor(self.selection.cursor)

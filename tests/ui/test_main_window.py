@@ -361,3 +361,16 @@ def test_a_long_branch_label_is_elided_in_the_status_bar_not_its_count(window):
     assert plain.endswith(" · 84 events") and plain.startswith("Roosevelt makes") and "…" in plain
     assert doc.idealWidth() <= w.status_branch.width()
     assert w.status_branch.toolTip() == label
+
+
+def test_no_cursor_date_before_a_scenario_is_open(make_window, scenario_file):
+    w = make_window()
+    edit = w.timeline.cursor_edit
+    assert not edit.isEnabled() and edit.text().strip() == ""  # not QDateEdit's 2000-01-01
+    assert w.open_path(scenario_file)
+    QApplication.processEvents()
+    sc = w.workspace.scenario
+    assert edit.isEnabled() and edit.text() == (w.selection.cursor or sc.end).isoformat()
+    w.selection.set_cursor(sc.start)  # the first day reads as a date, not as the blank
+    QApplication.processEvents()
+    assert edit.text() == sc.start.isoformat()
