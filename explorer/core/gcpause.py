@@ -26,3 +26,16 @@ def paused_gc(freeze: bool = False):
             if freeze:
                 gc.freeze()
             gc.enable()
+
+
+def release_frozen() -> None:
+    """Give frozen objects back to the collector and collect once: for a long-lived process (the app)
+    that has just dropped a big world it had frozen. A scenario and its program refer to each other
+    (`scenario._program`, `Program.scenario`), so a frozen world is never freed by reference counting:
+    each reopen of a 10,000-rule file kept ~100 MB (measured: 130, 259, 354, 450 MB after four loads;
+    120 MB after this). Costs one full collection (tens of ms on 10,000 rules); nothing when nothing
+    is frozen, so small worlds never pay it."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QM
 
 from ..core import Workspace, load_scenario
 from ..core.errors import ExplorerError, ScenarioError
+from ..core.gcpause import release_frozen
 from ..core.model import Scenario
 from . import style
 from .authoring import Authoring
@@ -169,6 +170,9 @@ class MainWindow(Menus, DockLayout, QMainWindow):
 
     def _install(self, ws: Workspace, path: str | None) -> None:
         t0 = time.perf_counter()
+        if self.workspace is not None and self.workspace.scenario is not ws.scenario:
+            # the old world was frozen out of the collector (big files): free it once the views let go
+            QTimer.singleShot(0, release_frozen)
         self.workspace = ws
         self.history = History(ws)
         self.path = path
