@@ -21,8 +21,8 @@ from .conditions import Condition, Facts
 from .errors import EngineError
 from .gcpause import paused_gc
 from .program import EVENT_KEY, CRule, Program
-from .records import (AppliedDivergence, Change, Checkpoint, EventRead, Firing, Lapse, Read,  # noqa: F401
-                      FinalWorld, RunResult, world_reads)
+from .records import (AppliedDivergence, Change, Checkpoint, EndLapse, EventRead, Firing, Lapse,  # noqa: F401
+                      Read, FinalWorld, RunResult, world_reads)
 
 LIKELY, SAMPLED = "likely", "sampled"
 MAX_FIRINGS_PER_DAY = 10_000
@@ -75,7 +75,6 @@ class _Run:
         self.lapses: list[Lapse] = []
         self.checkpoints: list[Checkpoint] = []
         self.woken: set[int] = set()
-        self.day_count: Counter = Counter()
         self.stats: Counter = Counter()
         self.day_total = 0
         self.max_firings = 100 * len(program.rules) + 10_000
@@ -182,7 +181,6 @@ class _Run:
                 self._maybe_checkpoint(nxt)
                 self.today = nxt
                 self.facts.set_today(nxt)
-                self.day_count.clear()
                 self.day_total = 0
                 while di < len(divs) and divs[di].ordinal == nxt:
                     self._apply_divergence(divs[di])
@@ -219,7 +217,7 @@ class _Run:
             self._process(r, ordinal, seq, wend, cause, by)
         # what still waits lapses against the final world, in expiry order
         final = FinalWorld(self.state, self.writer, self.fired, self.p.by_id)
-        self.lapses += [Lapse(rules[r].id, min(wend, end), "window", None, None, "", (final, rules[r]))
+        self.lapses += [EndLapse(rules[r].id, wend if wend < end else end, (final, rules[r]))
                         for wend, r in sorted([(w[0], r) for r, w in self.waiting.items()])]
         self.waiting.clear()
         self.stats["tests"] = self.tests
@@ -430,12 +428,12 @@ class _Run:
     def _fire(self, r: int, ordinal: int, cause: str, by, forced_outcome: str | None = None) -> None:
         cr = self.rules[r]
         idx = len(self.firings)
-        self.day_count[r] += 1
         self.day_total += 1
         if self.day_total > MAX_FIRINGS_PER_DAY or idx > self.max_firings:
             if self.day_total > MAX_FIRINGS_PER_DAY:
                 where = f"more than {MAX_FIRINGS_PER_DAY:,} firings on {dt.date.fromordinal(ordinal)}"
-                counts = self.day_count
+                counts = Counter(self.p.by_id[f.event] for f in self.firings if f.ordinal == ordinal)
+                counts[r] += 1
             else:  # count over the whole run: per-day counts would read "1x" for a slow cycle
                 where = f"more than {self.max_firings:,} firings in one run (on reaching {dt.date.fromordinal(ordinal)})"
                 counts = Counter(self.p.by_id[f.event] for f in self.firings)

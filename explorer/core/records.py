@@ -116,6 +116,16 @@ class Lapse:
         return f"Lapse({self.event!r}, {self.date}, {self.kind!r})"
 
 
+class EndLapse(Lapse):
+    """A rule still waiting when the run ends: its window lapses against the final world, whose
+    reads are taken on first use. Built with fewer arguments: a big run ends with a thousand."""
+
+    __slots__ = ()
+
+    def __init__(self, event: str, ordinal: int, final: tuple):
+        self.event, self.ordinal, self.kind, self.detail, self._final = event, ordinal, "window", "", final
+
+
 @dataclass(frozen=True)
 class AppliedDivergence:
     """A divergence of the branch or one of its ancestors, with its effective date resolved."""
