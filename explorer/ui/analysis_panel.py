@@ -194,6 +194,7 @@ class AnalysisPane(RunsWorker, QWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.tornado, 3)
         lay.addWidget(self.results, 2)
+        lay.addStretch(0)  # with no chart or list yet, the form stays at the top instead of spreading out
         # nothing to draw before a run: empty axes (-0.4..0.4 by 0..1) read as a result; the status says
         # what the two buttons do instead, and the progress bar appears with the first run
         self.results.hide()

@@ -64,6 +64,11 @@ def test_pane_reads_in_labels_and_draws_no_empty_chart(pane_window, qtbot):
     assert pane.branch_label.text() == label and "[" not in pane.branch_label.text()
     assert not pane.tornado.isVisible() and not pane.progress.isVisible()
     assert "Sensitivity" in pane.status.text()
+    # nothing spread down the pane: the form and the hint stay at the top
+    pane.resize(pane.width(), 700)
+    QApplication.processEvents()
+    assert pane.sens_button.geometry().bottom() < pane.height() / 3
+    assert 0 <= pane.status.geometry().top() - pane.sens_button.geometry().bottom() < 40
     type_goal(pane, "war")
     QTest.mouseClick(pane.sens_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: pane.worker is None and pane.result is not None, timeout=60_000)
