@@ -4,6 +4,7 @@ once per export. The writers (render.py, pdf.py) import this module; it imports 
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
@@ -33,8 +34,15 @@ def environment(kind: str, templates=None) -> SandboxedEnvironment:
     """The Jinja environment for `kind` html or md: user templates first, then the bundled ones.
 
     HTML autoescapes every value; Markdown escapes Markdown control characters in every value.
-    Sandboxed: a restyled template can format the data, not reach into Python.
+    Sandboxed: a restyled template can format the data, not reach into Python. The bundled-only
+    environments are kept: their compiled templates serve every later export in the process (a
+    user's folder gets a new one each time, so a template added or edited there is always read).
     """
+    return _environment(kind, None) if not templates else _environment.__wrapped__(kind, str(templates))
+
+
+@functools.lru_cache(maxsize=2)
+def _environment(kind: str, templates: str | None) -> SandboxedEnvironment:
     loaders = [FileSystemLoader(str(templates))] if templates else []
     loaders.append(_bundled_loader())
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=(kind == "html"),
