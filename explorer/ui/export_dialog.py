@@ -151,8 +151,10 @@ class ExportReportDialog(QDialog):
         vl = QVBoxLayout(vars_box)
         vl.addWidget(self.var_list)
         top = QHBoxLayout()
-        top.addWidget(branches_box, 3)
-        top.addWidget(vars_box, 2)
+        # half each: at 3:2 the bundled scenario's variable titles were cut ("Trotsky's standing on the
+        # Mexican…") behind a horizontal scroll bar while the branch tree had room to spare
+        top.addWidget(branches_box, 1)
+        top.addWidget(vars_box, 1)
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("Page size:", self.page_box)
@@ -171,7 +173,7 @@ class ExportReportDialog(QDialog):
         main.addWidget(self.progress)
         main.addWidget(self.status)
         main.addLayout(buttons)
-        self.resize(720, 520)
+        self.resize(760, 520)
         self._update_state()
 
     # --- choices ------------------------------------------------------------------------------------

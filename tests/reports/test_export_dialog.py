@@ -47,6 +47,22 @@ def test_variables_listed_by_title_with_the_id_in_the_tooltip(dialog, missiles_w
         assert item.text() == var.title and item.toolTip() == name
 
 
+def test_the_bundled_scenarios_lists_fit_the_dialog(qtbot):
+    """At its opening size every variable title and branch label shows whole (no horizontal scroll bar)."""
+    from PySide6.QtWidgets import QApplication
+    from explorer.core import Workspace, load_scenario
+    from explorer.ui.export_dialog import ExportReportDialog
+    from conftest import ROOT
+    ws = Workspace(load_scenario(ROOT / "scenarios" / "trotsky_mexico.yaml"))
+    d = ExportReportDialog(ws, "us-invades-1942")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    QApplication.processEvents()
+    assert d.var_list.horizontalScrollBar().maximum() == 0
+    assert d.branch_tree.horizontalScrollBar().maximum() == 0
+
+
 def test_export_two_branches_to_html_with_clicks(qtbot, dialog, tmp_path):
     click_check(qtbot, dialog.branch_tree, dialog.branch_items["strike-contained"])
     assert dialog.checked_branches() == ["air-strike", "strike-contained"]
