@@ -432,7 +432,7 @@ class Inspector(QWidget):
             out.append("<h3>Sources</h3><ul>" + "".join(f"<li>{esc(s)}</li>" for s in rule.sources) + "</ul>")
         when = esc(timing_words(self.history.scenario, rule.timing))
         ident = f"event <code>{esc(rule.id)}</code> · " if self.show_conditions else ""
-        out.append(f"<p class='muted'>{ident}tested {when}</p>")
+        out.append(f"<p class='muted'>{ident}can happen {when}</p>")  # its timing; "tested" was the engine's word
         return "".join(out)
 
     # --- links -----------------------------------------------------------------------------------

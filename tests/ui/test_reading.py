@@ -203,6 +203,7 @@ def test_why_not_reads_the_missed_chance_in_words(make_window, tmp_path):
     assert "it could happen only on 1940-06-01, and what it needed did not hold then" in text
     assert "Red Militia strength was 40" in text
     assert "its window" not in text and "condition false" not in text
+    assert "can happen on 1940-06-01" in text and "tested" not in text  # its timing, not the engine's word
 
 
 def test_ticked_variables_are_remembered_per_scenario(make_window, scenario_file, tmp_path):
