@@ -9,10 +9,10 @@ from __future__ import annotations
 
 
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QStyledItemDelegate, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QHeaderView, QLabel, QLineEdit,
+                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from . import style
 from .history import History
@@ -110,6 +110,81 @@ class SparklineDelegate(QStyledItemDelegate):
         return QSize(84, option.fontMetrics.height() + 10)
 
 
+class WatchPicker(QLineEdit):
+    """Pick a variable to watch by typing any part of its title: a list of at most 12 titles (A-Z)
+    drops down under the box, narrowed as you type; a click or focus on the empty box shows them all.
+    Arrow keys move in the list, Enter pins the highlighted (or the only remaining) title; the id is
+    in each entry's tooltip. The box empties itself after a pick."""
+
+    picked = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("watchAdd")
+        self.setPlaceholderText("Watch a variable…")  # the narrow strip: the rest is in the tooltip
+        self.setToolTip("Pin a world variable to watch it as you step through the events: type any part "
+                        "of its title, then Enter or a click")
+        self.setClearButtonEnabled(True)
+        self.items = QStandardItemModel(self)
+        self.completer = QCompleter(self.items, self)
+        self.completer.setCaseSensitivity(Qt.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchContains)
+        self.completer.setCompletionMode(QCompleter.PopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.completer.popup().setObjectName("watchPicker")
+        self.setCompleter(self.completer)
+        self.completer.activated[QModelIndex].connect(self._activated)
+        self.returnPressed.connect(self._enter)
+
+    def set_variables(self, variables) -> None:
+        self.items.clear()
+        for name, var in sorted(variables.items(), key=lambda kv: kv[1].title.lower()):
+            it = QStandardItem(var.title)
+            it.setData(name, Qt.UserRole)
+            it.setToolTip(f"{var.title}  ({name})")
+            it.setEditable(False)
+            self.items.appendRow(it)
+        # the box sits in a narrow strip: the list is as wide as its longest title (up to 420 px)
+        popup = self.completer.popup()
+        fm = popup.fontMetrics()
+        widest = max((fm.horizontalAdvance(v.title) for v in variables.values()), default=0)
+        popup.setMinimumWidth(min(widest + 40, 420))
+
+    def show_all(self) -> None:
+        self.completer.setCompletionPrefix(self.text())
+        self.completer.complete()
+
+    def mousePressEvent(self, ev) -> None:
+        super().mousePressEvent(ev)
+        self.show_all()
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() == Qt.Key_Down and not self.completer.popup().isVisible():
+            self.show_all()
+            return
+        super().keyPressEvent(ev)
+
+    def _activated(self, index: QModelIndex) -> None:
+        name = index.data(Qt.UserRole)
+        if name:
+            self._pick(name)
+
+    def _enter(self) -> None:
+        text = self.text().strip().lower()
+        if not text:
+            return
+        matches = [self.items.item(r) for r in range(self.items.rowCount())
+                   if text in self.items.item(r).text().lower()]
+        exact = [it for it in matches if it.text().lower() == text]
+        chosen = exact or (matches if len(matches) == 1 else [])
+        if chosen:
+            self._pick(chosen[0].data(Qt.UserRole))
+
+    def _pick(self, name: str) -> None:
+        self.picked.emit(name)
+        QTimer.singleShot(0, self.clear)  # after the completer has written the title into the box
+
+
 class WatchList(QWidget):
     changed = Signal()  # the pinned names changed (the window remembers them per scenario)
 
@@ -118,14 +193,10 @@ class WatchList(QWidget):
         self.selection = selection
         self.history: History | None = None
         self.names: list[str] = []
-        # a menu, not a combo box: arrow keys in a closed combo would pin a variable at every step
-        self.add_button = QToolButton()
-        self.add_button.setObjectName("watchAdd")
-        self.add_button.setText("Watch a variable…")
-        self.add_button.setToolTip("Pin a world variable to watch it as you step through the events")
-        self.add_button.setPopupMode(QToolButton.InstantPopup)
-        self.add_menu = QMenu(self.add_button)
-        self.add_button.setMenu(self.add_menu)
+        # a search box with a short list under it, not a menu: a scenario's 50+ variables in a menu
+        # covered the whole screen; typing any part of a title narrows the list, arrows and Enter pin
+        self.add_edit = WatchPicker()
+        self.add_edit.picked.connect(self.watch)
         self.model = WatchModel(self)
         self.table = QTableView()
         self.table.setObjectName("watchTable")
@@ -159,7 +230,7 @@ class WatchList(QWidget):
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        lay.addWidget(self.add_button)
+        lay.addWidget(self.add_edit)
         lay.addWidget(self.hint)
         lay.addWidget(self.table, 1)  # kept when empty, headless: Tab and F6 still stop here
         self.table.horizontalHeader().hide()
@@ -174,11 +245,7 @@ class WatchList(QWidget):
             self.names = [n for n in names if n in sc.variables]
         else:
             self.names = [n for n in self.names if n in sc.variables]
-        self.add_menu.clear()
-        for name, var in sorted(sc.variables.items(), key=lambda kv: kv[1].title.lower()):
-            a = self.add_menu.addAction(var.title)
-            a.setObjectName(f"watch:{name}")
-            a.triggered.connect(lambda _=False, n=name: self.watch(n))
+        self.add_edit.set_variables(sc.variables)
         self.refresh()
 
     def watch(self, name: str) -> None:

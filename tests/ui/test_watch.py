@@ -4,31 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication
 
 
-def pick_from_button(qtbot, button, name):
-    """Click a tool button whose menu pops up, then the entry of that menu with this object name."""
-    from PySide6.QtCore import QTimer
-
-    def choose():
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, choose)
-            return
-        action = next(a for a in menu.actions() if a.objectName() == name)
-        menu.setActiveAction(action)
-        QTest.mouseClick(menu, Qt.LeftButton, pos=menu.actionGeometry(action).center())
-    QTimer.singleShot(20, choose)
-    QTest.mouseClick(button, Qt.LeftButton)
+def pick_variable(qtbot, picker, typed, name):
+    """Type part of a variable's title into the watch pane's search box, then arrow down to the entry
+    with this variable id in the list that drops down and press Enter."""
+    QTest.mouseClick(picker, Qt.LeftButton)
+    QTest.keyClicks(picker, typed)
+    popup = picker.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    model = popup.model()
+    rows = [model.index(r, 0).data(Qt.UserRole) for r in range(model.rowCount())]
+    assert name in rows, rows
+    for _ in range(rows.index(name) + 1):
+        QTest.keyClick(popup, Qt.Key_Down)
+    QTest.keyClick(popup, Qt.Key_Return)
 
 
 def test_watch_values_follow_the_cursor_and_changes_are_highlighted(window, qtbot):
     w = window
     wl = w.watch
     assert w.watch_dock.isVisible() and wl.isVisible()
-    # pin a variable from the button's menu
-    pick_from_button(qtbot, wl.add_button, "watch:tension")
+    # pin a variable from the search box's list
+    pick_variable(qtbot, wl.add_edit, "tens", "tension")
     qtbot.waitUntil(lambda: wl.names == ["tension"])
     assert wl.model.rowCount() == 1 and wl.model.index(0, 0).data() == "Superpower tension"
     # step through the timeline with the arrow keys: the value is the one at the cursor, and a row
@@ -67,3 +66,40 @@ def test_watch_values_follow_the_cursor_and_changes_are_highlighted(window, qtbo
     QTest.keyClick(wl.table, Qt.Key_Delete)
     assert wl.names == [] and wl.model.rowCount() == 0
     QApplication.processEvents()
+
+
+def test_the_picker_is_a_short_searchable_list_reachable_by_keyboard(window, qtbot):
+    """Finding: a 53-item menu covered the screen. Now a search box: a click shows a list of at most
+    12 rows under it, sorted by title; typing narrows it; the keyboard alone pins a variable."""
+    w = window
+    wl = w.watch
+    picker = wl.add_edit
+    sc = w.workspace.scenario
+    QTest.mouseClick(picker, Qt.LeftButton)
+    popup = picker.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    model = popup.model()
+    titles = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert titles == sorted((v.title for v in sc.variables.values()), key=str.lower)
+    screen = picker.screen().availableGeometry()
+    assert popup.height() <= screen.height() // 2 and popup.width() <= screen.width() // 2
+    fm = popup.fontMetrics()  # titles read whole (the box is narrower than most of them)
+    assert popup.viewport().width() >= min(max(fm.horizontalAdvance(t) for t in titles), 370)
+    QTest.keyClick(popup, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+    # keyboard only: focus, type a fragment from the middle of a title, Enter on a single match
+    var = sc.variables["tension"]
+    frag = var.title.lower().split()[-1][:5]
+    matches = [v for v in sc.variables.values() if frag in v.title.lower()]
+    picker.setFocus()
+    QTest.keyClicks(picker, frag)
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    assert 1 <= popup.model().rowCount() == len(matches) < len(sc.variables)
+    if len(matches) == 1:
+        QTest.keyClick(picker, Qt.Key_Return)
+    else:
+        for _ in range([v.title for v in sorted(matches, key=lambda v: v.title.lower())].index(var.title) + 1):
+            QTest.keyClick(popup, Qt.Key_Down)
+        QTest.keyClick(popup, Qt.Key_Return)
+    qtbot.waitUntil(lambda: wl.names == ["tension"], timeout=3000)
+    qtbot.waitUntil(lambda: picker.text() == "", timeout=3000)

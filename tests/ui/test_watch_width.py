@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from test_watch import pick_from_button
+from test_watch import pick_variable
 
 
 def test_empty_watch_pane_is_a_narrow_hint_and_grows_when_a_variable_is_pinned(window, qtbot):
@@ -18,7 +18,7 @@ def test_empty_watch_pane_is_a_narrow_hint_and_grows_when_a_variable_is_pinned(w
     assert narrow < 215  # it took 230 at the least before
     tags = w.timeline.table.columnWidth(w.timeline.table.model().columnCount() - 1)
 
-    pick_from_button(qtbot, wl.add_button, "watch:tension")
+    pick_variable(qtbot, wl.add_edit, "tens", "tension")
     qtbot.waitUntil(lambda: wl.names == ["tension"], timeout=3000)
     qtbot.waitUntil(lambda: w.watch_dock.width() >= narrow + 20, timeout=3000)
     assert wl.table.horizontalHeader().isVisible() and not wl.hint.isVisible()
