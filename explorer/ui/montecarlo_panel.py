@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QProxyStyle,
     QPushButton,
     QSpinBox,
+    QStyle,
+    QStyleOptionHeader,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -91,9 +94,16 @@ class MonteCarloDialog(RunsWorker, QDialog):
         hh = self.table.horizontalHeader()
         hh.setSortIndicator(1, Qt.DescendingOrder)  # the most likely first
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        for c in (0, 1, 2):
+        # the titles get what they need when it fits (else elided, whole in the tooltip); the mostly
+        # empty Outcomes column takes what is left (its shares in the tooltip), never a scroll bar
+        hh.setSectionResizeMode(0, QHeaderView.Interactive)
+        for c in (1, 2):
             hh.setSectionResizeMode(c, QHeaderView.ResizeToContents)
         hh.setStretchLastSection(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self._sort_arrows = _SortArrowStyle()  # kept: the header does not own its style
+        hh.setStyle(self._sort_arrows)
 
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("run")
@@ -240,7 +250,7 @@ class MonteCarloDialog(RunsWorker, QDialog):
         for r, e in enumerate(events):
             title = _Item(e.title)
             title.setData(Qt.UserRole, e.event)
-            title.setToolTip(e.event)
+            title.setToolTip(e.title)
             prob = _Item(_pct(e.probability), 100 * e.probability)
             prob.setData(Qt.UserRole, 100 * e.probability)
             prob.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -268,6 +278,18 @@ class MonteCarloDialog(RunsWorker, QDialog):
         self.table.setSortingEnabled(True)
         hh = self.table.horizontalHeader()
         self.table.sortItems(hh.sortIndicatorSection(), hh.sortIndicatorOrder())
+        self._fit_outcomes()
+
+    def _fit_outcomes(self) -> None:
+        hh = self.table.horizontalHeader()
+        room = self.table.viewport().width() - hh.sectionSize(1) - hh.sectionSize(2) - hh.sectionSizeHint(3) - 24
+        need = max(self.table.sizeHintForColumn(0), hh.sectionSizeHint(0))
+        self.table.setColumnWidth(0, max(min(need, room), hh.sectionSizeHint(0)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.table.rowCount():
+            self._fit_outcomes()
 
     def rows(self) -> list[tuple[str, str, float]]:  # noqa: D401
         """(event id, title, probability in %) per table row, in order (for tests and scripts)."""
@@ -313,3 +335,17 @@ class _Item(QTableWidgetItem):
         if self.key is not None and getattr(other, "key", None) is not None:
             return self.key < other.key
         return self.text().lower() < other.text().lower()
+
+
+class _SortArrowStyle(QProxyStyle):
+    """Qt draws an up arrow for a descending sort (its header maps Descending to SortUp); here the
+    arrow points the way the values go down the column: largest first, arrow down."""
+
+    def drawPrimitive(self, element, option, painter, widget=None):
+        if element == QStyle.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            flipped.sortIndicator = down if option.sortIndicator == up else up if option.sortIndicator == down \
+                else option.sortIndicator
+            return super().drawPrimitive(element, flipped, painter, widget)
+        return super().drawPrimitive(element, option, painter, widget)

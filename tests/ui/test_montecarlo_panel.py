@@ -121,3 +121,35 @@ def test_plots_with_bands_share_one_scale(mc_window):
     plot.update(narrow, None, None, d1.toordinal() + 1, [], full_range=True)
     lo, hi = plot.item.getViewBox().viewRange()[1]
     assert lo <= 0 and hi >= 100
+
+
+def test_no_horizontal_scroll_and_the_sort_arrow_points_down_for_largest_first(mc_window, qtbot):
+    """Review finding 20: the mostly empty Outcomes column pushed a horizontal scroll bar, and the
+    arrow on Probability pointed up while the largest shares came first."""
+    w, action = mc_window
+    w.selection.select_branch("air-strike")
+    dialog = open_dialog(w, action)
+    dialog.resize(480, 420)  # narrow, as on a small screen
+    set_runs(dialog, 20)
+    QTest.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and dialog.result is not None, timeout=30_000)
+    QApplication.processEvents()
+    t, hh = dialog.table, dialog.table.horizontalHeader()
+    assert sum(hh.sectionSize(c) for c in range(4)) <= t.viewport().width() + 1
+    assert not t.horizontalScrollBar().isVisible()
+    # titles that fit are whole
+    fm = t.fontMetrics()
+    short = [t.item(r, 0).text() for r in range(t.rowCount()) if fm.horizontalAdvance(t.item(r, 0).text()) < 120]
+    assert short and hh.sectionSize(0) >= max(fm.horizontalAdvance(s) for s in short)
+    # the arrow: dark pixels of the indicator, row by row; a down arrow is widest at its top
+    assert hh.sortIndicatorSection() == 1 and hh.sortIndicatorOrder() == Qt.DescendingOrder
+    x0 = hh.sectionViewportPosition(1)
+    img = hh.viewport().grab().toImage()
+    label_end = x0 + hh.fontMetrics().horizontalAdvance("Probability") + 8
+    widths = []
+    for y in range(img.height()):
+        n = sum(1 for x in range(label_end, x0 + hh.sectionSize(1) - 2) if img.pixelColor(x, y).lightness() < 140)
+        if n:
+            widths.append(n)
+    assert len(widths) >= 2, widths
+    assert widths[0] > widths[-1], widths  # ▼ not ▲
