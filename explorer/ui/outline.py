@@ -165,7 +165,27 @@ def _compare_icon():
 
 
 class TwoLineDelegate(QStyledItemDelegate):
-    """Column 0: the branch label, and under it the divergence in small muted text."""
+    """Column 0: the branch label, and under it the divergence in small muted text.
+
+    The selected branch's label is bold; where bold would be cut but the regular label fits, the bold
+    is set tighter, then regular weight: the highlight still marks the row, and the words read whole."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.painted: dict[str, str] = {}  # branch id -> the label as last drawn (elided or not)
+
+    @staticmethod
+    def fit_label(font: QFont, text: str, width: int) -> tuple[QFont, str]:
+        if QFontMetrics(font).horizontalAdvance(text) > width and font.bold():
+            tight = QFont(font)
+            tight.setLetterSpacing(QFont.PercentageSpacing, 94)
+            regular = QFont(font)
+            regular.setBold(False)
+            for f in (tight, regular):
+                if QFontMetrics(f).horizontalAdvance(text) <= width:
+                    return f, text
+            font = regular
+        return font, QFontMetrics(font).elidedText(text, Qt.ElideRight, width)
 
     def sizeHint(self, option, index):
         s = super().sizeHint(option, index)
@@ -181,12 +201,13 @@ class TwoLineDelegate(QStyledItemDelegate):
         sub = index.data(DIVERGENCE_ROLE) or ""
         rect = w.style().subElementRect(QStyle.SE_ItemViewItemText, opt, w).adjusted(2, 3, -2, -3)
         painter.save()
-        f = QFont(opt.font)
+        f, shown = self.fit_label(QFont(opt.font), text, rect.width())
+        self.painted[index.model().branch_of(index) or ""] = shown
         painter.setFont(f)
         fm = QFontMetrics(f)
         painter.setPen(QColor(style.TEXT))
         top = QRect(rect.left(), rect.top(), rect.width(), fm.height())
-        painter.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, fm.elidedText(text, Qt.ElideRight, rect.width()))
+        painter.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, shown)
         if sub:
             small = QFont(opt.font)
             small.setBold(False)

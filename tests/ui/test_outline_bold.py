@@ -1,0 +1,52 @@
+"""Review finding 16: the selected branch's bold label was cut ("The army stays loyal in 19…") in an
+outline wide enough for the regular label. Where bold does not fit but regular does, it reads whole."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+
+def _paint(outline):
+    outline.viewport().repaint()
+    QApplication.processEvents()
+
+
+def test_selected_label_is_whole_where_the_regular_label_fits(window, qtbot):
+    w = window
+    o = w.outline
+    delegate = o.itemDelegateForColumn(0)
+    o.expandAll()
+    # the branch whose label gains most in bold, not the selected one
+    font = o.font()
+    bold = QFont(font)
+    bold.setBold(True)
+    _paint(o)
+    cands = [bid for bid in delegate.painted if bid and bid != w.selection.branch]
+    assert cands
+    label = {bid: o.model_.index_of(bid).data() for bid in cands}
+    bid = max(cands, key=lambda b: QFontMetrics(bold).horizontalAdvance(label[b])
+              - QFontMetrics(font).horizontalAdvance(label[b]))
+    # narrow the outline step by step to the least width at which the regular label still reads whole
+    width = o.width() + 200
+    o.setFixedWidth(width)
+    _paint(o)
+    assert delegate.painted[bid] == label[bid]
+    while True:
+        o.setFixedWidth(width - 2)
+        _paint(o)
+        if delegate.painted[bid] != label[bid]:
+            break
+        width -= 2
+    o.setFixedWidth(width)
+    _paint(o)
+    assert delegate.painted[bid] == label[bid]
+    # select it with a click: bold now, and still whole
+    idx = o.model_.index_of(bid)
+    o.scrollTo(idx)
+    QTest.mouseClick(o.viewport(), Qt.LeftButton, pos=o.visualRect(idx).center())
+    qtbot.waitUntil(lambda: w.selection.branch == bid, timeout=3000)
+    _paint(o)
+    assert o.model_.index_of(bid).data(Qt.FontRole).bold()
+    assert delegate.painted[bid] == label[bid]
