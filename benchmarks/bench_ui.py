@@ -150,12 +150,18 @@ class BlockWatch:
 
 
 def wait_until(app, done, timeout: float = 120.0) -> None:
+    """Waits in the event loop as the app does (blocked until an event comes): a polling loop's own
+    CPU time would read as GUI work to the branch worker, which steps aside while the GUI thread
+    works (ui/background.StepAside)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    poke = QTimer()
+    poke.start(50)  # an event now and then, to look at the clock
     t0 = time.perf_counter()
     while not done():
-        app.processEvents()
-        time.sleep(0.0005)
+        app.processEvents(QEventLoop.WaitForMoreEvents)
         if time.perf_counter() - t0 > timeout:
             raise SystemExit("timed out waiting for the worker")
+    poke.stop()
 
 
 def bench(name: str, make, quick: bool) -> None:

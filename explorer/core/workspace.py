@@ -44,6 +44,9 @@ class Workspace:
         self._noops: dict[_Key, list] = {}
         self._set(scenario)
         self.runs = 0  # engine runs made, full or restarted: what an edit cost
+        # called now and then inside this Workspace's runs (engine.run_program's `pause`): the app's
+        # branch worker sets it on its own copy to step aside while the GUI thread works
+        self.pause = None
 
     def _set(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -169,7 +172,7 @@ class Workspace:
         if branch.parent is None:
             self.runs += 1
             result = run_program(self.program, [], mode=key.mode, seed=key.seed,
-                                 checkpoint_every=every, record_reads=not self.lean)
+                                 checkpoint_every=every, record_reads=not self.lean, pause=self.pause)
             return Timeline(self.scenario, branch, result)
         parent = self.timeline(branch.parent, key.mode, key.seed)
         divergences, program = self._divergences(branch, parent)
@@ -204,9 +207,9 @@ class Workspace:
         every = every or self.checkpoint_every
         if not cps:
             return run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                               record_reads=not self.lean)
+                               record_reads=not self.lean, pause=self.pause)
         result = run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                             record_reads=not self.lean,
+                             record_reads=not self.lean, pause=self.pause,
                              resume=(cps[-1], parent.result.firings, parent.result.lapses))
         result.checkpoints = cps + result.checkpoints
         return result

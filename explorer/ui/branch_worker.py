@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
-from .background import gui_first, stop_at_exit
+from .background import StepAside, gui_first, stop_at_exit
 from .timeline_view import read_rows
 
 
@@ -46,6 +46,8 @@ class BranchWorker(QThread):
         self._job: tuple | None = None  # (number, workspace copy, branch ids, ids whose diff the window has)
         self._number = 0
         self._quit = False
+        # constructed on the GUI thread: the worker waits while that thread works (background.StepAside)
+        self.step_aside = StepAside(threading.get_ident(), lambda: self._quit)
         stop_at_exit(self, self._ask_quit)
 
     def submit(self, workspace, branch_ids: list[str], known_diffs=(), read=()) -> int:
@@ -98,16 +100,27 @@ class BranchWorker(QThread):
             # history lives as long as its scenario, so what the run made is frozen out of the
             # collector before it is re-enabled (freeze=True): else the first collection after it
             # scanned it all, holding the interpreter lock (and the GUI) 30-180 ms on 10,000 rules
+            # and the worker steps aside while the GUI thread works: inside each run (Workspace.pause,
+            # every few hundred engine steps) and between the parts of a branch (runs, diffs, rows)
+            pause = ws.pause = self.step_aside
+            pause()
             try:
                 with gui_first(), paused_gc(freeze=True):
                     path = [b.id for b in ws.path(bid)]
                     timelines = [ws.timeline(b) for b in path]
-                    diffs = {b: ws.diff(b) for b in path[1:] if b not in known}
+                    diffs = {}
+                    for b in path[1:]:
+                        if b not in known:
+                            pause()
+                            diffs[b] = ws.diff(b)
                     known.update(diffs)
                     diff = diffs.get(bid) if ws.branch(bid).parent else None
                     if diff is None and ws.branch(bid).parent:
+                        pause()
                         diff = ws.diff(bid)
+                    pause()
                     reading = read_rows(timelines[-1]) if bid in read else None
+                pause()
                 result = Computed(number, bid, timelines, diff, diffs=diffs, reading=reading)
             except ExplorerError as e:
                 result = Computed(number, bid, [], None, str(e))

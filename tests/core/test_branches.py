@@ -621,3 +621,18 @@ def test_an_edit_that_moves_a_parents_event_repropagates_children_dated_by_it():
     for b in ws.scenario.branch_ids:
         assert summary(ws.timeline(b)) == summary(fresh.timeline(b)), b
     assert summary(ws.timeline("c")) == []  # suppressed from 06-01 now
+
+
+def test_a_pause_hook_is_called_inside_runs_and_changes_nothing():
+    """Workspace.pause (the app's branch worker steps aside there while the GUI thread works) is
+    called inside every run, restarted or full, and every history equals the one without it."""
+    sc = load_scenario(ROOT / "scenarios" / "missile_crisis.yaml")
+    calls = []
+    paused = Workspace(sc, checkpoint_every=2)
+    paused.pause = lambda: calls.append(paused.runs)
+    plain = Workspace(sc, checkpoint_every=2)
+    for bid in sc.branch_ids:
+        assert summary(paused.timeline(bid)) == summary(plain.timeline(bid))
+        assert_restart_equals_full_run(paused, bid)
+    assert set(calls) == set(range(1, paused.runs + 1))  # each run called it
+    assert plain.pause is None and paused.copy().pause is paused.pause
