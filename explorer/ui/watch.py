@@ -110,6 +110,58 @@ class SparklineDelegate(QStyledItemDelegate):
         return QSize(84, option.fontMetrics.height() + 10)
 
 
+class ValueDelegate(QStyledItemDelegate):
+    """The "Now" cell: the value wrapped at word boundaries on at most two lines, the second elided at
+    its end; the whole value (and the change) in the row's tooltip. Qt's own wrapping elided a long
+    enum value word by word ("Mexican Worke… and Peasa… Repub…") in a row seven lines tall."""
+
+    LINES = 2
+
+    def lines(self, text: str, fm, width: int) -> list[str]:
+        out: list[str] = []
+        words = text.split()
+        while words and len(out) < self.LINES - 1:
+            line = words.pop(0)
+            while words and fm.horizontalAdvance(line + " " + words[0]) <= width:
+                line += " " + words.pop(0)
+            if fm.horizontalAdvance(line) > width:  # one word wider than the cell: the rest follows it
+                words.insert(0, line)
+                break
+            out.append(line)
+        if words:
+            out.append(fm.elidedText(" ".join(words), Qt.ElideRight, width))
+        return out
+
+    def paint(self, painter: QPainter, option, index):
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        w = opt.widget
+        w.style().drawControl(QStyle.CE_ItemViewItem, opt, painter, w)
+        rect = w.style().subElementRect(QStyle.SE_ItemViewItemText, opt, w).adjusted(2, 0, -2, 0)
+        painter.save()
+        painter.setFont(opt.font)
+        fm = painter.fontMetrics()
+        lines = self.lines(text, fm, rect.width())
+        painter.setPen(opt.palette.color(opt.palette.ColorRole.HighlightedText if opt.state & QStyle.State_Selected
+                                         else opt.palette.ColorRole.Text))
+        top = rect.top() + (rect.height() - len(lines) * fm.height()) // 2
+        for i, line in enumerate(lines):
+            painter.drawText(QRectF(rect.left(), top + i * fm.height(), rect.width(), fm.height()),
+                             Qt.AlignLeft | Qt.AlignVCenter, line)
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        from PySide6.QtGui import QFontMetrics
+        font = index.data(Qt.FontRole) or option.font
+        fm = QFontMetrics(font)
+        view = option.widget
+        width = (view.columnWidth(index.column()) if view is not None else 120) - 10
+        n = len(self.lines(index.data() or "", fm, max(width, 20)))
+        return QSize(76, max(n, 1) * fm.height() + 8)
+
+
 class WatchPicker(QLineEdit):
     """Pick a variable to watch by typing any part of its title: a list of at most 12 titles (A-Z)
     drops down under the box, narrowed as you type; a click or focus on the empty box shows them all.
@@ -202,6 +254,8 @@ class WatchList(QWidget):
         self.table.setObjectName("watchTable")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(C_TREND, SparklineDelegate(self.table))
+        self.value_delegate = ValueDelegate(self.table)
+        self.table.setItemDelegateForColumn(C_VALUE, self.value_delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -214,11 +268,11 @@ class WatchList(QWidget):
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
         hh.setSectionResizeMode(C_VAR, QHeaderView.Stretch)
-        hh.setSectionResizeMode(C_VALUE, QHeaderView.Interactive)
+        hh.setSectionResizeMode(C_VALUE, QHeaderView.Stretch)  # title and value share the width
         hh.setSectionResizeMode(C_TREND, QHeaderView.Fixed)
-        self.table.setColumnWidth(C_VALUE, 76)
         self.table.setColumnWidth(C_TREND, 64)  # the "Watching" column keeps its header at 230 px
         hh.setMinimumSectionSize(40)
+        hh.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())  # the values re-wrap
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.table.installEventFilter(self)
         lay = QVBoxLayout(self)
@@ -235,6 +289,11 @@ class WatchList(QWidget):
         lay.addWidget(self.table, 1)  # kept when empty, headless: Tab and F6 still stop here
         self.table.horizontalHeader().hide()
         selection.changed.connect(lambda what: COMPARE not in what and self.refresh())  # values: not compared
+
+    preferred_width = 240  # set by the window (`_fit_watch`): the pane asks for it whatever it shows
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.preferred_width, super().sizeHint().height())
 
     # --- what is watched -------------------------------------------------------------------------
 

@@ -84,15 +84,17 @@ class DockLayout:
         self._fit_watch()
         self._applied = True
 
-    WATCH_EMPTY_W = 170  # the Watch pane with nothing watched: its button and a hint
 
     def _fit_watch(self) -> None:
-        """The Watch pane's width: a narrow strip while nothing is watched (the timeline's Tags column
-        needs the width more), else 30% of the middle, 240-380 px."""
+        """The Watch pane's width: 30% of the middle, 240-380 px, the same with or without variables
+        pinned (pinning the first one used to widen it from a 170 px strip, re-wrapping the timeline's
+        summary and moving its columns under the reader's eyes)."""
         fo, fi, _ = self.dock_fractions
         w = self.width()
         central = max(w - int(w * fo) - int(w * fi), 200)
-        width = min(max(int(central * 0.3), 240), 380) if self.watch.names else self.WATCH_EMPTY_W
+        width = min(max(int(central * 0.3), 240), 380)
+        self.watch.preferred_width = width
+        self.watch.updateGeometry()
         self.resizeDocks([self.watch_dock], [width], Qt.Horizontal)
 
     def _adopt_fractions(self) -> None:

@@ -1,26 +1,31 @@
-"""The Watch pane at 1280×800 (issue 13, finding 7): empty, a narrow strip with a hint (the timeline's
-Tags column needs the width); with a variable pinned, wide enough for its header to read "Watching"."""
+"""The Watch pane at 1280×800: one width whether or not a variable is pinned (pinning the first one
+used to widen it, re-wrapping the timeline's summary); a long enum value reads in whole words on at
+most two lines (Qt's wrapping cut it word by word: "Mexican Worke… and Peasa… Repub…")."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from test_watch import pick_variable
 
+TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
 
-def test_empty_watch_pane_is_a_narrow_hint_and_grows_when_a_variable_is_pinned(window, qtbot):
+
+def test_pinning_the_first_variable_keeps_the_pane_and_the_timeline_as_they_are(window, qtbot):
     w = window
     wl = w.watch
-    QApplication.processEvents()
+    qtbot.wait(200)  # the window's layout settles (its docks get their shares after the resize)
     assert not wl.names
     assert wl.hint.isVisible() and not wl.table.horizontalHeader().isVisible()
-    narrow = w.watch_dock.width()
-    assert narrow < 215  # it took 230 at the least before
-    tags = w.timeline.table.columnWidth(w.timeline.table.model().columnCount() - 1)
+    width = w.watch_dock.width()
+    tl_width = w.timeline.width()
 
     pick_variable(qtbot, wl.add_edit, "tens", "tension")
     qtbot.waitUntil(lambda: wl.names == ["tension"], timeout=3000)
-    qtbot.waitUntil(lambda: w.watch_dock.width() >= narrow + 20, timeout=3000)
+    qtbot.wait(100)
+    assert abs(w.watch_dock.width() - width) <= 2 and abs(w.timeline.width() - tl_width) <= 2
     assert wl.table.horizontalHeader().isVisible() and not wl.hint.isVisible()
     hh = wl.table.horizontalHeader()
     text = wl.model.headerData(0, Qt.Horizontal)
@@ -28,5 +33,29 @@ def test_empty_watch_pane_is_a_narrow_hint_and_grows_when_a_variable_is_pinned(w
     assert hh.sectionSize(0) >= hh.fontMetrics().horizontalAdvance(text) + 8  # not "Watchi…"
 
     wl.unwatch("tension")
-    qtbot.waitUntil(lambda: w.watch_dock.width() < 215, timeout=3000)
-    assert w.timeline.table.columnWidth(w.timeline.table.model().columnCount() - 1) >= tags - 2
+    qtbot.wait(100)
+    assert abs(w.watch_dock.width() - width) <= 2
+
+
+def test_a_long_enum_value_reads_in_whole_words_on_two_lines(make_window, qtbot):
+    w = make_window(TROTSKY)
+    wl = w.watch
+    var = w.workspace.scenario.variables["mexico.regime"]
+    pick_variable(qtbot, wl.add_edit, "regime", "mexico.regime")
+    qtbot.waitUntil(lambda: wl.names == ["mexico.regime"], timeout=3000)
+    QApplication.processEvents()
+    t, d = wl.table, wl.value_delegate
+    # every value of the variable, as the pane would draw it in its Now column
+    fm = t.fontMetrics()
+    width = t.columnWidth(1) - 10
+    assert width < fm.horizontalAdvance("Mexican Workers' and Peasants' Republic")  # it must wrap at 1280
+    for value in var.values:
+        text = var.show(value)
+        lines = d.lines(text, fm, width)
+        assert 1 <= len(lines) <= 2, lines
+        words = text.split()
+        assert lines[0].split() == words[:len(lines[0].split())], (text, lines)  # whole words, in order
+    # the row is at most two value lines tall (and the title's), the whole value in the tooltip
+    shown = wl.model.index(0, 1).data()
+    assert t.rowHeight(0) <= 3 * fm.height() + 12
+    assert shown.split(" → ")[-1] in wl.model.index(0, 1).data(Qt.ToolTipRole)
