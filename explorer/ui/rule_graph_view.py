@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout,
+from PySide6.QtWidgets import (QApplication, QToolButton, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout,
                                QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.rule_graph import RuleGraph, rule_graph
@@ -104,6 +104,17 @@ class RuleGraphView(LazyPane, QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.steps_box)
         bar.addWidget(self.whole_box)
+        # zoom as on the branch map: −, +, and Fit (the whole graph in view, however small)
+        for text, name, tip, slot in (("−", "ruleGraphZoomOut", "Zoom out (Ctrl+wheel)", lambda: self.zoom(1 / 1.25)),
+                                      ("+", "ruleGraphZoomIn", "Zoom in (Ctrl+wheel)", lambda: self.zoom(1.25)),
+                                      ("Fit", "ruleGraphFit", "The whole graph in view", lambda: self.fit_all())):
+            b = QToolButton()
+            b.setText(text)
+            b.setObjectName(name)
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
         self.note = QLabel("")
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
@@ -234,17 +245,61 @@ class RuleGraphView(LazyPane, QWidget):
         t.setZValue(1.5)
         self.scene.addItem(t)
 
+    READABLE = 0.8  # below this scale the nodes' text no longer reads
+
     def _fit(self) -> None:
-        """Fit the width, but no smaller than text stays readable at; the focus in view."""
+        """The whole graph when it fits at a readable scale (never enlarged); else as many whole columns
+        as the view holds at a readable scale, the focus's among them, scaled to fill the width, so
+        that no node is cut at the left or right edge (the rest scrolls in). At 1280x800 the 560 px
+        dock cut the nodes at both edges."""
         self.view.resetTransform()
-        vw = max(self.view.viewport().width(), 100)
-        sw = self.scene.sceneRect().width()
-        if sw > vw:
-            s = max(vw / sw, 0.8)
-            self.view.scale(s, s)
+        vw, vh = max(self.view.viewport().width(), 100), max(self.view.viewport().height(), 60)
+        rect = self.scene.sceneRect()
+        fit = min(vw / rect.width(), vh / rect.height(), 1.0)
         target = self.items.get(self.focus) or self.items.get(self.current)
-        if target is not None:
-            self.view.centerOn(target)
+        if fit >= self.READABLE or target is None:
+            s = max(fit, self.READABLE) if target is not None else fit
+            self.view.scale(s, s)
+            self.view.centerOn(rect.center() if fit >= self.READABLE else target)
+            return
+        pitch = NODE_W + COL_GAP
+        lefts = sorted({round(item.rect().left()) for item in self.items.values()})
+        # as many whole columns as fit at the readable scale, then the scale that fills the view with
+        # exactly those (the next columns' nodes start just outside: nothing is cut at the sides)
+        n = min(max(int((vw / self.READABLE - COL_GAP + 16) // pitch), 1), len(lefts))
+        s = vw / (n * pitch + COL_GAP - 16)  # the neighbours start 8 scene px beyond each side
+        if n == len(lefts):
+            s = min(s, 1.0)
+        self.view.scale(s, s)
+        fx = round(target.rect().left())
+        i = lefts.index(fx) if fx in lefts else 0
+        first = min(max(i - n // 2, 0), len(lefts) - n)  # two columns: the causes and the focus
+        shown = lefts[first:first + n]
+        self.view.centerOn((shown[0] + shown[-1] + NODE_W) / 2, target.rect().center().y())
+
+    def fit_all(self) -> None:
+        """Fit: the whole graph in the view, however small its text gets."""
+        self.view.resetTransform()
+        rect = self.scene.sceneRect()
+        if rect.width() > 0 and rect.height() > 0:
+            s = min(self.view.viewport().width() / rect.width(), self.view.viewport().height() / rect.height(), 1.0)
+            self.view.scale(s, s)
+            self.view.centerOn(rect.center())
+
+    def zoom(self, factor: float) -> None:
+        self.view.scale(factor, factor)
+
+    def visible_nodes(self) -> tuple[list, list]:
+        """(whole, cut): the nodes wholly inside the view and those only partly in it."""
+        view_rect = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        whole, cut = [], []
+        for key, item in self.items.items():
+            r = item.sceneBoundingRect()
+            if view_rect.contains(r):
+                whole.append(key)
+            elif view_rect.intersects(r):
+                cut.append(key)
+        return whole, cut
 
     def _mark_current(self) -> None:
         for k, item in self.items.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from explorer.ui.forms import RuleDialog
 
@@ -90,3 +90,42 @@ def test_rule_graph_has_its_own_shortcut_and_a_place_in_the_pane_cycle(window):
     assert w.rule_graph_action.shortcut().toString() == "Ctrl+Shift+G"
     assert w.rule_graph_action in w.view_menu.actions()
     assert w.rule_graph.view in w.panes.views
+
+
+def _cut_at_the_sides(pane):
+    """Nodes partly in view whose left or right edge falls outside it."""
+    v = pane.view.mapToScene(pane.view.viewport().rect()).boundingRect()
+    return [k for k, item in pane.items.items()
+            if v.intersects(item.sceneBoundingRect())
+            and (item.sceneBoundingRect().left() < v.left() - 0.5 or item.sceneBoundingRect().right() > v.right() + 0.5)]
+
+
+def test_neighbourhood_shows_whole_columns_at_1280x800_and_fit_shows_everything(window, qtbot):
+    """Review finding 11: in the 560 px dock the nodes were cut at both edges. Now whole columns (the
+    focus's in the middle) at a readable scale, the rest a scroll away; Fit shows the whole graph."""
+    w = window
+    pane = w.rule_graph
+    tl = w.workspace.timeline("baseline")
+    f = tl.firing("excomm_decides")
+    w.selection.select_event((f.event, f.occurrence), cursor=f.date)
+    w.rule_graph_dock.show() if hasattr(w, "rule_graph_dock") else None
+    QTest.keyClick(w.outline, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=3000)
+    for width in (560, 420, 900):  # the pane at 1280x800, smaller, at 1920x1080
+        pane.view.setFixedWidth(width)
+        QApplication.processEvents()
+        pane.refresh()
+        QApplication.processEvents()
+        whole, _ = pane.visible_nodes()
+        assert ("rule", "excomm_decides") in whole, width
+        assert _cut_at_the_sides(pane) == [], width
+        assert pane.view.transform().m11() >= pane.READABLE - 1e-6
+    pane.view.setMinimumWidth(0)
+    pane.view.setMaximumWidth(16777215)
+    # Fit: everything in view (whatever the scale); + zooms back in
+    QTest.mouseClick(pane.findChild(QToolButton, "ruleGraphFit"), Qt.LeftButton)
+    whole, cut = pane.visible_nodes()
+    assert cut == [] and set(whole) == set(pane.items)
+    s = pane.view.transform().m11()
+    QTest.mouseClick(pane.findChild(QToolButton, "ruleGraphZoomIn"), Qt.LeftButton)
+    assert pane.view.transform().m11() > s
