@@ -267,8 +267,10 @@ class WatchList(QWidget):
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
-        hh.setSectionResizeMode(C_VAR, QHeaderView.Stretch)
-        hh.setSectionResizeMode(C_VALUE, QHeaderView.Stretch)  # title and value share the width
+        # the value gets a little more than the title (a value's long first word, "Constitutional",
+        # should not be cut in the narrow pane); `_share_columns` on every resize
+        hh.setSectionResizeMode(C_VAR, QHeaderView.Interactive)
+        hh.setSectionResizeMode(C_VALUE, QHeaderView.Stretch)
         hh.setSectionResizeMode(C_TREND, QHeaderView.Fixed)
         self.table.setColumnWidth(C_TREND, 64)  # the "Watching" column keeps its header at 230 px
         hh.setMinimumSectionSize(40)
@@ -321,12 +323,20 @@ class WatchList(QWidget):
 
     def eventFilter(self, obj, ev) -> bool:
         from PySide6.QtCore import QEvent
+        if obj is self.table and ev.type() == QEvent.Resize:
+            QTimer.singleShot(0, self._share_columns)  # once the viewport has its new width
+            return False
         if obj is self.table and ev.type() == QEvent.KeyPress and ev.key() in (Qt.Key_Delete, Qt.Key_Backspace):
             idx = self.table.currentIndex()
             if idx.isValid():
                 self.unwatch(self.model.names[idx.row()])
                 return True
         return False
+
+    def _share_columns(self) -> None:
+        free = self.table.viewport().width() - self.table.columnWidth(C_TREND)
+        title_min = self.table.horizontalHeader().fontMetrics().horizontalAdvance("Watching") + 14
+        self.table.setColumnWidth(C_VAR, max(int(free * 0.42), min(title_min, free // 2)))
 
     # --- values ----------------------------------------------------------------------------------
 
@@ -357,6 +367,7 @@ class WatchList(QWidget):
         self.model.set_rows(self.names, rows)
         self.table.horizontalHeader().setVisible(bool(self.names))
         self.hint.setVisible(not self.names)
+        self._share_columns()
 
 
 def _points(var, traj, lo: int, span: int) -> list[tuple[float, float]]:

@@ -59,3 +59,17 @@ def test_a_long_enum_value_reads_in_whole_words_on_two_lines(make_window, qtbot)
     shown = wl.model.index(0, 1).data()
     assert t.rowHeight(0) <= 3 * fm.height() + 12
     assert shown.split(" → ")[-1] in wl.model.index(0, 1).data(Qt.ToolTipRole)
+
+
+def test_the_value_column_holds_a_long_first_word(make_window, qtbot):
+    """"Constitutional government (PRM/PRI)" showed as "Constituti…" in the 1280x800 pane."""
+    w = make_window(TROTSKY)
+    wl = w.watch
+    pick_variable(qtbot, wl.add_edit, "regime in mex", "mexico.regime")
+    qtbot.waitUntil(lambda: wl.names == ["mexico.regime"], timeout=3000)
+    qtbot.wait(100)
+    fm = wl.table.fontMetrics()
+    assert wl.table.columnWidth(1) > wl.table.columnWidth(0)  # the value gets the larger share
+    assert wl.table.columnWidth(1) - 10 >= fm.horizontalAdvance("Constitutional")
+    hh = wl.table.horizontalHeader()
+    assert hh.sectionSize(0) >= hh.fontMetrics().horizontalAdvance("Watching") + 8
