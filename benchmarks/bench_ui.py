@@ -127,12 +127,15 @@ class BlockWatch:
         self.timer.timeout.connect(self._tick)
         self.last = self.last_cpu = None
         self.longest = self.longest_cpu = 0.0
+        self.big: list[tuple[float, float]] = []
 
     def _tick(self) -> None:
         now, cpu = time.perf_counter(), time.thread_time()
         if self.last is not None:
             self.longest = max(self.longest, now - self.last)
             self.longest_cpu = max(self.longest_cpu, cpu - self.last_cpu)
+            if now - self.last > 0.03:  # the gaps a user may feel: their wall time against the GUI's CPU
+                self.big.append((now - self.last, cpu - self.last_cpu))
         self.last, self.last_cpu = now, cpu
 
     def start(self) -> "BlockWatch":
@@ -146,7 +149,16 @@ class BlockWatch:
         return self.longest
 
     def text(self) -> str:
-        return f"{self.longest * 1000:.0f} ms (GUI thread CPU in the busiest gap {self.longest_cpu * 1000:.0f} ms)"
+        return f"{self.longest * 1000:.0f} ms (GUI thread CPU in the busiest gap {self.longest_cpu * 1000:.0f} ms; " \
+               f"{gaps_text(self.big)})"
+
+
+def gaps_text(big: list) -> str:
+    """The gaps over 30 ms: how many, and their wall time over the GUI thread's CPU time in them (1.0
+    when the GUI did not wait for the branch worker's interpreter lock nor for a CPU)"""
+    if not big:
+        return "no gap over 30 ms"
+    return f"{len(big)} gaps over 30 ms, wall/GUI CPU {sum(w for w, _ in big) / max(sum(c for _, c in big), 1e-9):.2f}"
 
 
 def wait_until(app, done, timeout: float = 120.0) -> None:
@@ -238,7 +250,8 @@ def bench(name: str, make, quick: bool) -> None:
         worst = max(cold_blocked, key=lambda b: b.longest)
         busiest = max(cold_blocked, key=lambda b: b.longest_cpu)
         print(f"{name}.select_branch_cold_longest_event_loop_block: {worst.longest * 1000:.0f} ms; GUI thread "
-              f"CPU in the busiest gap {busiest.longest_cpu * 1000:.0f} ms (target 50 ms)")
+              f"CPU in the busiest gap {busiest.longest_cpu * 1000:.0f} ms (target 50 ms); "
+              f"{gaps_text([g for b in cold_blocked for g in b.big])}")
     print(f"{name}.timeline_rows_last: {w.timeline.model.rowCount()} rows ({events} events)")
 
     # an event with its why-chain
