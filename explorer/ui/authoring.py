@@ -129,16 +129,8 @@ class Authoring(ScenarioFiles, QObject):
     # --- actions ------------------------------------------------------------------------------------
 
     def _act(self, text, slot, shortcut=None, tip=None, name=None) -> QAction:
-        a = QAction(text, self.w)
-        if shortcut is not None:
-            a.setShortcut(QKeySequence(shortcut))
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        if name:
-            a.setObjectName(name)
-        a.triggered.connect(lambda _=False: slot())
-        return a
+        """An action of the window's (the window's one action maker, `Menus._action`), placed in menus below."""
+        return self.w._action(None, text, slot, shortcut, tip, name=name)
 
     def _build_actions(self) -> None:
         """The actions; the window's menus (ui/window_menus.py) place them, the context menus reuse them."""

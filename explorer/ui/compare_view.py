@@ -179,8 +179,8 @@ class CompareView(LazyPane, QWidget):
 
     def refresh(self) -> None:
         h = self.history
-        if h is None or not self.shown or not self.isVisible():
-            self._stale = True  # computed when the pane is shown: nobody reads a hidden table
+        if self.put_off() or h is None:  # computed when the pane is shown: nobody reads a hidden table
+            self._stale = True  # (or when there is a history to compare)
             return
         self._stale = False
         bid = self.selection.branch

@@ -90,6 +90,14 @@ class LazyPane:
     shown = True  # False while its dock is a tab behind another
     _stale = False
 
+    def put_off(self) -> bool:
+        """True, with the pane marked stale, while nobody can see it: `refresh()` returns at once and
+        runs again when the pane is shown."""
+        if self.shown and self.isVisible():
+            return False
+        self._stale = True
+        return True
+
     def set_shown(self, shown: bool) -> None:
         self.shown = shown
         if shown and self._stale:

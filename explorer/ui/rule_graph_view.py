@@ -157,8 +157,7 @@ class RuleGraphView(LazyPane, QWidget):
     # --- drawing ------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if not self.shown or not self.isVisible():
-            self._stale = True  # drawn when the pane is shown
+        if self.put_off():  # drawn when the pane is shown
             return
         self._stale = False
         self.scene.clear()

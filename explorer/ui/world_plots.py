@@ -303,8 +303,7 @@ class WorldPlots(LazyPane, QWidget):
     def _toggled(self, name: str, on: bool) -> None:
         if on and len(self.model.ticked) > MAX_PLOTS:
             self.model.set_ticked(self.model.ticked[0], False)
-        if not self.shown or not self.isVisible():
-            self._stale = True  # the plots follow the ticks when the pane is shown
+        if self.put_off():  # the plots follow the ticks when the pane is shown
             return
         self._sync_plots()
         self.refresh(plots_only=[name] if on else [])
@@ -372,8 +371,7 @@ class WorldPlots(LazyPane, QWidget):
         h = self.history
         if h is None:
             return
-        if not self.shown or not self.isVisible():
-            self._stale = True  # drawn when the pane is shown (LazyPane)
+        if self.put_off():  # drawn when the pane is shown
             return
         if plots_only is None:
             self._stale = False
@@ -550,8 +548,7 @@ class WorldPlots(LazyPane, QWidget):
     def _on_cursor(self, when) -> None:
         if self.history is None:
             return
-        if not self.shown or not self.isVisible():
-            self._stale = True
+        if self.put_off():
             return
         self._syncing = True
         try:
