@@ -121,6 +121,9 @@ def _as_float(v) -> float:
         return math.copysign(math.inf, v)
 
 
+# operators as the author wrote them, for messages (the syntax tree names them RShift, Mod, ...)
+_WRITTEN = {ast.Mod: "%", ast.Pow: "**", ast.FloorDiv: "//", ast.LShift: "<<", ast.RShift: ">>",
+            ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.MatMult: "@", ast.Invert: "~"}
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
@@ -277,12 +280,13 @@ class _Compiler:
             if isinstance(node.op, (ast.USub, ast.UAdd)):
                 self._numeric(node.operand)
                 return (lambda s, f: -x(s, f)) if isinstance(node.op, ast.USub) else x
-            self.fail(node, f"operator '{type(node.op).__name__}' is not allowed; use and, or, not")
+            self.fail(node, f"operator '{_WRITTEN.get(type(node.op), type(node.op).__name__)}' is not allowed; "
+                            "use and, or, not")
         if isinstance(node, ast.BinOp):
             a, b = self.compile(node.left), self.compile(node.right)
             op = type(node.op)
             if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div):
-                self.fail(node, f"operator '{op.__name__}' is not allowed; only + - * / are")
+                self.fail(node, f"operator '{_WRITTEN.get(op, op.__name__)}' is not allowed; only + - * / are")
             self._numeric(node.left)
             self._numeric(node.right)
             return _arithmetic(op, a, b)

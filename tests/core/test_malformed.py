@@ -123,6 +123,10 @@ CASES = {
                   "8:11: events[0].when: subscripts not allowed in conditions"),
     "lambda": (HEAD + "events:\n  - id: a\n    when: 'lambda: 1'\n",
                "8:12: events[0].when: lambdas not allowed in conditions"),
+    "shift_operator": (HEAD + "events:\n  - id: a\n    when: labor.unrest >> 2 > 1\n",
+                       "8:11: events[0].when: operator '>>' is not allowed; only + - * / are"),
+    "invert_operator": (HEAD + "events:\n  - id: a\n    when: ~trotsky.alive\n",
+                        "8:11: events[0].when: operator '~' is not allowed; use and, or, not"),
     "open_call": (HEAD + "events:\n  - id: a\n    when: open(\"f\")\n",
                   "8:11: events[0].when: calling 'open' is not allowed; functions are happened(), outcome(), "
                   "days_since(), year()"),
