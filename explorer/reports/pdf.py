@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
-                           QPen, QPixmap, QPyTextObject, QTextBlockFormat, QTextCursor, QTextDocument, QTextFormat)
+                           QPen, QPixmap, QPyTextObject, QTextOption, QTextBlockFormat, QTextCursor, QTextDocument, QTextFormat)
 
 from ..core.files import atomic_write
 from ..core.report import ReportError
@@ -34,6 +34,20 @@ MARGINS_MM = (19.0, 16.0, 19.0, 16.0)  # left, top, right, bottom (the running h
 RESOLUTION = 300
 CSS_DPI = 96.0  # template lengths (px) are CSS pixels: 96 per inch
 HEAD_PT, FOOT_PT = 8.0, 8.0
+TAB_CSS = 78  # the tab stop (CSS pixels) that lines up the chronology's titles after their dates
+
+# `page_of(anchor)` in the template: ", p. N" for a section laid out earlier (a branch's parent), else
+# nothing. The template's HTML carries a mark that is replaced when its section is about to be laid out.
+_PAGE_MARK = re.compile("\ue000page:([^\ue000]*)\ue000")
+
+
+def _page_mark(anchor: str):
+    from markupsafe import Markup
+    return Markup(f"\ue000page:{anchor}\ue000")
+
+
+def _page_words(page) -> str:
+    return f", p. {page}" if page else ""
 
 
 def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None, progress=None) -> None:
@@ -72,39 +86,45 @@ def _write(report, tmp, page_size, templates, plots, step):
     env = environment("html", templates)
     html = env.get_template("report_pdf.html.j2").render(template_context(
         report, plots={k: f"plot:{k}" for k in plots}, plot_key=plot_key, page_size=page_size,
-        content_width=content_css_w))
+        content_width=content_css_w, page_of=_page_mark))
     step(50, 100, "Laying out pages")
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)
     font.setPointSizeF(10)
     images = _Images(plots, dpi)
+    option = QTextDocument().defaultTextOption()
+    option.setTabs([QTextOption.Tab(TAB_CSS * px, QTextOption.LeftTab)])
     # one QTextDocument per section the template opens on a new page (SECTION_MARK), laid out on its
-    # own: a heading moved to the next page re-lays the rest of its section, not of the report
-    docs = []
+    # own: a heading moved to the next page re-lays the rest of its section, not of the report.
+    # Sections are laid out in order, so a section's references back (a branch to its parent's
+    # section, `page_of`) get their page numbers before its text is laid out.
+    printed = []  # (doc, page index in doc), in print order
+    found = {}  # anchor name -> printed page number (1-based)
+    anchors = {}  # name -> (doc, top, ascent, font); the first of a name wins, as in one document
     gap = 0.0
     for part in split_sections(html):
+        part = _PAGE_MARK.sub(lambda m: _page_words(found.get(m.group(1))), part)
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(writer)
         doc.documentLayout().registerHandler(QTextFormat.ImageObject, images)
         doc.setDocumentMargin(0)
         doc.setDefaultFont(font)
+        doc.setDefaultTextOption(option)
         doc.setHtml(part)
         gap = _join(doc, gap)
         doc.setPageSize(QSizeF(body_w, body_h))
         _keep_headings_with_next(doc, body_h)
-        docs.append(doc)
-    # a forced page break right at the foot of a page (or opening a section) can leave a page
-    # empty: print only pages with something on them, numbered in print order
-    printed = [(doc, i) for doc in docs for i in _content_pages(doc, body_h)]
+        number_of = {}
+        for i in _content_pages(doc, body_h):
+            printed.append((doc, i))
+            number_of[i] = len(printed)
+        for name, a in _anchors(doc).items():
+            if name not in anchors:
+                anchors[name] = (doc,) + a
+                found[name] = number_of.get(int(a[0] // body_h), 0)
     if not printed:
         raise ReportError("the report laid out to no pages")
-    number_of = {(id(doc), i): k + 1 for k, (doc, i) in enumerate(printed)}
     n = len(printed)
-    anchors = {}  # name -> (doc, top, ascent, font); the first of a name wins, as in one document
-    for doc in docs:
-        for name, a in _anchors(doc).items():
-            anchors.setdefault(name, (doc,) + a)
-    found = {name: number_of.get((id(doc), int(top // body_h)), 0) for name, (doc, top, _a, _f) in anchors.items()}
     # the contents' page numbers: the template marks each entry's row with an anchor "toc:TARGET";
     # the number is painted at the end of that line once the target's page is known, which costs
     # no second layout (and cannot change the pagination)

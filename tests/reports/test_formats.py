@@ -272,3 +272,48 @@ def test_pdf_has_no_blank_pages(missiles_ws, gui, tmp_path):
         assert "Page" in foot[0] and (not head or "Thirteen Days" in head[0]), (k, head, foot)
         body = "\n".join(lines[len(head):-1]).strip()
         assert len(body) > 40, f"page {k} is empty"
+
+
+def test_pdf_branch_starts_at_its_fork_with_the_parents_page(missiles_ws, gui, tmp_path):
+    """A reader of the whole scenario finds each branch told from its fork on, with a reference back
+    to the parent's section and the page it starts on; nothing of the shared history is repeated."""
+    out = export(missiles_ws, tmp_path / "r.pdf")
+    pages = [re.sub(r"[ \t]+", " ", p) for p in pdftotext(out).split("\f")]
+    flat = [re.sub(r"\s+", " ", p) for p in pages]
+    heads = {}  # "N. label" -> first page (1-based) where it opens a line, after the contents
+    for k, page in enumerate(pages[2:], start=3):
+        for m in re.finditer(r"^(\d+\. [^\n]+)$", page, re.M):
+            heads.setdefault(m.group(1).strip(), k)
+    child = next(k for k in heads if k.startswith("4. "))
+    parent = next(k for k in heads if k.startswith("3. "))
+    section = " ".join(flat[heads[child] - 1:])
+    m = re.search(r"Until (\d+ \w+ \d{4}) this history is that of (.+?) \((\d+) events?\) — see there, p\. (\d+)\.",
+                  section)
+    assert m, section[:600]
+    assert m.group(1) == "23 October 1962" and m.group(2) == parent
+    assert int(m.group(4)) == heads[parent]  # the reference lands on the parent's heading
+    assert parent in flat[int(m.group(4)) - 1]
+    # the chronology lists only what happens from the fork on
+    text = "\n".join(pages[heads[child] - 1:])
+    chron = text[text.index("Chronology"):text.index("Narrative")]
+    dates = re.findall(r"^(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4})\b", chron, re.M)
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    assert dates
+    assert all((int(y), months.index(mo) + 1, int(d)) >= (1962, 10, 23) for d, mo, y in dates), dates
+    # a branch on its own is told whole, with no reference to a section that is not there
+    alone = pdftotext(export(missiles_ws, tmp_path / "alone.pdf", branches=["strike-contained"]))
+    assert "see there" not in alone and "U-2 photographs the missile sites" in alone
+
+
+def test_html_branch_starts_at_its_fork_with_a_link_to_the_parent(missiles_ws, gui, tmp_path):
+    out = export(missiles_ws, tmp_path / "r.html")
+    page = parse_html(out)
+    m = re.search(r"Until 23 October 1962 this history is that of (\d+)\. (.+?) \(\d+ events?\) — see there\.",
+                  page.text)
+    assert m and m.group(1) == "3", page.text[:400]
+    html = out.read_text(encoding="utf-8")
+    link = re.search(r'this history is that of <a href="#(b\d+)">3\. ', html)
+    assert link and link.group(1) in page.ids  # the link lands on the parent's section
+    section = html[html.index('id="b4"'):]
+    rows = re.findall(r'<td class="date">(\d+ \w{3} \d{4})', section)
+    assert rows and "U-2 photographs the missile sites" not in section.split("Narrative")[0]
