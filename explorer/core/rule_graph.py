@@ -11,11 +11,14 @@ column and a row, which the app draws as they are.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from .layered import Dummy, order_columns
 from .program import Program
 
 KINDS = ("reads", "writes", "follows", "schedules", "cancels")
+RULE_KINDS = ("reads", "follows", "schedules", "cancels")  # between two rules (a variable's are in neighbourhoods)
 
 # what an edge says, with the source's and the target's names filled in
 EDGE_WORDS = {
@@ -62,20 +65,38 @@ class Placed:
     focus: bool = False
 
 
+@dataclass(frozen=True)
+class Band:
+    """The whole graph's horizontal band of the rules whose first tag is `label`: rows `row` to
+    `row + rows - 1`."""
+
+    label: str
+    row: int
+    rows: int
+    count: int  # rules in it
+
+
 @dataclass
 class Layout:
     nodes: list[Placed] = field(default_factory=list)
     edges: list[GraphEdge] = field(default_factory=list)
     more: int = 0  # nodes left out beyond the limits
+    # the whole graph only: tag bands, the columns' dates, long edges' bends, crossings
+    bands: list[Band] = field(default_factory=list)
+    columns: list[tuple[int, str]] = field(default_factory=list)  # (first column, its date's label)
+    routes: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # edge number -> (col, row)s between
+    crossings: int = 0
+    crossings_unordered: int = 0  # before the sweeps (bands kept, rows in the file's order)
 
     def place(self, key) -> Placed | None:
         return next((p for p in self.nodes if p.node.key == key), None)
 
 
 class RuleGraph:
-    def __init__(self, nodes: dict, edges: list[GraphEdge]):
+    def __init__(self, nodes: dict, edges: list[GraphEdge], dates: dict | None = None):
         self.nodes: dict[tuple, GraphNode] = nodes
         self.edges: list[GraphEdge] = edges
+        self.dates: dict[tuple, int | None] = dates or {}  # a rule's earliest date (day ordinal), if known
         self._out: dict[tuple, list[GraphEdge]] = {}
         self._in: dict[tuple, list[GraphEdge]] = {}
         for e in edges:
@@ -114,6 +135,28 @@ class RuleGraph:
 
     # --- parts -------------------------------------------------------------------------------------
 
+    def entry(self, divergences=(), hub: bool = True) -> tuple | None:
+        """Where to start reading when nothing is selected: the node of a branch's first divergence (by
+        date, undated last: a forced, suppressed or steered rule; the first variable a `set` changes),
+        else (with `hub`) the most connected rule (ties: the first in the file)."""
+        dated = sorted(enumerate(divergences), key=lambda p: (p[1].on is None, p[1].on or 0, p[0]))
+        for _, d in dated:
+            if d.kind in ("force", "suppress", "outcome"):
+                key = ("rule", d.event)
+            elif d.kind == "set" and d.values:
+                key = ("var", next(iter(d.values)))
+            elif d.kind == "event" and d.rule is not None:
+                key = ("rule", d.rule.id)
+            else:
+                continue
+            if key in self.nodes:
+                return key
+        rules = [k for k in self.nodes if k[0] == "rule"]
+        if not rules or not hub:
+            return None
+        return max(enumerate(rules), key=lambda p: (len(self._in.get(p[1], ())) + len(self._out.get(p[1], ())),
+                                                    -p[0]))[1]
+
     def with_tags(self, text: str) -> "RuleGraph":
         """The rules with a tag containing one of `text`'s comma-separated terms (case ignored), the
         variables they read or write, and the edges among them. An empty text keeps everything."""
@@ -131,7 +174,7 @@ class RuleGraph:
                 continue
             keep = keep | {keep_var}
         nodes = {k: n for k, n in self.nodes.items() if k in keep}
-        return RuleGraph(nodes, [e for e in self.edges if e.source in keep and e.target in keep])
+        return RuleGraph(nodes, [e for e in self.edges if e.source in keep and e.target in keep], self.dates)
 
     def neighbourhood(self, node, up: int = 2, down: int = 2, limit: int = 40) -> Layout:
         """What `node` (a rule's id, or a key: ("rule", id), ("var", name)) depends on, up to `up` steps
@@ -175,52 +218,82 @@ class RuleGraph:
                      and abs(placed[e.source][0] - placed[e.target][0]) <= 1]
         return out
 
-    def whole(self) -> Layout:
-        """Every node, in layers: each node one column right of what it depends on, cycles broken
-        where a walk in the file's order meets them (a rule that reads what a later rule writes)."""
-        order = {k: i for i, k in enumerate(self.nodes)}
-        succ = {k: sorted({e.target for e in self._out.get(k, ())}, key=order.__getitem__) for k in self.nodes}
-        # depth-first in declaration order; edges to a node still on the stack close a cycle: dropped
-        state: dict = {}
-        dag: dict = {k: [] for k in self.nodes}
-        for root in self.nodes:
-            if root in state:
-                continue
-            state[root] = 1
-            stack = [(root, iter(succ[root]))]
-            while stack:
-                k, it = stack[-1]
-                m = next(it, None)
-                if m is None:
-                    state[k] = 2
-                    stack.pop()
-                    continue
-                if state.get(m) == 1:
-                    continue  # back edge
-                dag[k].append(m)
-                if m not in state:
-                    state[m] = 1
-                    stack.append((m, iter(succ[m])))
-        # longest path from a source: the node's layer
-        indeg = {k: 0 for k in self.nodes}
-        for k in dag:
-            for m in dag[k]:
-                indeg[m] += 1
-        layer = {k: 0 for k in self.nodes}
-        ready = [k for k in self.nodes if indeg[k] == 0]
-        while ready:
-            k = ready.pop()
-            for m in dag[k]:
-                layer[m] = max(layer[m], layer[k] + 1)
-                indeg[m] -= 1
-                if indeg[m] == 0:
-                    ready.append(m)
-        cols: dict[int, list] = {}
-        for k in self.nodes:
-            cols.setdefault(layer[k], []).append(k)
-        placed = self._rows(cols)
-        out = Layout([Placed(self.nodes[k], c, r) for k, (c, r) in placed.items()], list(self.edges))
+    def whole(self, kinds=RULE_KINDS) -> Layout:
+        """Every rule, as an author's map: columns by date (the rule's earliest date: its `on:` or
+        `between:` start, its predecessor's plus the delay, its scheduler's), bands by first tag, and
+        only the edges between rules (`kinds` of them; a rule reading whether another happened is a
+        `reads` edge). The variables are left out: a few are read or written by half the rules, and
+        their 900 edges were the tangle; a rule's neighbourhood shows them. Within a date, a rule that
+        follows another stands a column to its right, so every edge drawn points right; the order in
+        each column is `layered.order_columns`' (few crossings, long edges bent through places of
+        their own)."""
+        rules = [k for k in self.nodes if k[0] == "rule"]
+        index = {k: i for i, k in enumerate(rules)}
+        drawn = [e for e in self.edges if e.kind in kinds and e.source in index and e.target in index
+                 and e.source != e.target]
+        date = dict(self.dates)
+        preds: dict = {}
+        for e in drawn:
+            preds.setdefault(e.target, []).append(e.source)
+        for k in rules:  # undated (`any time`): just after what it depends on, when that is dated
+            if date.get(k) is None:
+                known = [date[p] for p in preds.get(k, ()) if date.get(p) is not None]
+                date[k] = max(known) if known else None
+        bucket_of, label_of = _buckets([d for d in date.values() if d is not None])
+        bucket = {k: (bucket_of(date[k]) if date.get(k) is not None else -1) for k in rules}
+        # within a date, longest path over the edges that go forward in (date, file order)
+        seq = sorted(rules, key=lambda k: (bucket[k], date.get(k) or 0, index[k]))
+        at = {k: i for i, k in enumerate(seq)}
+        depth = {k: 0 for k in rules}
+        succ: dict = {}
+        for e in drawn:
+            if bucket[e.source] == bucket[e.target] and at[e.source] < at[e.target]:
+                succ.setdefault(e.source, []).append(e.target)
+        for k in seq:
+            for m in succ.get(k, ()):
+                depth[m] = max(depth[m], depth[k] + 1)
+        col_of, columns, first = {}, [], 0
+        for b in sorted(set(bucket.values())):
+            ks = [k for k in rules if bucket[k] == b]
+            width = max(depth[k] for k in ks) + 1
+            columns.append((first, label_of(b) if b >= 0 else "any time"))
+            for k in ks:
+                col_of[k] = first + depth[k]
+            first += width
+        # bands: by first tag, the biggest first
+        tag = {k: (self.nodes[k].tags[0] if self.nodes[k].tags else "untagged") for k in rules}
+        sizes: dict = {}
+        for k in rules:
+            sizes[tag[k]] = sizes.get(tag[k], 0) + 1
+        band_names = sorted(sizes, key=lambda t: (-sizes[t], t.lower(), t))
+        band_rank = {t: i for i, t in enumerate(band_names)}
+        cols: list[list] = [[] for _ in range(first)]
+        for k in sorted(rules, key=lambda k: (date.get(k) or 0, index[k])):
+            cols[col_of[k]].append(k)
+        ordered = order_columns(cols, [(e.source, e.target) for e in drawn],
+                                group=lambda k: band_rank[tag[k]])
+        # rows: each band as tall as its fullest column (places of long edges included)
+        in_band: dict = {}  # key -> (band, place in the band in its column)
+        for keys in ordered.columns:
+            seen: dict = {}
+            for k in keys:
+                b = ordered.group[k]
+                in_band[k] = (b, seen.get(b, 0))
+                seen[b] = seen.get(b, 0) + 1
+        rows_of = [0] * len(band_names)
+        for b, i in in_band.values():
+            rows_of[b] = max(rows_of[b], i + 1)
+        starts, row = [], 0
+        for n in rows_of:
+            starts.append(row)
+            row += n
+        placed = {k: (k.col if isinstance(k, Dummy) else col_of[k], starts[b] + i) for k, (b, i) in in_band.items()}
+        out = Layout([Placed(self.nodes[k], *placed[k]) for k in rules], drawn)
         out.nodes.sort(key=lambda p: (p.col, p.row))
+        out.bands = [Band(t, starts[i], rows_of[i], sizes[t]) for i, t in enumerate(band_names)]
+        out.columns = columns
+        out.routes = {i: [placed[d] for d in ds] for i, ds in ordered.routes.items()}
+        out.crossings, out.crossings_unordered = ordered.crossings, ordered.first_crossings
         return out
 
     def _order(self, key) -> tuple:
@@ -280,6 +353,57 @@ def rule_graph(program: Program) -> RuleGraph:
                     f"in {delay}" if delay.days or delay.months else "")
             elif ef[0] == "cancel":
                 add(me, ("rule", program.rules[ef[1]].id), "cancels")
-    graph = RuleGraph(nodes, [GraphEdge(s, t, k, ", ".join(d)) for (s, t, k), d in edges.items()])
+    graph = RuleGraph(nodes, [GraphEdge(s, t, k, ", ".join(d)) for (s, t, k), d in edges.items()],
+                      _earliest_dates(program))
     program.__dict__["_rule_graph"] = graph
     return graph
+
+
+def _earliest_dates(program: Program) -> dict:
+    """Each rule's earliest date as the file says it (day ordinals): `on:` / `between:` its start, `after:`
+    its predecessor's plus the delay, a scheduled rule its earliest scheduler's plus the delay; None
+    for a rule with no date (`any time`) or only undated ones before it."""
+    rules = program.rules
+    # `open` rules compile with the scenario's start: that says "any time", not a date
+    fixed = {cr.idx: cr.start for cr in rules if cr.kind in ("on", "between") and cr.start is not None}
+    date: dict[int, int | None] = {cr.idx: fixed.get(cr.idx) for cr in rules}
+    scheduled_by: dict[int, list] = {}
+    for cr in rules:
+        for ef in list(cr.effects) + [ef for o in cr.outcomes for ef in o.effects]:
+            if ef[0] == "schedule":
+                scheduled_by.setdefault(ef[1], []).append((cr.idx, ef[2]))
+    for _ in range(len(rules)):  # until nothing moves (a chain of n `after:` takes n rounds at most)
+        moved = False
+        for cr in rules:
+            if cr.idx in fixed:
+                continue
+            known = []
+            if cr.pred is not None and date[cr.pred] is not None:
+                known.append(cr.delay.add_to(date[cr.pred]))
+            known += [delay.add_to(date[s]) for s, delay in scheduled_by.get(cr.idx, ()) if date[s] is not None]
+            d = min(known) if known else None
+            if d is not None and (date[cr.idx] is None or d < date[cr.idx]):
+                date[cr.idx], moved = d, True
+        if not moved:
+            break
+    return {("rule", cr.id): date[cr.idx] for cr in rules}
+
+
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _buckets(dates: list[int]):
+    """The whole graph's date columns: years, months, weeks or days, whichever gives a dozen or so
+    over the dates' span. Returns (bucket of a day ordinal, label of a bucket)."""
+    span = (max(dates) - min(dates)) if dates else 0
+    if span > 4 * 365:
+        return (lambda d: dt.date.fromordinal(d).year), str
+    if span > 120:
+        def month(d):
+            x = dt.date.fromordinal(d)
+            return x.year * 12 + x.month - 1
+        return month, (lambda b: f"{_MONTHS[b % 12]} {b // 12}")
+    if span > 21:
+        return (lambda d: (d - 1) // 7), (lambda b: (lambda x: f"{x.day} {_MONTHS[x.month - 1]} {x.year}")(
+            dt.date.fromordinal(b * 7 + 1)))
+    return (lambda d: d), (lambda b: (lambda x: f"{_MONTHS[x.month - 1]} {x.day}")(dt.date.fromordinal(b)))

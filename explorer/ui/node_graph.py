@@ -16,9 +16,11 @@ class NodeItem(QGraphicsRectItem):
     `on_double()` on a double click."""
 
     def __init__(self, rect: QRectF, title: str, subtitle: str, color: str, *, focus: bool = False,
-                 tooltip: str = "", on_click=None, on_double=None, fill: str | None = None):
+                 tooltip: str = "", on_click=None, on_double=None, fill: str | None = None, on_hover=None):
         super().__init__(rect)
-        self.on_click, self.on_double = on_click, on_double
+        self.on_click, self.on_double, self.on_hover = on_click, on_double, on_hover
+        if on_hover is not None:  # `on_hover(True/False)` as the pointer enters and leaves
+            self.setAcceptHoverEvents(True)
         self.setPen(QPen(QColor(color), 2.0 if focus else 1.2))
         self.setBrush(QBrush(QColor(fill or (style.ACCENT_SOFT if focus else "white"))))
         self.setCursor(Qt.PointingHandCursor)
@@ -45,6 +47,16 @@ class NodeItem(QGraphicsRectItem):
             return
         super().mousePressEvent(ev)
 
+    def hoverEnterEvent(self, ev) -> None:
+        if self.on_hover is not None:
+            self.on_hover(True)
+        super().hoverEnterEvent(ev)
+
+    def hoverLeaveEvent(self, ev) -> None:
+        if self.on_hover is not None:
+            self.on_hover(False)
+        super().hoverLeaveEvent(ev)
+
     def mouseDoubleClickEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton and self.on_double is not None:
             self.on_double()
@@ -70,8 +82,20 @@ def curve(ra: QRectF, rb: QRectF) -> QPainterPath:
     return path
 
 
-def edge_item(ra: QRectF, rb: QRectF, color: str, tooltip: str = "", width: float = 1.2) -> QGraphicsPathItem:
-    item = QGraphicsPathItem(curve(ra, rb))
+def routed(ra: QRectF, rb: QRectF, via: list) -> QPainterPath:
+    """From the right side of `ra` through the points `via` (left to right: the places a long edge
+    was given in the columns it passes) to the left side of `rb`, smooth and level at each point."""
+    pts = [QPointF(ra.right(), ra.center().y())] + list(via) + [QPointF(rb.left(), rb.center().y())]
+    path = QPainterPath(pts[0])
+    for a, b in zip(pts, pts[1:]):
+        dx = max((b.x() - a.x()) * 0.5, 10)
+        path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b)
+    return path
+
+
+def edge_item(ra: QRectF, rb: QRectF, color: str, tooltip: str = "", width: float = 1.2,
+              via: list | None = None) -> QGraphicsPathItem:
+    item = QGraphicsPathItem(routed(ra, rb, via) if via else curve(ra, rb))
     item.setPen(QPen(QColor(color), width))
     item.setZValue(1)
     if tooltip:

@@ -9,12 +9,13 @@ between nodes, so the keyboard reaches everything.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QApplication, QToolButton, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout,
-                               QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
+                               QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from ..core.rule_graph import RuleGraph, rule_graph
+from ..core.rule_graph import KINDS, RULE_KINDS, RuleGraph, rule_graph
 from . import style
 from .history import History
 from .node_graph import NodeItem, edge_item
@@ -22,6 +23,7 @@ from .panes import LazyPane
 from .selection import Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 190, 40, 90, 10
+WHOLE_GAP, BAND_GAP, LEFT, TOP = 60, 26, 150, 34  # the whole graph: column gap, between bands, margins
 
 EDGE_COLORS = {"reads": "#5b8def", "writes": "#d9822b", "follows": "#7a5cc2", "schedules": "#2e9e6a",
                "cancels": "#c23b3b"}
@@ -29,6 +31,30 @@ EDGE_COLORS = {"reads": "#5b8def", "writes": "#d9822b", "follows": "#7a5cc2", "s
 
 def _esc(s) -> str:
     return str(s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Elided(QLabel):
+    """One line of plain text, cut with … to the width it is given (the whole text in the tooltip), so
+    a long note never widens the pane or wraps the header."""
+
+    def __init__(self):
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self):
+        h = super().minimumSizeHint()
+        h.setWidth(40)
+        return h
+
+    def paintEvent(self, ev) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        r = self.contentsRect()
+        p.drawText(r, Qt.AlignLeft | Qt.AlignVCenter, QFontMetrics(self.font()).elidedText(self.text(), Qt.ElideRight, r.width()))
 
 
 class _GraphView(QGraphicsView):
@@ -41,6 +67,50 @@ class _GraphView(QGraphicsView):
         self.setRenderHint(QPainter.Antialiasing)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
         self.setFocusPolicy(Qt.StrongFocus)
+        # the whole graph's band and date labels stay at the edges as it scrolls: repaint, don't blit
+        self.horizontalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
+        self.verticalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
+
+    def drawForeground(self, painter, rect) -> None:  # noqa: N802 (Qt's name)
+        """The whole graph's tag bands named at the left edge and its dates along the top, at one
+        size whatever the zoom: the map reads even when the boxes are too small to."""
+        pane = self.pane
+        painter.save()
+        painter.resetTransform()
+        vw, vh = self.viewport().width(), self.viewport().height()
+        self._legend(painter, vh)
+        if not pane.band_spans:
+            painter.restore()
+            return
+        f = QFont()
+        f.setPointSizeF(8.5)
+        f.setBold(True)
+        painter.setFont(f)
+        fm = QFontMetrics(f)
+        strip = fm.height() + 6
+        painter.fillRect(QRectF(0, 0, vw, strip), QColor(255, 255, 255, 230))
+        painter.setPen(QColor(style.TEXT_MUTED))
+        end = -1e9
+        for label, x in pane.date_marks:  # a date whose label would run into the last one's is left out
+            vx = max(self.mapFromScene(QPointF(x, 0)).x(), 4)
+            if vx >= end and vx < vw:
+                painter.drawText(QPointF(vx, strip - 6), label)
+                end = vx + fm.horizontalAdvance(label) + 8
+        for label, count, y0, y1 in pane.band_spans:
+            top, bottom = self.mapFromScene(QPointF(0, y0)).y(), self.mapFromScene(QPointF(0, y1)).y()
+            if bottom < strip or top > vh:
+                continue
+            text = f"{label} · {count}"
+            y = max(top, strip) + 2
+            box = QRectF(2, y, fm.horizontalAdvance(text) + 10, fm.height() + 4)
+            if box.bottom() > bottom:  # the band's end pushes its label up as it scrolls away
+                box.moveBottom(bottom)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 225))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(QColor(style.TEXT))
+            painter.drawText(box.adjusted(5, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft, text)
+        painter.restore()
 
     def keyPressEvent(self, ev) -> None:
         k = ev.key()
@@ -62,6 +132,30 @@ class _GraphView(QGraphicsView):
         super().wheelEvent(ev)
 
 
+    def _legend(self, painter, vh: int) -> None:
+        """The colours of the edges drawn, in the bottom-left corner, as on a map."""
+        kinds = [k for k in KINDS if k in self.pane.kinds]
+        if not kinds or not self.pane.items:
+            return
+        f = QFont()
+        f.setPointSizeF(8)
+        painter.setFont(f)
+        fm = QFontMetrics(f)
+        widths = [fm.horizontalAdvance(k) + 26 for k in kinds]
+        box = QRectF(4, vh - fm.height() - 10, sum(widths) + 6, fm.height() + 6)
+        painter.setPen(QPen(QColor("#d5dae1")))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(box, 4, 4)
+        x = box.left() + 6
+        y = box.center().y()
+        for k, w in zip(kinds, widths):
+            painter.setPen(QPen(QColor(EDGE_COLORS[k]), 2.5))
+            painter.drawLine(QPointF(x, y), QPointF(x + 14, y))
+            painter.setPen(QColor(style.TEXT))
+            painter.drawText(QPointF(x + 18, y + fm.ascent() / 2 - 1), k)
+            x += w
+
+
 class RuleGraphView(LazyPane, QWidget):
     editRequested = Signal(tuple)  # ("rule", event id) | ("var", name): the window opens its form
 
@@ -75,14 +169,19 @@ class RuleGraphView(LazyPane, QWidget):
         self.layout_ = None
         self.items: dict = {}
         self.edge_items: list = []
-        title = QLabel("Rule graph")
-        title.setObjectName("paneTitle")
+        self.kinds = set(KINDS)  # the edge kinds drawn
+        self.focus_auto = False  # the focus was chosen for the reader (nothing selected): follows the branch
+        self.hovered: tuple | None = None
+        self.band_spans: list = []  # the whole graph: (tag, rules, top y, bottom y) per band
+        self.date_marks: list = []  # the whole graph: (date label, x) per date column
+        # one row of controls that fits the 560 px dock at 1280x800 (the tab names the pane)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("ruleGraphFilter")
-        self.filter_edit.setPlaceholderText("Filter by tag, e.g. military, Mexico")
+        self.filter_edit.setPlaceholderText("Filter by tag")
+        self.filter_edit.setMinimumWidth(110)
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("Only the rules with a tag containing this text (several: separate them "
-                                    "with commas), and the variables they read or write")
+        self.filter_edit.setToolTip("Only the rules with a tag containing this text, e.g. military, Mexico "
+                                    "(several: separate them with commas), and the variables they read or write")
         self.filter_edit.textChanged.connect(lambda _: self._filter_later.start())
         self._filter_later = QTimer(self)
         self._filter_later.setSingleShot(True)
@@ -90,7 +189,8 @@ class RuleGraphView(LazyPane, QWidget):
         self._filter_later.timeout.connect(self.refresh)
         self.whole_box = QCheckBox("Whole graph")
         self.whole_box.setObjectName("ruleGraphWhole")
-        self.whole_box.setToolTip("Every rule and variable, in layers (otherwise the selected rule's neighbourhood)")
+        self.whole_box.setToolTip("Every rule: columns by date, bands by first tag, the edges between rules "
+                                  "(otherwise the selected rule's neighbourhood, with its variables)")
         self.whole_box.toggled.connect(lambda _: self.refresh())
         self.steps_box = QSpinBox()
         self.steps_box.setRange(1, 4)
@@ -98,12 +198,29 @@ class RuleGraphView(LazyPane, QWidget):
         self.steps_box.setPrefix("steps ")
         self.steps_box.setToolTip("How many steps each way the neighbourhood reaches")
         self.steps_box.valueChanged.connect(lambda _: self.refresh())
+        self.edges_button = QToolButton()
+        self.edges_button.setObjectName("ruleGraphEdges")
+        self.edges_button.setText("Edges")
+        self.edges_button.setToolTip("Which kinds of edge are drawn")
+        self.edges_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.edges_button)
+        self.kind_actions = {}
+        for k in KINDS:
+            a = menu.addAction(k)
+            a.setCheckable(True)
+            a.setChecked(True)
+            a.setObjectName(f"ruleGraphEdge_{k}")
+            a.toggled.connect(lambda on, k=k: self.show_kind(k, on))
+            self.kind_actions[k] = a
+        self.edges_button.setMenu(menu)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 6, 0)
-        bar.addWidget(title)
+        bar.setSpacing(4)
+        self.bar = bar
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.steps_box)
         bar.addWidget(self.whole_box)
+        bar.addWidget(self.edges_button)
         # zoom as on the branch map: −, +, and Fit (the whole graph in view, however small)
         for text, name, tip, slot in (("−", "ruleGraphZoomOut", "Zoom out (Ctrl+wheel)", lambda: self.zoom(1 / 1.25)),
                                       ("+", "ruleGraphZoomIn", "Zoom in (Ctrl+wheel)", lambda: self.zoom(1.25)),
@@ -115,19 +232,23 @@ class RuleGraphView(LazyPane, QWidget):
             b.setAutoRaise(True)
             b.clicked.connect(slot)
             bar.addWidget(b)
-        self.note = QLabel("")
+        # one line under it: what is shown (cut with … when long) and the colours of the edges
+        self.note = _Elided()
         self.note.setObjectName("muted")
-        self.note.setWordWrap(True)
-        self.note.setContentsMargins(8, 0, 6, 0)
+        line = QHBoxLayout()
+        line.setContentsMargins(8, 0, 6, 0)
+        line.setSpacing(8)
+        line.addWidget(self.note, 1)
         self.scene = QGraphicsScene(self)
         self.view = _GraphView(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 4)
         lay.setSpacing(3)
         lay.addLayout(bar)
-        lay.addWidget(self.note)
+        lay.addLayout(line)
         lay.addWidget(self.view, 1)
         selection.eventChanged.connect(self._event_selected)
+        selection.branchChanged.connect(self._branch_selected)
         self._click_key = None
         self._click_timer = QTimer(self)
         self._click_timer.setSingleShot(True)
@@ -142,8 +263,17 @@ class RuleGraphView(LazyPane, QWidget):
 
     def _event_selected(self, key) -> None:
         if key is not None and self.focus != ("rule", key[0]):
-            self.focus = ("rule", key[0])
+            self.focus, self.focus_auto = ("rule", key[0]), False
             self.refresh()
+
+    def _branch_selected(self, _branch) -> None:
+        if self.focus_auto or self.focus is None:  # the start chosen for the reader follows the branch
+            self.focus = None
+            self.refresh()
+
+    def show_kind(self, kind: str, on: bool) -> None:
+        (self.kinds.add if on else self.kinds.discard)(kind)
+        self.refresh()
 
     def shown_graph(self) -> RuleGraph | None:
         if self.history is None:
@@ -152,7 +282,16 @@ class RuleGraphView(LazyPane, QWidget):
             self.graph = rule_graph(self.history.ws.program)
         if self.focus is not None and self.focus not in self.graph.nodes:
             self.focus = ("rule", self.selection.event[0]) if self.selection.event else None
+            self.focus_auto = False
+        if self.focus is None:  # nothing selected: where the branch parts from its parent, or the hub
+            self.focus, self.focus_auto = self.graph.entry(self._divergences()), True
         return self.graph.with_tags(self.filter_edit.text())
+
+    def _divergences(self) -> list:
+        b = self.selection.branch
+        if not b or self.history is None or not self.history.has_branch(b):
+            return []
+        return list(self.history.ws.branch(b).divergences)
 
     # --- drawing ------------------------------------------------------------------------------------
 
@@ -164,32 +303,47 @@ class RuleGraphView(LazyPane, QWidget):
         self.items = {}
         self.edge_items = []
         self.layout_ = None
+        self.band_spans, self.date_marks = [], []
+        self.hovered = None
         g = self.shown_graph()
         if g is None:
             self.note.setText("")
             return
         n_rules = len(g.rules)
         if not n_rules:
-            self.note.setText(f"No rule has a tag containing “{_esc(self.filter_edit.text())}”. Tags: "
-                              + ", ".join(_esc(t) for t in self.graph.tags))
+            self.note.setText(f"No rule has a tag containing “{self.filter_edit.text()}”. Tags: "
+                              + ", ".join(self.graph.tags))
             return
         whole = self.whole_box.isChecked() or self.focus is None or self.focus not in g.nodes
         self.steps_box.setEnabled(not whole)
         steps = self.steps_box.value()
-        lay = self.layout_ = g.whole() if whole else g.neighbourhood(self.focus, steps, steps)
-        legend = " ".join(f"<span style='color:{EDGE_COLORS[k]}'>━&nbsp;{k}</span>" for k in EDGE_COLORS)
         if whole:
-            what = (f"{n_rules} rules, {len(g.variables)} variables" +
-                    (" with that tag" if self.filter_edit.text().strip() else "") +
-                    (" · select an event or click a node for its neighbourhood"
-                     if not self.whole_box.isChecked() else ""))
+            lay = self.layout_ = g.whole(tuple(k for k in RULE_KINDS if k in self.kinds))
+            self.note.setText(f"{n_rules} rules" + (" with that tag" if self.filter_edit.text().strip() else "")
+                              + " by date and first tag; click one for its neighbourhood and variables")
         else:
+            lay = self.layout_ = g.neighbourhood(self.focus, steps, steps)
+            lay.edges = [e for e in lay.edges if e.kind in self.kinds]
             node = g.nodes[self.focus]
-            what = (f"<b>{_esc(node.label)}</b> · what it depends on ← → what depends on it"
-                    + (f" · {lay.more} more not shown" if lay.more else ""))
-        self.note.setText(f"{what} &nbsp; {legend}")
-        self.note.setToolTip("Click a node to centre the graph on it, double-click (or Enter, F2) to edit it; "
-                             "arrows move between nodes; Ctrl+wheel zooms")
+            if self.focus_auto:
+                why = ("this branch's first divergence" if self.graph.entry(self._divergences(), hub=False)
+                       else "the most connected rule")
+                what = (f"Nothing selected: {why}, {node.label} · click a node or select an event; "
+                        "Whole graph shows every rule")
+            else:
+                what = f"{node.label} · what it depends on ← → what depends on it"
+            self.note.setText(what + (f" · {lay.more} more not shown" if lay.more else ""))
+        if whole:
+            self._draw_whole(g, lay)
+        else:
+            self._draw_neighbourhood(g, lay)
+        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-30, -20, 30, 20))
+        if self.current not in self.items:
+            self.current = self.focus if self.focus in self.items else (lay.nodes[0].node.key if lay.nodes else None)
+        self._mark_current()
+        self._fit()
+
+    def _draw_neighbourhood(self, g, lay) -> None:
         heights: dict[int, int] = {}
         for p in lay.nodes:
             heights[p.col] = heights.get(p.col, 0) + 1
@@ -198,7 +352,6 @@ class RuleGraphView(LazyPane, QWidget):
             y = (p.row - (heights[p.col] - 1) / 2) * (NODE_H + ROW_GAP)
             self.items[p.node.key] = self._node(p, QRectF(x, y, NODE_W, NODE_H))
         label_edges = len(lay.edges) <= 30  # more labels than that hide the graph: colours say the kind
-        self.edge_items = []
         for e in lay.edges:
             ra, rb = self.items[e.source].rect(), self.items[e.target].rect()
             item = edge_item(ra, rb, EDGE_COLORS[e.kind], _esc(g.words(e)), 1.3)
@@ -207,11 +360,47 @@ class RuleGraphView(LazyPane, QWidget):
             self.scene.addItem(item)
             if label_edges:
                 self._edge_label(e.kind, item.path().pointAtPercent(0.5))
-        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-30, -20, 30, 20))
-        if self.current not in self.items:
-            self.current = self.focus if self.focus in self.items else (lay.nodes[0].node.key if lay.nodes else None)
-        self._mark_current()
-        self._fit()
+
+    def _draw_whole(self, g, lay) -> None:
+        """Columns by date, tag bands (shaded in turn, named at the left edge), long edges bent through
+        the places the layout gave them."""
+        pitch, rowh = NODE_W + WHOLE_GAP, NODE_H + ROW_GAP
+        band_of_row = {}
+        for i, b in enumerate(lay.bands):
+            for r in range(b.row, b.row + b.rows):
+                band_of_row[r] = i
+
+        def y_of(row):
+            return TOP + row * rowh + band_of_row.get(row, 0) * BAND_GAP
+
+        def x_of(col):
+            return LEFT + col * pitch
+
+        width = x_of(max((p.col for p in lay.nodes), default=0)) + NODE_W + 20
+        for i, b in enumerate(lay.bands):
+            top = y_of(b.row) - BAND_GAP / 2 - ROW_GAP / 2
+            bottom = top + b.rows * rowh + BAND_GAP
+            rect = self.scene.addRect(QRectF(0, top, width, bottom - top), QPen(Qt.NoPen),
+                                      QBrush(QColor("#f3f5f8" if i % 2 == 0 else "#ffffff")))
+            rect.setZValue(-2)
+            self.band_spans.append((b.label, b.count, top, bottom))
+        for first, label in lay.columns:
+            x = x_of(first) - WHOLE_GAP / 2
+            line = self.scene.addLine(x, 0, x, self.band_spans[-1][3] if self.band_spans else 0,
+                                      QPen(QColor("#d5dae1"), 1, Qt.DashLine))
+            line.setZValue(-1)
+            self.date_marks.append((label, x + 4))
+        for p in lay.nodes:
+            self.items[p.node.key] = self._node(p, QRectF(x_of(p.col), y_of(p.row), NODE_W, NODE_H))
+        for i, e in enumerate(lay.edges):
+            ra, rb = self.items[e.source].rect(), self.items[e.target].rect()
+            if ra.left() > rb.left():  # an edge drawn right to left: its route runs left to right
+                ra, rb = rb, ra
+            via = [QPointF(x_of(c) + NODE_W / 2, y_of(r) + NODE_H / 2) for c, r in lay.routes.get(i, ())]
+            item = edge_item(ra, rb, EDGE_COLORS[e.kind], _esc(g.words(e)), 1.3, via)
+            item.edge = e
+            self.edge_items.append(item)
+            self.scene.addItem(item)
 
     def _node(self, p, rect: QRectF) -> NodeItem:
         n = p.node
@@ -228,7 +417,8 @@ class RuleGraphView(LazyPane, QWidget):
             tip += f"<br>tags: {_esc(', '.join(n.tags))}"
         tip += "<br><i>click: centre here · double-click: edit</i>"
         item = NodeItem(rect, n.label, sub, color, focus=p.focus, tooltip=tip, fill=fill,
-                        on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k))
+                        on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
+                        on_hover=lambda on, k=n.key: self._hover(k, on))
         item.setZValue(2)
         self.scene.addItem(item)
         return item
@@ -256,6 +446,15 @@ class RuleGraphView(LazyPane, QWidget):
         rect = self.scene.sceneRect()
         fit = min(vw / rect.width(), vh / rect.height(), 1.0)
         target = self.items.get(self.focus) or self.items.get(self.current)
+        if self.band_spans:  # the whole graph: readable, on the focus (where am I on the map?) or its start
+            s = min(max(fit, self.READABLE), 1.0)
+            self.view.scale(s, s)
+            if target is not None and self.focus in self.items:
+                self.view.centerOn(target)
+            else:
+                self.view.horizontalScrollBar().setValue(self.view.horizontalScrollBar().minimum())
+                self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().minimum())
+            return
         if fit >= self.READABLE or target is None:
             s = max(fit, self.READABLE) if target is not None else fit
             self.view.scale(s, s)
@@ -300,6 +499,11 @@ class RuleGraphView(LazyPane, QWidget):
                 cut.append(key)
         return whole, cut
 
+    def _hover(self, key, on: bool) -> None:
+        """The pointer over a node: its edges in full, the others faint (many edges only)."""
+        self.hovered = key if on else (None if self.hovered == key else self.hovered)
+        self._mark_current()
+
     def _mark_current(self) -> None:
         for k, item in self.items.items():
             pen = item.pen()
@@ -310,7 +514,7 @@ class RuleGraphView(LazyPane, QWidget):
         faint = len(self.edge_items) > 60
         for item in self.edge_items:
             e = item.edge
-            near = {e.source, e.target} & {self.current, self.focus}
+            near = {e.source, e.target} & {self.current, self.focus, self.hovered}
             pen = item.pen()
             c = QColor(EDGE_COLORS[e.kind])
             c.setAlpha(255 if near or not faint else 45)
@@ -363,10 +567,11 @@ class RuleGraphView(LazyPane, QWidget):
         if here is None:
             self.current = lay.nodes[0].node.key
         else:
-            if dcol:
-                col = [p for p in lay.nodes if p.col == here.col + dcol]
-                if not col:
+            if dcol:  # the next column that has nodes (the whole graph's may have none in a band)
+                cols = sorted({p.col for p in lay.nodes if (p.col - here.col) * dcol > 0}, key=lambda c: abs(c - here.col))
+                if not cols:
                     return
+                col = [p for p in lay.nodes if p.col == cols[0]]
                 best = min(col, key=lambda p: abs(p.row - here.row))
             else:
                 best = next((p for p in lay.nodes if p.col == here.col and p.row == here.row + drow), None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from explorer.core import load_scenario, load_scenario_text
 from explorer.core.program import program_of
+from explorer.core.layered import Dummy, count_crossings, order_columns
 from explorer.core.rule_graph import rule_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,15 +115,86 @@ def test_neighbourhood_puts_what_a_rule_depends_on_left_and_what_depends_on_it_r
     assert g.neighbourhood("nope").nodes == []
 
 
-def test_whole_graph_in_layers_on_the_bundled_scenario():
+def test_layered_order_removes_the_crossings_of_a_hand_made_graph():
+    """Barycentre sweeps on three columns: nine crossings in the given order, none after; the long
+    edges pass through places of their own in the middle column; the same input, the same order."""
+    cols = [["a", "b", "c"], ["d", "e", "f"], ["g", "h"]]
+    edges = [("a", "f"), ("b", "e"), ("c", "d"), ("a", "h"), ("c", "g"), ("b", "g")]
+    o = order_columns(cols, edges)
+    assert (o.first_crossings, o.crossings) == (9, 0)
+    assert o.columns == [["a", "b", "c"], ["f", Dummy(3, 1), "e", Dummy(5, 1), "d", Dummy(4, 1)], ["h", "g"]]
+    assert o.routes == {3: [Dummy(3, 1)], 4: [Dummy(4, 1)], 5: [Dummy(5, 1)]}
+    assert order_columns(cols, edges) == o
+    # an edge pointing left takes part reversed; one within a column takes none
+    o = order_columns([["a", "b"], ["c", "d"]], [("d", "a"), ("c", "b"), ("a", "b")])
+    assert (o.first_crossings, o.crossings, o.columns) == (1, 0, [["a", "b"], ["d", "c"]])
+    # groups stay together, in rank order, the given order within each
+    o = order_columns([["a", "b", "c", "d"]], [], group={"a": 1, "b": 0, "c": 1, "d": 0}.__getitem__)
+    assert o.columns == [["b", "d", "a", "c"]]
+
+
+def test_count_crossings_counts_pairs_that_swap_between_columns():
+    down = {"a": ["d", "e"], "b": ["d"], "c": ["d"]}
+    # a-e crosses b-d and c-d; segments sharing an end do not cross
+    assert count_crossings([["a", "b", "c"], ["d", "e"]], down) == 2
+    assert count_crossings([["a", "b", "c"], ["e", "d"]], down) == 0  # a-e above everything
+    assert count_crossings([["b", "c", "a"], ["d", "e"]], down) == 0
+
+
+def test_whole_graph_is_rules_by_date_in_tag_bands():
+    g = graph()
+    lay = g.whole()
+    place = {p.node.name: (p.col, p.row) for p in lay.nodes}
+    # rules only (a variable's edges are in the neighbourhoods), edges between rules
+    assert set(place) == {"strike", "crackdown", "revolt", "aftermath"}
+    assert {(e.source[1], e.target[1], e.kind) for e in lay.edges} == {
+        ("strike", "crackdown", "schedules"), ("revolt", "aftermath", "cancels"),
+        ("revolt", "aftermath", "follows"), ("strike", "aftermath", "reads")}
+    # dates: the revolt from 1940-01-01, the aftermath 10 days after it, the strike on 1940-03-01, the
+    # crackdown (scheduled) 30 days after it: weeks, the span being three months
+    assert lay.columns == [(0, "1 Jan 1940"), (1, "8 Jan 1940"), (2, "26 Feb 1940"), (3, "25 Mar 1940")]
+    assert [(p.node.name, p.col) for p in lay.nodes] == [("revolt", 0), ("aftermath", 1), ("strike", 2),
+                                                        ("crackdown", 3)]
+    # bands by first tag, the biggest first (then by name)
+    assert [(b.label, b.row, b.rows, b.count) for b in lay.bands] == [("labour", 0, 1, 2), ("military", 1, 1, 2)]
+    band = {b.label: range(b.row, b.row + b.rows) for b in lay.bands}
+    assert place["strike"][1] in band["labour"] and place["revolt"][1] in band["military"]
+    # only the kinds asked for
+    assert {e.kind for e in g.whole(("follows",)).edges} == {"follows"}
+
+
+def test_where_to_start_reading_when_nothing_is_selected():
+    from explorer.core.model import Divergence
+    import datetime as dt
+    g = graph()
+    assert g.entry() == ("rule", "revolt")  # the most connected rule
+    later = Divergence("suppress", event="strike", on=dt.date(1941, 1, 1))
+    first = Divergence("set", values={"army": 10}, on=dt.date(1940, 6, 1))
+    assert g.entry([later, first]) == ("var", "army")  # by date, not by place in the list
+    assert g.entry([Divergence("suppress", event="nope")]) == ("rule", "revolt")
+    assert g.entry([Divergence("suppress", event="nope")], hub=False) is None
+
+
+def test_whole_graph_on_the_bundled_scenario_is_ordered_and_deterministic():
     sc = load_scenario(ROOT / "scenarios" / "trotsky_mexico.yaml")
     g = rule_graph(program_of(sc))
     assert len(g.rules) == len(sc.events) == 193
     lay = g.whole()
-    assert len(lay.nodes) == len(g.nodes)
+    assert len(lay.nodes) == 193 and all(p.node.kind == "rule" for p in lay.nodes)
     place = {p.node.key: (p.col, p.row) for p in lay.nodes}
     assert len(set(place.values())) == len(place)
-    # most edges run left to right (cycles are broken once)
-    forward = sum(place[e.source][0] < place[e.target][0] for e in lay.edges)
-    assert forward > 0.7 * len(lay.edges)
+    assert [c for c, _ in lay.columns] == sorted(c for c, _ in lay.columns)
+    # one rule may happen any time (`when:` only): a column of its own before the years
+    assert [label for _, label in lay.columns] == ["any time"] + [str(y) for y in range(1940, 1951)]
+    # every `after:` rule stands right of the rule it follows
+    assert all(place[e.source][0] < place[e.target][0] for e in lay.edges if e.kind == "follows")
+    # the sweeps remove crossings (bilayer counts, long edges through their places)
+    assert lay.crossings < lay.crossings_unordered
+    # long edges have a place in every column they pass, inside the rows of the layout
+    for i, route in lay.routes.items():
+        e = lay.edges[i]
+        a, b = sorted((place[e.source][0], place[e.target][0]))
+        assert [c for c, _ in route] == list(range(a + 1, b))
+    again = g.whole()
+    assert [(p.node.key, p.col, p.row) for p in again.nodes] == [(p.node.key, p.col, p.row) for p in lay.nodes]
     assert rule_graph(program_of(sc)) is g  # cached on the program

@@ -129,3 +129,78 @@ def test_neighbourhood_shows_whole_columns_at_1280x800_and_fit_shows_everything(
     s = pane.view.transform().m11()
     QTest.mouseClick(pane.findChild(QToolButton, "ruleGraphZoomIn"), Qt.LeftButton)
     assert pane.view.transform().m11() > s
+
+
+def _open_rule_graph(w, qtbot):
+    w.activateWindow()
+    w.outline.setFocus()
+    QTest.keyClick(w.outline, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.waitUntil(lambda: w.rule_graph.isVisible() and w.rule_graph.layout_ is not None, timeout=3000)
+    return w.rule_graph
+
+
+def test_nothing_selected_shows_where_the_branch_parts_not_the_whole_graph(window, qtbot):
+    """The empty state: the most connected rule's neighbourhood on the baseline, the first divergence's
+    on a branch (following the branch), with a one-line hint; never the whole graph at a random spot."""
+    w = window
+    w.selection.select_event(None)
+    pane = _open_rule_graph(w, qtbot)
+    assert not pane.layout_.bands  # a neighbourhood, not the whole graph
+    assert pane.focus == ("rule", "excomm_decides") and pane.layout_.place(pane.focus).focus
+    assert pane.note.text().startswith("Nothing selected: the most connected rule, ")
+    # a branch chosen in the outline: the graph moves to its divergence
+    w.selection.select_branch("no-photos")
+    qtbot.waitUntil(lambda: pane.focus == ("rule", "u2_photos"), timeout=3000)
+    pane.refresh()
+    assert "this branch's first divergence" in pane.note.text()
+    assert ("rule", "u2_photos") in pane.items
+    # an event selected takes over; another branch then leaves it
+    f = w.workspace.timeline("baseline").firing("quarantine_speech")
+    w.selection.select_branch("baseline", event=(f.event, f.occurrence))
+    qtbot.waitUntil(lambda: pane.focus == ("rule", "quarantine_speech"), timeout=3000)
+    w.selection.select_branch("strike-contained")
+    QApplication.processEvents()
+    assert pane.focus == ("rule", "quarantine_speech")
+
+
+def test_whole_graph_toggle_by_a_real_click_gives_date_columns_and_tag_bands(window, qtbot):
+    w = window
+    pane = _open_rule_graph(w, qtbot)
+    box = pane.whole_box
+    QTest.mouseClick(box, Qt.LeftButton, Qt.NoModifier, box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=3000)
+    lay = pane.layout_
+    assert shown_rules(pane) == {e.id for e in w.workspace.scenario.events}
+    assert all(p.node.kind == "rule" for p in lay.nodes)  # variables only in neighbourhoods
+    assert [b.label for b in lay.bands] and pane.band_spans and pane.date_marks
+    assert lay.crossings <= lay.crossings_unordered
+    # the edge kinds menu: follows off, none drawn
+    pane.kind_actions["follows"].trigger()
+    assert pane.layout_.edges and all(e.kind != "follows" for e in pane.layout_.edges)
+    pane.kind_actions["follows"].trigger()
+    # a click on a rule: its neighbourhood (with its variables)
+    target = ("rule", "quarantine_speech")
+    pane.view.ensureVisible(pane.items[target], 10, 10)
+    QApplication.processEvents()
+    QTest.mouseClick(pane.view.viewport(), Qt.LeftButton, Qt.NoModifier, pane.node_pos(target))
+    qtbot.waitUntil(lambda: pane.focus == target and not pane.layout_.bands, timeout=2000)
+    assert not box.isChecked() and any(p.node.kind == "var" for p in pane.layout_.nodes)
+    QTest.mouseClick(box, Qt.LeftButton, Qt.NoModifier, box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=3000)
+    whole, _ = pane.visible_nodes()
+    assert target in whole  # the whole graph opens on the node being read
+
+
+def test_header_fits_one_line_at_1280_and_at_1920(window, qtbot):
+    w = window
+    pane = _open_rule_graph(w, qtbot)
+    for size in ((1280, 800), (1920, 1080)):
+        w.resize(*size)
+        QApplication.processEvents()
+        assert w.width() == size[0]
+        assert pane.bar.sizeHint().width() <= pane.width(), size
+        widgets = [pane.bar.itemAt(i).widget() for i in range(pane.bar.count())]
+        # one row: every control overlaps every other vertically, none squeezed below its minimum
+        assert max(wd.geometry().top() for wd in widgets) < min(wd.geometry().bottom() for wd in widgets)
+        assert all(wd.isVisible() and wd.width() >= wd.minimumSizeHint().width() for wd in widgets)
+        assert pane.note.height() <= pane.note.fontMetrics().height() + 6  # the note: one line
