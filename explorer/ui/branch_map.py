@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollBar, QSizePolicy, QToolButton, QToolTip, QVBoxLayout,
                                QWidget)
 
-from . import style
+from . import map_routes, style
 from .dateaxis import DateAxis
 from .history import History, fmt_date
 from .map_paint import MapItem
@@ -38,6 +38,7 @@ class BranchMap(QWidget):
         self.row_of: dict[str, int] = {}
         self.parent_row: dict[str, int | None] = {}
         self.lane_start: dict[str, float] = {}
+        self.routes: dict[str, map_routes.Route] = {}  # each fork's connector (ui/map_routes.py)
         self.x0, self.x1 = 0.0, 1.0
         self._fitted_once = False
         self._label_texts: dict = {}  # branch id -> (its first divergence, the label drawn for it)
@@ -129,19 +130,14 @@ class BranchMap(QWidget):
         self._label_texts = {}  # the scenario may have changed: describe its divergences again
         self.rows = h.rows()
         self.row_of = {b: i for i, b in enumerate(self.rows)}
-        self.parent_row = {}
-        self.lane_start = {}
-        for bid in self.rows:
-            parent = h.parent(bid)
-            self.parent_row[bid] = self.row_of.get(parent) if parent else None
-            fork = h.fork(bid)
-            if fork is not None:
-                x = float(fork.toordinal())
-            elif parent is not None:
-                x = self.lane_start.get(parent, self.x0)
-            else:
-                x = self.x0
-            self.lane_start[bid] = x
+        self.parent_row = {bid: self.row_of.get(h.parent(bid)) if h.parent(bid) else None for bid in self.rows}
+
+        def fork(bid):
+            f = h.fork(bid)
+            return float(f.toordinal()) if f is not None else None
+
+        self.lane_start = map_routes.lane_starts(self.rows, h.parent, fork, self.x0)
+        self.routes = map_routes.routes(self.rows, self.parent_row, self.lane_start)  # what the painter draws
         span = self.x1 - self.x0
         self.vb.setLimits(xMin=self.x0 - span * 0.5, xMax=self.x1 + span * 0.5, yMin=-4,
                           yMax=len(self.rows) + 4, minXRange=10, minYRange=1.5)
@@ -197,9 +193,16 @@ class BranchMap(QWidget):
 
     # --- view ------------------------------------------------------------------------------------
 
+    LABEL_ROOM = 150  # px kept right of the last date: the latest forks' labels sit after their fork
+
     def _margins(self):
+        """The fitted x range: a little room before the start, and after the end room for the labels of
+        branches forking late (left of a fork, the drops of earlier forks pass; labels keep off them)."""
         span = self.x1 - self.x0
-        return self.x0 - span * 0.03, self.x1 + span * 0.03
+        a = self.x0 - span * 0.03
+        w = max(self.plot.width(), 1)
+        room = min(self.LABEL_ROOM, w * 0.25) / w  # that share of the width
+        return a, max(self.x1 + span * 0.03, a + (self.x1 - a) / (1 - room))
 
     def fit(self) -> None:
         a, b = self._margins()

@@ -57,6 +57,7 @@ class MapItem(pg.GraphicsObject):
         super().__init__()
         self.owner = owner
         self.label_rects: list[tuple[QRectF, str]] = []
+        self.drops: list[QRectF] = []  # the connectors' vertical strokes as last painted (px)
         self.font = QFont()
         self.font.setPointSizeF(9)
         self.bold = QFont(self.font)
@@ -116,8 +117,10 @@ class MapItem(pg.GraphicsObject):
         lanes: dict[tuple, list] = {}
         diamonds: dict[bool, list[QPointF]] = {False: [], True: []}
         forks: set = set()
+        self.drops = []  # the connectors' vertical parts in px, kept clear of labels
         for r, bid in enumerate(o.rows):
-            parent = o.parent_row.get(bid)
+            route = o.routes.get(bid)
+            parent = route.y_parent if route is not None else None
             visible_row = r_lo <= r <= r_hi
             spans = parent is not None and min(parent, r) <= r_hi and max(parent, r) >= r_lo
             if not (visible_row or spans):
@@ -129,7 +132,9 @@ class MapItem(pg.GraphicsObject):
             if visible_row:
                 lanes.setdefault(look, []).append(QLineF(max(xs, -10.0), y, min(x_end, width + 10), y))
             if parent is not None and xs >= -20:
+                xs = X(route.x)
                 yp = Y(parent)
+                self.drops.append(QRectF(xs - 1.5, min(y, yp), 3.0, abs(y - yp)))
                 rad = min(10.0, abs(y - yp) * 0.5)
                 sign = 1 if y > yp else -1
                 # the straight part as a plain line clipped to the view (antialiased strokes reaching
@@ -277,6 +282,7 @@ class MapItem(pg.GraphicsObject):
         h = fm.height() + 2
         placed: list[QRectF] = []
         self.label_rects = []
+        drops = np.array([(d.left(), d.right(), d.top(), d.bottom()) for d in self.drops]).reshape(-1, 4)
         rows = list(range(r_lo, r_hi + 1))
         rows.sort(key=lambda r: (o.rows[r] != sel, o.rows[r] not in path_ids, r))
         roomy = row_px >= h + 12        # room above a lane for a label without touching the row above
@@ -297,11 +303,14 @@ class MapItem(pg.GraphicsObject):
             avail = xs - LABEL_GAP - 4
             room_right = width - (max(xs, 0) + LABEL_GAP) - 4
             left_full = has_parent and avail >= min(full, 300)
+            above = (roomy or r == 0) and room_right >= 40
+            if above and room_right >= min(full, 300):  # above the lane, just after the fork, whole
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, min(full, 300), h))
             if left_full:  # left of the fork, on its own row, where the lane has not begun
                 w = min(full, 300)
                 candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            if (roomy or r == 0) and room_right >= 40:  # above the lane, just after the fork
-                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, min(full, 300, room_right), h))
+            if above and room_right < min(full, 300):  # above the lane, elided
+                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, room_right, h))
             if has_parent and not left_full and avail >= 90:  # left of the fork, elided
                 w = min(full, avail, 300)
                 candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
@@ -312,10 +321,19 @@ class MapItem(pg.GraphicsObject):
                     continue
                 if any(rect.intersects(q) for q in placed):
                     continue
+                if self._hides_drop(rect, drops):  # a label box would hide a fork's connector
+                    continue
                 placed.append(rect.adjusted(-3, -1, 3, 1))
                 self.label_rects.append((rect, bid))
                 self._draw_label(p, rect, text, metrics, is_sel, bid in path_ids)
                 break
+
+    @staticmethod
+    def _hides_drop(rect: QRectF, drops) -> bool:
+        if not len(drops):
+            return False
+        return bool(np.any((drops[:, 1] > rect.left()) & (drops[:, 0] < rect.right())
+                           & (drops[:, 3] > rect.top()) & (drops[:, 2] < rect.bottom())))
 
     def _draw_label(self, p, rect, text, metrics, selected, on_path):
         p.setPen(QPen(QColor(style.ACCENT) if selected else QColor("#d5dbe3"), 1))
