@@ -334,7 +334,11 @@ class WatchList(QWidget):
         return False
 
     def _share_columns(self) -> None:
-        free = self.table.viewport().width() - self.table.columnWidth(C_TREND)
+        """The sparkline grows with the pane (64 px in the 240 px pane; up to 160, so that a course
+        over ten years reads at 1920 wide); the title gets 42% of the rest, the value the remainder."""
+        vw = self.table.viewport().width()
+        self.table.setColumnWidth(C_TREND, min(max(int(vw * 0.25), 64), 160))
+        free = vw - self.table.columnWidth(C_TREND)
         title_min = self.table.horizontalHeader().fontMetrics().horizontalAdvance("Watching") + 14
         self.table.setColumnWidth(C_VAR, max(int(free * 0.42), min(title_min, free // 2)))
 

@@ -86,13 +86,16 @@ class DockLayout:
 
 
     def _fit_watch(self) -> None:
-        """The Watch pane's width: 30% of the middle, 240-380 px, the same with or without variables
-        pinned (pinning the first one used to widen it from a 170 px strip, re-wrapping the timeline's
-        summary and moving its columns under the reader's eyes)."""
-        fo, fi, _ = self.dock_fractions
+        """The Watch pane's width: the same with or without variables pinned (pinning the first one
+        used to widen it from a 170 px strip, re-wrapping the timeline's summary and moving its columns
+        under the reader's eyes). It shares the bottom row (window less the inspector) with the
+        timeline: 240 px at 1280 wide, where the timeline's three columns need the room; from there it
+        takes 60% of every further pixel, up to 560 (at 1920, 490 px: values on one or two lines beside
+        a long sparkline, where it had 260 px and the timeline's Event column 500 px of blank)."""
+        _, fi, _ = self.dock_fractions
         w = self.width()
-        central = max(w - int(w * fo) - int(w * fi), 200)
-        width = min(max(int(central * 0.3), 240), 380)
+        bottom = max(w - int(w * fi), 200)
+        width = min(max(240 + int((bottom - 845) * 0.6), 240), 560)
         self.watch.preferred_width = width
         self.watch.updateGeometry()
         self.resizeDocks([self.watch_dock], [width], Qt.Horizontal)

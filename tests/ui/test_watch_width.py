@@ -73,3 +73,26 @@ def test_the_value_column_holds_a_long_first_word(make_window, qtbot):
     assert wl.table.columnWidth(1) - 10 >= fm.horizontalAdvance("Constitutional")
     hh = wl.table.horizontalHeader()
     assert hh.sectionSize(0) >= hh.fontMetrics().horizontalAdvance("Watching") + 8
+
+
+def test_at_1920_the_watch_pane_gets_room_to_read(make_window, qtbot):
+    """At 1920×1080 the pane was 260 px (the value wrapped, a 64 px sparkline) while the timeline's Event
+    column had 500 px of blank: the wider bottom row now gives the pane half of every pixel past 1280."""
+    w = make_window(TROTSKY)
+    wl = w.watch
+    pick_variable(qtbot, wl.add_edit, "regime in mex", "mexico.regime")
+    qtbot.waitUntil(lambda: wl.names == ["mexico.regime"], timeout=3000)
+    qtbot.wait(100)
+    narrow, value_narrow = w.watch_dock.width(), wl.table.columnWidth(1)
+    assert 230 <= narrow <= 290 and w.timeline.width() >= 560  # 1280: the timeline keeps its room
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: w.watch_dock.width() >= 460, timeout=3000)
+    qtbot.wait(100)
+    assert w.timeline.width() >= 740
+    t = wl.table
+    assert t.columnWidth(2) >= 110  # the sparkline (64 px before)
+    assert t.columnWidth(1) >= 1.5 * value_narrow and t.columnWidth(0) >= 140
+    fm = t.fontMetrics()
+    assert t.columnWidth(1) - 10 >= fm.horizontalAdvance("Constitutional government")  # on one line
+    w.resize(1280, 800)  # and back
+    qtbot.waitUntil(lambda: w.watch_dock.width() <= 300 and w.timeline.width() >= 540, timeout=3000)
