@@ -314,8 +314,18 @@ class MapItem(pg.GraphicsObject):
             if has_parent and not left_full and avail >= 90:  # left of the fork, elided
                 w = min(full, avail, 300)
                 candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            if room_right >= 40:  # last resort: on the lane itself, just after the fork
-                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h / 2, min(full, 300, room_right), h))
+            # last resort: on the lane itself, after the fork, in the first gap between its children's
+            # drops that holds the label (or most of it)
+            left = max(xs, 0) + LABEL_GAP
+            for _ in range(4):
+                limit = self._room_before_drop(left, y - h / 2, y + h / 2, drops)
+                room = min(width - left - 4, limit - left - 4)
+                if room >= min(full, 120) or (limit == math.inf and room >= 40):
+                    candidates.append(QRectF(left, y - h / 2, min(full, 300, room), h))
+                    break
+                if limit == math.inf:
+                    break
+                left = limit + 3 + LABEL_GAP
             for rect in candidates:
                 if rect.bottom() < 0 or rect.top() > p.device().height():
                     continue
@@ -327,6 +337,14 @@ class MapItem(pg.GraphicsObject):
                 self.label_rects.append((rect, bid))
                 self._draw_label(p, rect, text, metrics, is_sel, bid in path_ids)
                 break
+
+    @staticmethod
+    def _room_before_drop(x: float, top: float, bottom: float, drops) -> float:
+        """The x of the first drop right of x that passes between top and bottom (or infinity)."""
+        if not len(drops):
+            return math.inf
+        hit = (drops[:, 0] > x) & (drops[:, 3] > top) & (drops[:, 2] < bottom)
+        return float(drops[hit, 0].min()) if hit.any() else math.inf
 
     @staticmethod
     def _hides_drop(rect: QRectF, drops) -> bool:

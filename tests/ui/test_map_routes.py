@@ -75,6 +75,20 @@ def test_the_painted_map_draws_those_routes_and_no_label_hides_a_drop(make_windo
     assert m.item.drops and m.item.label_rects
     for rect, bid in m.item.label_rects:
         assert not any(rect.intersects(d) for d in m.item.drops), bid
+    # as the window opens at 1280x800 (rows ~21 px, no room above the lanes): every lane in view is named,
+    # none over a drop (the Texas Incident's label would have covered its child's drop: it was left out)
+    m.show_branch(m.rows[0], fit_first=True)
+    m.vb.setYRange(-1.1, (m.plot.height() - 40) / 22 - 1.1, padding=0)  # rows 22 px high
+    m.item.drops = []
+    m.plot.viewport().update()
+    qtbot.waitUntil(lambda: bool(m.item.drops), timeout=3000)
+    _, (ya, yb) = m.vb.viewRange()
+    in_view = [b for r, b in enumerate(m.rows) if min(ya, yb) + 0.5 <= r <= max(ya, yb) - 0.5]
+    assert len(in_view) >= 8
+    named = {b for _, b in m.item.label_rects}
+    assert set(in_view) <= named, set(in_view) - named
+    for rect, bid in m.item.label_rects:
+        assert not any(rect.intersects(d) for d in m.item.drops), bid
     # the outline lists the tree in the map's order
     model = w.outline.model()
     seen = []
