@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from ...core import edits
@@ -85,16 +85,53 @@ def _fmt(v) -> str:
 
 
 class _Combo(QComboBox):
-    """A combo box of (text, data) with an exact data lookup."""
+    """A combo box of (text, data) with an exact data lookup.
+
+    A long list (the scenario's 193 events, its 53 variables) is a search box: typing any part of a
+    title narrows a drop-down list of matches, and the full list opens as a scrolling list of
+    `VISIBLE` rows (as a plain combo it covered the whole screen, with no way to search)."""
+
+    SEARCH_FROM = 16  # items from which the box can be searched
+    VISIBLE = 16
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMaxVisibleItems(self.VISIBLE)
+        self.setStyleSheet("QComboBox { combobox-popup: 0; }")  # the style's popup ignores maxVisibleItems
 
     def set_items(self, items, current=None) -> None:
         self.blockSignals(True)
         self.clear()
         for text, data in items:
             self.addItem(text, data)
+        self._searchable(self.count() >= self.SEARCH_FROM)
         i = self.findData(current) if current is not None else 0
         self.setCurrentIndex(max(i, 0))
         self.blockSignals(False)
+
+    def _searchable(self, on: bool) -> None:
+        if on == self.isEditable():
+            return
+        self.setEditable(on)
+        if not on:
+            return
+        self.setInsertPolicy(QComboBox.NoInsert)
+        self.lineEdit().setPlaceholderText("type to search")
+        c = self.completer()
+        c.setFilterMode(Qt.MatchContains)
+        c.setCaseSensitivity(Qt.CaseInsensitive)
+        c.setCompletionMode(QCompleter.PopupCompletion)
+        c.setMaxVisibleItems(self.VISIBLE)
+        self.lineEdit().editingFinished.connect(self._settle)
+
+    def _settle(self) -> None:
+        """Text typed that names no item goes back to the chosen item's title (never a stale search)."""
+        if self.currentIndex() >= 0 and self.currentText() != self.itemText(self.currentIndex()):
+            i = self.findText(self.currentText(), Qt.MatchFixedString)
+            if i >= 0:
+                self.setCurrentIndex(i)
+            else:
+                self.setEditText(self.itemText(self.currentIndex()))
 
     def select(self, data) -> None:
         i = self.findData(data)
