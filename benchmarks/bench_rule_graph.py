@@ -72,12 +72,14 @@ def figures(graph, whole, old: bool) -> dict:
             height[p.col] = height.get(p.col, 0) + 1
         pts = {p.node.key: (p.col, p.row - (height[p.col] - 1) / 2) for p in lay.nodes}
     else:
-        pts = {p.node.key: (p.col, p.row) for p in lay.nodes}
+        band_of = {r: i for i, b in enumerate(lay.bands) for r in range(b.row, b.row + b.rows)}
+        pts = {p.node.key: (p.col, p.row + band_of[p.row] * 0.52) for p in lay.nodes}
     routes = getattr(lay, "routes", {})
     lines = []
     for i, e in enumerate(lay.edges):
         a, b = sorted((pts[e.source], pts[e.target]))  # routes run left to right
-        lines.append([a] + [tuple(r) for r in routes.get(i, ())] + [b])
+        bends = [(c, y + band * 0.52) for c, y, band in routes.get(i, ())]  # + the band gaps (26 px of 50)
+        lines.append([a] + bends + [b])
     out = {"nodes": len(lay.nodes), "edges": len(lay.edges), "columns": len({p.col for p in lay.nodes}),
            "rows": len({p.row for p in lay.nodes}), "crossings": drawing_crossings(pts, lines),
            "layout_ms": round(best * 1000, 1)}

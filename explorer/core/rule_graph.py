@@ -84,7 +84,8 @@ class Layout:
     # the whole graph only: tag bands, the columns' dates, long edges' bends, crossings
     bands: list[Band] = field(default_factory=list)
     columns: list[tuple[int, str]] = field(default_factory=list)  # (first column, its date's label)
-    routes: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # edge number -> (col, row)s between
+    # edge number -> its bends, left to right: (col, row, band); a row may be fractional (between boxes)
+    routes: dict[int, list[tuple[int, float, int]]] = field(default_factory=dict)
     crossings: int = 0
     crossings_unordered: int = 0  # before the sweeps (bands kept, rows in the file's order)
 
@@ -273,22 +274,24 @@ class RuleGraph:
         ordered = order_columns(cols, [(e.source, e.target) for e in drawn],
                                 group=lambda k: band_rank[tag[k]])
         # rows: each band as tall as its fullest column (places of long edges included)
-        in_band: dict = {}  # key -> (band, place in the band in its column)
-        for keys in ordered.columns:
-            seen: dict = {}
+        # rows: each band as tall as its fullest column of rules; the places of long edges fill the
+        # free rows and the gaps between boxes (a fraction of a row), so passing edges cost no height
+        per: dict = {}  # (column, band) -> its keys top to bottom
+        for c, keys in enumerate(ordered.columns):
             for k in keys:
-                b = ordered.group[k]
-                in_band[k] = (b, seen.get(b, 0))
-                seen[b] = seen.get(b, 0) + 1
-        rows_of = [0] * len(band_names)
-        for b, i in in_band.values():
-            rows_of[b] = max(rows_of[b], i + 1)
+                per.setdefault((c, ordered.group[k]), []).append(k)
+        rows_of = [1] * len(band_names)
+        for (c, b), keys in per.items():
+            rows_of[b] = max(rows_of[b], sum(1 for k in keys if not isinstance(k, Dummy)))
         starts, row = [], 0
         for n in rows_of:
             starts.append(row)
             row += n
-        placed = {k: (k.col if isinstance(k, Dummy) else col_of[k], starts[b] + i) for k, (b, i) in in_band.items()}
-        out = Layout([Placed(self.nodes[k], *placed[k]) for k in rules], drawn)
+        placed: dict = {}
+        for (c, b), keys in per.items():
+            for k, y in _stack(keys, rows_of[b]).items():
+                placed[k] = (c, starts[b] + y, b)
+        out = Layout([Placed(self.nodes[k], *placed[k][:2]) for k in rules], drawn)
         out.nodes.sort(key=lambda p: (p.col, p.row))
         out.bands = [Band(t, starts[i], rows_of[i], sizes[t]) for i, t in enumerate(band_names)]
         out.columns = columns
@@ -357,6 +360,39 @@ def rule_graph(program: Program) -> RuleGraph:
                       _earliest_dates(program))
     program.__dict__["_rule_graph"] = graph
     return graph
+
+
+def _stack(keys: list, rows: int) -> dict:
+    """Rows for one band's keys in one column, in their order: the rules on whole rows, the long edges'
+    places (`Dummy`) in the free rows and, when those run out, spread in the gaps between the boxes
+    (fractions: a box is 0.8 of a row tall, centred on its row)."""
+    reals = [i for i, k in enumerate(keys) if not isinstance(k, Dummy)]
+    bounds = [-1] + reals + [len(keys)]
+    gaps = [bounds[j + 1] - bounds[j] - 1 for j in range(len(bounds) - 1)]  # places in each gap
+    free = [0] * len(gaps)
+    for _ in range(rows - len(reals)):  # a free row to the gap with the most places per row
+        j = max(range(len(gaps)), key=lambda j: (gaps[j] / (free[j] + 1), -j))
+        if gaps[j] <= free[j]:
+            break
+        free[j] += 1
+    # a box at row R spans R to R + 0.8 (its edges meet it at R + 0.4): a place at y draws its line at
+    # y + 0.4, clear of the boxes when prev + 0.4 < y < next - 0.4; the band's margins add ~0.3
+    out, r, prev = {}, 0, None
+    for j, n in enumerate(gaps):
+        below = r + free[j]  # the row of the box under this gap
+        if free[j] >= n:  # a whole row each
+            for i in range(n):
+                out[keys[bounds[j] + 1 + i]] = r + i
+        else:
+            lo = prev + 0.4 if prev is not None else -0.7
+            hi = below - 0.4 if j < len(reals) else rows - 0.3
+            for i in range(n):
+                out[keys[bounds[j] + 1 + i]] = lo + (i + 1) * (hi - lo) / (n + 1)
+        r = below
+        if j < len(reals):
+            out[keys[reals[j]]] = prev = r
+            r += 1
+    return out
 
 
 def _earliest_dates(program: Program) -> dict:

@@ -90,9 +90,13 @@ class _GraphView(QGraphicsView):
         strip = fm.height() + 6
         painter.fillRect(QRectF(0, 0, vw, strip), QColor(255, 255, 255, 230))
         painter.setPen(QColor(style.TEXT_MUTED))
+        marks = [(label, self.mapFromScene(QPointF(x, 0)).x()) for label, x in pane.date_marks]
+        shown = [m for m in marks if m[1] > 4]
+        left = [m for m in marks if m[1] <= 4]
+        if left:  # the date of the column at the left edge stays there, as a header does
+            shown.insert(0, (left[-1][0], 4))
         end = -1e9
-        for label, x in pane.date_marks:  # a date whose label would run into the last one's is left out
-            vx = max(self.mapFromScene(QPointF(x, 0)).x(), 4)
+        for label, vx in shown:  # a date whose label would run into the last one's is left out
             if vx >= end and vx < vw:
                 painter.drawText(QPointF(vx, strip - 6), label)
                 end = vx + fm.horizontalAdvance(label) + 8
@@ -134,7 +138,7 @@ class _GraphView(QGraphicsView):
 
     def _legend(self, painter, vh: int) -> None:
         """The colours of the edges drawn, in the bottom-left corner, as on a map."""
-        kinds = [k for k in KINDS if k in self.pane.kinds]
+        kinds = [k for k in KINDS if k in self.pane.kinds and (k in RULE_KINDS or not self.pane.band_spans)]
         if not kinds or not self.pane.items:
             return
         f = QFont()
@@ -396,7 +400,8 @@ class RuleGraphView(LazyPane, QWidget):
             ra, rb = self.items[e.source].rect(), self.items[e.target].rect()
             if ra.left() > rb.left():  # an edge drawn right to left: its route runs left to right
                 ra, rb = rb, ra
-            via = [QPointF(x_of(c) + NODE_W / 2, y_of(r) + NODE_H / 2) for c, r in lay.routes.get(i, ())]
+            via = [QPointF(x_of(c) + NODE_W / 2, TOP + r * rowh + b * BAND_GAP + NODE_H / 2)
+                   for c, r, b in lay.routes.get(i, ())]
             item = edge_item(ra, rb, EDGE_COLORS[e.kind], _esc(g.words(e)), 1.3, via)
             item.edge = e
             self.edge_items.append(item)

@@ -194,7 +194,12 @@ def test_whole_graph_on_the_bundled_scenario_is_ordered_and_deterministic():
     for i, route in lay.routes.items():
         e = lay.edges[i]
         a, b = sorted((place[e.source][0], place[e.target][0]))
-        assert [c for c, _ in route] == list(range(a + 1, b))
+        assert [c for c, _, _ in route] == list(range(a + 1, b))
+        # ... within their band's rows, clear of the boxes (0.8 of a row tall) in their column
+        for c, y, band in route:
+            bd = lay.bands[band]
+            assert bd.row - 0.7 <= y <= bd.row + bd.rows - 0.3
+            assert all(not (p.row - 0.4 < y < p.row + 0.4) for p in lay.nodes if p.col == c)
     again = g.whole()
     assert [(p.node.key, p.col, p.row) for p in again.nodes] == [(p.node.key, p.col, p.row) for p in lay.nodes]
     assert rule_graph(program_of(sc)) is g  # cached on the program
