@@ -342,6 +342,8 @@ class RuleGraphView(LazyPane, QWidget):
         else:
             self._draw_neighbourhood(g, lay)
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-30, -20, 30, 20))
+        # the whole graph fitted sits at the top left, as a map's start does; a neighbourhood in the middle
+        self.view.setAlignment(Qt.AlignLeft | Qt.AlignTop if whole else Qt.AlignCenter)
         if self.current not in self.items:
             self.current = self.focus if self.focus in self.items else (lay.nodes[0].node.key if lay.nodes else None)
         self._mark_current()
