@@ -9,6 +9,8 @@ between nodes, so the keyboard reaches everything.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
@@ -414,6 +416,10 @@ class RuleGraphView(LazyPane, QWidget):
         if n.kind == "rule":
             color = style.ACCENT if p.focus else style.LANE_PATH
             sub = ", ".join(n.tags) or n.name
+            day = self.graph.dates.get(n.key) if self.graph is not None else None
+            if self.band_spans:  # the whole graph: the band says the first tag; the date, the rest
+                sub = ", ".join([dt.date.fromordinal(day).isoformat()] if day else ["any time"]) + \
+                    "".join(f" · {t}" for t in n.tags[1:])
             fill = None
         else:
             color = "#8a94a3"
@@ -422,6 +428,12 @@ class RuleGraphView(LazyPane, QWidget):
         tip = f"<b>{_esc(n.label)}</b><br>{_esc(n.kind == 'rule' and 'rule ' + n.name or 'variable ' + n.name)}"
         if n.tags:
             tip += f"<br>tags: {_esc(', '.join(n.tags))}"
+        if n.kind == "rule" and self.graph is not None:  # its variables, which the whole graph leaves out
+            for kind, ends in (("reads", [e.source for e in self.graph.into(n.key) if e.kind == "reads"]),
+                               ("writes", [e.target for e in self.graph.out(n.key) if e.kind == "writes"])):
+                names = [self.graph.nodes[k].label for k in ends if k[0] == "var"]
+                if names:
+                    tip += f"<br>{kind} " + _esc(", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""))
         tip += "<br><i>click: centre here · double-click: edit</i>"
         item = NodeItem(rect, n.label, sub, color, focus=p.focus, tooltip=tip, fill=fill,
                         on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
@@ -512,10 +524,16 @@ class RuleGraphView(LazyPane, QWidget):
         self._mark_current()
 
     def _mark_current(self) -> None:
+        lit = {m for item in self.edge_items for m in (item.edge.source, item.edge.target)
+               if self.hovered in (item.edge.source, item.edge.target)} - {self.hovered}
         for k, item in self.items.items():
             pen = item.pen()
             pen.setStyle(Qt.DashLine if k == self.current and k != self.focus else Qt.SolidLine)
-            pen.setWidthF(2.4 if k == self.current else 2.0 if k == self.focus else 1.2)
+            pen.setWidthF(2.4 if k == self.current else 2.0 if k in (self.focus, self.hovered) or k in lit else 1.2)
+            if k in lit or k == self.hovered:  # the hovered node's neighbours stand out too
+                pen.setColor(QColor(style.ACCENT))
+            elif k != self.focus:
+                pen.setColor(QColor(style.LANE_PATH if k[0] == "rule" else "#8a94a3"))
             item.setPen(pen)
         # many edges (the whole graph): faint, but the current node's and the focus's in full
         faint = len(self.edge_items) > 60

@@ -7,6 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
+from PySide6.QtGui import QColor
+
+from explorer.ui import style
 from explorer.ui.forms import RuleDialog
 
 
@@ -178,6 +181,19 @@ def test_whole_graph_toggle_by_a_real_click_gives_date_columns_and_tag_bands(win
     pane.kind_actions["follows"].trigger()
     assert pane.layout_.edges and all(e.kind != "follows" for e in pane.layout_.edges)
     pane.kind_actions["follows"].trigger()
+    # the pointer over a rule: its edges in full, the others faint, its neighbours outlined
+    target = ("rule", "excomm_decides")
+    pane.view.ensureVisible(pane.items[target], 10, 10)
+    QApplication.processEvents()
+    QTest.mouseMove(pane.view.viewport(), pane.node_pos(target))
+    qtbot.waitUntil(lambda: pane.hovered == target, timeout=2000)
+    mine = [i for i in pane.edge_items if target in (i.edge.source, i.edge.target)]
+    assert mine and all(i.pen().color().alpha() == 255 for i in mine)
+    if len(pane.edge_items) > 60:
+        assert all(i.pen().color().alpha() < 255 for i in pane.edge_items if i not in mine)
+    other = next(k for i in mine for k in (i.edge.source, i.edge.target) if k != target)
+    assert pane.items[other].pen().color().name() == QColor(style.ACCENT).name()
+    assert "reads " in pane.items[target].toolTip()  # its variables, which the whole graph leaves out
     # a click on a rule: its neighbourhood (with its variables)
     target = ("rule", "quarantine_speech")
     pane.view.ensureVisible(pane.items[target], 10, 10)
