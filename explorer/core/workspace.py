@@ -44,8 +44,9 @@ class Workspace:
         self._noops: dict[_Key, list] = {}
         self._set(scenario)
         self.runs = 0  # engine runs made, full or restarted: what an edit cost
-        # called now and then inside this Workspace's runs (engine.run_program's `pause`): the app's
-        # branch worker sets it on its own copy to step aside while the GUI thread works
+        # called now and then inside this Workspace's runs and diffs (engine.run_program's and
+        # diff.diff's `pause`): the app's branch worker sets it on its own copy to step aside while
+        # the GUI thread works
         self.pause = None
 
     def _set(self, scenario: Scenario) -> None:
@@ -252,7 +253,7 @@ class Workspace:
         mine, theirs = self.timeline(branch_id), self.timeline(other)
         with paused_gc():
             from . import diff as diff_mod
-            return diff_mod.diff(mine, theirs)
+            return diff_mod.diff(mine, theirs, pause=self.pause)
 
     def why(self, branch_id: str, event_id: str, occurrence: int = 1) -> explain_mod.Why:
         from . import explain as explain_mod

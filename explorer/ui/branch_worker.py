@@ -18,7 +18,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 from ..core.errors import ExplorerError
 from ..core.gcpause import paused_gc
 from .background import StepAside, gui_first, stop_at_exit
-from .timeline_view import read_rows
+from .history import lane_marks
+from .timeline_rows import build_rows, read_rows
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Computed:
     # against its parent, and a diff worked out on the GUI thread held it 25-75 ms (10,000 rules)
     diffs: dict = field(default_factory=dict)
     reading: list | None = None  # the timeline's rows (timeline_view.read_rows) of a branch asked for
+    # and its rows against its parent (timeline_view.build_rows): the table's model, ready to install
+    built: tuple | None = None
+    marks: dict = field(default_factory=dict)  # the map's marks (history.lane_marks) of the new diffs' lanes
 
 
 class BranchWorker(QThread):
@@ -106,27 +110,45 @@ class BranchWorker(QThread):
             pause()
             try:
                 with gui_first(), paused_gc(freeze=True):
-                    path = [b.id for b in ws.path(bid)]
-                    timelines = [ws.timeline(b) for b in path]
-                    diffs = {}
-                    for b in path[1:]:
-                        if b not in known:
-                            pause()
-                            diffs[b] = ws.diff(b)
-                    known.update(diffs)
-                    diff = diffs.get(bid) if ws.branch(bid).parent else None
-                    if diff is None and ws.branch(bid).parent:
-                        pause()
-                        diff = ws.diff(bid)
-                    pause()
-                    reading = read_rows(timelines[-1]) if bid in read else None
+                    result = work_branch(number, ws, bid, known, bid in read, pause)
                 pause()
-                result = Computed(number, bid, timelines, diff, diffs=diffs, reading=reading)
             except ExplorerError as e:
                 result = Computed(number, bid, [], None, str(e))
             except Exception as e:  # noqa: BLE001 - shown to the user, never lost in a thread
                 result = Computed(number, bid, [], None, f"{type(e).__name__}: {e}")
             self.computed.emit(result)
+
+
+def work_branch(job: int, ws, bid: str, known: set, read: bool, pause) -> Computed:
+    """What the worker does for one branch on its Workspace copy `ws` (whose `pause` is `pause`): the
+    path's timelines, the diffs of the path's branches not in `known` (which it updates), and the
+    timeline's rows when `read`. `pause` is called between the parts and inside each (the runs, the
+    diffs, the rows: about every millisecond), never more than a few milliseconds apart."""
+    path = [b.id for b in ws.path(bid)]
+    timelines = [ws.timeline(b) for b in path]
+    diffs = {}
+    for b in path[1:]:
+        if b not in known:
+            pause()
+            diffs[b] = ws.diff(b)
+    known.update(diffs)
+    diff = diffs.get(bid) if ws.branch(bid).parent else None
+    if diff is None and ws.branch(bid).parent:
+        pause()
+        diff = ws.diff(bid)
+    marks = {}
+    for b, d in [(bid, diff)] + list(diffs.items()):
+        if b not in marks:
+            pause()
+            marks[b] = lane_marks(ws.timeline(b), ws.divergence_date(b) if ws.branch(b).parent else None, d, pause)
+    pause()
+    reading = built = None
+    if read:
+        tl, parent = timelines[-1], ws.branch(bid).parent
+        reading = read_rows(tl, pause)
+        pause()
+        built = build_rows(tl, diff, reading, (ws.branch(parent).label or parent) if parent else "", pause)
+    return Computed(job, bid, timelines, diff, diffs=diffs, reading=reading, built=built, marks=marks)
 
 
 class OffThreadBranches(QObject):
@@ -189,6 +211,8 @@ class OffThreadBranches(QObject):
         self.adopted += 1
         if computed.reading is not None and computed.timelines:
             w.timeline.model.keep_reading(computed.timelines[-1], computed.reading)
+        if computed.built is not None:
+            w.timeline.model.keep_built(h, computed.branch, computed.built)
         if sel.pending and sel.pending[0] == computed.branch:
             sel.select_pending(computed.branch)
             self._refresh_soon()

@@ -18,19 +18,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from . import style
 from .history import History
 from .selection import BRANCH, COMPARE, CURSOR, EVENT, Selection
+from .timeline_rows import Row, build_rows, read_rows
 
 COLUMNS = ("Status", "Date", "Event", "Outcome", "Tags")
 C_STATUS, C_DATE, C_EVENT, C_OUTCOME, C_TAGS = range(5)
-
-
-class Row:
-    __slots__ = ("key", "date", "title", "outcome", "tags", "status", "index", "note", "haystack", "narr")
-
-    def __init__(self, key, date, title, outcome, tags, status, index, note="", narr=""):
-        self.key, self.date, self.title, self.outcome = key, date, title, outcome
-        self.tags, self.status, self.index, self.note = tags, status, index, note
-        self.haystack = None
-        self.narr = narr
 
 
 class TimelineModel(QAbstractTableModel):
@@ -87,48 +78,24 @@ class TimelineModel(QAbstractTableModel):
             self._reading.pop(next(iter(self._reading)))
         return rows
 
+    def keep_built(self, history: History, branch_id: str, built: tuple) -> None:
+        """Keep a branch's rows against its parent built elsewhere (`build_rows`): the branch worker
+        builds those of the branch the user waits for off the GUI thread (10-20 ms of its showing)."""
+        if getattr(self, "_history", None) is not history:
+            self._history, self._cache, self._reading = history, {}, {}
+        self._cache[(branch_id, history.parent(branch_id))] = built
+        if len(self._cache) > 64:
+            self._cache.pop(next(iter(self._cache)))
+
     def _build(self, history: History, branch_id: str, other: str | None = None):
-        rows: list[Row] = []
         tl = history.try_timeline(branch_id)
-        d = history.diff(branch_id, other) if tl is not None and other is not None else None
-        self.is_root = other is None
+        if tl is None:
+            self.is_root, self.counts = other is None, {}
+            return [], self.counts, self.is_root
+        d = history.diff(branch_id, other) if other is not None else None
         where = history.label(other) if other is not None else ""
-        if tl is not None:
-            rule = tl.rule
-            if d is not None:
-                status_of = d.status_of
-                rows = [Row(key, date, title, outcome, tags, status_of(index), index, "", narr)
-                        for key, date, title, outcome, tags, index, narr in self._read(tl)]
-            else:
-                same = style.SAME
-                rows = [Row(key, date, title, outcome, tags, same, index, "", narr)
-                        for key, date, title, outcome, tags, index, narr in self._read(tl)]
-            if d is not None:
-                changed = {(e.event, e.occurrence): e for e in d.changed}
-                for r_ in rows:
-                    if r_.status == style.CHANGED:
-                        e = changed.get(r_.key)
-                        if e is not None:
-                            bits = []
-                            if e.other_date != e.date:
-                                bits.append(f"was on {e.other_date}")
-                            if e.other_outcome != e.outcome:
-                                bits.append(f"outcome was {_outcome(rule, e.event, e.other_outcome) or 'none'}")
-                            r_.note = "; ".join(bits)
-                gone = []
-                for e in d.gone:
-                    r = rule(e.event)
-                    gone.append(Row((e.event, e.occurrence), e.other_date, e.title, _outcome(rule, e.event, e.other_outcome),
-                                    tuple(r.tags) if r else (), style.GONE, None,
-                                    f"happened on {e.other_date} in {where}; not in this branch"))
-                if gone:
-                    rows = _merge(rows, gone)
-                self.counts = d.counts()
-            else:
-                self.counts = {"same": len(rows), "new": 0, "changed": 0, "gone": 0}
-        else:
-            self.counts = {}
-        return rows, self.counts, self.is_root
+        rows, self.counts, self.is_root = built = build_rows(tl, d, self._read(tl), where)
+        return built
 
     def set_filters(self, *, text=None, tag=None, show_gone=None, only_changes=None) -> None:
         self.beginResetModel()
@@ -233,37 +200,6 @@ class TimelineModel(QAbstractTableModel):
 
 _USER, _FONT, _FG, _TIP = int(Qt.UserRole), int(Qt.FontRole), int(Qt.ForegroundRole), int(Qt.ToolTipRole)
 _ROLES = frozenset((int(Qt.DisplayRole), _USER, _FONT, _FG, _TIP))
-
-
-def read_rows(tl) -> list[tuple]:
-    """A branch's rows as the timeline reads them: (key, date, title, outcome, tags, index, text as it
-    applied) per firing. Plain Python over the core's Timeline, so another thread may call it."""
-    title, rule, narrative = tl.title, tl.rule, tl.narrative
-    tags_of: dict[str, tuple] = {}
-    out = []
-    for f in tl.firings:
-        tags = tags_of.get(f.event)
-        if tags is None:
-            r = rule(f.event)
-            tags = tags_of[f.event] = tuple(r.tags) if r else ()
-        out.append(((f.event, f.occurrence), f.date, title(f.event, f.outcome),
-                    _outcome(rule, f.event, f.outcome), tags, f.index, narrative(f)))
-    return out
-
-
-def _outcome(rule, event_id: str, outcome_id: str | None) -> str:
-    """An outcome as the reader sees it: its title, not its id."""
-    if not outcome_id:
-        return ""
-    r = rule(event_id)
-    o = r.outcome(outcome_id) if r is not None else None
-    return (o.title or o.id) if o is not None else outcome_id
-
-
-def _merge(rows: list[Row], gone: list[Row]) -> list[Row]:
-    out = rows + gone
-    out.sort(key=lambda r: (r.date, r.index if r.index is not None else -1))
-    return out
 
 
 class StatusDelegate(QStyledItemDelegate):
