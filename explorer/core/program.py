@@ -62,6 +62,9 @@ class CRule:
         # re-tested by a wake-up with nothing else to decide: the engine's fast path
         self.plain = self.simple and not self.time_dependent and not self.repeatable
         keys = sorted(self.keys)  # "@" sorts before every name: the events' keys come first
+        if not keys or keys[0][0] != EVENT_KEY:  # most rules read no event (a third of this method's time)
+            self.read_vars = tuple(keys)
+            return
         n = 0
         while n < len(keys) and keys[n][0] == EVENT_KEY:
             n += 1
@@ -252,31 +255,36 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
             report.add(f"{path}.after.event", "an event cannot follow itself unless it is repeatable")
         else:
             pred = by_id[t.event]
-    effects = _compile_effects(e.effects, f"{path}.effects", scenario.variables, by_id, report)
-    outcomes = []
-    keys = set(cond.reads)
+    effects = _compile_effects(e.effects, f"{path}.effects", scenario.variables, by_id, report) \
+        if e.effects else ()
     if cond.events:
-        keys.update(EVENT_KEY + x for x in cond.events)
+        keys = cond.reads | {EVENT_KEY + x for x in cond.events}
+    else:
+        keys = cond.reads  # the condition's own frozenset: most rules read through `when:` alone
     time_dep = cond.time_dependent
-    for j, o in enumerate(e.outcomes):
-        op = f"{path}.outcomes[{j}]"
-        when = None if o.when is True else _cond(o.when, f"{op}.when", scope, report)
-        weight = _number_or_cond(o.weight, f"{op}.weight", scope, report, 0, None, "weight")
-        for c in (when, weight):
-            if isinstance(c, Condition):
-                keys |= set(c.reads) | {EVENT_KEY + x for x in c.events}
-                time_dep |= c.time_dependent
-        outcomes.append(COutcome(o.id, o.title, when, weight if weight is not None else 1.0,
-                                 _compile_effects(o.effects, f"{op}.effects", scenario.variables, by_id,
-                                                  report),
-                                 compile_texts(o.text, o.variants, scope, op, report)))
-    if isinstance(chance, Condition):
-        keys |= set(chance.reads) | {EVENT_KEY + x for x in chance.events}
-        time_dep |= chance.time_dependent
+    outcomes = []
+    if e.outcomes or isinstance(chance, Condition):
+        keys = set(keys)
+        for j, o in enumerate(e.outcomes):
+            op = f"{path}.outcomes[{j}]"
+            when = None if o.when is True else _cond(o.when, f"{op}.when", scope, report)
+            weight = _number_or_cond(o.weight, f"{op}.weight", scope, report, 0, None, "weight")
+            for c in (when, weight):
+                if isinstance(c, Condition):
+                    keys |= set(c.reads) | {EVENT_KEY + x for x in c.events}
+                    time_dep |= c.time_dependent
+            outcomes.append(COutcome(o.id, o.title, when, weight if weight is not None else 1.0,
+                                     _compile_effects(o.effects, f"{op}.effects", scenario.variables, by_id,
+                                                      report),
+                                     compile_texts(o.text, o.variants, scope, op, report)))
+        if isinstance(chance, Condition):
+            keys |= set(chance.reads) | {EVENT_KEY + x for x in chance.events}
+            time_dep |= chance.time_dependent
+        keys = frozenset(keys)
     # most texts are one plain string: nothing to compile (compile_texts says the same, slower)
     text = compile_texts(e.text, e.variants, scope, path, report) if e.variants or "{" in e.text else None
     return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
-                 e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), frozenset(keys), time_dep,
+                 e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), keys, time_dep,
                  cond.is_constant_false, text=text, mtth=_days(e.mtth) if e.mtth is not None else 0)
 
 
@@ -304,13 +312,22 @@ def check_value(var: Variable, value) -> str | None:
 def _compile_effects(effects, path: str, variables: dict, by_id: dict, report) -> tuple:
     out = []
     for i, ef in enumerate(effects):
-        p = report.path_of(ef, f"{path}[{i}]")
-        if ef.kind in ("set", "add"):
+        kind = ef.kind
+        if kind == "add":
             var = variables.get(ef.target)
+            value = ef.value
+            # the usual case, checked without the general checks below (same outcome)
+            if var is not None and var.type == "number" and value.__class__ is int and -_BIG < value < _BIG:
+                out.append(("add", ef.target, value, var.min, var.max))
+                continue
+        else:
+            var = variables.get(ef.target) if kind == "set" else None
+        p = report.path_of(ef, f"{path}[{i}]")  # only where a problem is said
+        if kind in ("set", "add"):
             if var is None:
                 report.add(p, f"unknown variable '{ef.target}'{did_you_mean(ef.target, variables)}")
                 continue
-            if ef.kind == "add":
+            if kind == "add":
                 if var.type != "number":
                     report.add(p, f"add: needs a number variable; {ef.target} is {var.type}")
                     continue
@@ -329,14 +346,17 @@ def _compile_effects(effects, path: str, variables: dict, by_id: dict, report) -
                 out.append(("set", ef.target, var.clamp(ef.value)))
         else:
             if ef.target not in by_id:
-                at = f"{p}.schedule.event" if ef.kind == "schedule" else f"{p}.cancel"  # the id itself
+                at = f"{p}.schedule.event" if kind == "schedule" else f"{p}.cancel"  # the id itself
                 report.add(at, f"unknown event '{ef.target}'{did_you_mean(ef.target, by_id)}")
                 continue
-            if ef.kind == "schedule":
+            if kind == "schedule":
                 out.append(("schedule", by_id[ef.target], ef.delay, _days(ef.within)))
             else:
                 out.append(("cancel", by_id[ef.target]))
     return tuple(out)
+
+
+_BIG = 2**53  # integers below this in size are finite floats too: number_problem has nothing to say
 
 
 def _check_after_cycles(scenario: Scenario, report) -> None:

@@ -29,9 +29,14 @@ CONDITIONS = [
     "labor.unrest>=60 and army.loyalty<10 and trotsky.alive and happened(\"e2\") and regime == 'old'",
     "  labor.unrest >= 60\n and trotsky.alive", "labor.unrest >= -5", "trotsky.alive and not happened('e1')",
     "regime >= 'old'", "motto == \"a\\\"b\"",
+    # `and` between other whitespace than single spaces: the short road splits these its other way
+    "labor.unrest >= 60\tand trotsky.alive", "labor.unrest >= 60   and  trotsky.alive",
+    "labor.unrest >= 60 \x0c and trotsky.alive and regime == 'old'", "motto == 'a\tand b' and trotsky.alive",
+    "motto == 'a and b'",
 ]
 BAD = ["labor.unrest >= 007", "labor.unrest >= 'x'", 'regime == "neww"', "happened(\"nope\")", "unknown >= 3",
-       "labor.unrest >= 60 and", "and labor.unrest", "labor.__class__"]
+       "labor.unrest >= 60 and", "and labor.unrest", "labor.__class__", "labor.unrest >= 60\u00a0and trotsky.alive",
+       "labor.unrest >= 60 and and trotsky.alive", "regime == 'a\tand b'"]
 
 
 def _both(src):
@@ -66,3 +71,51 @@ def test_same_condition_both_ways(src):
 def test_same_error_both_ways(src):
     a, b = _both(src)
     assert isinstance(a, tuple) and a == b
+
+
+def test_one_compiled_condition_per_text_and_scope():
+    """Rules that write the same condition share one compiled Condition within a scope; the same text
+    in a scope with other names means what that scope says (the cache is the scope's own)."""
+    one = Scope(VARIABLES, ["e1"], {"hot": "labor.unrest >= 60"})
+    a = compile_condition("hot and trotsky.alive", one)
+    assert compile_condition("hot and trotsky.alive", one) is a
+    other = Scope(VARIABLES, ["e1", "e9"], {"hot": "army.loyalty >= 60"})  # `hot` says another thing here
+    b = compile_condition("hot and trotsky.alive", other)
+    assert a.reads == {"labor.unrest", "trotsky.alive"} and b.reads == {"army.loyalty", "trotsky.alive"}
+    state = {"labor.unrest": 80, "army.loyalty": 10, "trotsky.alive": True}
+    facts = Facts(700100, {})
+    assert a.fn(state, facts) is True and b.fn(state, facts) is False
+    assert [t.reads for t in a.terms] == [{"labor.unrest"}, {"trotsky.alive"}]
+    assert [t.reads for t in b.terms] == [{"army.loyalty"}, {"trotsky.alive"}]
+    # an event one scope knows and the other does not: an error in one, a condition in the other
+    assert compile_condition('happened("e9")', other).events == {"e9"}
+    with pytest.raises(ConditionError, match="e9"):
+        compile_condition('happened("e9")', one)
+    with pytest.raises(ConditionError, match="e9"):  # an error is not remembered as a condition either
+        compile_condition('happened("e9")', one)
+
+
+def test_rules_with_the_same_condition_share_it_and_fire_alike():
+    """Through build_program and a run: two rules, one `when:` text, one compiled condition, both fire
+    when it holds; a branch's one-off event compiles the same text in its own scope."""
+    from explorer.core import Workspace, build_program, load_scenario_text
+    text = """
+scenario: {id: s, title: S, start: 1940-01-01, end: 1940-12-31}
+variables:
+  unrest: {type: number, initial: 10, min: 0, max: 100}
+events:
+  - {id: riot, title: Riot, between: [1940-01-01, 1940-12-31], when: unrest >= 50 and happened("spark")}
+  - {id: strike, title: Strike, between: [1940-01-01, 1940-12-31], when: unrest >= 50 and happened("spark")}
+  - {id: spark, title: Spark, on: 1940-03-01, effects: [{add: {unrest: 45}}]}
+branches:
+  - id: calm
+    label: Calm
+    divergences:
+      - event: {id: spark2, title: Spark two, on: 1940-02-01, when: unrest >= 50 and happened("spark")}
+"""
+    sc = load_scenario_text(text, "s.yaml")
+    program = build_program(sc)
+    assert program.rules[0].cond is program.rules[1].cond
+    ws = Workspace(sc)
+    assert [f.event for f in ws.timeline("baseline").firings] == ["spark", "riot", "strike"]
+    assert "spark2" not in [f.event for f in ws.timeline("calm").firings]
