@@ -80,7 +80,7 @@ class _GraphView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         vw, vh = self.viewport().width(), self.viewport().height()
-        self._legend(painter, vh)
+        self._legend(painter, vw, vh)
         if not pane.band_spans:
             painter.restore()
             return
@@ -138,8 +138,9 @@ class _GraphView(QGraphicsView):
         super().wheelEvent(ev)
 
 
-    def _legend(self, painter, vh: int) -> None:
-        """The colours of the edges drawn, in the bottom-left corner, as on a map."""
+    def _legend(self, painter, vw: int, vh: int) -> None:
+        """The colours of the edges drawn, in the bottom-right corner, as on a map (the band names
+        keep the left edge)."""
         kinds = [k for k in KINDS if k in self.pane.kinds and (k in RULE_KINDS or not self.pane.band_spans)]
         if not kinds or not self.pane.items:
             return
@@ -148,7 +149,7 @@ class _GraphView(QGraphicsView):
         painter.setFont(f)
         fm = QFontMetrics(f)
         widths = [fm.horizontalAdvance(k) + 26 for k in kinds]
-        box = QRectF(4, vh - fm.height() - 10, sum(widths) + 6, fm.height() + 6)
+        box = QRectF(vw - sum(widths) - 10, vh - fm.height() - 10, sum(widths) + 6, fm.height() + 6)
         painter.setPen(QPen(QColor("#d5dae1")))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(box, 4, 4)
