@@ -204,6 +204,7 @@ class OffThreadBranches(QObject):
     def _on_computed(self, computed: Computed) -> None:
         w = self.w
         h, sel = w.history, w.selection
+        self._views_stale = True  # a lane computed, or one that cannot be
         if h is None or not h.adopt(computed):
             if h is not None and computed.error is not None and sel.pending and sel.pending[0] == computed.branch:
                 sel.select_pending(computed.branch)  # shows why it cannot be computed
@@ -220,16 +221,20 @@ class OffThreadBranches(QObject):
             self._refresh_soon()
 
     _refresh_due = False
+    _views_stale = False  # branches adopted since the map and the outline were last refreshed
+    REFRESH_AFTER = 1  # ms
 
     def _refresh_soon(self) -> None:
-        """The map's and the outline's new marks and order, a turn after the branch is shown: the
-        show and its paint, then these, each its own turn of the event loop (not one longer block)."""
+        """The map's and the outline's new marks and order, after the branch is shown and painted, in
+        a turn of the event loop of their own: a timer, not a zero-timeout call, which Qt delivers
+        with the posted events of the same pass, so the show, its paint, these and their paint were
+        one block (45 ms of GUI CPU, measured with benchmarks/bench_ui.py at load 7)."""
         if not self._refresh_due:
             self._refresh_due = True
-            QTimer.singleShot(0, self._refresh_views)
+            QTimer.singleShot(self.REFRESH_AFTER, self._refresh_views)
 
     def _refresh_views(self) -> None:
-        self._refresh_due = False
+        self._refresh_due = self._views_stale = False
         if self.w.history is not None:
             self.w.branch_map.refresh()
             self.w.outline.refresh()
@@ -242,8 +247,8 @@ class OffThreadBranches(QObject):
         if pending and w.history.has_branch(pending[0]) and not w.history.ready(pending[0]):
             self.submit([pending[0]])  # its result was stale (an edit came between): ask again
             return
-        w.branch_map.refresh()
-        w.outline.refresh()
+        if self._views_stale and not self._refresh_due:  # (a refresh on its way does it)
+            self._refresh_views()
         if self.adopted:
             w.statusBar().showMessage(f"All {len(w.history.branch_ids)} branches computed", 5000)
 
