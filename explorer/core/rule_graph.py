@@ -98,6 +98,7 @@ class RuleGraph:
         self.nodes: dict[tuple, GraphNode] = nodes
         self.edges: list[GraphEdge] = edges
         self.dates: dict[tuple, int | None] = dates or {}  # a rule's earliest date (day ordinal), if known
+        self._wholes: dict = {}  # kinds -> the whole graph's Layout (the graph does not change)
         self._out: dict[tuple, list[GraphEdge]] = {}
         self._in: dict[tuple, list[GraphEdge]] = {}
         for e in edges:
@@ -228,6 +229,12 @@ class RuleGraph:
         follows another stands a column to its right, so every edge drawn points right; the order in
         each column is `layered.order_columns`' (few crossings, long edges bent through places of
         their own)."""
+        kinds = tuple(kinds)
+        if kinds not in self._wholes:
+            self._wholes[kinds] = self._whole(kinds)
+        return self._wholes[kinds]
+
+    def _whole(self, kinds: tuple) -> Layout:
         rules = [k for k in self.nodes if k[0] == "rule"]
         index = {k: i for i, k in enumerate(rules)}
         drawn = [e for e in self.edges if e.kind in kinds and e.source in index and e.target in index

@@ -11,6 +11,20 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsSim
 from . import style
 
 
+_FONTS: list = []
+
+
+def _fonts() -> tuple:
+    """The boxes' two fonts and their metrics, made once (the whole rule graph draws hundreds of boxes)."""
+    if not _FONTS:
+        f = QFont()
+        f.setPointSizeF(8.5)
+        small = QFont(f)
+        small.setPointSizeF(7.5)
+        _FONTS.extend((f, QFontMetrics(f), small, QFontMetrics(small)))
+    return tuple(_FONTS)
+
+
 class NodeItem(QGraphicsRectItem):
     """A box: `title` (elided to fit) over a smaller, muted `subtitle`; `on_click()` on a left click,
     `on_double()` on a double click."""
@@ -26,19 +40,23 @@ class NodeItem(QGraphicsRectItem):
         self.setCursor(Qt.PointingHandCursor)
         if tooltip:
             self.setToolTip(tooltip)
-        f = QFont()
-        f.setPointSizeF(8.5)
-        fm = QFontMetrics(f)
-        t = QGraphicsSimpleTextItem(fm.elidedText(title, Qt.ElideRight, int(rect.width() - 12)), self)
-        t.setFont(f)
-        t.setPos(rect.left() + 6, rect.top() + 4)
-        small = QFont(f)
-        small.setPointSizeF(7.5)
-        sm = QFontMetrics(small)
-        s = QGraphicsSimpleTextItem(sm.elidedText(subtitle, Qt.ElideRight, int(rect.width() - 12)), self)
-        s.setFont(small)
-        s.setBrush(QColor(style.TEXT_MUTED))
-        s.setPos(rect.left() + 6, rect.top() + 4 + fm.height())
+        self.title, self.subtitle = title, subtitle
+        self._elided = None  # the two lines cut to the box, made at the first paint (most boxes of a big
+        #                      graph are never painted: two text items each cost 1 ms to make)
+
+    def paint(self, painter, option, widget=None) -> None:
+        super().paint(painter, option, widget)
+        f, fm, small, sm = _fonts()
+        r = self.rect()
+        if self._elided is None:
+            w = int(r.width() - 12)
+            self._elided = (fm.elidedText(self.title, Qt.ElideRight, w), sm.elidedText(self.subtitle, Qt.ElideRight, w))
+        painter.setFont(f)
+        painter.setPen(QColor(style.TEXT))
+        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + fm.ascent()), self._elided[0])
+        painter.setFont(small)
+        painter.setPen(QColor(style.TEXT_MUTED))
+        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + fm.height() + sm.ascent()), self._elided[1])
 
     def mousePressEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton and self.on_click is not None:

@@ -426,6 +426,15 @@ class RuleGraphView(LazyPane, QWidget):
             color = "#8a94a3"
             sub = f"variable {n.name}"
             fill = "#f6f8fa" if not p.focus else None
+        item = NodeItem(rect, n.label, sub, color, focus=p.focus, fill=fill,
+                        on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
+                        on_hover=lambda on, k=n.key: self._hover(k, on))
+        item.setZValue(2)
+        self.scene.addItem(item)
+        return item
+
+    def _tip(self, n) -> str:
+        """A node's tooltip, made when the pointer first reaches it (the whole graph has hundreds)."""
         tip = f"<b>{_esc(n.label)}</b><br>{_esc(n.kind == 'rule' and 'rule ' + n.name or 'variable ' + n.name)}"
         if n.tags:
             tip += f"<br>tags: {_esc(', '.join(n.tags))}"
@@ -435,13 +444,7 @@ class RuleGraphView(LazyPane, QWidget):
                 names = [self.graph.nodes[k].label for k in ends if k[0] == "var"]
                 if names:
                     tip += f"<br>{kind} " + _esc(", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""))
-        tip += "<br><i>click: centre here · double-click: edit</i>"
-        item = NodeItem(rect, n.label, sub, color, focus=p.focus, tooltip=tip, fill=fill,
-                        on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
-                        on_hover=lambda on, k=n.key: self._hover(k, on))
-        item.setZValue(2)
-        self.scene.addItem(item)
-        return item
+        return tip + "<br><i>click: centre here · double-click: edit</i>"
 
     def _edge_label(self, kind: str, at) -> None:
         f = QFont()
@@ -522,6 +525,9 @@ class RuleGraphView(LazyPane, QWidget):
     def _hover(self, key, on: bool) -> None:
         """The pointer over a node: its edges in full, the others faint (many edges only)."""
         self.hovered = key if on else (None if self.hovered == key else self.hovered)
+        item = self.items.get(key)
+        if on and item is not None and not item.toolTip() and self.graph is not None and key in self.graph.nodes:
+            item.setToolTip(self._tip(self.graph.nodes[key]))
         self._mark_current()
 
     def _mark_current(self) -> None:

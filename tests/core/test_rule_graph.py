@@ -7,7 +7,7 @@ from pathlib import Path
 from explorer.core import load_scenario, load_scenario_text
 from explorer.core.program import program_of
 from explorer.core.layered import Dummy, count_crossings, order_columns
-from explorer.core.rule_graph import rule_graph
+from explorer.core.rule_graph import RuleGraph, rule_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -200,6 +200,7 @@ def test_whole_graph_on_the_bundled_scenario_is_ordered_and_deterministic():
             bd = lay.bands[band]
             assert bd.row - 0.7 <= y <= bd.row + bd.rows - 0.3
             assert all(not (p.row - 0.4 < y < p.row + 0.4) for p in lay.nodes if p.col == c)
-    again = g.whole()
+    again = RuleGraph(g.nodes, g.edges, g.dates).whole()  # computed afresh (a graph keeps its layouts)
+    assert again is not lay and g.whole() is lay
     assert [(p.node.key, p.col, p.row) for p in again.nodes] == [(p.node.key, p.col, p.row) for p in lay.nodes]
     assert rule_graph(program_of(sc)) is g  # cached on the program
