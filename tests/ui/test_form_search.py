@@ -48,3 +48,23 @@ def test_the_event_box_is_searched_by_typing_and_its_list_scrolls(qtbot):
     assert box.currentData() == "lecumberri_poison_plot" and box.currentText().startswith("A poison plot")
     # a short list stays a plain drop-down
     assert not form.kind.isEditable()
+
+
+def test_a_fresh_new_branch_dialog_hints_instead_of_scolding(window, qtbot):
+    """Edit > New Branch… opened with "give the branch a label" in red before anything was typed; what a
+    form still needs is a neutral hint (Save stays disabled), a real mistake stays red; the id the
+    label makes is shown as it is typed (the box said only "made from the label")."""
+    from explorer.ui.forms.widgets import ERROR_CSS, TODO_CSS
+    dlg = window.authoring.new_branch()
+    qtbot.waitExposed(dlg)
+    assert dlg.error.isVisible() and dlg.error.text() == "give the branch a label"
+    assert dlg.error.styleSheet() == TODO_CSS and not dlg.ok_button.isEnabled()
+    QTest.keyClicks(dlg.label_edit, "Khrushchev blinks first")
+    assert dlg.id_edit.placeholderText() == "khrushchev-blinks-first" and dlg.id_edit.text() == ""
+    assert dlg.error.text().startswith("a branch needs at least one divergence")
+    assert dlg.error.styleSheet() == TODO_CSS
+    QTest.keyClicks(dlg.id_edit, "bad id!")  # a mistake: red
+    dlg.divs.append(next(d for b in window.workspace.scenario.branches for d in b.divergences))
+    dlg._fill()
+    assert dlg.error.styleSheet() == ERROR_CSS and not dlg.ok_button.isEnabled()
+    dlg.reject()

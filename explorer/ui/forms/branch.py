@@ -10,7 +10,7 @@ from ...core import edits
 from ...core.model import BASELINE, Divergence
 
 from .divergence import DivergenceDialog, check_force_date
-from .widgets import _Combo, _Dialog
+from .widgets import ToDo, _Combo, _Dialog
 
 
 class BranchDialog(_Dialog):
@@ -70,12 +70,18 @@ class BranchDialog(_Dialog):
         self.remove_button.clicked.connect(self._remove)
         self.list.currentRowChanged.connect(lambda _: self._buttons())
         self.label_edit.textChanged.connect(lambda _: self.validate())
+        if b is None:  # the id the label makes, shown before it is saved (the placeholder said only "made from the label")
+            self.label_edit.textChanged.connect(self._id_hint)
         self.id_edit.textChanged.connect(lambda _: self.validate())
         self.parent_box.currentIndexChanged.connect(lambda _: self.validate())
         self.desc.textChanged.connect(self.validate)
         self.new_branch: str | None = branch_id
         self._fill()
         self.resize(560, 480)
+
+    def _id_hint(self, label: str) -> None:
+        label = label.strip()
+        self.id_edit.setPlaceholderText(edits.new_branch_id(self.scenario, label) if label else "made from the label")
 
     def _fill(self) -> None:
         row = self.list.currentRow()
@@ -122,9 +128,9 @@ class BranchDialog(_Dialog):
     def problem(self) -> str | None:
         label = self.label_edit.text().strip()
         if not label:
-            return "give the branch a label"
+            return ToDo("give the branch a label")
         if not self.divs:
-            return "a branch needs at least one divergence: Add… one"
+            return ToDo("a branch needs at least one divergence: Add… one")
         for d in self.divs:
             check_force_date(self.ws, self.parent_box.currentData(), d)
         if self.branch_id is None:

@@ -10,7 +10,7 @@ from ...core.model import Divergence
 from .. import style
 
 from .divergence import DateForm, DivergenceForm, check_force_date
-from .widgets import WHAT_IF_KINDS, _Dialog, _html
+from .widgets import WHAT_IF_KINDS, ToDo, _Dialog, _html
 
 
 class WhatIfDialog(_Dialog):
@@ -111,6 +111,6 @@ class WhatIfDialog(_Dialog):
         for d in divs:
             check_force_date(self.ws, self.parent_branch, d)
         if not label:
-            return "give the branch a label"
+            return ToDo("give the branch a label")
         self.result_scenario, self.new_branch = edits.fork(self.scenario, self.parent_branch, label, divs)
         return None

@@ -51,6 +51,14 @@ def date_edit(scenario: Scenario, value: dt.date | None = None, name: str = "") 
     return w
 
 
+TODO_CSS = f"color: {style.TEXT_MUTED}; background: #eef2f7; padding: 4px 6px; border-radius: 3px;"
+
+
+class ToDo(str):
+    """What a form still needs (a label, a first divergence), not a mistake: shown as a neutral hint.
+    A fresh New Branch dialog opened with "give the branch a label" in red, scolding before any typing."""
+
+
 def error_label(name: str = "errorLabel") -> QLabel:
     lab = QLabel("")
     lab.setObjectName(name)
@@ -455,7 +463,7 @@ class _Dialog(QDialog):
         ok = msg is None
         self.ok_button.setEnabled(ok)
         self.error.setText("" if ok else msg)
-        self.error.setStyleSheet("" if ok else ERROR_CSS)
+        self.error.setStyleSheet("" if ok else TODO_CSS if isinstance(msg, ToDo) else ERROR_CSS)
         self.error.setVisible(not ok)
         return ok
 
