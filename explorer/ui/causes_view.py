@@ -5,9 +5,9 @@ boxes and edges are drawn as the rule graph's are (ui/node_graph.py).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from ..core.causes import event_graph
 from ..core.errors import ExplorerError
@@ -37,9 +37,18 @@ class CausesView(LazyPane, QWidget):
         self.history: History | None = None
         self.graph = None
         self.items: dict = {}
+        self.elsewhere: str | None = None  # a gone event's branch where it happens (the note's link)
         self.note = QLabel("")
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
+        # a gone event: a link-like button to its causes in the branch where it happens
+        self.elsewhere_button = QPushButton("")
+        self.elsewhere_button.setObjectName("causesElsewhere")
+        self.elsewhere_button.setFlat(True)
+        self.elsewhere_button.setCursor(Qt.PointingHandCursor)
+        self.elsewhere_button.setStyleSheet(f"QPushButton {{ color: {style.ACCENT}; text-align: left; padding: 2px 0; }}")
+        self.elsewhere_button.clicked.connect(self._follow)
+        self.elsewhere_button.hide()
         self.scene = QGraphicsScene(self)
         self.view = QGraphicsView(self.scene)
         self.view.setObjectName("causesGraph")
@@ -48,6 +57,7 @@ class CausesView(LazyPane, QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.note)
+        lay.addWidget(self.elsewhere_button)
         lay.addWidget(self.view, 1)
         selection.changed.connect(lambda what: (BRANCH in what or EVENT in what) and self.refresh())
 
@@ -62,6 +72,9 @@ class CausesView(LazyPane, QWidget):
         self.scene.clear()
         self.items = {}
         self.graph = None
+        self.elsewhere = None
+        self.elsewhere_button.hide()
+        self.view.hide()  # no graph, no empty frame under the note
         h = self.history
         key = self.selection.event
         if h is None or key is None or not h.has_branch(self.selection.branch):
@@ -70,8 +83,9 @@ class CausesView(LazyPane, QWidget):
         tl = h.try_timeline(self.selection.branch)
         f = tl.firing(*key) if tl is not None else None
         if f is None:
-            self.note.setText("This event does not happen in this branch: the inspector says why not.")
+            self.note.setText(self._not_here(key))
             return
+        self.view.show()
         try:
             cg = self.graph = event_graph(tl, f.index)
         except ExplorerError as e:
@@ -99,6 +113,29 @@ class CausesView(LazyPane, QWidget):
             self.scene.addItem(edge)
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self._centre(self.items[("event", f.index)].rect())
+
+    def _not_here(self, key) -> str:
+        """A gone event: where it does happen (the branch compared with, else the parent), one click to
+        its causes there. (It said only "does not happen in this branch" above an empty frame.)"""
+        h, bid = self.history, self.selection.branch
+        other = h.other(bid, self.selection.compare)
+        otl = h.try_timeline(other) if other else None
+        f = otl.firing(*key) if otl is not None else None
+        rule = h.scenario.event(key[0])
+        title = _esc(rule.title if rule is not None and rule.title else key[0])
+        if f is not None:
+            self.elsewhere = other
+            self.elsewhere_button.setText(f"→ Its causes and consequences in {h.label(other)}, "
+                                          f"where it happens on {f.date.isoformat()}")
+            self.elsewhere_button.show()
+        return f"<b>{title}</b> does not happen in {_esc(h.label(bid))}: the inspector says why not."
+
+    def _follow(self) -> None:
+        if self.elsewhere and self.selection.event:
+            key = self.selection.event
+            otl = self.history.try_timeline(self.elsewhere)
+            f = otl.firing(*key) if otl is not None else None
+            self.selection.select_branch(self.elsewhere, key, cursor=f.date if f else None)
 
     def _centre(self, focus: QRectF) -> None:
         """The event in the middle; in a view too narrow for three columns (at 1280x800 the centred event

@@ -60,3 +60,22 @@ def test_a_narrow_causes_pane_shows_the_event_and_its_causes_whole(window):
 
     assert whole(focus)
     assert any(whole(n.key) for n in cv.graph.nodes if n.role == "cause" and n.depth == -1)
+
+
+def test_a_gone_event_offers_its_causes_where_it_happens(window, qtbot):
+    """A gone event's Causes pane was one line above an empty frame; it names the event and offers, one
+    click away, its graph in the branch where it happens (the parent, or the branch compared with)."""
+    w = window
+    w.causes_dock.raise_()
+    QApplication.processEvents()
+    w.selection.select_branch("no-photos", ("quarantine_speech", 1))
+    cv = w.causes
+    assert cv.graph is None and not cv.view.isVisible()  # no empty frame
+    title = w.workspace.scenario.event("quarantine_speech").title
+    assert title in cv.note.text() and "why not" in cv.note.text()
+    b = cv.elsewhere_button
+    parent = w.workspace.branch("no-photos").parent
+    assert b.isVisible() and w.history.label(parent) in b.text()
+    QTest.mouseClick(b, Qt.LeftButton)
+    assert w.selection.branch == parent and w.selection.event == ("quarantine_speech", 1)
+    assert cv.graph is not None and cv.view.isVisible() and not b.isVisible()
