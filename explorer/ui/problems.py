@@ -11,7 +11,7 @@ import pickle
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from . import style
@@ -128,6 +128,29 @@ class _CheckWorker(CancellableWorker):
 _RUNNING: set = set()
 
 
+class _List(QTreeWidget):
+    """The problems' list; empty, it says in words what was checked (an empty table under "Problems
+    none" read as if nothing had been checked, or the list had failed to fill)."""
+
+    placeholder = ""
+
+    def paintEvent(self, ev) -> None:
+        super().paintEvent(ev)
+        if self.topLevelItemCount() == 0 and self.placeholder:
+            p = QPainter(self.viewport())
+            p.setPen(QColor(style.TEXT_MUTED))
+            r = self.viewport().rect().adjusted(12, 10, -12, -10)
+            p.drawText(r, Qt.AlignTop | Qt.AlignLeft | Qt.TextWordWrap, self.placeholder)
+            p.end()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+EMPTY = "No problems: the scenario loads, lint has no warnings, and no branch fails an expectation."
+
+
 class ProblemsPane(QWidget):
     """The list of problems; `opened(target)` when the user asks for the form of one."""
 
@@ -147,7 +170,7 @@ class ProblemsPane(QWidget):
         self.title.setObjectName("paneTitle")
         self.title.setContentsMargins(8, 4, 6, 2)
         lay.addWidget(self.title)
-        self.tree = QTreeWidget(self)
+        self.tree = _List(self)
         self.tree.setObjectName("problemsList")
         self.tree.setColumnCount(len(self.COLUMNS))
         self.tree.setHeaderLabels(list(self.COLUMNS))
@@ -230,9 +253,13 @@ class ProblemsPane(QWidget):
             self.tree.addTopLevelItem(item)
         for c in (0, 2, 3):
             self.tree.resizeColumnToContents(c)
+        self.tree.setHeaderHidden(not self.rows)
+        self.tree.placeholder = EMPTY
+        self.tree.viewport().update()
         n = {s: sum(r.severity == s for r in self.rows) for s in ("error", "warning", "failed")}
-        parts = [f"{n['error']} errors" if n["error"] else "", f"{n['failed']} failed" if n["failed"] else "",
-                 f"{n['warning']} warnings" if n["warning"] else ""]
+        parts = [_count(n["error"], "error", "errors") if n["error"] else "",  # not "1 errors"
+                 f"{n['failed']} failed" if n["failed"] else "",
+                 _count(n["warning"], "warning", "warnings") if n["warning"] else ""]
         summary = ", ".join(p for p in parts if p) or "none"
         self.title.setText(f"Problems <span style='color:{style.TEXT_MUTED}; font-weight:normal'>"
                            f"{summary}</span>")

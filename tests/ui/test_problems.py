@@ -153,3 +153,42 @@ def test_a_big_world_is_checked_in_a_child_process_with_the_same_rows(make_windo
     assert any(r.where for r in w.problems.rows)  # positioned: the source map went with the scenario
     assert w.problems.marks == here.marks
     assert _mark(w, "dies") == "He dies  ✗"
+
+
+def test_the_pane_says_in_words_what_an_empty_list_means_and_counts_in_english(make_window, tmp_path, qtbot):
+    """An empty list read "Problems none" over a bare table header; one warning read "1 warnings"."""
+    from PySide6.QtGui import QImage
+    from explorer.ui.problems import EMPTY
+    clean = """\
+scenario: {id: q, title: Clean, start: 1940-01-01, end: 1940-12-31}
+variables:
+  n: {type: number, initial: 0}
+events:
+  - id: speech
+    title: The speech
+    on: 1940-03-01
+    when: n < 5
+    effects: [{add: {n: 1}}]
+branches:
+  - id: baseline
+  - id: quiet
+    label: No speech
+    divergences: [{suppress: speech}]
+"""
+    w = _window(make_window, tmp_path, clean)
+    p = w.problems
+    w.problems_dock.raise_()
+    qtbot.waitUntil(lambda: p.worker is None and "checking" not in p.title.text(), timeout=20000)
+    assert p.rows == [] and "none" in p.title.text()
+    assert p.tree.isHeaderHidden() and p.tree.placeholder == EMPTY
+    qtbot.waitUntil(p.tree.isVisible, timeout=3000)
+    img = p.tree.viewport().grab().toImage().convertToFormat(QImage.Format_RGB32)
+    dark = sum(1 for y in range(0, min(img.height(), 40)) for x in range(0, min(img.width(), 300))
+               if img.pixelColor(x, y).lightness() < 200)
+    assert dark > 50  # the sentence is drawn in the list
+    one = clean.replace("  n: {type: number, initial: 0}\n", "  n: {type: number, initial: 0}\n  m: {type: number, initial: 0}\n"
+                        ).replace("when: n < 5", "when: n < 5 and m == 0")  # m never written: one warning
+    w2 = _window(make_window, tmp_path, one)
+    qtbot.waitUntil(lambda: bool(w2.problems.rows), timeout=20000)
+    assert [r.severity for r in w2.problems.rows] == ["warning"]
+    assert "1 warning<" in w2.problems.title.text() and not w2.problems.tree.isHeaderHidden()
