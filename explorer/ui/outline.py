@@ -135,7 +135,10 @@ class BranchTreeModel(QAbstractItemModel):
 def divergence_text(b, scenario) -> str:
     """What the branch changes, in words (its label is shown above it)."""
     if not b.divergences:
-        return "the root of every branch" if b.parent is None else "no divergence"
+        if b.parent is None:  # "of every branch" only when it is the one root
+            roots = sum(x.parent is None for x in scenario.branches)
+            return "the root of every branch" if roots == 1 else "a root: no divergence"
+        return "no divergence"
     text = scenario.describe_divergence(b.divergences[0])
     if len(b.divergences) > 1:
         text += f"  (+{len(b.divergences) - 1} more)"
@@ -173,6 +176,7 @@ class TwoLineDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.painted: dict[str, str] = {}  # branch id -> the label as last drawn (elided or not)
+        self.painted_sub: dict[str, str] = {}  # branch id -> the line under it as last drawn
 
     @staticmethod
     def fit_label(font: QFont, text: str, width: int) -> tuple[QFont, str]:
@@ -214,11 +218,17 @@ class TwoLineDelegate(QStyledItemDelegate):
             small.setPointSizeF(max(opt.font.pointSizeF() - 1.2, 7.5))
             fms = QFontMetrics(small)
             painter.setFont(small)
-            painter.setPen(QColor(style.DIVERGENCE if index.model().branch_of(index) else style.TEXT_MUTED).darker(110))
+            bid = index.model().branch_of(index)
+            # a root has no divergence: its line is its start, muted, with no ◆ (the map's and the
+            # legend's sign of a divergence; "◆ 1940-01-01" read as a divergence on the first day)
+            root = bool(bid) and index.model().history.parent(bid) is None
+            painter.setPen(QColor(style.TEXT_MUTED if root else style.DIVERGENCE).darker(110))
             bottom = QRect(rect.left(), top.bottom() + 1, rect.width(), fms.height())
             date = index.siblingAtColumn(1).data() or ""
-            painter.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter,
-                             fms.elidedText(f"◆ {date}  {sub}" if date else "◆ " + sub, Qt.ElideRight, rect.width()))
+            line = (f"from {date} · {sub}" if date else sub) if root else \
+                (f"◆ {date}  {sub}" if date else "◆ " + sub)
+            self.painted_sub[bid or ""] = line
+            painter.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter, fms.elidedText(line, Qt.ElideRight, rect.width()))
         painter.restore()
 
 

@@ -50,3 +50,16 @@ def test_selected_label_is_whole_where_the_regular_label_fits(window, qtbot):
     _paint(o)
     assert o.model_.index_of(bid).data(Qt.FontRole).bold()
     assert delegate.painted[bid] == label[bid]
+
+
+def test_a_root_reads_as_a_start_not_a_divergence(window):
+    """The baseline's line read "◆ 1962-10-16  the root of every branch": the ◆ (a divergence on the map
+    and in its legend) on the scenario's first day. A root's line is its start, with no ◆."""
+    w = window
+    o = w.outline
+    _paint(o)
+    sub = o.itemDelegateForColumn(0).painted_sub
+    start = w.workspace.scenario.start.isoformat()
+    assert sub["baseline"] == f"from {start} · the root of every branch"
+    child = next(b for b in sub if b != "baseline")
+    assert sub[child].startswith("◆ ")
