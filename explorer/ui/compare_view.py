@@ -70,8 +70,10 @@ class CompareModel(QAbstractTableModel):
         return 0 if parent.isValid() else 5
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation != Qt.Horizontal or role != Qt.DisplayRole:
+        if orientation != Qt.Horizontal or role not in (Qt.DisplayRole, Qt.ToolTipRole):
             return None
+        if role == Qt.ToolTipRole:  # a long branch name is elided in its narrow column: whole here
+            return {C_LEFT: self.left_label, C_RIGHT: self.right_label}.get(section)
         return ("Date", self.left_label, "", "Date", self.right_label)[section]
 
     def data(self, index, role=Qt.DisplayRole):
@@ -141,6 +143,7 @@ class CompareView(LazyPane, QWidget):
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
+        hh.setTextElideMode(Qt.ElideRight)  # "Stalin's coup succe…", not clipped mid-letter ("succeed")
         # fixed date columns: ResizeToContents asked the model for every row (seconds for 10,000)
         for c, mode in ((C_LDATE, QHeaderView.Fixed), (C_LEFT, QHeaderView.Stretch),
                         (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.Fixed),

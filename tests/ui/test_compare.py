@@ -132,3 +132,18 @@ def test_stop_comparing_is_offered_only_while_comparing(window):
     assert w.selection.compare == "strike-contained" and w.stop_compare_action.isEnabled()
     w.stop_compare_action.trigger()
     assert w.selection.compare is None and not w.stop_compare_action.isEnabled()
+
+
+def test_side_by_side_headers_elide_and_name_the_branch_whole_in_a_tooltip(window, qtbot):
+    """At 1280x800 the title columns' headers were clipped mid-word ("Stalin's coup succeed")."""
+    w = window
+    w.compare_dock.raise_()
+    ids = [b.id for b in w.workspace.scenario.branches]
+    w.selection.select_branch(ids[1])
+    w.selection.set_compare(ids[2])
+    cv = w.compare_view
+    hh = cv.table.horizontalHeader()
+    assert hh.textElideMode() == Qt.ElideRight
+    m = cv.model
+    assert m.headerData(1, Qt.Horizontal, Qt.ToolTipRole) == w.history.label(ids[1])
+    assert m.headerData(4, Qt.Horizontal, Qt.ToolTipRole) == w.history.label(ids[2])
