@@ -51,8 +51,9 @@ class ExportWorker(CancellableWorker):
 
 class ExportReportDialog(QDialog):
     def __init__(self, workspace, selected_branch: str | None = None, parent: QWidget | None = None,
-                 variables: list[str] | None = None):
-        """`variables`: those to tick (the World pane's ticked ones); else the report's defaults."""
+                 variables: list[str] | None = None, order: list[str] | None = None):
+        """`variables`: those to tick (the World pane's ticked ones); else the report's defaults.
+        `order`: the branches in the window's outline order (else the report's)."""
         super().__init__(parent)
         self.workspace = workspace
         self.worker: ExportWorker | None = None
@@ -68,7 +69,9 @@ class ExportReportDialog(QDialog):
         self.branch_tree.setHeaderHidden(True)
         self.branch_tree.setRootIsDecorated(False)
         self.branch_items: dict[str, QTreeWidgetItem] = {}
-        for bid in tree_order(workspace):
+        known = set(sc.branch_ids)
+        order = [b for b in order if b in known] if order and set(order) == known else tree_order(workspace)
+        for bid in order:  # as the outline lists them (it listed them otherwise, in the report's order)
             b = workspace.branch(bid)
             parent_item = self.branch_items.get(b.parent) if b.parent else None
             item = QTreeWidgetItem([b.label or bid])
@@ -122,6 +125,7 @@ class ExportReportDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
+        self.progress.setVisible(False)  # shown once an export starts (a "0%" bar read as stuck)
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -260,6 +264,7 @@ class ExportReportDialog(QDialog):
         self.last_output = None
         self.open_button.setVisible(False)
         self.progress.setValue(0)
+        self.progress.setVisible(True)
         self._set_status("Exporting…")
         self.worker = ExportWorker(self.workspace, out, fmt, branches, self.checked_variables(),
                                    self.page_size(), parent=self)
@@ -353,7 +358,9 @@ def _selected_branch(main_window) -> str | None:
 def open_export_dialog(main_window) -> ExportReportDialog:
     world = getattr(main_window, "world", None)
     ticked = world.ticked() if world is not None and hasattr(world, "ticked") else None
-    dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window, variables=ticked)
+    history = getattr(main_window, "history", None)
+    dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window, variables=ticked,
+                                order=history.rows() if history is not None else None)
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.open()
     return dialog
