@@ -76,6 +76,7 @@ class MonteCarloDialog(RunsWorker, QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
+        self.progress.setVisible(False)  # shown once a run starts (a "0%" bar read as stuck)
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -130,7 +131,7 @@ class MonteCarloDialog(RunsWorker, QDialog):
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
-        self.resize(720, 460)
+        self.resize(720, 600)  # 8 result rows at 460 px high; ~13 now, and it still fits a 1280x800 screen
         self.refresh_branches(select=self._selected())
         self._update_state()
 
@@ -180,6 +181,7 @@ class MonteCarloDialog(RunsWorker, QDialog):
         self.result = None
         self.table.setRowCount(0)
         self.progress.setValue(0)
+        self.progress.setVisible(True)
         self._set_status(f"Running {runs} sampled runs of {self.branch_box.currentText()}…")
         self.worker = MonteCarloWorker(scenario, branch, runs, self.seed_box.value(), parent=self)
         self.worker.progressed.connect(self._on_progress)

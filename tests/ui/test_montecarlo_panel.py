@@ -153,3 +153,15 @@ def test_no_horizontal_scroll_and_the_sort_arrow_points_down_for_largest_first(m
             widths.append(n)
     assert len(widths) >= 2, widths
     assert widths[0] > widths[-1], widths  # ▼ not ▲
+
+
+def test_progress_shows_only_once_a_run_starts(mc_window, qtbot):
+    """The dialog opened with a "0%" bar over an empty table, as if a run had stalled."""
+    w, action = mc_window
+    dialog = open_dialog(w, action)
+    assert not dialog.progress.isVisible() and dialog.height() >= 560
+    set_runs(dialog, 5)
+    QTest.mouseClick(dialog.run_button, Qt.LeftButton)
+    assert dialog.progress.isVisible()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30000)
+    assert dialog.progress.value() == 100
