@@ -89,16 +89,17 @@ class DockLayout:
         """The Watch pane's width: the same with or without variables pinned (pinning the first one
         used to widen it from a 170 px strip, re-wrapping the timeline's summary and moving its columns
         under the reader's eyes). It shares the bottom row (window less the inspector) with the
-        timeline: 240 px at 1280 wide, where the timeline's three columns need the room; from there it
-        takes 60% of every further pixel, up to 560 (at 1920, 490 px: values on one or two lines beside
-        a long sparkline, where it had 260 px and the timeline's Event column 500 px of blank)."""
+        timeline: 270 px at 1280 wide, where the timeline's three columns need the room; from there it
+        takes 55% of every further pixel, up to 560 (at 1920, 500 px: values on one or two lines beside
+        a long sparkline, where it had 260 px and the timeline's Event column 500 px of blank). Both
+        docks of the row are sized: given the watch alone, Qt split the change with the timeline."""
         _, fi, _ = self.dock_fractions
         w = self.width()
         bottom = max(w - int(w * fi), 200)
-        width = min(max(240 + int((bottom - 845) * 0.6), 240), 560)
+        width = min(max(270 + int((bottom - 845) * 0.55), 270), 560)
         self.watch.preferred_width = width
         self.watch.updateGeometry()
-        self.resizeDocks([self.watch_dock], [width], Qt.Horizontal)
+        self.resizeDocks([self.timeline_dock, self.watch_dock], [max(bottom - width, 100), width], Qt.Horizontal)
 
     def _adopt_fractions(self) -> None:
         """The docks' current sizes become their shares (after the user moved a separator)."""
