@@ -606,9 +606,11 @@ class RuleGraphView(LazyPane, QWidget):
                 col = [p for p in lay.nodes if p.col == cols[0]]
                 best = min(col, key=lambda p: abs(p.row - here.row))
             else:
-                best = next((p for p in lay.nodes if p.col == here.col and p.row == here.row + drow), None)
-                if best is None:
+                # the next node up or down the column (the whole graph's bands leave rows empty)
+                col = [p for p in lay.nodes if p.col == here.col and (p.row - here.row) * drow > 0]
+                if not col:
                     return
+                best = min(col, key=lambda p: abs(p.row - here.row))
             self.current = best.node.key
         self._mark_current()
         self.view.ensureVisible(self.items[self.current], 40, 40)

@@ -220,3 +220,30 @@ def test_header_fits_one_line_at_1280_and_at_1920(window, qtbot):
         assert max(wd.geometry().top() for wd in widgets) < min(wd.geometry().bottom() for wd in widgets)
         assert all(wd.isVisible() and wd.width() >= wd.minimumSizeHint().width() for wd in widgets)
         assert pane.note.height() <= pane.note.fontMetrics().height() + 6  # the note: one line
+
+
+def test_down_walks_a_whole_graph_column_across_the_bands(make_window, qtbot):
+    """On the bundled scenario a column's rules sit in several bands with empty rows between: Down
+    goes to the next rule below, however far (it stopped at the first empty row)."""
+    from pathlib import Path
+    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
+    w.show_rule_graph()
+    pane = w.rule_graph
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
+    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    lay = pane.layout_
+
+    def column(c):
+        return sorted((p for p in lay.nodes if p.col == c), key=lambda p: p.row)
+    c = next(c for c in sorted({p.col for p in lay.nodes})
+             if any(b.row - a.row > 1 for a, b in zip(column(c), column(c)[1:])))
+    pane.current = column(c)[0].node.key
+    pane.view.setFocus()
+    for p in column(c)[1:]:
+        QTest.keyClick(pane.view, Qt.Key_Down)
+        assert pane.current == p.node.key
+    QTest.keyClick(pane.view, Qt.Key_Down)
+    assert pane.current == column(c)[-1].node.key  # the bottom: it stays
+    QTest.keyClick(pane.view, Qt.Key_Up)
+    assert pane.current == column(c)[-2].node.key
