@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from . import style
 from .dateaxis import DateAxis
@@ -32,6 +33,15 @@ class VarPlot:
         left.setPen(pg.mkPen("#b5bec9"))
         axis.setTextPen(pg.mkPen(style.TEXT_MUTED))
         axis.setPen(pg.mkPen("#b5bec9"))
+        # no SI prefix (no axis has a label to carry one): with it every range change rewrote the empty
+        # labels' HTML (the hidden top and right axes' too) and redrew the left axis a second time
+        for name in ("left", "top", "right"):
+            it.getAxis(name).enableAutoSIPrefix(False)
+        for a in (left, axis):
+            # each axis (its ticks, labels and the grid across the plot) kept as a pixmap, drawn again
+            # only when it changes: a moving cursor or a new curve replayed every axis's QPicture
+            # (3.5 ms each, six a paint) on every repaint of the pane
+            a.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         title = var.title + (f" ({var.unit})" if var.unit else "")
         it.setTitle(f"<span style='color:{style.TEXT}; font-size:9pt'>{esc(title)}</span>", justify="left")
         it.titleLabel.setMaximumHeight(18)
@@ -104,65 +114,109 @@ class VarPlot:
     def update(self, mine, parent, base, end: int, divergences, full_range: bool = False) -> None:
         """Show the trajectories (lists of (date, value); None hides a curve). `full_range`: a number
         variable with a declared min and max shows all of it (the window does so for every plot
-        while Monte Carlo bands are drawn, so that bands read on one scale, as shares of each range)."""
+        while Monte Carlo bands are drawn, so that bands read on one scale, as shares of each range).
+
+        Only what differs from what is shown is handed to pyqtgraph: a curve with the same points, the
+        same ticks, y-range and divergence lines are left alone. Each of those calls invalidates the
+        plot's cached axis picture or curve path, and a Back/Forward between branches that share most
+        of their history redrew three plots' axes and curves for nothing (bench_ui's World case)."""
         v = self.var
         self.categories = list(v.values) if v.type == "enum" else ([] if v.type != "bool" else [])
-        self.mine.setData(*self.steps(mine, end))
-        if parent is not None:
-            self.parent.setData(*self.steps(parent, end))
-            self.parent.show()
-        else:
-            self.parent.setData([], [])
-            self.parent.hide()
-        if base is not None:
-            self.base.setData(*self.steps(base, end))
-            self.base.show()
-        else:
-            self.base.setData([], [])
-            self.base.hide()
-        left = self.item.getAxis("left")
+        self._set_curve(self.mine, mine, end)
+        self._set_curve(self.parent, parent, end)
+        self._set_curve(self.base, base, end)
         if v.type == "bool":
             labels = [v.show(False), v.show(True)]
-            left.setTicks([[(0.0, labels[0]), (1.0, labels[1])]])
-            self.item.setYRange(-0.15, 1.15, padding=0)
+            self._set_ticks([[(0.0, labels[0]), (1.0, labels[1])]])
+            self._set_y(-0.15, 1.15, 0)
             self.label_px = _text_px(labels)
         elif v.type in ("enum", "text"):
             cats = self.categories
             labels = [_short(v.show(c), 26) for c in cats]  # each value by its label, as the table shows it
-            left.setTicks([[(float(i), t) for i, t in enumerate(labels)]])
-            self.item.setYRange(-0.4, max(len(cats) - 1, 1) + 0.4, padding=0)
+            self._set_ticks([[(float(i), t) for i, t in enumerate(labels)]])
+            self._set_y(-0.4, max(len(cats) - 1, 1) + 0.4, 0)
             self.label_px = _text_px(labels)
         else:
             self.label_px = 0
-            left.setTicks(None)
+            self._set_ticks(None)
             lo, hi = v.min, v.max
             # the curves' extremes by numpy: a Python loop over every point cost ~20 ms a plot
             ext = [f(c.yData) for c in (self.mine, self.parent, self.base)
                    if c.isVisible() and c.yData is not None and len(c.yData) for f in (np.min, np.max)]
             ext += self.band_ys
             if lo is not None and hi is not None and (full_range or not ext):
-                self.item.setYRange(lo, hi, padding=0.05)
+                self._set_y(lo, hi, 0.05)
             elif ext:
                 a, b = float(min(ext)), float(max(ext))
                 if lo is not None and hi is not None and (b - a) > 0.25 * (hi - lo):
                     a, b = lo, hi
                 if a == b:
                     a, b = a - 1, b + 1
-                self.item.setYRange(a, b, padding=0.1)
+                self._set_y(a, b, 0.1)
+        self._set_divergences(divergences)
+
+    def _set_curve(self, curve, traj, end: int) -> None:
+        """`traj`'s steps on `curve` (None: hidden and empty), unless it shows exactly those points."""
+        if traj is None:
+            if curve.isVisible() or (curve.xData is not None and len(curve.xData)):
+                curve.setData([], [])
+                curve.hide()
+            return
+        x, y = self.steps(traj, end)
+        if not (curve.isVisible() and _same(curve.xData, x) and _same(curve.yData, y)):
+            curve.setData(x, y)
+        curve.show()
+
+    def _set_ticks(self, ticks) -> None:
+        left = self.item.getAxis("left")
+        if ticks != left._tickLevels:  # noqa: SLF001 - setTicks redraws the axis even with equal ticks
+            left.setTicks(ticks)
+
+    def _set_y(self, lo: float, hi: float, padding: float) -> None:
+        """The y-range, set only when it would move (setYRange redraws the axis and the grid)."""
+        vb = self.item.getViewBox()
+        if self._y == (lo, hi, padding, *vb.viewRange()[1]):
+            return
+        self.item.setYRange(lo, hi, padding=padding)
+        self._y = (lo, hi, padding, *vb.viewRange()[1])
+
+    _y: tuple = ()
+
+    def _set_divergences(self, divergences) -> None:
+        """One vertical line per divergence on the branch's path; the lines are kept and moved rather
+        than made anew (an InfiniteLine made, added and removed cost ~3 ms)."""
         if divergences == self._divs:
             return  # the same divergence lines (a branch and its siblings share most): keep them
         self._divs = list(divergences)
-        for line in self.div_lines:
-            discard(self.item, line)
-        self.div_lines = []
-        for ordinal, own, label in divergences:
-            pen = pg.mkPen(style.DIVERGENCE, width=1.6 if own else 1.0,
-                           style=Qt.SolidLine if own else Qt.DashLine)
-            line = pg.InfiniteLine(pos=ordinal, angle=90, movable=False, pen=pen)
+        for i, (ordinal, own, label) in enumerate(divergences):
+            if i == len(self.div_lines):
+                line = pg.InfiniteLine(angle=90, movable=False)
+                line.setZValue(5)
+                self.item.addItem(line, ignoreBounds=True)
+                self.div_lines.append(line)
+            line = self.div_lines[i]
+            line.setPen(_divergence_pen(own))
+            line.setValue(ordinal)
             line.setToolTip(label)
-            line.setZValue(5)
-            self.item.addItem(line, ignoreBounds=True)
-            self.div_lines.append(line)
+            line.show()
+        for line in self.div_lines[len(divergences):]:
+            line.hide()
+
+
+_PENS: dict = {}
+
+
+def _divergence_pen(own: bool):
+    """The branch's own divergences solid, those it inherits dashed (one pen each, made once)."""
+    pen = _PENS.get(own)
+    if pen is None:
+        pen = _PENS[own] = pg.mkPen(style.DIVERGENCE, width=1.6 if own else 1.0,
+                                    style=Qt.SolidLine if own else Qt.DashLine)
+    return pen
+
+
+def _same(a, b) -> bool:
+    return a is not None and len(a) == len(b) and np.array_equal(a, b)
 
 
 def _text_px(labels) -> int:

@@ -59,6 +59,7 @@ class DockLayout:
         self.inspector_dock.raise_()
         self.causes_dock.visibilityChanged.connect(self.causes.set_shown)
         self.world_dock.visibilityChanged.connect(self.world.set_shown)
+        self.inspector_dock.visibilityChanged.connect(self.inspector.set_shown)
         self.analysis_dock = self._dock("Analysis", "analysisDock", QWidget(), Qt.RightDockWidgetArea)
         self.tabifyDockWidget(self.world_dock, self.analysis_dock)
         self.analysis_dock.hide()  # View > Analysis shows it

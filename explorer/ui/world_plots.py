@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -26,123 +25,9 @@ from .history import History
 from .panes import LazyPane
 from .selection import BRANCH, COMPARE, CURSOR, Selection
 from .var_plot import VarPlot, esc as _esc
+from .world_table import WorldTableModel
 
 MAX_PLOTS = 8
-
-
-class WorldTableModel(QAbstractTableModel):
-    """Rows: every variable. Columns: name (checkable: plot it), this branch, parent, baseline."""
-
-    toggled = Signal(str, bool)
-    HEADERS = ("Variable", "Branch", "Parent", "Baseline")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.vars: list = []
-        self.values: list[tuple] = []
-        self.ticked: list[str] = []
-        self.has_parent = False
-        self._bold = QFont()
-        self._bold.setBold(True)
-        self._changed = QColor(style.STATUS_COLORS["changed"])
-        self._muted = QColor(style.TEXT_MUTED)
-        self._diff_bg = QColor("#fff6e0")
-
-    def set_variables(self, variables: list) -> None:
-        self.beginResetModel()
-        self.vars = variables
-        self.values = [(None, None, None)] * len(variables)
-        names = {v.name for v in variables}
-        self.ticked = [t for t in self.ticked if t in names]
-        self.endResetModel()
-
-    def set_other_header(self, text: str) -> None:
-        if self.HEADERS[2] != text:
-            self.HEADERS = self.HEADERS[:2] + (text,) + self.HEADERS[3:]
-            self.headerDataChanged.emit(Qt.Horizontal, 2, 2)
-
-    def set_values(self, values: list[tuple], has_parent: bool) -> None:
-        self.values = values
-        self.has_parent = has_parent
-        if self.vars:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.vars) - 1, 3))
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.vars)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index):
-        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        if index.column() == 0:
-            f |= Qt.ItemIsUserCheckable
-        return f
-
-    def row_of(self, name: str) -> int:
-        return next((i for i, v in enumerate(self.vars) if v.name == name), -1)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        v = self.vars[index.row()]
-        col = index.column()
-        mine, parent, base = self.values[index.row()]
-        differs = self.has_parent and mine != parent
-        if role == Qt.DisplayRole:
-            if col == 0:
-                return v.title
-            val = (mine, parent, base)[col - 1]
-            if col == 2 and not self.has_parent:
-                return ""
-            return v.show(val)
-        if role == Qt.CheckStateRole and col == 0:
-            return Qt.Checked if v.name in self.ticked else Qt.Unchecked
-        if role == Qt.ToolTipRole:
-            tip = f"<b>{v.title}</b> <code>{v.name}</code> · {v.type}"
-            if v.type == "enum":
-                tip += f"<br>values: {', '.join(map(str, v.values))}"
-            if v.description:
-                tip += f"<br>{v.description}"
-            return tip + "<br><i>tick to plot it</i>"
-        if role == Qt.FontRole and col == 1 and differs:
-            return self._bold
-        if role == Qt.ForegroundRole:
-            if col == 1 and differs:
-                return self._changed.darker(120)
-            if col in (2, 3):
-                return self._muted
-        if role == Qt.BackgroundRole and differs:
-            return self._diff_bg
-        if role == Qt.UserRole:
-            return v.name
-        return None
-
-    def setData(self, index, value, role=Qt.EditRole):
-        if role == Qt.CheckStateRole and index.column() == 0:
-            name = self.vars[index.row()].name
-            on = Qt.CheckState(value) == Qt.Checked if not isinstance(value, bool) else value
-            self.set_ticked(name, on)
-            return True
-        return False
-
-    def set_ticked(self, name: str, on: bool) -> None:
-        if on and name not in self.ticked:
-            self.ticked.append(name)
-        elif not on and name in self.ticked:
-            self.ticked.remove(name)
-        else:
-            return
-        r = self.row_of(name)
-        if r >= 0:
-            idx = self.index(r, 0)
-            self.dataChanged.emit(idx, idx, [Qt.CheckStateRole])
-        self.toggled.emit(name, on)
 
 
 class WorldPlots(LazyPane, QWidget):
@@ -160,6 +45,7 @@ class WorldPlots(LazyPane, QWidget):
         self.legend = QLabel("")
         self.legend.setObjectName("muted")
         self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.legend.setAlignment(Qt.AlignLeft | Qt.AlignTop)  # where it was when a taller one came before
         head = QHBoxLayout()
         head.setContentsMargins(8, 4, 6, 0)
         self.title.hide()  # the dock's tab names the pane
@@ -252,6 +138,7 @@ class WorldPlots(LazyPane, QWidget):
 
     def set_history(self, history: History) -> None:
         self.history = history
+        self._legend_width = -1  # other labels: the legend's height is measured anew
         sc = history.scenario
         old = list(self.model.ticked)
         self.model.set_variables(list(sc.variables.values()))
@@ -404,7 +291,9 @@ class WorldPlots(LazyPane, QWidget):
         # one left-axis width for every plot (they share the x-axis), wide enough for value labels
         width = min(max([72] + [p.label_px + 16 for p in self.plots.values()]), 190)
         for p in self.plots.values():
-            p.item.getAxis("left").setWidth(width)
+            left = p.item.getAxis("left")
+            if left.fixedWidth != width:  # setWidth redraws the axis even at the same width
+                left.setWidth(width)
         if plots_only is None or not plots_only:
             self._legend(bid, parent_id, btl is not None)
             self._table_values()
@@ -422,7 +311,32 @@ class WorldPlots(LazyPane, QWidget):
             parts.append(f"<span style='color:{style.ACCENT_SOFT}; background:{style.ACCENT_SOFT}'>██</span>"
                          f" Monte Carlo 10–90% ({mc.runs}&nbsp;runs)")
         self.legend.setWordWrap(True)  # a long branch label or the band's entry wraps rather than being cut off
-        self.legend.setText(" &nbsp; ".join(parts))
+        text = " &nbsp; ".join(parts)
+        if text != self.legend.text():
+            self.legend.setText(text)
+        self._hold_legend_height()
+
+    _legend_width = -1
+    _legend_height = 0
+
+    def _hold_legend_height(self) -> None:
+        """The legend keeps the tallest height it has needed at this width (until the pane is resized or
+        another scenario opens): a legend that wrapped onto one line more or less at each Back/Forward
+        resized every plot, and each resize redrew all their axes (20 ms of a 60 ms step)."""
+        lg = self.legend
+        width = lg.width()
+        if width != self._legend_width:
+            self._legend_width, self._legend_height = width, 0
+        need = lg.heightForWidth(width) if width > 0 else 0
+        self._legend_height = max(self._legend_height, need)
+        if lg.minimumHeight() != self._legend_height:
+            lg.setMinimumHeight(self._legend_height)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if ev.size().width() != ev.oldSize().width() and self.legend.minimumHeight():
+            self._legend_width = -1  # a new width: the legend takes its own height again
+            self.legend.setMinimumHeight(0)
 
     def _cursor_date(self) -> dt.date:
         h = self.history
@@ -467,6 +381,8 @@ class WorldPlots(LazyPane, QWidget):
             w = cache[text] = fm.horizontalAdvance(text)
         return w
 
+    _fitted: tuple = (None,)
+
     def _fit_rows(self) -> None:
         """Two lines for a row whose name or values do not fit their columns on one, else one."""
         fm = self.table.fontMetrics()
@@ -475,6 +391,12 @@ class WorldPlots(LazyPane, QWidget):
         widths[0] -= 22  # the check box
         m = self.model
         n = self.proxy.rowCount()
+        # the same texts in the same columns (a Back/Forward between branches that agree on most of
+        # the world, an event chosen at the same date): the rows already have their heights
+        state = (id(m.vars), m.has_parent, widths, n, self.filter.text(), one)
+        if state == self._fitted[:-1] and m.values == self._fitted[-1]:
+            return
+        self._fitted = (*state, m.values)
         if n == m.rowCount():
             sources = range(n)  # no filter: the proxy keeps the model's order (it is never sorted)
         else:  # filtered: fewer rows; mapToSource for each was 0.2 s a selection with 200 rows unfiltered

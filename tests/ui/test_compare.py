@@ -55,12 +55,14 @@ def test_ctrl_click_in_the_outline_compares_and_every_view_follows(window):
     row = next(i for i, p in enumerate(cm.rows) if p.status == "same")
     QTest.mouseClick(t.viewport(), Qt.LeftButton, Qt.NoModifier, t.visualRect(cm.index(row, 1)).center())
     assert w.selection.event == cm.rows[row].key
+    w.inspector_dock.raise_()  # behind the World tab it waits; it catches up when shown
     assert "unchanged against The commanders hold fire" in w.inspector.browser.toPlainText()
     # Ctrl+click again stops comparing: back to the parent
     ctrl_click(o.viewport(), o.visualRect(o.model_.index_of("strike-contained")).center())
     assert w.selection.compare is None
     w.selection.select_event(None)
     assert "Against Baseline" in w.inspector.browser.toPlainText()
+    w.world_dock.raise_()
     assert w.world.model.headerData(2, Qt.Horizontal) == "Parent"
 
 
