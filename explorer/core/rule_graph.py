@@ -220,7 +220,7 @@ class RuleGraph:
                      and abs(placed[e.source][0] - placed[e.target][0]) <= 1]
         return out
 
-    def whole(self, kinds=RULE_KINDS) -> Layout:
+    def whole(self, kinds=RULE_KINDS, bands: bool = True) -> Layout:
         """Every rule, as an author's map: columns by date (the rule's earliest date: its `on:` or
         `between:` start, its predecessor's plus the delay, its scheduler's), bands by first tag, and
         only the edges between rules (`kinds` of them; a rule reading whether another happened is a
@@ -228,13 +228,14 @@ class RuleGraph:
         their 900 edges were the tangle; a rule's neighbourhood shows them. Within a date, a rule that
         follows another stands a column to its right, so every edge drawn points right; the order in
         each column is `layered.order_columns`' (few crossings, long edges bent through places of
-        their own)."""
-        kinds = tuple(kinds)
-        if kinds not in self._wholes:
-            self._wholes[kinds] = self._whole(kinds)
-        return self._wholes[kinds]
+        their own). Bands cost crossings (a rule cannot leave its band: bundled 187 against 31):
+        `bands=False` draws one band, "all rules", for following chains."""
+        key = (tuple(kinds), bands)
+        if key not in self._wholes:
+            self._wholes[key] = self._whole(*key)
+        return self._wholes[key]
 
-    def _whole(self, kinds: tuple) -> Layout:
+    def _whole(self, kinds: tuple, bands: bool) -> Layout:
         rules = [k for k in self.nodes if k[0] == "rule"]
         index = {k: i for i, k in enumerate(rules)}
         drawn = [e for e in self.edges if e.kind in kinds and e.source in index and e.target in index
@@ -269,7 +270,8 @@ class RuleGraph:
                 col_of[k] = first + depth[k]
             first += width
         # bands: by first tag, the biggest first
-        tag = {k: (self.nodes[k].tags[0] if self.nodes[k].tags else "untagged") for k in rules}
+        tag = {k: (self.nodes[k].tags[0] if self.nodes[k].tags else "untagged") if bands else "all rules"
+               for k in rules}
         sizes: dict = {}
         for k in rules:
             sizes[tag[k]] = sizes.get(tag[k], 0) + 1

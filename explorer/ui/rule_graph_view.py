@@ -208,7 +208,7 @@ class RuleGraphView(LazyPane, QWidget):
         self.edges_button = QToolButton()
         self.edges_button.setObjectName("ruleGraphEdges")
         self.edges_button.setText("Edges")
-        self.edges_button.setToolTip("Which kinds of edge are drawn")
+        self.edges_button.setToolTip("Which kinds of edge are drawn; the whole graph's bands by tag")
         self.edges_button.setPopupMode(QToolButton.InstantPopup)
         menu = QMenu(self.edges_button)
         self.kind_actions = {}
@@ -219,6 +219,14 @@ class RuleGraphView(LazyPane, QWidget):
             a.setObjectName(f"ruleGraphEdge_{k}")
             a.toggled.connect(lambda on, k=k: self.show_kind(k, on))
             self.kind_actions[k] = a
+        menu.addSeparator()
+        self.bands_action = menu.addAction("bands by first tag (whole graph)")
+        self.bands_action.setObjectName("ruleGraphBands")
+        self.bands_action.setCheckable(True)
+        self.bands_action.setChecked(True)
+        self.bands_action.setToolTip("Off: one band, ordered only for fewer crossings (the bundled scenario: 31 "
+                                     "instead of 187), to follow chains across tags")
+        self.bands_action.toggled.connect(lambda _: self.refresh())
         self.edges_button.setMenu(menu)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 6, 0)
@@ -325,9 +333,10 @@ class RuleGraphView(LazyPane, QWidget):
         self.steps_box.setEnabled(not whole)
         steps = self.steps_box.value()
         if whole:
-            lay = self.layout_ = g.whole(tuple(k for k in RULE_KINDS if k in self.kinds))
+            lay = self.layout_ = g.whole(tuple(k for k in RULE_KINDS if k in self.kinds), self.bands_action.isChecked())
             self.note.setText(f"{n_rules} rules" + (" with that tag" if self.filter_edit.text().strip() else "")
-                              + " by date and first tag; click one for its neighbourhood and variables")
+                              + (" by date and first tag" if self.bands_action.isChecked() else " by date")
+                              + "; click one for its neighbourhood and variables")
         else:
             lay = self.layout_ = g.neighbourhood(self.focus, steps, steps)
             lay.edges = [e for e in lay.edges if e.kind in self.kinds]

@@ -181,6 +181,13 @@ def test_whole_graph_toggle_by_a_real_click_gives_date_columns_and_tag_bands(win
     pane.kind_actions["follows"].trigger()
     assert pane.layout_.edges and all(e.kind != "follows" for e in pane.layout_.edges)
     pane.kind_actions["follows"].trigger()
+    # bands off: one band, no more crossings than with them
+    banded = pane.layout_.crossings
+    pane.bands_action.trigger()
+    assert [b.label for b in pane.layout_.bands] == ["all rules"] and pane.layout_.crossings <= banded
+    assert shown_rules(pane) == {e.id for e in w.workspace.scenario.events}
+    pane.bands_action.trigger()
+    assert len(pane.layout_.bands) > 1
     # the pointer over a rule: its edges in full, the others faint, its neighbours outlined
     target = ("rule", "excomm_decides")
     pane.view.ensureVisible(pane.items[target], 10, 10)
