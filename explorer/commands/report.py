@@ -27,6 +27,9 @@ def configure(p) -> None:
                    help="a folder of templates overriding the bundled ones (same file names)")
     p.add_argument("--goal", metavar="EXPR",
                    help="add a sensitivity section: the divergences that move this goal most (docs/analysis.md)")
+    p.add_argument("--full-chronology", action="store_true",
+                   help="tell every branch's history from the start (default: a branch whose parent is "
+                        "in the report starts at its fork, with a reference back to the parent's section)")
     add_mode(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=run)
@@ -57,7 +60,8 @@ def run(args) -> int:
         from ..reports.plots import ensure_gui_app
         ensure_gui_app()
     out = export_report(ws, args.output, fmt=fmt, branches=branches, variables=args.variables,
-                        page_size=args.page_size, templates=args.templates, goal=args.goal)
+                        page_size=args.page_size, templates=args.templates, goal=args.goal,
+                        full_chronology=args.full_chronology)
     if not args.quiet:
         print(f"{out}: {fmt} report, {_n(len(branches or ws.scenario.branches))}, "
               f"{time.perf_counter() - started:.2f} s")

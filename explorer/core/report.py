@@ -128,10 +128,15 @@ def default_variables(ws: Workspace, branch_ids: list[str], limit: int = DEFAULT
 
 
 def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.datetime | None = None,
-                 progress: Progress | None = None, goal: str | None = None) -> dict:
+                 progress: Progress | None = None, goal: str | None = None,
+                 full_chronology: bool = False) -> dict:
     """The report tree for `branches` (default: all, in tree order) plotting `variables`
     (default: `default_variables`). `progress(done, total, message)` is called per branch; it may
-    raise (ReportCancelled) to stop. `goal`: add a sensitivity section for that goal (core/sensitivity.py)."""
+    raise (ReportCancelled) to stop. `goal`: add a sensitivity section for that goal (core/sensitivity.py).
+
+    A branch whose parent is in the report too is told from its fork on, with a reference back to
+    the parent's section (`shared_prefix`): a book of alternate histories, not the same chronology
+    told again in every branch. `full_chronology=True` tells every branch from the start."""
     sc = ws.scenario
     ids = tree_order(ws, branches)
     if not ids:
@@ -145,7 +150,7 @@ def build_report(ws: Workspace, branches=None, variables=None, *, now: dt.dateti
     out_branches = []
     for i, bid in enumerate(ids):
         step(i, total, f"Working out branch {ws.branch(bid).label!r}")
-        out_branches.append(_branch_section(ws, bid, i + 1, var_names, numbers))
+        out_branches.append(_branch_section(ws, bid, i + 1, var_names, numbers, full_chronology))
     step(len(ids), total, "Comparing the branches")
     comparison = _comparison(ws, ids, var_names) if len(ids) > 1 else None
     sens = _sensitivity(ws, ids, goal) if goal else None

@@ -94,7 +94,8 @@ def _variable(v: Variable) -> dict:
             "value_labels": dict(v.labels), "description": v.description or ""}
 
 
-def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], numbers: dict) -> dict:
+def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], numbers: dict,
+                    full_chronology: bool = False) -> dict:
     sc = ws.scenario
     b = ws.branch(bid)
     tl = ws.timeline(bid)
@@ -103,10 +104,11 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
     anchor = f"b{number}"
     fork = ws.divergence_date(bid) if parent else None
     # When the parent is in the report too, the history the branch shares with it (everything before
-    # the fork) is told once, in the parent's section; this section starts at the fork.
+    # the fork) is told once, in the parent's section; this section starts at the fork (unless
+    # `full_chronology`: every section tells its history from the start).
     prefix = None
     cut = ""
-    if parent is not None and parent.id in numbers and fork is not None:
+    if parent is not None and parent.id in numbers and fork is not None and not full_chronology:
         cut = fork.isoformat()
         prefix = {"parent": parent.id, "parent_label": parent.label, "parent_number": numbers[parent.id],
                   "until": cut, "events": sum(1 for f in tl.firings if f.date < fork),

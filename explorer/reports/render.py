@@ -50,7 +50,8 @@ def _stage(progress: Progress | None, lo: int, hi: int) -> Progress:
 
 
 def export_report(ws, out, *, fmt: str | None = None, branches=None, variables=None, page_size: str = "a4",
-                  templates=None, progress: Progress | None = None, now=None, goal: str | None = None) -> Path:
+                  templates=None, progress: Progress | None = None, now=None, goal: str | None = None,
+                  full_chronology: bool = False) -> Path:
     """Build the report for `branches` of the workspace and write it to `out`; returns the path."""
     out = Path(out)
     fmt = format_for(out, fmt)
@@ -63,7 +64,8 @@ def export_report(ws, out, *, fmt: str | None = None, branches=None, variables=N
     if templates is not None and not Path(templates).is_dir():
         raise ReportError(f"template folder '{templates}' does not exist")
     data_share = 10 if fmt == "json" else 30
-    report = build_report(ws, branches, variables, now=now, progress=_stage(progress, 0, data_share), goal=goal)
+    report = build_report(ws, branches, variables, now=now, progress=_stage(progress, 0, data_share), goal=goal,
+                          full_chronology=full_chronology)
     write_report(report, out, fmt, page_size=page_size, templates=templates,
                  progress=_stage(progress, data_share, 100))
     if progress is not None:

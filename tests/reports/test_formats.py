@@ -317,3 +317,16 @@ def test_html_branch_starts_at_its_fork_with_a_link_to_the_parent(missiles_ws, g
     section = html[html.index('id="b4"'):]
     rows = re.findall(r'<td class="date">(\d+ \w{3} \d{4})', section)
     assert rows and "U-2 photographs the missile sites" not in section.split("Narrative")[0]
+
+
+def test_cli_full_chronology_tells_every_branch_from_the_start(tmp_path):
+    out = tmp_path / "full.pdf"
+    r = run_cli("report", "scenarios/missile_crisis.yaml", "--branch", "air-strike", "--branch",
+                "strike-contained", "--full-chronology", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    pages = [re.sub(r"\s+", " ", p) for p in pdftotext(out).split("\f")]
+    child = next(k for k, p in enumerate(pages) if k > 1 and "The commanders hold fire Forks from" in p)
+    section = " ".join(pages[child:])
+    assert "see there" not in section
+    chron = section[section.index("Chronology"):section.index("Narrative")]
+    assert "U-2 photographs the missile sites" in chron  # before the fork, told again
