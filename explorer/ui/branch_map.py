@@ -239,10 +239,34 @@ class BranchMap(QWidget):
             span = hi - lo
             self.vb.setYRange(r - span / 2, r + span / 2, padding=0)
 
+    def show_compared(self) -> None:
+        """The lane compared with in view beside the selected one (a Ctrl+click in the outline compared
+        with a lane scrolled out of the map: its band was nowhere to be seen). When both do not fit,
+        the selected lane stays in view and the compared one as near as the rows allow."""
+        cmp_, sel = self.selection.compare, self.selection.branch
+        if cmp_ not in self.row_of or sel not in self.row_of:
+            return
+        rc, rs = self.row_of[cmp_], self.row_of[sel]
+        _, (ya, yb) = self.vb.viewRange()
+        lo, hi = min(ya, yb), max(ya, yb)
+        span = hi - lo
+        if lo + 0.5 <= rc <= hi - 0.5:
+            return
+        a, b = min(rc, rs), max(rc, rs)
+        if b - a + 1 <= span:  # both fit: the pair in the middle of the view
+            mid = (a + b) / 2
+            top = mid - span / 2
+        else:  # the selected lane at the edge nearest the compared one
+            top = rs - 0.6 if rc > rs else rs + 0.6 - span
+        self.vb.setYRange(top, top + span, padding=0)
+        self._sync_scroll()
+
     def _on_change(self, what) -> None:
         if BRANCH in what:
             self._on_branch(self.selection.branch)  # repaints the whole viewport
         elif COMPARE in what or CURSOR in what:
+            if COMPARE in what:
+                self.show_compared()
             # the whole viewport: the selected row's band and the cursor reach beyond the item's own
             # rect, and updating only the item left fragments of the old highlight behind
             self.plot.viewport().update()

@@ -102,3 +102,32 @@ def test_the_painted_map_draws_those_routes_and_no_label_hides_a_drop(make_windo
     from PySide6.QtCore import QModelIndex
     walk(QModelIndex())
     assert seen == m.rows
+
+
+def test_comparing_brings_the_compared_lane_into_view(make_window, qtbot):
+    """Ctrl+click in the outline compared with "Trotsky dies in 1940", whose lane (the earliest fork, at
+    the bottom) was scrolled out of the map: its band was nowhere to be seen."""
+    w = make_window(TROTSKY)
+    m = w.branch_map
+    qtbot.waitUntil(lambda: all(w.history.computed(b) for b in w.history.branch_ids), timeout=20000)
+    m.refresh()
+    w.selection.select_branch("us-invades-1942")
+    m.vb.setYRange(-1.1, 6.9, padding=0)  # rows 22 px high, the top of the tree in view
+    m.show_branch("us-invades-1942")
+    QTest_click_compare(w, qtbot, "trotsky-dies-1940")
+    _, (ya, yb) = m.vb.viewRange()
+    lo, hi = min(ya, yb), max(ya, yb)
+    for bid in ("us-invades-1942", "trotsky-dies-1940"):
+        assert lo + 0.5 <= m.row_of[bid] <= hi - 0.5, (bid, m.row_of[bid], lo, hi)
+
+
+def QTest_click_compare(w, qtbot, bid):
+    """Ctrl+click the branch's row in the outline."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    o = w.outline
+    ix = o.model_.index_of(bid)
+    o.scrollTo(ix)
+    rect = o.visualRect(ix)
+    QTest.mouseClick(o.viewport(), Qt.LeftButton, Qt.ControlModifier, rect.center())
+    qtbot.waitUntil(lambda: w.selection.compare == bid, timeout=3000)
