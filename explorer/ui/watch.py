@@ -116,8 +116,23 @@ class ValueDelegate(QStyledItemDelegate):
     enum value word by word ("Mexican Worke… and Peasa… Repub…") in a row seven lines tall."""
 
     LINES = 2
+    ARROW = " → "
 
     def lines(self, text: str, fm, width: int) -> list[str]:
+        """A change "old → new" that does not fit gives up the old value first: the value now is read
+        whole ("Mexican Workers' and Peasants' Republic → Co…" cut the new one)."""
+        out = self._lines(text, fm, width)
+        if self.ARROW in text and out and out[-1].endswith("…"):
+            old, new = text.split(self.ARROW, 1)
+            for keep in range(len(old.split()) - 1, -1, -1):
+                words = old.split()[:keep]
+                trial = (" ".join(words) + "…" if words else "…") + self.ARROW + new
+                got = self._lines(trial, fm, width)
+                if not got[-1].endswith("…") or not keep:
+                    return got
+        return out
+
+    def _lines(self, text: str, fm, width: int) -> list[str]:
         out: list[str] = []
         words = text.split()
         while words and len(out) < self.LINES - 1:

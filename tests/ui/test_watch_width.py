@@ -100,3 +100,20 @@ def test_at_1920_the_watch_pane_gets_room_to_read(make_window, qtbot):
     assert t.columnWidth(1) - 10 >= fm.horizontalAdvance("Constitutional government")  # on one line
     w.resize(1280, 800)  # and back
     qtbot.waitUntil(lambda: w.watch_dock.width() <= 300 and w.timeline.width() >= 540, timeout=3000)
+
+
+def test_a_change_gives_up_the_old_value_before_the_new_one(make_window, qtbot):
+    """"Mexican Workers' and Peasants' Republic → Co…": the value now was cut, the old one shown whole."""
+    w = make_window(TROTSKY)
+    d = w.watch.value_delegate
+    fm = w.watch.table.fontMetrics()
+    new = "Constitutional government (PRM/PRI)"
+    text = "Mexican Workers' and Peasants' Republic → " + new
+    width = fm.horizontalAdvance("Mexican Workers' and Peasants' Republic") - 20
+    lines = d.lines(text, fm, width)
+    assert 1 <= len(lines) <= 2 and " ".join(lines).endswith(new), lines
+    assert lines[0].startswith("Mexican") and "…" in lines[0]
+    # a change that fits, and a plain value, are drawn as before
+    assert d.lines("20 → 50", fm, width) == ["20 → 50"]
+    plain = "Mexican Workers' and Peasants' Republic"
+    assert d.lines(plain, fm, width) == d._lines(plain, fm, width) and len(d.lines(plain, fm, width)) == 2
