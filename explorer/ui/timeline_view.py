@@ -237,7 +237,9 @@ class StatusDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-TAGS_MIN, TAGS_MAX = 130, 360  # the Tags column's width in a narrow and in a wide table
+# the Tags column's width in a narrow and in a wide table: at 1280x800, beside the Status column, 130 px of
+# tags left the Event column ~220 px ("American and British firms ex…"); titles come first
+TAGS_MIN, TAGS_MAX = 100, 360
 
 
 class _Table(QTableView):
@@ -252,7 +254,7 @@ class _Table(QTableView):
         (to ~700 px of mostly blank) while tags stayed cut at 130 px ("Trotsky, Soviet …")."""
         super().resizeEvent(ev)
         w = self.viewport().width()
-        self.setColumnWidth(C_TAGS, int(min(TAGS_MAX, max(TAGS_MIN, TAGS_MIN + (w - 560) * 0.5))))
+        self.setColumnWidth(C_TAGS, int(min(TAGS_MAX, max(TAGS_MIN, TAGS_MIN + (w - 560) * 0.6))))
 
     def paintEvent(self, ev):
         super().paintEvent(ev)
