@@ -5,7 +5,12 @@ Each section the template opens on a new page (marked `<!--new-page-->`) is a QT
 own, laid out as it would be inside one document of the whole report (`_join`): a heading kept with
 its text then re-lays one section, not the rest of the report, and no page draws a neighbour's
 first lines into its clipped margin (their words were in the text a reader copies or searches).
-Plots are drawn as vectors in their <img> boxes (`_Images`), not embedded as pictures.
+Plots are drawn as vectors in their <img> boxes (`_Images`), not embedded as pictures. Sections are
+laid out in order, so a reference back (`page_of`) knows its page before its section is parsed.
+
+Where Qt's time goes, and what keeps it down: parsing (CSS rules name their element), layout (long
+lists are paragraphs, not tables; no edit of a parsed document but the rare heading kept with its
+text), drawing (blocks keep their shaped text, `_keep_shaping`), and the PDF engine's compression.
 
 The contents list gets real page numbers without a second layout: the page of every heading anchor
 is read back from the layout, and the numbers are painted at the end of the contents' lines (each
@@ -110,8 +115,8 @@ def _write(report, tmp, page_size, templates, plots, step):
         doc.setDocumentMargin(0)
         doc.setDefaultFont(font)
         doc.setDefaultTextOption(option)
-        doc.setHtml(part)
-        gap = _join(doc, gap)
+        doc.setHtml(_join(part, gap))
+        gap = doc.lastBlock().blockFormat().bottomMargin()
         _keep_shaping(doc)
         doc.setPageSize(QSizeF(body_w, body_h))
         _keep_headings_with_next(doc, body_h)
@@ -280,22 +285,22 @@ def split_sections(html: str) -> list[str]:
             for k, part in enumerate(parts)]
 
 
-def _join(doc: QTextDocument, gap: float) -> float:
-    """Make a section's document lay out as it would inside one document of the whole report, and
-    return the gap it leaves for the next. QTextDocument puts the bottom margin of the block before
-    a page break (`gap`) above the first block of the new page: an empty first block with that
-    margin (alone on a page that prints nothing) does the same."""
-    after = doc.lastBlock().blockFormat().bottomMargin()
-    if gap > 0:
-        first = doc.begin()
-        cursor = QTextCursor(doc)
-        cursor.insertBlock(first.blockFormat(), first.charFormat())  # the section's text moves down one block
-        spacer = QTextBlockFormat()
-        spacer.setTopMargin(0)
-        spacer.setBottomMargin(gap)
-        cursor.movePosition(QTextCursor.Start)
-        cursor.setBlockFormat(spacer)
-    return after
+SPACER = "\u200b"  # the text of _join's spacer paragraph: no ink, skipped as content
+
+
+def _join(part: str, gap: float) -> str:
+    """A section's HTML made to lay out as it would inside one document of the whole report.
+    QTextDocument puts the bottom margin of the block before a page break (`gap`, that of the last
+    block of the previous section) above the first block of the new page: an empty first paragraph
+    with that margin (alone on a page that prints nothing) does the same. Written into the HTML, not
+    inserted after parsing: an edit of a parsed document costs a layout of its first page."""
+    if gap <= 0:
+        return part
+    body = _BODY.search(part)
+    if body is None:
+        return part
+    spacer = f'<p style="margin-top: 0px; margin-bottom: {gap:g}px;">{SPACER}</p>'  # empty, Qt drops it
+    return part[:body.end()] + spacer + part[body.end():]
 
 
 def _keep_shaping(doc: QTextDocument) -> None:
@@ -349,7 +354,7 @@ def _content_pages(doc: QTextDocument, page_h: float) -> list[int]:
     pages = set()
     block = doc.begin()
     while block.isValid():
-        if block.length() > 1:
+        if block.length() > 1 and (block.length() > 2 or block.text() != SPACER):
             rect = layout.blockBoundingRect(block)
             lines = block.layout()
             for k in range(lines.lineCount()):
