@@ -172,13 +172,32 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _TERM = re.compile(rf"""\s*(?:(?P<var>{_NAME})\s*(?:(?P<op>>=|<=|==|!=|<|>)\s*
     (?:(?P<num>(?:0|[1-9][0-9]*)(?:\.[0-9]+)?)|"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'))?
     |happened\(\s*(?:"(?P<ev>[A-Za-z_][A-Za-z0-9_]*)"|'(?P<ev2>[A-Za-z_][A-Za-z0-9_]*)')\s*\))\s*""", re.X)
-_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than the space
+_NAME_RE = re.compile(_NAME)
 _OPS = {">=": ast.GtE, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, ">": ast.Gt}
+
+
+def _plain_name(name: str, scope: Scope) -> bool:
+    """Whether a declared variable's name is read as that variable by a plain term (once per name and
+    scope): a dotted identifier, not a keyword, a constant, `date` or a named condition."""
+    ok = scope._plain_names.get(name)
+    if ok is None:
+        ok = scope._plain_names[name] = _NAME_RE.fullmatch(name) is not None and "__" not in name and not any(
+            iskeyword(p) or p in ("True", "False", "None") for p in name.split(".")) and (
+            "." in name or not (name in CONSTANT_NAMES or name == "date" or name in scope.named))
+    return ok
 
 
 def _plain_term(part: str, scope: Scope):
     """One term of a plain conjunction as (closure, variable name, event id), or False when the
     general compiler must read it."""
+    bits = part.split(" ")
+    if len(bits) == 3:  # `name op 123`, spaced once: what _TERM would read, read 4x faster
+        name, op, num = bits
+        if op in _OPS and num.isdigit() and num.isascii() and (num[0] != "0" or len(num) == 1):
+            var = scope.variables.get(name)
+            if var is None or not _plain_name(name, scope) or var.type != "number":
+                return False
+            return _VAR_CONST[_OPS[op]](name, int(num)), name, None
     m = _TERM.fullmatch(part)
     if m is None:
         return False
@@ -189,16 +208,8 @@ def _plain_term(part: str, scope: Scope):
             return False
         return (lambda s, f, ev=ev: ev in f.fired), None, ev
     var = scope.variables.get(name)
-    if var is None:
-        return False
-    plain_names = scope._plain_names
-    ok = plain_names.get(name)
-    if ok is None:
-        ok = plain_names[name] = "__" not in name and not any(
-            iskeyword(p) or p in ("True", "False", "None") for p in name.split(".")) and (
-            "." in name or not (name in CONSTANT_NAMES or name == "date" or name in scope.named))
-    if not ok:
-        return False  # a name Python or the general compiler reads another way
+    if var is None or not _plain_name(name, scope):
+        return False  # unknown, or a name Python or the general compiler reads another way
     if op is None:
         return (lambda s, f, name=name: s[name]), name, None
     if num is not None:
@@ -219,9 +230,9 @@ def _simple_conjunction(text: str, scope: Scope, source: str) -> Condition | Non
     compiler makes. None whenever anything is not plainly right: the general road then compiles it
     or says what is wrong. Each term is read once per scope: rules repeat them (`army >= 50`), and
     the closures are pure, so they are shared."""
-    if _ODD_SPACE.search(text) is not None:
-        # tabs, form feeds, no-break spaces...: Python's parser says which it takes (U+00A0 and the
-        # like are syntax errors, which this road used to accept)
+    if not text.isprintable():
+        # tabs, form feeds, no-break spaces (every whitespace but the space is unprintable): Python's
+        # parser says which it takes (U+00A0 and the like are syntax errors, which this road accepted)
         return None
     terms = scope._plain_terms
     # only spaces: str.split finds the very `and`s a regular expression would (3x faster), the

@@ -33,10 +33,14 @@ CONDITIONS = [
     "labor.unrest >= 60\tand trotsky.alive", "labor.unrest >= 60   and  trotsky.alive",
     "labor.unrest >= 60 \x0c and trotsky.alive and regime == 'old'", "motto == 'a\tand b' and trotsky.alive",
     "motto == 'a and b'",
+    # `name op integer` spaced once (read without the regular expression), and its near misses
+    "army.loyalty < 100 and labor.unrest >= 0", "labor.unrest == 12 and army.loyalty != 3", "ripe >= 1",
+    "trotsky.alive == 1", "labor.unrest >= 1.5", "labor.unrest >=  7",
 ]
 BAD = ["labor.unrest >= 007", "labor.unrest >= 'x'", 'regime == "neww"', "happened(\"nope\")", "unknown >= 3",
        "labor.unrest >= 60 and", "and labor.unrest", "labor.__class__", "labor.unrest >= 60\u00a0and trotsky.alive",
-       "labor.unrest >= 60 and and trotsky.alive", "regime == 'a\tand b'"]
+       "labor.unrest >= 60 and and trotsky.alive", "regime == 'a\tand b'",
+       "labor.unrest >= 05", "regime >= 5", "motto < 3 and trotsky.alive", "nothing >= 3", "labor.unrest => 3"]
 
 
 def _both(src):
