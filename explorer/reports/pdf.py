@@ -52,7 +52,7 @@ def _page_mark(anchor: str):
 
 
 def _page_words(page) -> str:
-    return f", p. {page}" if page else ""
+    return f", p.\u00a0{page}" if page else ""  # a no-break space: "p." and its number on one line
 
 
 def write_pdf(report: dict, out: Path, *, page_size: str = "a4", templates=None, progress=None) -> None:
