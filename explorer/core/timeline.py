@@ -145,17 +145,14 @@ class Timeline:
         if got is not None:
             return got
         traj = {v: ([self.result.program.start], [val]) for v, val in self.initial_state.items()}
-        events = [(f.ordinal, i, f.changes) for i, f in enumerate(self.result.firings)]
-        sets = [(d.ordinal, -1, tuple((var, val) for var, val in d.divergence.values.items()))
-                for d in self.result.divergences if d.divergence.kind == "set"]
-        if pause is not None:
-            pause()
-        merged = sorted([(o, i, [(c.var, c.new) for c in ch]) for o, i, ch in events] +
-                        [(o, i, list(ch)) for o, i, ch in sets], key=lambda t: (t[0], t[1] >= 0, t[1]))
-        if pause is not None:
-            pause()
-        every = PAUSE_EVERY if pause is not None else len(merged) + 1
-        for n, (ordinal, _, changes) in enumerate(merged, 1):
+        firings = self.result.firings
+        sets = sorted(((d.ordinal, tuple(d.divergence.values.items())) for d in self.result.divergences
+                       if d.divergence.kind == "set"), key=lambda t: t[0])  # stable: in the path's order
+        if any(a.ordinal > b.ordinal for a, b in zip(firings, firings[1:])):  # never from the engine
+            firings = sorted(firings, key=lambda f: f.ordinal)  # (stable: in firing order on a day)
+        every = PAUSE_EVERY if pause is not None else len(firings) + 1
+
+        def apply(ordinal, changes):
             for var, new in changes:
                 dates, values = traj[var]
                 if values[-1] == new:
@@ -165,8 +162,18 @@ class Timeline:
                 else:
                     dates.append(ordinal)
                     values.append(new)
+
+        # in date order, a day's divergence sets before its firings (both in their own order)
+        k = 0
+        for n, f in enumerate(firings, 1):
+            while k < len(sets) and sets[k][0] <= f.ordinal:
+                apply(*sets[k])
+                k += 1
+            apply(f.ordinal, [(c.var, c.new) for c in f.changes])
             if n % every == 0:
                 pause()
+        for ordinal, changes in sets[k:]:
+            apply(ordinal, changes)
         self._traj = traj
         return traj
 

@@ -75,13 +75,41 @@ def test_big_branches_diff_the_same_with_a_pause_hook_called_every_few_hundred_f
     assert checked > 80 and differing > 40  # real differences were compared, not only empty diffs
 
 
+def _reference_trajectories(tl) -> dict:
+    """The courses as first written: every change sorted by (date, a set divergence before a firing)."""
+    traj = {v: ([tl.result.program.start], [val]) for v, val in tl.initial_state.items()}
+    events = [(f.ordinal, i, [(c.var, c.new) for c in f.changes]) for i, f in enumerate(tl.firings)]
+    sets = [(d.ordinal, -1, list(d.divergence.values.items())) for d in tl.divergences if d.divergence.kind == "set"]
+    for ordinal, _, changes in sorted(events + sets, key=lambda t: (t[0], t[1] >= 0, t[1])):
+        for var, new in changes:
+            dates, values = traj[var]
+            if values[-1] == new:
+                continue
+            if dates[-1] == ordinal:
+                values[-1] = new
+            else:
+                dates.append(ordinal)
+                values.append(new)
+    return traj
+
+
 def test_trajectories_worked_out_with_a_pause_hook_are_the_same():
-    ws = Workspace(make_scenario(2000, n_branches=6))
-    for bid in ws.scenario.branch_ids:
-        tl = ws.timeline(bid)
-        plain = dict(tl._trajectories)
-        hook = Counter()
-        tl.__dict__.pop("_traj")
-        assert tl.trajectories(hook) == plain
-        assert hook.calls >= len(tl.firings) // 256
-        assert tl.trajectories(hook) is tl._trajectories  # worked out once
+    """Merged in one pass (the firings are in date order, a day's set divergences first), with and
+    without the hook, as the sorted reference; on worlds with set divergences and without."""
+    from benchmarks.bench_ui import dense_scenario
+    worlds = [make_scenario(2000, n_branches=6), dense_scenario(3000, 30, 10),
+              load_scenario(scenario_path("trotsky_mexico"))]
+    sets = 0
+    for sc in worlds:
+        ws = Workspace(sc)
+        for bid in sc.branch_ids:
+            tl = ws.timeline(bid)
+            sets += sum(d.divergence.kind == "set" for d in tl.divergences)
+            plain = dict(tl._trajectories)
+            assert plain == _reference_trajectories(tl)
+            hook = Counter()
+            tl.__dict__.pop("_traj")
+            assert tl.trajectories(hook) == plain
+            assert hook.calls >= len(tl.firings) // 256
+            assert tl.trajectories(hook) is tl._trajectories  # worked out once
+    assert sets >= 5
