@@ -134,6 +134,7 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
                 "outcome_title": _outcome_title(tl if e.status != GONE else ptl, e.event,
                                                 e.outcome if e.status != GONE else e.other_outcome),
                 "status": e.status, "parent_date": _iso(e.other_date), "parent_outcome": e.other_outcome,
+                "parent_outcome_title": _outcome_title(ptl, e.event, e.other_outcome),
                 "tags": list(tl.rule(e.event).tags) if tl.rule(e.event) else []})
     else:
         for f in tl.firings:
@@ -141,7 +142,8 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
                 "date": _iso(f.date), "event": f.event, "occurrence": f.occurrence,
                 "title": tl.title(f.event, f.outcome), "outcome": f.outcome,
                 "outcome_title": _outcome_title(tl, f.event, f.outcome), "status": None,
-                "parent_date": None, "parent_outcome": None, "tags": list(tl.rule(f.event).tags)})
+                "parent_date": None, "parent_outcome": None, "parent_outcome_title": None,
+                "tags": list(tl.rule(f.event).tags)})
 
     # sources cited by the events this section tells, numbered in order of first citation
     sources: list[dict] = []

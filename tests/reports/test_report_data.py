@@ -64,6 +64,14 @@ def test_shared_history_told_once_when_the_parent_is_in_the_report(missiles_ws):
     assert build_report(missiles_ws, ["strike-contained"])["comparison"] is None
 
 
+def test_a_changed_outcome_names_the_parents_outcome_by_its_title(missiles_ws):
+    from explorer.core.report import build_report
+    air = build_report(missiles_ws, ["air-strike"])["branches"][0]
+    row = next(e for e in air["chronology"] if e["event"] == "excomm_decides")
+    assert (row["status"], row["parent_outcome"]) == ("changed", "quarantine")
+    assert (row["outcome_title"], row["parent_outcome_title"]) == ("air strikes on the sites", "a naval quarantine")
+
+
 def test_default_variables_are_those_that_differ(missiles_ws):
     from explorer.core.report import default_variables
     chosen = default_variables(missiles_ws, ["baseline", "air-strike"])
