@@ -95,8 +95,17 @@ class BranchMap(QWidget):
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
+        # no scenario (none opened, or the file had errors): words, not an empty plot with a lone "1" tick
+        self.empty_note = QLabel("No scenario is open. Open one with File > Open… (Ctrl+O); a file with "
+                                 "errors lists them in the Problems tab.")
+        self.empty_note.setObjectName("muted")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignCenter)
+        self.empty_note.setContentsMargins(24, 0, 24, 0)
+        body.addWidget(self.empty_note, 1)
         body.addWidget(self.plot, 1)
         body.addWidget(self.scroll)
+        self.plot.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -113,6 +122,8 @@ class BranchMap(QWidget):
         a rule changed) keeps the reader's zoom and scroll, and the selected lane in view."""
         edited = self.history is not None and self.history.scenario.id == history.scenario.id
         self.history = history
+        self.empty_note.hide()
+        self.plot.show()
         self.relayout()
         if edited:
             self.show_branch(self.selection.branch)

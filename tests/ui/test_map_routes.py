@@ -131,3 +131,14 @@ def QTest_click_compare(w, qtbot, bid):
     rect = o.visualRect(ix)
     QTest.mouseClick(o.viewport(), Qt.LeftButton, Qt.ControlModifier, rect.center())
     qtbot.waitUntil(lambda: w.selection.compare == bid, timeout=3000)
+
+
+def test_with_no_scenario_the_map_says_so_in_words(make_window, qtbot):
+    """After a broken file's dialog was closed the map was an empty plot with a lone "1" on its axis."""
+    w = make_window()
+    m = w.branch_map
+    assert m.empty_note.isVisible() and not m.plot.isVisible()
+    assert "File > Open" in m.empty_note.text() and "Problems" in m.empty_note.text()
+    assert w.open_path(TROTSKY)
+    qtbot.waitUntil(m.plot.isVisible, timeout=3000)
+    assert not m.empty_note.isVisible()
