@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGraphicsScene, QGraphicsView, QLabel, QSizePolicy, QStyle, QVBoxLayout,
+                               QWidget)
 
 from ..core.causes import event_graph
 from ..core.errors import ExplorerError
@@ -41,14 +42,17 @@ class CausesView(LazyPane, QWidget):
         self.note = QLabel("")
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
-        # a gone event: a link-like button to its causes in the branch where it happens
-        self.elsewhere_button = QPushButton("")
+        self.note.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens the dock
+        # a gone event: a link to its causes in the branch where it happens (a label that wraps: a
+        # button kept its whole text on one line and widened the dock over the watch pane)
+        self.elsewhere_button = QLabel("")
         self.elsewhere_button.setObjectName("causesElsewhere")
-        self.elsewhere_button.setFlat(True)
-        self.elsewhere_button.setCursor(Qt.PointingHandCursor)
-        self.elsewhere_button.setStyleSheet(f"QPushButton {{ color: {style.ACCENT}; text-align: left; padding: 2px 0; }}")
-        self.elsewhere_button.clicked.connect(self._follow)
+        self.elsewhere_button.setWordWrap(True)
+        self.elsewhere_button.setTextFormat(Qt.RichText)
+        self.elsewhere_button.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.elsewhere_button.linkActivated.connect(lambda _: self._follow())
         self.elsewhere_button.hide()
+        self.filler = QWidget()  # keeps the note at the top while there is no graph
         self.scene = QGraphicsScene(self)
         self.view = QGraphicsView(self.scene)
         self.view.setObjectName("causesGraph")
@@ -59,6 +63,7 @@ class CausesView(LazyPane, QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.elsewhere_button)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.filler, 1)
         selection.changed.connect(lambda what: (BRANCH in what or EVENT in what) and self.refresh())
 
     def set_history(self, history: History) -> None:
@@ -75,6 +80,7 @@ class CausesView(LazyPane, QWidget):
         self.elsewhere = None
         self.elsewhere_button.hide()
         self.view.hide()  # no graph, no empty frame under the note
+        self.filler.show()
         h = self.history
         key = self.selection.event
         if h is None or key is None or not h.has_branch(self.selection.branch):
@@ -86,6 +92,7 @@ class CausesView(LazyPane, QWidget):
             self.note.setText(self._not_here(key))
             return
         self.view.show()
+        self.filler.hide()
         try:
             cg = self.graph = event_graph(tl, f.index)
         except ExplorerError as e:
@@ -125,8 +132,8 @@ class CausesView(LazyPane, QWidget):
         title = _esc(rule.title if rule is not None and rule.title else key[0])
         if f is not None:
             self.elsewhere = other
-            self.elsewhere_button.setText(f"→ Its causes and consequences in {h.label(other)}, "
-                                          f"where it happens on {f.date.isoformat()}")
+            self.elsewhere_button.setText(f"<a href='elsewhere'>→ Its causes and consequences in "
+                                          f"{_esc(h.label(other))}</a>, where it happens on {f.date.isoformat()}")
             self.elsewhere_button.show()
         return f"<b>{title}</b> does not happen in {_esc(h.label(bid))}: the inspector says why not."
 
