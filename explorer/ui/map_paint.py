@@ -318,14 +318,14 @@ class MapItem(pg.GraphicsObject):
             # drops that holds the label (or most of it)
             left = max(xs, 0) + LABEL_GAP
             for _ in range(4):
-                limit = self._room_before_drop(left, y - h / 2, y + h / 2, drops)
+                limit, past = self._room_before_drop(left, y - h / 2, y + h / 2, drops)
                 room = min(width - left - 4, limit - left - 4)
                 if room >= min(full, 120) or (limit == math.inf and room >= 40):
                     candidates.append(QRectF(left, y - h / 2, min(full, 300, room), h))
                     break
                 if limit == math.inf:
                     break
-                left = limit + 3 + LABEL_GAP
+                left = past + 2 + LABEL_GAP  # past that drop (a child's forking close to the fork)
             for rect in candidates:
                 if rect.bottom() < 0 or rect.top() > p.device().height():
                     continue
@@ -339,12 +339,16 @@ class MapItem(pg.GraphicsObject):
                 break
 
     @staticmethod
-    def _room_before_drop(x: float, top: float, bottom: float, drops) -> float:
-        """The x of the first drop right of x that passes between top and bottom (or infinity)."""
+    def _room_before_drop(x: float, top: float, bottom: float, drops) -> tuple[float, float]:
+        """(left, right) edges of the first drop reaching right of x that passes between top and
+        bottom (one that straddles x counts: its left edge is then before x), or (inf, inf)."""
         if not len(drops):
-            return math.inf
-        hit = (drops[:, 0] > x) & (drops[:, 3] > top) & (drops[:, 2] < bottom)
-        return float(drops[hit, 0].min()) if hit.any() else math.inf
+            return math.inf, math.inf
+        hit = (drops[:, 1] > x) & (drops[:, 3] > top) & (drops[:, 2] < bottom)
+        if not hit.any():
+            return math.inf, math.inf
+        i = int(np.argmin(np.where(hit, drops[:, 0], np.inf)))
+        return float(drops[i, 0]), float(drops[i, 1])
 
     @staticmethod
     def _hides_drop(rect: QRectF, drops) -> bool:

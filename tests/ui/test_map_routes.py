@@ -142,3 +142,23 @@ def test_with_no_scenario_the_map_says_so_in_words(make_window, qtbot):
     assert w.open_path(TROTSKY)
     qtbot.waitUntil(m.plot.isVisible, timeout=3000)
     assert not m.empty_note.isVisible()
+
+
+def test_a_narrow_map_still_names_the_selected_lane(make_window, qtbot):
+    """A 390 px map (the Causes dock widened at 1280x800), rows 14 px high: "Stalin's coup succeeds",
+    selected, had no label (its child's drop, four months after its fork, straddled the label's start)."""
+    w = make_window(TROTSKY)
+    m = w.branch_map
+    qtbot.waitUntil(lambda: all(w.history.computed(b) for b in w.history.branch_ids), timeout=20000)
+    m.refresh()
+    w.selection.select_branch("stalin-coup-succeeds")
+    m.plot.setFixedWidth(390)
+    m.show_branch(m.rows[0], fit_first=True)
+    m.vb.setYRange(-1.1, (m.plot.height() - 40) / 14 - 1.1, padding=0)
+    m.item.drops = []
+    m.plot.viewport().update()
+    qtbot.waitUntil(lambda: bool(m.item.drops), timeout=3000)
+    named = [b for _, b in m.item.label_rects]
+    assert "stalin-coup-succeeds" in named
+    for rect, bid in m.item.label_rects:
+        assert not any(rect.intersects(d) for d in m.item.drops), bid
