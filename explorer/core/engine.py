@@ -23,9 +23,9 @@ from .gcpause import paused_gc
 from .program import EVENT_KEY, CRule, Program
 from .records import (AppliedDivergence, Change, Checkpoint, EndLapse, EventRead, Firing, Lapse,  # noqa: F401
                       Read, FinalWorld, RunResult, world_reads)
+from .runaway import MAX_FIRINGS_PER_DAY, runaway_error  # noqa: F401 - lint.py reads the limit here
 
 LIKELY, SAMPLED = "likely", "sampled"
-MAX_FIRINGS_PER_DAY = 10_000
 PAUSE_EVERY = 32  # agenda tests between two calls of a run's `pause` hook (about 1 ms on 10,000 rules)
 BIG_PROGRAM = 1000  # rules: from here a run's history is frozen out of the collector (gcpause.py)
 
@@ -49,7 +49,8 @@ def _conjuncts(cr: CRule) -> tuple | None:
 
 class _Run:
     def __init__(self, program: Program, divergences: list, mode: str, seed: int, naive: bool,
-                 checkpoint_every: int | None, record_reads: bool = True, pause=None):
+                 checkpoint_every: int | None, record_reads: bool = True, pause=None,
+                 checkpoint_days=()):
         if mode not in (LIKELY, SAMPLED):
             raise EngineError(f"unknown mode '{mode}'; use likely or sampled")
         self.p = program
@@ -57,6 +58,8 @@ class _Run:
         self.mode, self.seed, self.naive = mode, seed, naive
         self.record_reads = record_reads
         self.every = checkpoint_every or max(32, len(program.rules) // 50)
+        # days with a checkpoint of their own (known children's forks), visited even if nothing happens
+        self.cp_days = sorted({d for d in checkpoint_days if program.start < d <= program.end})
         self.divs = sorted(divergences, key=lambda d: (d.ordinal, d.k))
         self.suppress_from: dict[int, int] = {}
         self.forced_outcome: dict[int, list] = {}  # rule -> [(from ordinal, outcome)], in date order
@@ -172,17 +175,23 @@ class _Run:
         di = 0
         while self.resumed_at is not None and di < len(divs) and divs[di].ordinal < self.resumed_at:
             di += 1  # already part of the checkpoint we resumed from
+        # days visited whatever the agenda holds (next one last): divergences' and checkpoint days
+        cp_days = {d for d in self.cp_days if d > self.today}
+        stops = sorted({d.ordinal for d in divs[di:]} | cp_days, reverse=True)
+        stop = stops.pop() if stops else end + 1
         while True:
             nxt = agenda[0][0] if agenda else end + 1
             if self.timedep and nxt > self.today + 1:
                 nxt = self.today + 1  # a rule waits on the date itself: visit every day it waits
-            if di < len(divs) and divs[di].ordinal < nxt:
-                nxt = divs[di].ordinal
+            if stop < nxt:
+                nxt = stop
             if nxt > end:
                 break
             if nxt > self.today:
                 self._expire(nxt)
-                self._maybe_checkpoint(nxt)
+                self._maybe_checkpoint(nxt, nxt in cp_days)
+                while stop <= nxt:
+                    stop = stops.pop() if stops else end + 1
                 self.today = nxt
                 self.facts.set_today(nxt)
                 self.day_total = 0
@@ -238,9 +247,9 @@ class _Run:
                 wend, cause, by, _ = self.waiting[r]
                 self._push(ordinal, self.rules[r], wend, cause, by)
 
-    def _maybe_checkpoint(self, ordinal: int) -> None:
+    def _maybe_checkpoint(self, ordinal: int, forced: bool = False) -> None:
         done = len(self.firings) + len(self.lapses)  # work since the last one, alike in every mode
-        if ordinal == self.resumed_at or (done - self.last_cp < self.every and self.checkpoints):
+        if ordinal == self.resumed_at or (done - self.last_cp < self.every and self.checkpoints and not forced):
             return
         self.last_cp = done
         self.checkpoints.append(Checkpoint(
@@ -437,19 +446,8 @@ class _Run:
         idx = len(self.firings)
         self.day_total += 1
         if self.day_total > MAX_FIRINGS_PER_DAY or idx > self.max_firings:
-            if self.day_total > MAX_FIRINGS_PER_DAY:
-                where = f"more than {MAX_FIRINGS_PER_DAY:,} firings on {dt.date.fromordinal(ordinal)}"
-                counts = Counter(self.p.by_id[f.event] for f in self.firings if f.ordinal == ordinal)
-                counts[r] += 1
-            else:  # count over the whole run: per-day counts would read "1x" for a slow cycle
-                where = f"more than {self.max_firings:,} firings in one run (on reaching {dt.date.fromordinal(ordinal)})"
-                counts = Counter(self.p.by_id[f.event] for f in self.firings)
-                counts[r] += 1
-            top = [(i, n) for i, n in counts.most_common() if self.rules[i].repeatable][:5] \
-                or counts.most_common(5)  # only repeatable rules can run away
-            names = ", ".join(f"{self.rules[i].id} ({n:,}x)" for i, n in top)
-            raise EngineError(f"runaway rules: {where}, by {names}; give the repeatable rules a "
-                              "cooldown or a condition that turns false")
+            raise runaway_error(self.rules, self.p.by_id, self.firings, r, ordinal, self.day_total,
+                                self.max_firings)
         rec = self.fired.get(r)
         occurrence = rec[0] + 1 if rec else 1
         outcome = self._choose_outcome(cr, occurrence, forced_outcome)
@@ -583,17 +581,19 @@ class _Run:
 
 
 def run_program(program: Program, divergences: list | None = None, *, mode: str = LIKELY, seed: int = 0,
-                naive: bool = False, resume: tuple | None = None,
-                checkpoint_every: int | None = None, record_reads: bool = True, pause=None) -> RunResult:
+                naive: bool = False, resume: tuple | None = None, checkpoint_every: int | None = None,
+                record_reads: bool = True, pause=None, checkpoint_days=()) -> RunResult:
     """Run from the start, or from `resume` = (checkpoint, prefix firings, prefix lapses).
 
     `record_reads=False` leaves out what each firing and lapse read (the why-graph's material): the
     history and the world are the same, only explanations are not possible. `pause`: a callable
     without arguments the run calls every PAUSE_EVERY agenda tests (it changes nothing in the run):
     the app's branch worker waits there while the GUI thread works, so that the two do not share
-    the interpreter lock half and half (ui/branch_worker.py)."""
+    the interpreter lock half and half (ui/branch_worker.py). `checkpoint_days` get a checkpoint whatever
+    `checkpoint_every` says (known children's forks); a day with nothing on it changes no history."""
     t0 = time.perf_counter()
-    run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every, record_reads, pause)
+    run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every, record_reads, pause,
+               checkpoint_days)
     with paused_gc(freeze=len(program.rules) >= BIG_PROGRAM):
         if resume is None:
             run.fresh()

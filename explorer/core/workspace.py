@@ -170,16 +170,29 @@ class Workspace:
     def _compute(self, key: _Key) -> Timeline:
         branch = self.branch(key.branch)
         every = _NO_CHECKPOINTS if self.lean and not self._kids.get(branch.id) else self.checkpoint_every
+        days = self._fork_days(branch.id)
         if branch.parent is None:
             self.runs += 1
-            result = run_program(self.program, [], mode=key.mode, seed=key.seed,
-                                 checkpoint_every=every, record_reads=not self.lean, pause=self.pause)
+            result = run_program(self.program, [], mode=key.mode, seed=key.seed, checkpoint_every=every,
+                                 record_reads=not self.lean, pause=self.pause, checkpoint_days=days)
             return Timeline(self.scenario, branch, result)
         parent = self.timeline(branch.parent, key.mode, key.seed)
         divergences, program = self._divergences(branch, parent)
         self.runs += 1
         return Timeline(self.scenario, branch, self._run_from(program, divergences, parent, key.mode, key.seed,
-                                                              every))
+                                                              every, days))
+
+    def _fork_days(self, branch_id: str) -> tuple:
+        """The days the branch's children fork, where that does not depend on a history (every own
+        divergence dated by `on:`, a one-off event's timing, or a `set`): the branch's run keeps a
+        checkpoint on each, so a child restarts on its fork day, not at the last regular checkpoint
+        before it (on 10,000 rules, 20-odd to 130 days, a tenth to a third of a late child's restart)."""
+        days = set()
+        for kid in self._kids.get(branch_id, ()):
+            own = self._by_id[kid].divergences
+            if own and not any(needs_parent(dv) for dv in own):
+                days.add(min(effective_date(dv, None, [], self.scenario, self.program) for dv in own))
+        return tuple(days)
 
     def full_run(self, branch_id: str, mode: str | None = None, seed: int | None = None) -> RunResult:
         """The branch computed from the start, no checkpoint: the reference restarts must equal."""
@@ -199,8 +212,10 @@ class Workspace:
                              lambda divs: self._run_from(program, divs, parent)), program
 
     def _run_from(self, program: Program, divergences: list[AppliedDivergence], parent: Timeline,
-                  mode: str | None = None, seed: int | None = None, every: int | None = None) -> RunResult:
-        """A run of `divergences`, restarted from the parent's last checkpoint before the first own one."""
+                  mode: str | None = None, seed: int | None = None, every: int | None = None,
+                  days: tuple = ()) -> RunResult:
+        """A run of `divergences`, restarted from the parent's last checkpoint before the first own one
+        (`days`: its own children's fork days, see _fork_days)."""
         own = [d.ordinal for d in divergences[len(parent.divergences):]]
         start = min(own) if own else self.program.end + 1
         cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
@@ -208,9 +223,9 @@ class Workspace:
         every = every or self.checkpoint_every
         if not cps:
             return run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                               record_reads=not self.lean, pause=self.pause)
+                               record_reads=not self.lean, pause=self.pause, checkpoint_days=days)
         result = run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                             record_reads=not self.lean, pause=self.pause,
+                             record_reads=not self.lean, pause=self.pause, checkpoint_days=days,
                              resume=(cps[-1], parent.result.firings, parent.result.lapses))
         result.checkpoints = cps + result.checkpoints
         return result

@@ -274,6 +274,27 @@ def test_restart_from_checkpoint_equals_full_run(sc, every):
 
 
 @PROPERTY
+@given(sc=scenarios())
+def test_a_child_restarts_on_its_fork_day(sc):
+    """A branch's run keeps a checkpoint on each day a child with dated divergences forks
+    (Workspace._fork_days); the child restarts there, and visiting that day or keeping that checkpoint
+    changes nothing in the branch's own history (lapses with what they read included)."""
+    ws = Workspace(sc, checkpoint_every=10**9)  # no regular checkpoints but the first day's
+    check_restarts(ws, LIKELY, 0)
+    for bid in sc.branch_ids:
+        tl = ws.timeline(bid)
+        assert list(tl.lapsed) == list(ws.full_run(bid).lapses), bid
+        b = ws.branch(bid)
+        if b.parent is None or not b.divergences or any(d.on is None for d in b.divergences):
+            continue
+        fork = min(d.ordinal for d in tl.own_divergences)
+        parent = ws.timeline(b.parent).result
+        if (parent.restarted_from or 0) < fork <= parent.program.end:
+            assert tl.result.restarted_from == fork, bid
+            assert any(c.ordinal == fork for c in parent.checkpoints), bid
+
+
+@PROPERTY
 @given(sc=scenarios(max_branches=2))
 def test_indexed_waking_equals_naive(sc):
     ws = Workspace(sc)
