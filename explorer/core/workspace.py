@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # diff and explain are imported where asked: `validate` and `
 
 
 _NO_CHECKPOINTS = 10**12  # checkpoint_every for a run nobody restarts from (the engine keeps the first only)
+_FORK_CHECKPOINTS = 16  # at most this many fork days get a checkpoint of their own per run, evenly spread
 
 
 @dataclass(frozen=True)
@@ -186,13 +187,15 @@ class Workspace:
         """The days the branch's children fork, where that does not depend on a history (every own
         divergence dated by `on:`, a one-off event's timing, or a `set`): the branch's run keeps a
         checkpoint on each, so a child restarts on its fork day, not at the last regular checkpoint
-        before it (on 10,000 rules, 20-odd to 130 days, a tenth to a third of a late child's restart)."""
+        before it (on 10,000 rules, 20-odd to 130 days, a tenth to a third of a late child's restart). At
+        most _FORK_CHECKPOINTS of them, evenly spread: the others restart as before."""
         days = set()
         for kid in self._kids.get(branch_id, ()):
             own = self._by_id[kid].divergences
             if own and not any(needs_parent(dv) for dv in own):
                 days.add(min(effective_date(dv, None, [], self.scenario, self.program) for dv in own))
-        return tuple(days)
+        days = sorted(days)  # a checkpoint is ~0.2 MB on 10,000 rules: a hundred children would keep 20 MB
+        return tuple(days[::math.ceil(len(days) / _FORK_CHECKPOINTS)] if len(days) > _FORK_CHECKPOINTS else days)
 
     def full_run(self, branch_id: str, mode: str | None = None, seed: int | None = None) -> RunResult:
         """The branch computed from the start, no checkpoint: the reference restarts must equal."""

@@ -192,6 +192,27 @@ def test_restart_from_parent_checkpoint_equals_full_run(every):
                 [f for f in summary(parent) if f[1] < fork]
 
 
+def test_children_restart_on_their_fork_days_at_most_16_per_run():
+    """A parent keeps a checkpoint on each dated child's fork day (Workspace._fork_days), at most 16 of
+    them per run: with 3 children each restarts on its own day; with 30, 16 or fewer do, evenly spread,
+    and every restart still equals the full run."""
+    from explorer.core.model import Branch, Divergence
+    for n in (3, 30):
+        sc = load()
+        days = [D("1940-01-20") + dt.timedelta(days=19 * i) for i in range(n)]
+        sc.branches += [Branch(f"k{i}", BASELINE, f"Kid {i}", divergences=[
+            Divergence("set", values={"unrest": 5 + i}, on=day, label=f"unrest on {day}")])
+            for i, day in enumerate(days)]
+        ws = Workspace(sc, checkpoint_every=10**9)  # no regular checkpoints but the first day's
+        kept = [c.ordinal for c in ws.timeline(BASELINE).result.checkpoints][1:]  # the first day's aside
+        on_fork = [f"k{i}" for i, day in enumerate(days)
+                   if ws.timeline(f"k{i}").result.restarted_from == day.toordinal()]
+        assert len(kept) <= 16 and len(on_fork) == (n if n <= 16 else len(set(kept) & {d.toordinal() for d in days}))
+        assert len(on_fork) >= min(n, 8), on_fork
+        for i in range(n):
+            assert_restart_equals_full_run(ws, f"k{i}")
+
+
 def test_restart_equals_full_run_in_sampled_mode():
     for seed in range(4):
         ws = Workspace(load(), mode=SAMPLED, seed=seed, checkpoint_every=2)
