@@ -163,7 +163,7 @@ def _build_program(scenario: Scenario, report=None) -> Program:
 
 def outcomes_of(scenario: Scenario) -> dict:
     """Every event's outcome ids, one-off events' included: `outcome("x") == "typo"` is a load error."""
-    out = {e.id: tuple(o.id for o in e.outcomes) for e in scenario.events}
+    out = {e.id: tuple([o.id for o in e.outcomes]) if e.outcomes else () for e in scenario.events}
     for b in scenario.branches:
         for d in b.divergences:
             if d.kind == "event" and d.rule is not None:
@@ -176,10 +176,15 @@ def program_of(scenario: Scenario) -> Program:
 
 
 def _index(cr: CRule, readers: dict, followers: dict) -> None:
+    idx = cr.idx
     for key in cr.keys:
-        readers.setdefault(key, []).append(cr.idx)
+        r = readers.get(key)
+        if r is None:
+            readers[key] = [idx]
+        else:
+            r.append(idx)
     if cr.pred is not None:
-        followers.setdefault(cr.pred, []).append(cr.idx)
+        followers.setdefault(cr.pred, []).append(idx)
 
 
 def _cond(text, path: str, scope: Scope, report) -> Condition | None:
@@ -236,7 +241,11 @@ def _number_or_cond(value, path: str, scope: Scope, report, lo: float | None = N
 
 def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: Scenario, report) -> CRule:
     path = report.path_of(e, f"events[{idx}]")
-    cond = _cond(e.when, path + ".when", scope, report) or compile_condition(False, scope)
+    try:
+        cond = compile_condition(e.when, scope)
+    except ConditionError as err:
+        report.add(path + ".when", err.message, err.col)
+        cond = compile_condition(False, scope)
     chance = None if e.chance is None else _number_or_cond(e.chance, path + ".chance", scope, report, 0, 1,
                                                             "chance")
     t = e.timing
@@ -283,7 +292,8 @@ def _compile_rule(e: EventRule, idx: int, scope: Scope, by_id: dict, scenario: S
         keys = frozenset(keys)
     # most texts are one plain string: nothing to compile (compile_texts says the same, slower)
     text = compile_texts(e.text, e.variants, scope, path, report) if e.variants or "{" in e.text else None
-    return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(t.within), cond, chance,
+    w = t.within
+    return CRule(idx, e.id, e, t.kind, start, end, pred, t.delay, _days(w) if w.months else w.days, cond, chance,
                  e.priority, e.repeatable, e.cooldown, effects, tuple(outcomes), keys, time_dep,
                  cond.is_constant_false, text=text, mtth=_days(e.mtth) if e.mtth is not None else 0)
 
