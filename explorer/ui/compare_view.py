@@ -74,7 +74,10 @@ class CompareModel(QAbstractTableModel):
             return None
         if role == Qt.ToolTipRole:  # a long branch name is elided in its narrow column: whole here
             return {C_LEFT: self.left_label, C_RIGHT: self.right_label}.get(section)
-        return ("Date", self.left_label, "", "Date", self.right_label)[section]
+        shown = self.header_shown.get(section)
+        return shown if shown is not None else ("Date", self.left_label, "", "Date", self.right_label)[section]
+
+    header_shown: dict = {}  # section -> the branch name as it fits its column (CompareView._fit_headers)
 
     def data(self, index, role=Qt.DisplayRole):
         if role not in _ROLES:  # asked for ~10 roles per visible cell at each paint: answer fast
@@ -143,7 +146,9 @@ class CompareView(LazyPane, QWidget):
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         hh.setHighlightSections(False)
-        hh.setTextElideMode(Qt.ElideRight)  # "Stalin's coup succe…", not clipped mid-letter ("succeed")
+        # a branch name too long for its column is elided ("Stalin's coup succe…"), whole in the tooltip:
+        # the header clipped it mid-word ("Stalin's coup succeed"); the style draws headers unelided
+        hh.sectionResized.connect(lambda *_: self._fit_headers())
         # fixed date columns: ResizeToContents asked the model for every row (seconds for 10,000)
         for c, mode in ((C_LDATE, QHeaderView.Fixed), (C_LEFT, QHeaderView.Stretch),
                         (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.Fixed),
@@ -180,6 +185,16 @@ class CompareView(LazyPane, QWidget):
         self.history = history
         self.refresh()
 
+    def _fit_headers(self) -> None:
+        m, hh = self.model, self.table.horizontalHeader()
+        fm = hh.fontMetrics()
+        shown = {}
+        for c, full in ((C_LEFT, m.left_label), (C_RIGHT, m.right_label)):
+            shown[c] = fm.elidedText(full or "", Qt.ElideRight, max(hh.sectionSize(c) - 16, 10))
+        if shown != m.header_shown:
+            m.header_shown = shown
+            m.headerDataChanged.emit(Qt.Horizontal, C_LEFT, C_RIGHT)
+
     def refresh(self) -> None:
         h = self.history
         if self.put_off() or h is None:  # computed when the pane is shown: nobody reads a hidden table
@@ -212,6 +227,7 @@ class CompareView(LazyPane, QWidget):
                 self.summary.setText(f"cannot compare: {_esc(e)}")
                 return
             self.model.set_rows(rows, h.label(bid), h.label(other))
+            self._fit_headers()
             c = counts(rows)
             words = {"changed": "changed", "new": "only left", "gone": "only right"}
             self.summary.setText(" · ".join(
