@@ -117,3 +117,19 @@ def test_a_change_gives_up_the_old_value_before_the_new_one(make_window, qtbot):
     assert d.lines("20 → 50", fm, width) == ["20 → 50"]
     plain = "Mexican Workers' and Peasants' Republic"
     assert d.lines(plain, fm, width) == d._lines(plain, fm, width) and len(d.lines(plain, fm, width)) == 2
+
+
+def test_titles_read_in_whole_words_at_1280(make_window, qtbot):
+    """"US hostility to Mexico's government" read "US / hostility / to …" in the 1280 pane's title column."""
+    w = make_window(TROTSKY)
+    wl = w.watch
+    pick_variable(qtbot, wl.add_edit, "hostility to mex", "us.hostility")
+    qtbot.waitUntil(lambda: "us.hostility" in wl.names, timeout=5000)
+    qtbot.wait(100)
+    t = wl.table
+    d = t.itemDelegateForColumn(0)
+    assert isinstance(d, type(wl.value_delegate))
+    fm = t.fontMetrics()
+    lines = d.lines("US hostility to Mexico's government", fm, t.columnWidth(0) - 10)
+    assert len(lines) == 2 and lines[0].startswith("US hostility"), lines
+    assert d.lines("Red Militia strength", fm, t.columnWidth(0) - 10) == ["Red Militia", "strength"]
