@@ -18,6 +18,7 @@ marked with an anchor "toc:TARGET").
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -152,6 +153,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     head_font.setPointSizeF(HEAD_PT)
     head_font.setLetterSpacing(QFont.PercentageSpacing, 104)
     fm = QFontMetricsF(head_font, writer)
+    elided = functools.lru_cache(maxsize=None)(lambda text, width: fm.elidedText(text, Qt.ElideRight, width))
     ink = QColor("#5a534a")
     rule = QColor("#b9b1a4")
 
@@ -185,10 +187,9 @@ def _write(report, tmp, page_size, templates, plots, step):
                 painter.setPen(ink)
                 base = head_h * 0.55
                 half = body_w * 0.48
-                painter.drawText(QRectF(0, 0, half, base), Qt.AlignLeft | Qt.AlignBottom,
-                                 fm.elidedText(title, Qt.ElideRight, half))
+                painter.drawText(QRectF(0, 0, half, base), Qt.AlignLeft | Qt.AlignBottom, elided(title, half))
                 painter.drawText(QRectF(body_w - half, 0, half, base), Qt.AlignRight | Qt.AlignBottom,
-                                 fm.elidedText(current, Qt.ElideRight, half))
+                                 elided(current, half))
                 painter.setPen(QPen(rule, 0.6 * px))
                 painter.drawLine(0, round(base + 0.12 * head_h), body_w, round(base + 0.12 * head_h))
             # foot
@@ -355,11 +356,13 @@ def _content_pages(doc: QTextDocument, page_h: float) -> list[int]:
     block = doc.begin()
     while block.isValid():
         if block.length() > 1 and (block.length() > 2 or block.text() != SPACER):
-            rect = layout.blockBoundingRect(block)
             lines = block.layout()
-            for k in range(lines.lineCount()):
-                line = lines.lineAt(k)
-                pages.add(int((rect.top() + line.y() + line.height() / 2) // page_h))
+            count = lines.lineCount()
+            if count:  # a block's lines run down the pages in order: its first and last line say all
+                top = layout.blockBoundingRect(block).top()
+                first, last = lines.lineAt(0), lines.lineAt(count - 1)
+                pages.update(range(int((top + first.y() + first.height() / 2) // page_h),
+                                   int((top + last.y() + last.height() / 2) // page_h) + 1))
         block = block.next()
     return sorted(pages)
 
