@@ -101,6 +101,14 @@ class MapItem(pg.GraphicsObject):
         path_ids = set(o.ancestors(sel))
         x_end = X(o.x1)
 
+        # outside the scenario's dates (the room kept after the end for labels, the margin before the
+        # start): shaded, so the axis's years there do not read as part of the history
+        outside = QColor(242, 244, 247)
+        x_start = X(o.x0)
+        if x_end < width:
+            p.fillRect(QRectF(x_end, 0, width - x_end, height), outside)
+        if x_start > 0:
+            p.fillRect(QRectF(0, 0, x_start, height), outside)
         # the lane the selection is compared with: a lighter band in the compare colour
         cmp_ = o.selection.compare
         if cmp_ and cmp_ != sel and cmp_ in o.row_of and r_lo <= o.row_of[cmp_] <= r_hi:

@@ -162,3 +162,22 @@ def test_a_narrow_map_still_names_the_selected_lane(make_window, qtbot):
     assert "stalin-coup-succeeds" in named
     for rect, bid in m.item.label_rects:
         assert not any(rect.intersects(d) for d in m.item.drops), bid
+
+
+def test_dates_outside_the_scenario_are_shaded(make_window, qtbot):
+    """The room kept after the end for late labels showed years past the scenario (1952, 1954) on the
+    same white as the history: they are shaded."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QImage
+    w = make_window(TROTSKY)
+    m = w.branch_map
+    m.fit()
+    qtbot.wait(50)
+    img = m.plot.viewport().grab().toImage().convertToFormat(QImage.Format_RGB32)
+    end = m.plot.mapFromScene(m.vb.mapViewToScene(QPointF(m.x1, 0)))
+    mid = m.plot.mapFromScene(m.vb.mapViewToScene(QPointF((m.x0 + m.x1) / 2, 0)))
+    y = img.height() - 45  # below the lanes, above the axis
+    after = img.pixelColor(min(end.x() + 20, img.width() - 3), y)
+    inside = img.pixelColor(mid.x() + 3, y)
+    assert (after.red(), after.green(), after.blue()) == (242, 244, 247)
+    assert inside.lightness() > after.lightness()
