@@ -6,6 +6,8 @@ so the raw condition stays one click away for authors and nowhere else.
 """
 from __future__ import annotations
 
+import re
+
 from .dates import Duration
 from .explain import Cause
 from .model import Scenario, Timing
@@ -33,6 +35,37 @@ def read_words(scenario: Scenario, var: str, value) -> str:
 def event_words(scenario: Scenario, event_id: str) -> str:
     rule = scenario.event(event_id)
     return rule.title if rule is not None and rule.title else event_id
+
+
+def outcome_words(scenario: Scenario, event_id: str, outcome_id) -> str:
+    """An outcome by its title ("The coup is crushed"), else its id."""
+    rule = scenario.event(event_id)
+    o = rule.outcome(outcome_id) if rule is not None and outcome_id else None
+    return o.title if o is not None and o.title else str(outcome_id)
+
+
+_FACT = re.compile(r'^(happened|outcome)\(\s*["\']([^"\']+)["\']\s*\)$')
+
+
+def failed_read_words(scenario: Scenario, name: str, value, source: str) -> str:
+    """One value a failed condition term saw, in words (explain.failed_terms gives `name` as a variable
+    id, `happened("x")` or `outcome("x")`; `source` is the term's text, which says what was wanted):
+    "needed “The battle for the National Palace” to end “The coup succeeds” (it ended “The coup is
+    crushed”)", "“The Wallace talks” had not happened", "Red Militia strength was 85"."""
+    m = _FACT.match(name)
+    if m is None:
+        return read_words(scenario, name, value)
+    kind, ev = m.groups()
+    title = f"“{event_words(scenario, ev)}”"
+    if kind == "happened":
+        return f"{title} had {'happened' if value else 'not happened'}"
+    seen = "it had not happened" if value in (None, "none") else f"it ended “{outcome_words(scenario, ev, value)}”"
+    want = re.search(r'outcome\(\s*["\']' + re.escape(ev) + r'["\']\s*\)\s*(==|!=)\s*["\']([^"\']+)["\']',
+                     source)
+    if want is None:
+        return f"{title}: {seen}"
+    op, oid = want.groups()
+    return f"needed {title} {'not ' if op == '!=' else ''}to end “{outcome_words(scenario, ev, oid)}” ({seen})"
 
 
 def timing_words(scenario: Scenario, timing: Timing) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.errors import ExplorerError
 from ..core.explain import divergence_words
-from ..core.prose import cause_words, lapse_words, read_words, timing_words, value_words, var_words
+from ..core.prose import cause_words, failed_read_words, lapse_words, timing_words, value_words, var_words
 from . import style
 from .history import History, fmt_value
 from .panes import LazyPane
@@ -380,35 +380,47 @@ class Inspector(LazyPane, QWidget):
         while sub is not None:
             out.append(f"<ul><li>Why did “{esc(sub.title)}” not happen?<ul>"
                        + "".join(f"<li>{esc(self._reason_words(sub, r))}</li>" for r in sub.reasons)
-                       + "".join(f"<li>false: <code>{esc(t.source)}</code></li>" for t in sub.failed)
+                       + "".join(f"<li>{x}</li>" for x in self._failed_reads(bid, tl, sub))
                        + "</ul></li></ul>")
             sub = sub.follows
         out.append("</ul>")
         if wn.failed:
-            sc = h.scenario
-            writers = {}
-            if wn.lapse is not None:
-                writers = {r.var: r.writer for r in wn.lapse.reads}
             out.append("<p>What it needed did not hold:</p><ul>")
-            for t in wn.failed:
-                for name, value, who in t.reads:
-                    if name.startswith("happened("):
-                        ev = name[len('happened("'):-2]
-                        words = f"“{esc(tl.title(ev))}” had {'happened' if value else 'not happened'}"
-                        out.append(f"<li>{words} <span class='muted'>({esc(who)})</span></li>")
-                    else:
-                        out.append(f"<li>{esc(read_words(sc, name, value))}, "
-                                   f"{self._who(bid, tl, writers.get(name, 'x'), who)}</li>")
+            out += [f"<li>{x}</li>" for x in self._failed_reads(bid, tl, wn)]
             out.append("</ul>")
+        tested = wn  # its own failed terms, else the first tested predecessor's (an `after:` chain)
+        while tested is not None and not tested.failed:
+            tested = tested.follows
+        if tested is not None:
+            failed = tested.failed
             if self.show_conditions:
-                out.append(f"<p><span class='muted'>when</span> <code>{highlight(wn.condition, wn.failed)}</code>"
+                cond = tested.condition
+                whose = "" if tested is wn else f"“{esc(tested.title)}” "
+                out.append(f"<p><span class='muted'>{whose}when</span> <code>{highlight(cond, failed)}</code>"
                            f" &nbsp;<a href='cond:hide'>hide</a></p>")
-                for t in wn.failed:
+                for t in failed:
                     out.append(f"<p><span class='fail'>false</span> <code>{esc(t.source)}</code></p>")
             else:
                 out.append("<p><a href='cond:show' class='muted'>Show the rule's condition</a></p>")
         out.append(self._tags_sources(rule))
         return "".join(out)
+
+    def _failed_reads(self, bid, tl, wn) -> list[str]:
+        """The values a why-not's failed terms saw, in prose (prose.failed_read_words), each with who set
+        it; the raw terms stay behind "Show the rule's condition"."""
+        sc = self.history.scenario
+        writers = {r.var: r.writer for r in wn.lapse.reads} if wn.lapse is not None else {}
+        out = []
+        for t in wn.failed:
+            for name, value, who in t.reads:
+                words = esc(failed_read_words(sc, name, value, t.source))
+                if name in sc.variables:
+                    out.append(f"{words}, {self._who(bid, tl, writers.get(name, 'x'), who)}")
+                elif who and who != "it had not happened":  # the words say so already
+                    out.append(f"{words}{' ' if name.startswith('happened(') else ', '}{esc(who)}")
+                else:
+                    out.append(words)
+        return out
 
     def _reason_words(self, wn, reason: str) -> str:
         """A why-not reason as the reader reads it (the engine's window sentence in words)."""
