@@ -91,6 +91,8 @@ def _kind(v) -> str:
 
 def _text(m: dict, key: str, path: str, report: Report, default: str = "") -> str:
     v = m.get(key, default)
+    if v.__class__ is str:  # the usual case, without building the path a problem would name
+        return v
     if v is None:
         return default
     if isinstance(v, (int, float)) and not isinstance(v, bool):
