@@ -238,6 +238,7 @@ class OffThreadBranches(QObject):
         if self.w.history is not None:
             self.w.branch_map.refresh()
             self.w.outline.refresh()
+            self.w.inspector.forks_known()  # its "Branches from here" in fork-date order
 
     def _on_idle(self, job: int) -> None:
         w = self.w

@@ -114,6 +114,15 @@ class Inspector(LazyPane, QWidget):
             body = f"<p class='fail'>{esc(e)}</p>"
         self._set(body)
 
+    _undated_kids = False  # the branch page lists children whose fork date was not known yet
+
+    def forks_known(self) -> None:
+        """More branches were computed: the branch page's "Branches from here" can take its date order."""
+        if self._undated_kids and self.selection.event is None:
+            bar = self.browser.verticalScrollBar().value()
+            self.refresh()
+            self.browser.verticalScrollBar().setValue(bar)
+
     def _set(self, body: str) -> None:
         self.browser.setHtml(f"<html><body>{body}</body></html>")
 
@@ -181,7 +190,12 @@ class Inspector(LazyPane, QWidget):
                 if more > 0:
                     out.append(f"<p class='muted'>… and {more:,} more in the timeline</p>")
             out.append(self._world_diff_html(d))
-        kids = sorted(h.ws.children(bid), key=lambda k: (h.fork(k) or h.scenario.end, h.label(k)))
+        # earliest fork first, as the outline; a child not computed yet has no fork date: last, in the
+        # file's order, until forks_known() rewrites the page
+        kids = h.ws.children(bid)
+        forks = {k: h.fork(k) for k in kids}
+        kids = sorted(kids, key=lambda k: (forks[k] is None, forks[k] or h.scenario.end))  # stable
+        self._undated_kids = any(f is None for f in forks.values())
         if kids:
             out.append("<h3>Branches from here</h3><ul>")
             for k in kids:

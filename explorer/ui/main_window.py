@@ -283,11 +283,13 @@ class MainWindow(Menus, DockLayout, QMainWindow):
                 if self._warm_done % 8 == 0:
                     self.branch_map.refresh()
                     self.outline.refresh()
+                    self.inspector.forks_known()
                 return  # one branch per turn: clicks and paints go first
         self._warm_timer.stop()
         if self._warm_done:
             self.branch_map.refresh()
             self.outline.refresh()
+            self.inspector.forks_known()  # its "Branches from here" in fork-date order
             self.warmed_in = time.perf_counter() - self._warm_started
             self.statusBar().showMessage(f"All {len(h.branch_ids)} branches computed "
                                          f"({self.warmed_in:.1f} s in the background)", 5000)

@@ -67,3 +67,37 @@ def test_why_not_words_a_failed_outcome_and_a_predecessors_terms(make_window, tm
     click_link(w, "cond:show")
     text = w.inspector.browser.toPlainText()
     assert '“The Mexican crisis” when mexico.regime == "pcm_satellite"' in text
+
+
+TROTSKY = __import__("pathlib").Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+
+
+def test_branches_from_here_in_fork_date_order_once_computed(make_window, qtbot, monkeypatch):
+    """In a big world (branches computed off the GUI thread) the baseline's page is written before its
+    children are computed (no fork dates yet); once the worker has them, "Branches from here" lists
+    them earliest fork first, each with its date."""
+    import datetime as dt
+    from explorer.ui.main_window import MainWindow
+    monkeypatch.setattr(MainWindow, "background_warming", False)  # the page first, then the warming
+    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
+    w = make_window(TROTSKY)
+    w.inspector_dock.raise_()
+    w.selection.select_branch("baseline")
+    h = w.history
+    kids = h.ws.children("baseline")
+    assert len(kids) >= 10
+
+    def listed():
+        text = w.inspector.browser.toPlainText().split("Branches from here")[1].split("Select an event")[0]
+        return [ln for ln in text.splitlines() if ln.strip()]
+
+    assert any(not ln[-1].isdigit() for ln in listed())  # written before the children were computed
+    w.background_warming = True
+    w._start_background_warming()  # noqa: SLF001 - as the window does once it is shown
+    qtbot.waitUntil(lambda: all(h.computed(b) for b in h.branch_ids), timeout=30000)
+    qtbot.waitUntil(lambda: all(ln[-1].isdigit() for ln in listed()), timeout=5000)
+    lines = listed()
+    assert len(lines) == len(kids)
+    dates = [dt.date.fromisoformat(ln.rsplit(" ", 1)[1]) for ln in lines]  # every child dated
+    assert dates == sorted(dates)
+    assert [ln.rsplit(" ", 1)[0] for ln in lines] == [h.label(k) for k in sorted(kids, key=h.fork)]
