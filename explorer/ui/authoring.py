@@ -163,9 +163,22 @@ class Authoring(ScenarioFiles, QObject):
         self.new_variable_action = self._act("New V&ariable…", lambda: self.new_variable(), None,
                                              "Add a world variable", "newVariableAction")
 
+    # what a disabled inspector button needs, said in its tooltip
+    NEEDS_SCENARIO = "Open a scenario first (File ▸ Open)"
+    NEEDS_EVENT = "Select an event in the timeline first"
+
     def _update_actions(self) -> None:
-        if self.scenario is None:
+        bar = hasattr(self, "what_if_button")
+        if self.scenario is None:  # nothing to fork, edit or branch from: say what is needed
+            for a in (*self.what_if_actions.values(), self.edit_rule_action, self.new_branch_action,
+                      self.edit_branch_action, self.delete_branch_action):
+                a.setEnabled(False)
+            if bar:
+                for b in (self.what_if_button, self.rule_button, self.branch_button):
+                    b.setEnabled(False)
+                    b.setToolTip(self.NEEDS_SCENARIO)
             return
+        self.new_branch_action.setEnabled(True)
         sel = self.w.selection
         key = sel.event
         base = sel.branch == "baseline"
@@ -181,9 +194,14 @@ class Authoring(ScenarioFiles, QObject):
         self.edit_branch_action.setEnabled(not base)
         self.delete_branch_action.setEnabled(not base)
         self.edit_rule_action.setEnabled(rule is not None)
-        if hasattr(self, "what_if_button"):
+        if bar:
             self.what_if_button.setEnabled(any(a.isEnabled() for a in self.what_if_actions.values()))
+            self.what_if_button.setToolTip("Fork a branch where the selected event went otherwise"
+                                           if self.what_if_button.isEnabled() else self.NEEDS_EVENT)
             self.rule_button.setEnabled(rule is not None)
+            self.rule_button.setToolTip(self.edit_rule_action.toolTip() if rule is not None else self.NEEDS_EVENT)
+            self.branch_button.setEnabled(True)
+            self.branch_button.setToolTip("New, edit or delete a branch")
 
     def _fired(self, bid, key):
         h = self.w.history

@@ -101,3 +101,28 @@ def test_branches_from_here_in_fork_date_order_once_computed(make_window, qtbot,
     dates = [dt.date.fromisoformat(ln.rsplit(" ", 1)[1]) for ln in lines]  # every child dated
     assert dates == sorted(dates)
     assert [ln.rsplit(" ", 1)[0] for ln in lines] == [h.label(k) for k in sorted(kids, key=h.fork)]
+
+
+def test_inspector_buttons_say_what_they_need(make_window, scenario_file, qtbot):
+    """No scenario: What if…, Edit Event Rule and Branch are disabled and their tooltips say why; a
+    scenario without a selected event: Branch works, the event's buttons ask for an event."""
+    from PySide6.QtWidgets import QMenu
+    w = make_window()
+    a = w.authoring
+    buttons = (a.what_if_button, a.rule_button, a.branch_button)
+    for b in buttons:
+        assert b.isVisibleTo(w) and not b.isEnabled(), b.objectName()
+        assert "Open a scenario" in b.toolTip(), b.objectName()
+    QTest.mouseClick(a.what_if_button, Qt.LeftButton)
+    QApplication.processEvents()
+    assert not any(m.isVisible() for m in w.findChildren(QMenu))
+    assert w.open_path(scenario_file)
+    w.selection.select_branch("baseline")
+    assert a.branch_button.isEnabled()
+    assert not a.what_if_button.isEnabled() and not a.rule_button.isEnabled()
+    assert "Select an event" in a.what_if_button.toolTip() and "Select an event" in a.rule_button.toolTip()
+    tl = w.history.try_timeline("baseline")
+    f = tl.firings[0]
+    w.selection.select_branch("baseline", (f.event, f.occurrence))
+    assert a.what_if_button.isEnabled() and a.rule_button.isEnabled()
+    assert "Select an event" not in a.what_if_button.toolTip() + a.rule_button.toolTip()
