@@ -127,7 +127,12 @@ def compile_condition(source, scope: Scope, fast: bool = True) -> Condition:
     if fast and source.__class__ is str:
         cond = scope.conditions.get(source)
         if cond is None:
-            cond = scope.conditions[source] = _compile(source, scope, fast)
+            # printable text has no line breaks to flatten: straight to the short road (which takes only
+            # printable text), else the general road, which says what is wrong if anything is
+            text = source.strip() if source.isprintable() else ""
+            cond = (_simple_conjunction(text, scope, source) if 0 < len(text) <= 10_000 else None) or \
+                _compile(source, scope, False)
+            scope.conditions[source] = cond
         return cond
     return _compile(source, scope, fast)
 
