@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QToolBar
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyledItemDelegate, QToolBar
 
 
 class Menus:
@@ -177,8 +177,9 @@ class Menus:
         self.compare_box.setObjectName("compareBox")
         self.compare_box.setToolTip("The branch the timeline, the inspector, the world plots and the side-by-side "
                                     "view compare the selected one with (Ctrl+click a branch to choose it)")
-        self.compare_box.setMinimumContentsLength(22)
+        self.compare_box.setMinimumContentsLength(32)  # most branch names whole (the toolbar has room)
         self.compare_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.compare_box.setItemDelegate(TreeIndent(self.compare_box))  # the tree in the open list only
         self.compare_box.activated.connect(lambda i: self.selection.set_compare(self.compare_box.itemData(i)))
         tb.addWidget(self.compare_box)
         self.selection.compareChanged.connect(self._compare_changed)
@@ -194,7 +195,8 @@ class Menus:
         if h is not None:
             for bid in h.rows():
                 depth = len(h.ws.path(bid)) - 1
-                box.addItem("   " * depth + h.label(bid), bid)
+                box.addItem(h.label(bid), bid)  # the closed box shows the name from its first letter
+                box.setItemData(box.count() - 1, depth, DEPTH_ROLE)
         i = box.findData(self.selection.compare) if self.selection.compare else 0
         box.setCurrentIndex(max(i, 0))
         box.blockSignals(False)
@@ -216,3 +218,15 @@ class Menus:
         self.back_action.setEnabled(self.navigation.can_back())
         self.forward_action.setEnabled(self.navigation.can_forward())
 
+
+DEPTH_ROLE = Qt.UserRole + 1  # a compare-box item's depth in the branch tree
+
+
+class TreeIndent(QStyledItemDelegate):
+    """The "Compare with" list, open: each branch indented by its depth in the tree. The indentation
+    was part of the item's text, so the closed box began with blank space that cut long names."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        depth = index.data(DEPTH_ROLE) or 0
+        option.text = "   " * depth + option.text

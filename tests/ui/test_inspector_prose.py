@@ -126,3 +126,20 @@ def test_inspector_buttons_say_what_they_need(make_window, scenario_file, qtbot)
     w.selection.select_branch("baseline", (f.event, f.occurrence))
     assert a.what_if_button.isEnabled() and a.rule_button.isEnabled()
     assert "Select an event" not in a.what_if_button.toolTip() + a.rule_button.toolTip()
+
+
+def test_the_closed_compare_box_shows_the_name_the_open_list_the_tree(make_window, qtbot):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+    w = make_window(TROTSKY)
+    box, h = w.compare_box, w.history
+    deep = next(b for b in h.rows() if len(h.ws.path(b)) == 3)  # a branch of a branch
+    box.setFocus()
+    target = box.findData(deep)
+    while box.currentIndex() != target:
+        QTest.keyClick(box, Qt.Key_Down)
+    assert w.selection.compare == deep
+    idx = box.model().index(target, 0)
+    assert box.currentText() == h.label(deep)  # no blank indentation before the name
+    opt = QStyleOptionViewItem()
+    box.itemDelegate().initStyleOption(opt, idx)
+    assert opt.text == "      " + h.label(deep)  # the open list indents by depth
