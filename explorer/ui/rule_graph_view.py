@@ -294,7 +294,7 @@ class RuleGraphView(LazyPane, QWidget):
         n = p.node
         if n.kind == "rule":
             color = style.ACCENT if p.focus else style.LANE_PATH
-            sub = ", ".join(n.tags) or n.name
+            sub = ", ".join(n.tags) or "event rule"  # its id only in the tooltip, for authors
             day = self.graph.dates.get(n.key) if self.graph is not None else None
             if self.band_spans:  # the whole graph: the band says the first tag; the date, the rest
                 sub = ", ".join([dt.date.fromordinal(day).isoformat()] if day else ["any time"]) + \
@@ -302,7 +302,7 @@ class RuleGraphView(LazyPane, QWidget):
             fill = None
         else:
             color = "#8a94a3"
-            sub = f"variable {n.name}"
+            sub = "world variable"  # its label is the title; its id only in the tooltip, for authors
             fill = "#f6f8fa" if not p.focus else None
         item = NodeItem(rect, n.label, sub, color, focus=p.focus, fill=fill,
                         on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
@@ -313,7 +313,8 @@ class RuleGraphView(LazyPane, QWidget):
 
     def _tip(self, n) -> str:
         """A node's tooltip, made when the pointer first reaches it (the whole graph has hundreds)."""
-        tip = f"<b>{_esc(n.label)}</b><br>{_esc(n.kind == 'rule' and 'rule ' + n.name or 'variable ' + n.name)}"
+        tip = (f"<b>{_esc(n.label)}</b><br>{'event rule' if n.kind == 'rule' else 'world variable'} "
+               f"<code>{_esc(n.name)}</code>")
         if n.tags:
             tip += f"<br>tags: {_esc(', '.join(n.tags))}"
         if n.kind == "rule" and self.graph is not None:  # its variables, which the whole graph leaves out

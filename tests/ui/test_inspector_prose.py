@@ -143,3 +143,28 @@ def test_the_closed_compare_box_shows_the_name_the_open_list_the_tree(make_windo
     opt = QStyleOptionViewItem()
     box.itemDelegate().initStyleOption(opt, idx)
     assert opt.text == "      " + h.label(deep)  # the open list indents by depth
+
+
+def test_rule_graph_boxes_name_variables_by_label_the_id_in_the_tooltip(window, qtbot):
+    w = window
+    pane, sc = w.rule_graph, w.workspace.scenario
+    f = w.workspace.timeline("baseline").firing("excomm_decides")
+    w.selection.select_event((f.event, f.occurrence), cursor=f.date)
+    w.activateWindow()
+    QTest.keyClick(w.outline, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=3000)
+    var_keys = [k for k in pane.items if k[0] == "var"]
+    assert "us.posture" in [k[1] for k in var_keys]
+    for key in pane.items:
+        item = pane.items[key]
+        assert key[1] not in item.subtitle, key  # no engine id on the box
+        if key[0] == "var":
+            assert item.title == sc.variables[key[1]].title
+    key = ("var", "us.posture")
+    item = pane.items[key]
+    assert item.title == sc.variables["us.posture"].title
+    pane.view.ensureVisible(item, 10, 10)
+    QApplication.processEvents()
+    QTest.mouseMove(pane.view.viewport(), pane.node_pos(key))  # the tooltip is made on the first hover
+    qtbot.waitUntil(lambda: bool(item.toolTip()), timeout=2000)
+    assert "us.posture" in item.toolTip()
