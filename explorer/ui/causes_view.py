@@ -20,14 +20,35 @@ from .selection import BRANCH, EVENT, Selection
 
 # a cause, the event and its gap fit the 420 px dock of a 1280x800 window (2 x 170 + 40 + margins)
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 170, 42, 40, 12
+MAX_W, NODE_H2 = 300, 56  # with room: boxes up to 300 px wide, titles on two lines
 
 
-def _node_item(view: "CausesView", node, rect: QRectF) -> NodeItem:
+def box_size(view_w: float, view_h: float, columns: int, rows: int) -> tuple[int, int, int]:
+    """(width, height, title lines) of the boxes: the columns share the pane's width (170 to 300 px), and
+    titles take two lines when the tallest column still fits its height (at 1920x1080 they were cut at
+    170 px over a pane mostly empty)."""
+    w = int((view_w - 40 - (columns - 1) * COL_GAP) / max(columns, 1))
+    w = max(NODE_W, min(MAX_W, w))
+    if rows * (NODE_H2 + ROW_GAP) + 40 <= view_h:
+        return w, NODE_H2, 2
+    return w, NODE_H, 1
+
+
+def _shape(cg) -> tuple[int, int]:
+    """(columns, rows of the tallest column) of a cause graph."""
+    per_col: dict[int, int] = {}
+    for n in cg.nodes:
+        per_col[n.depth] = per_col.get(n.depth, 0) + 1
+    depths = list(per_col) or [0]
+    return max(depths) - min(depths) + 1, max(per_col.values(), default=1)
+
+
+def _node_item(view: "CausesView", node, rect: QRectF, lines: int = 1) -> NodeItem:
     color = {"focus": style.ACCENT, "cause": style.LANE_PATH, "effect": style.STATUS_COLORS["new"]}[node.role]
     if node.key[0] == "divergence":
         color = style.DIVERGENCE
     return NodeItem(rect, node.label, ("◆ " if node.key[0] == "divergence" else "") + str(node.date or ""), color,
-                    focus=node.role == "focus", on_click=lambda: view.go(node),
+                    focus=node.role == "focus", on_click=lambda: view.go(node), title_lines=lines,
                     tooltip=f"<b>{_esc(node.label)}</b><br>{node.date or ''}<br><i>click to go there</i>")
 
 
@@ -107,10 +128,12 @@ class CausesView(LazyPane, QWidget):
         n_e = sum(n.role == "effect" for n in cg.nodes)
         self.note.setText(f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {n_c} causes (left) · "
                           f"{n_e} consequences (right)" + (f" · {', '.join(more)} not shown" if more else ""))
+        vp = self.view.viewport()
+        self.box = bw, bh, lines = box_size(vp.width(), vp.height(), *_shape(cg))
         for n in cg.nodes:
-            x = n.depth * (NODE_W + COL_GAP)
-            y = n.row * (NODE_H + ROW_GAP)
-            item = _node_item(self, n, QRectF(x, y, NODE_W, NODE_H))
+            x = n.depth * (bw + COL_GAP)
+            y = n.row * (bh + ROW_GAP)
+            item = _node_item(self, n, QRectF(x, y, bw, bh), lines)
             item.setZValue(2)
             self.scene.addItem(item)
             self.items[n.key] = item
@@ -120,6 +143,16 @@ class CausesView(LazyPane, QWidget):
             self.scene.addItem(edge)
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self._centre(self.items[("event", f.index)].rect())
+
+    box = (NODE_W, NODE_H, 1)  # the boxes' size as last drawn
+
+    def resizeEvent(self, ev) -> None:
+        """Bigger or smaller: the boxes take the room there is (drawn again only if their size changes)."""
+        super().resizeEvent(ev)
+        if self.graph is not None and self.view.isVisible():
+            vp = self.view.viewport()
+            if box_size(vp.width(), vp.height(), *_shape(self.graph)) != self.box:
+                self.refresh()
 
     def _not_here(self, key) -> str:
         """A gone event: where it does happen (the branch compared with, else the parent), one click to
@@ -150,7 +183,7 @@ class CausesView(LazyPane, QWidget):
         x = focus.center().x()
         # the viewport as it will be once the scroll bars the new scene needs are shown
         vw = self.view.width() - 2 * self.view.frameWidth() - self.view.style().pixelMetric(QStyle.PM_ScrollBarExtent)
-        if vw < 3 * NODE_W + 2 * COL_GAP + 16:
+        if vw < 3 * focus.width() + 2 * COL_GAP + 16:
             x = focus.right() + 8 - vw / 2
         self.view.centerOn(x, focus.center().y())
 

@@ -30,8 +30,10 @@ class NodeItem(QGraphicsRectItem):
     `on_double()` on a double click."""
 
     def __init__(self, rect: QRectF, title: str, subtitle: str, color: str, *, focus: bool = False,
-                 tooltip: str = "", on_click=None, on_double=None, fill: str | None = None, on_hover=None):
+                 tooltip: str = "", on_click=None, on_double=None, fill: str | None = None, on_hover=None,
+                 title_lines: int = 1):
         super().__init__(rect)
+        self.title_lines = title_lines  # the title wraps onto this many lines (the box is made tall enough)
         self.on_click, self.on_double, self.on_hover = on_click, on_double, on_hover
         if on_hover is not None:  # `on_hover(True/False)` as the pointer enters and leaves
             self.setAcceptHoverEvents(True)
@@ -50,13 +52,21 @@ class NodeItem(QGraphicsRectItem):
         r = self.rect()
         if self._elided is None:
             w = int(r.width() - 12)
-            self._elided = (fm.elidedText(self.title, Qt.ElideRight, w), sm.elidedText(self.subtitle, Qt.ElideRight, w))
+            self._elided = (wrap(fm, self.title, w, self.title_lines), sm.elidedText(self.subtitle, Qt.ElideRight, w))
         painter.setFont(f)
         painter.setPen(QColor(style.TEXT))
-        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + fm.ascent()), self._elided[0])
+        lines = self._elided[0]
+        for i, line in enumerate(lines):
+            painter.drawText(QPointF(r.left() + 6, r.top() + 4 + i * fm.height() + fm.ascent()), line)
         painter.setFont(small)
         painter.setPen(QColor(style.TEXT_MUTED))
-        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + fm.height() + sm.ascent()), self._elided[1])
+        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + len(lines) * fm.height() + sm.ascent()),
+                         self._elided[1])
+
+    def title_shown(self) -> str:
+        """The title as painted (its lines joined by spaces; … where it was cut)."""
+        f, fm, small, sm = _fonts()
+        return " ".join(wrap(fm, self.title, int(self.rect().width() - 12), self.title_lines))
 
     def mousePressEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton and self.on_click is not None:
@@ -81,6 +91,22 @@ class NodeItem(QGraphicsRectItem):
             ev.accept()
             return
         super().mouseDoubleClickEvent(ev)
+
+
+def wrap(fm: QFontMetrics, text: str, width: int, lines: int) -> list[str]:
+    """`text` broken at spaces into at most `lines` lines of `width` px, the last cut with … if need be."""
+    out, words = [], text.split()
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and fm.horizontalAdvance(line + " " + words[0]) <= width:
+            line += " " + words.pop(0)
+        if fm.horizontalAdvance(line) > width:  # one word wider than the box: cut it here
+            words.insert(0, line)
+            break
+        out.append(line)
+    if words or not out:
+        out.append(fm.elidedText(" ".join(words), Qt.ElideRight, width))
+    return out
 
 
 def curve(ra: QRectF, rb: QRectF) -> QPainterPath:

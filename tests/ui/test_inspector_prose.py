@@ -168,3 +168,24 @@ def test_rule_graph_boxes_name_variables_by_label_the_id_in_the_tooltip(window, 
     QTest.mouseMove(pane.view.viewport(), pane.node_pos(key))  # the tooltip is made on the first hover
     qtbot.waitUntil(lambda: bool(item.toolTip()), timeout=2000)
     assert "us.posture" in item.toolTip()
+
+
+def test_causes_boxes_take_two_lines_when_the_pane_has_room(make_window, qtbot):
+    """At 1920x1080 the Causes pane is tall: a long title wraps onto a second line instead of being cut
+    at 170 px (and the boxes go back to one line where the pane is short)."""
+    from explorer.ui.node_graph import _fonts
+    w = make_window(TROTSKY)
+    w.resize(1920, 1080)
+    w.causes_dock.raise_()
+    qtbot.waitUntil(lambda: w.causes.isVisible(), timeout=3000)
+    tl = w.history.try_timeline("baseline")
+    f = next(f for f in tl.firings if tl.title(f.event, f.outcome) == "The May Day strike wave")
+    w.selection.select_branch("baseline", (f.event, f.occurrence), cursor=f.date)
+    qtbot.waitUntil(lambda: bool(w.causes.items), timeout=3000)
+    fm = _fonts()[1]
+    items = list(w.causes.items.values())
+    long = [i for i in items if fm.horizontalAdvance(i.title) > i.rect().width() - 12]
+    assert any("Trotsky's underground" in i.title for i in long)  # one line would cut it
+    for i in long:
+        assert "…" not in i.title_shown() and i.title_shown() == i.title, i.title
+        assert i.rect().height() > 42
