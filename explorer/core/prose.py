@@ -101,7 +101,8 @@ def cause_words(scenario: Scenario, cause: Cause) -> tuple[str, str]:
 
     A value read: "Red Militia strength was 85, set by" [the event]; from the initial world:
     "Red Militia strength was 85 from the start" (no link); an event that had to happen first:
-    "needed" [the event] "to have happened".
+    "needed" [the event] "to have happened"; one whose outcome it asks for: "depends on the outcome of"
+    [the event — its outcome].
     """
     if cause.var is not None:
         read = read_words(scenario, cause.var, cause.value)
@@ -113,4 +114,6 @@ def cause_words(scenario: Scenario, cause: Cause) -> tuple[str, str]:
     via = cause.via or ""
     if via.startswith("happened("):
         return "needed", "to have happened"
+    if via.startswith("outcome("):  # 'outcome("election_1948") = dewey': the link names the outcome
+        return "depends on the outcome of", ""
     return _VIA.get(via, (via, ""))

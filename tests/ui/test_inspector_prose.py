@@ -26,6 +26,10 @@ events:
     title: Trotsky's death is announced
     after: {event: palace_battle, delay: 1d}
     when: outcome("palace_battle") == "succeeds"
+  - id: plot_crushed
+    title: Three days of street fighting end
+    after: {event: palace_battle, delay: 3d}
+    when: outcome("palace_battle") == "crushed"
   - id: mexican_crisis
     title: The Mexican crisis
     on: 1946-03-15
@@ -67,6 +71,12 @@ def test_why_not_words_a_failed_outcome_and_a_predecessors_terms(make_window, tm
     click_link(w, "cond:show")
     text = w.inspector.browser.toPlainText()
     assert '“The Mexican crisis” when mexico.regime == "pcm_satellite"' in text
+    click_link(w, "cond:hide")
+    # Why? of an event that asked for an outcome: in words, the outcome in the link
+    w.selection.select_branch("baseline", ("plot_crushed", 1))
+    text = w.inspector.browser.toPlainText()
+    assert "depends on the outcome of The battle for the National Palace — The coup is crushed" in text
+    assert "outcome(" not in text and "palace_battle" not in text
 
 
 TROTSKY = __import__("pathlib").Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
