@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -35,17 +35,17 @@ class ExportWorker(CancellableWorker):
     """Builds and writes the report on its own thread; cancel() stops it at the next progress step."""
 
     def __init__(self, workspace, out: Path, fmt: str, branches: list[str], variables: list[str],
-                 page_size: str, templates=None, parent=None):
+                 page_size: str, templates=None, parent=None, full_chronology: bool = False):
         super().__init__(parent)
         self.workspace, self.out, self.fmt = workspace, Path(out), fmt
         self.branches, self.variables, self.page_size = branches, variables, page_size
-        self.templates = templates
+        self.templates, self.full_chronology = templates, full_chronology
 
     def work(self) -> str:
         from ..reports.render import export_report
         export_report(self.workspace, self.out, fmt=self.fmt, branches=self.branches,
                       variables=self.variables, page_size=self.page_size, templates=self.templates,
-                      progress=self.report)
+                      progress=self.report, full_chronology=self.full_chronology)
         return str(self.out)
 
 
@@ -114,6 +114,14 @@ class ExportReportDialog(QDialog):
         self.page_box.setObjectName("page_size")
         self.page_box.addItem("A4", "a4")
         self.page_box.addItem("US Letter", "letter")
+        # a branch whose parent is in the report starts at its fork with a reference back (the
+        # report's default: the parent's chronology is not told twice); the reader of one branch
+        # printed alone, or of a handout per branch, may want every branch told from the start
+        self.full_chronology = QCheckBox("Tell every branch from the start (repeats the parent's events)")
+        self.full_chronology.setObjectName("full_chronology")
+        self.full_chronology.setToolTip(
+            "Off: a branch whose parent is also in the report begins at its divergence and refers back "
+            "to its parent's section.\nOn: every branch's chronology is told in full (a longer report).")
         self.path_edit = QLineEdit(str(self._default_path("pdf", selected)))
         self.path_edit.setObjectName("output")
         self.browse = QPushButton("Browse…")
@@ -162,6 +170,7 @@ class ExportReportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("Page size:", self.page_box)
+        form.addRow("Chronology:", self.full_chronology)
         out_row = QHBoxLayout()
         out_row.addWidget(self.path_edit, 1)
         out_row.addWidget(self.browse)
@@ -230,7 +239,7 @@ class ExportReportDialog(QDialog):
         ok = bool(self.checked_branches()) and bool(self.path_edit.text().strip())
         self.export_button.setEnabled(ok and not running)
         for w in (self.branch_tree, self.var_list, self.format_box, self.path_edit, self.browse,
-                  self.all_branches, self.no_branches):
+                  self.all_branches, self.no_branches, self.full_chronology):
             w.setEnabled(not running)
         self.cancel_button.setText("Cancel" if running else "Close")
 
@@ -267,7 +276,8 @@ class ExportReportDialog(QDialog):
         self.progress.setVisible(True)
         self._set_status("Exporting…")
         self.worker = ExportWorker(self.workspace, out, fmt, branches, self.checked_variables(),
-                                   self.page_size(), parent=self)
+                                   self.page_size(), parent=self,
+                                   full_chronology=self.full_chronology.isChecked())
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)

@@ -152,3 +152,25 @@ def test_file_menu_export_opens_the_dialog_for_the_selected_branch(qtbot, missil
     dialogs = w.findChildren(ExportReportDialog)
     assert len(dialogs) == 1 and dialogs[0].checked_branches() == ["no-photos"]
     dialogs[0].close()
+
+
+def test_full_chronology_box_tells_a_child_from_the_start(qtbot, dialog, tmp_path):
+    """Unticked (the default), a branch whose parent is in the report begins at its fork and refers
+    back; ticked with a real click, it is told from the scenario's first event."""
+    click_check(qtbot, dialog.branch_tree, dialog.branch_items["strike-contained"])
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("html"))
+    texts = {}
+    for ticked in (False, True):
+        if ticked:
+            qtbot.mouseClick(dialog.full_chronology, Qt.LeftButton,
+                             pos=QPoint(8, dialog.full_chronology.height() // 2))
+        assert dialog.full_chronology.isChecked() is ticked
+        out = tmp_path / f"full-{ticked}.html"
+        dialog.path_edit.setText(str(out))
+        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        assert not dialog.full_chronology.isEnabled()  # locked while exporting
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+        texts[ticked] = re.sub(r"\s+", " ", parse_html(out).text)
+    assert "this history is that of" in texts[False]
+    assert "this history is that of" not in texts[True]
+    assert len(texts[True]) > len(texts[False])
