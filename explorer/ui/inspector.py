@@ -192,9 +192,8 @@ class Inspector(LazyPane, QWidget):
             out.append(self._world_diff_html(d))
         # earliest fork first, as the outline; a child not computed yet has no fork date: last, in the
         # file's order, until forks_known() rewrites the page
-        kids = h.ws.children(bid)
-        forks = {k: h.fork(k) for k in kids}
-        kids = sorted(kids, key=lambda k: (forks[k] is None, forks[k] or h.scenario.end))  # stable
+        forks = {k: h.fork(k) for k in h.ws.children(bid)}
+        kids = sorted(forks, key=lambda k: (forks[k] is None, forks[k] or h.scenario.end))  # stable
         self._undated_kids = any(f is None for f in forks.values())
         if kids:
             out.append("<h3>Branches from here</h3><ul>")
