@@ -39,6 +39,7 @@ class BranchMap(QWidget):
         self.parent_row: dict[str, int | None] = {}
         self.lane_start: dict[str, float] = {}
         self.routes: dict[str, map_routes.Route] = {}  # each fork's connector (ui/map_routes.py)
+        self.bridges: dict[str, list[int]] = {}  # connector's branch -> the rows of the lanes it passes over
         self.x0, self.x1 = 0.0, 1.0
         self._fitted_once = False
         self._label_texts: dict = {}  # branch id -> (its first divergence, the label drawn for it)
@@ -149,6 +150,7 @@ class BranchMap(QWidget):
 
         self.lane_start = map_routes.lane_starts(self.rows, h.parent, fork, self.x0)
         self.routes = map_routes.routes(self.rows, self.parent_row, self.lane_start)  # what the painter draws
+        self.bridges = map_routes.bridges(self.rows, self.parent_row, self.lane_start)  # ... over which lanes
         span = self.x1 - self.x0
         self.vb.setLimits(xMin=self.x0 - span * 0.5, xMax=self.x1 + span * 0.5, yMin=-4,
                           yMax=len(self.rows) + 4, minXRange=10, minYRange=1.5)

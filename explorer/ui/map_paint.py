@@ -2,13 +2,16 @@
 
 Everything is drawn in device pixels with level of detail: only the lanes in view, marks merged per
 pixel column when dense (`_lane_cols`, cached per x mapping), fork diamonds stamped from pixmaps,
-labels placed greedily so that none overlap (the rest are elided or left to the tooltip). It reads
-what to draw from its owner, the `BranchMap` widget (ui/branch_map.py: rows, fork positions, the
-selection, the history); the widget handles input, ranges and the keyboard.
+connectors that pass other lanes drawn as bridges over them (a casing in the background colour
+where they pass; `map_routes.bridges`, computed once per layout), labels placed greedily so that
+none overlap (the rest are elided or left to the tooltip). It reads what to draw from its owner,
+the `BranchMap` widget (ui/branch_map.py: rows, fork positions, the selection, the history); the
+widget handles input, ranges and the keyboard.
 """
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,6 +22,9 @@ from . import style
 
 LABEL_GAP = 10       # px between a fork and its label
 STATUS_ORDER = ((0, style.SAME), (1, style.NEW), (2, style.CHANGED))
+LOOKS = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}  # (colour, width) per look
+WHITE = 0xFFFFFFFF   # the map's background (QColor.rgb())
+CASING = 2.0         # px of background on either side of a connector where it passes over a lane
 
 
 _DIAMONDS: dict = {}
@@ -120,11 +126,26 @@ class MapItem(pg.GraphicsObject):
             ys = Y(o.row_of[sel])
             band = min(max(row_px * 0.8, 6.0), 26.0)
             p.fillRect(QRectF(0, ys - band / 2, width, band), QColor(style.ACCENT_SOFT))
-        # lanes and connectors, batched into one path per look; light ones first, the selected on top
-        groups: dict[tuple, QPainterPath] = {}
+        # lanes, then (over the marks) the connectors, batched per look; light ones first, the selected
+        # on top. A connector that passes other lanes is a bridge (map_routes.bridges): a casing in the
+        # background colour is stroked first where it passes each lane, so that lane shows a gap on
+        # either side of it; the connector keeps its colour, the fork's diamond stays on the parent's lane
+        groups: dict[tuple, QPainterPath] = {}  # the connectors' bends
         lanes: dict[tuple, list] = {}
+        conns: dict[tuple, list] = {}  # the connectors' straight parts
+        casings: dict[tuple, list] = {}  # (look, background colour) -> short strokes under the bridges
         diamonds: dict[bool, list[QPointF]] = {False: [], True: []}
         forks: set = set()
+        tick = max(2.0, min(6.0, row_px * 0.32))  # as _paint_marks: the casing also hides the marks beside
+        dot = 3.6 if row_px >= 16 else 2.8 if row_px >= 10 else 0.0
+        reach = min(row_px / 2, max(tick, dot, 1.5) + 1)  # up and down a passed lane
+        tinted: dict[int, int] = {}  # rows on a band, not white: a casing there takes the band's colour
+        if cmp_ and cmp_ != sel and cmp_ in o.row_of:
+            c = style.qcolor(style.PARENT, 40)  # its band over white
+            rgb = (round(255 + (v - 255) * c.alphaF()) for v in (c.red(), c.green(), c.blue()))
+            tinted[o.row_of[cmp_]] = QColor(*rgb).rgb()
+        if sel in o.row_of:
+            tinted[o.row_of[sel]] = QColor(style.ACCENT_SOFT).rgb()
         self.drops = []  # the connectors' vertical parts in px, kept clear of labels
         for r, bid in enumerate(o.rows):
             route = o.routes.get(bid)
@@ -150,7 +171,10 @@ class MapItem(pg.GraphicsObject):
                 y_bend = y - sign * rad
                 top, bottom = max(min(yp, y_bend), -20.0), min(max(yp, y_bend), height + 20)
                 if bottom > top:
-                    lanes.setdefault(look, []).append(QLineF(xs, top, xs, bottom))
+                    conns.setdefault(look, []).append(QLineF(xs, top, xs, bottom))
+                runs = o.bridges.get(bid)
+                if runs:
+                    self._casings(casings, look, xs, runs, r_lo, r_hi, tinted, Y, reach, height)
                 if -20 <= y <= height + 20:
                     path = groups.get(look)
                     if path is None:
@@ -160,19 +184,30 @@ class MapItem(pg.GraphicsObject):
                 if r_lo <= parent <= r_hi and xs >= -10 and (round(xs), parent, bid == sel) not in forks:
                     forks.add((round(xs), parent, bid == sel))  # siblings forking on one day: one diamond
                     diamonds[bid == sel].append(QPointF(xs, yp))
-        looks = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}
         p.setBrush(Qt.NoBrush)
-        for look in sorted(set(groups) | set(lanes)):
-            color, w = looks[look[0]]
-            if not look[1] and look[0] == 0:
-                color = style.LANE_PENDING  # not computed yet: a paler lane
-            pen = QPen(QColor(color), w)
-            pen.setCapStyle(Qt.FlatCap)
-            p.setPen(pen)
-            if look in lanes:
-                p.setRenderHint(QPainter.Antialiasing, False)
-                p.drawLines(lanes[look])
-                p.setRenderHint(QPainter.Antialiasing, True)
+        p.setRenderHint(QPainter.Antialiasing, False)
+        for look in sorted(lanes):
+            p.setPen(self._look_pen(look))
+            p.drawLines(lanes[look])
+        p.setRenderHint(QPainter.Antialiasing, True)
+
+        self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
+        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi and o.history.computed(sel):
+            m = o.history.marks(sel)
+            if m is not None and len(m[0]) * 5 >= width:  # dense marks hide the lane: draw it over them
+                ys, xs = Y(o.row_of[sel]), X(o.lane_start[sel])
+                p.setPen(QPen(QColor(style.ACCENT), 2.0))
+                p.drawLine(QPointF(max(xs, 0.0), ys), QPointF(min(x_end, width), ys))
+        p.setBrush(Qt.NoBrush)
+        for look in sorted(set(groups) | set(conns)):
+            p.setRenderHint(QPainter.Antialiasing, False)
+            for key in sorted(k for k in casings if k[0] == look):
+                p.setPen(self._look_pen(look, QColor(key[1]), CASING * 2))
+                p.drawLines(casings[key])
+            p.setPen(self._look_pen(look))
+            if look in conns:
+                p.drawLines(conns[look])
+            p.setRenderHint(QPainter.Antialiasing, True)
             if look in groups:
                 p.drawPath(groups[look])
         # fork points: a diamond on the parent's lane where each branch leaves it
@@ -184,17 +219,43 @@ class MapItem(pg.GraphicsObject):
                 half = stamp.width() / stamp.devicePixelRatioF() / 2
                 for pt in points:
                     p.drawPixmap(QPointF(pt.x() - half, pt.y() - half), stamp)
-
-        self._paint_marks(p, r_lo, r_hi, xa, xb, X, Y, row_px, width)
-        if sel in o.row_of and r_lo <= o.row_of[sel] <= r_hi and o.history.computed(sel):
-            m = o.history.marks(sel)
-            if m is not None and len(m[0]) * 5 >= width:  # dense marks hide the lane: draw it over them
-                ys, xs = Y(o.row_of[sel]), X(o.lane_start[sel])
-                p.setPen(QPen(QColor(style.ACCENT), 2.0))
-                p.drawLine(QPointF(max(xs, 0.0), ys), QPointF(min(x_end, width), ys))
         self._paint_cursor(p, X, height)
         self._paint_labels(p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids)
         p.restore()
+
+    @staticmethod
+    def _casings(out: dict, look: tuple, x: float, runs: list, r_lo: int, r_hi: int, tinted: dict, Y,
+                 reach: float, height: float) -> None:
+        """A bridge's casing strokes at x over its runs of rows (`map_routes.bridges`; those in view), into
+        `out` by (look, background colour): one stroke per run, a tinted row (the selection's or the
+        compared branch's band) cut out of its run and cased in its band's colour."""
+        i = bisect_left(runs, (r_lo, -1)) - 1  # a run starting above the view may reach into it
+        for a, b in runs[max(i, 0):]:
+            if a > r_hi:
+                break
+            a, b = max(a, r_lo), min(b, r_hi)
+            if b < a:
+                continue
+            pieces = [(a, b)]
+            for t in tinted:
+                if a <= t <= b:
+                    pieces = [q for pa, pb in pieces for q in ((pa, t - 1), (t, t), (t + 1, pb)) if q[0] <= q[1]]
+            for pa, pb in pieces:
+                y0, y1 = sorted((Y(pa), Y(pb)))
+                y0, y1 = max(y0 - reach, -20.0), min(y1 + reach, height + 20)
+                if y1 > y0:
+                    key = (look, tinted.get(pa, WHITE) if pa == pb else WHITE)
+                    out.setdefault(key, []).append(QLineF(x, y0, x, y1))
+
+    @staticmethod
+    def _look_pen(look: tuple, color: QColor | None = None, extra: float = 0.0) -> QPen:
+        """The pen of a lane or connector of this look (`color` and `extra` width: its bridge's casing)."""
+        name, w = LOOKS[look[0]]
+        if not look[1] and look[0] == 0:
+            name = style.LANE_PENDING  # not computed yet: a paler lane
+        pen = QPen(color if color is not None else QColor(name), w + extra)
+        pen.setCapStyle(Qt.FlatCap)
+        return pen
 
     def _paint_marks(self, p, r_lo, r_hi, xa, xb, X, Y, row_px, width):
         o = self.owner
@@ -322,18 +383,25 @@ class MapItem(pg.GraphicsObject):
             if has_parent and not left_full and avail >= 90:  # left of the fork, elided
                 w = min(full, avail, 300)
                 candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            # last resort: on the lane itself, after the fork, in the first gap between its children's
-            # drops that holds the label (or most of it)
+            # last resort: on the lane itself, after the fork, in the first gap between the drops on it
+            # (its children's, and the bridges of later forks passing over it) that holds the label (or
+            # most of it); failing that, elided in the widest gap of at least 50 px
             left = max(xs, 0) + LABEL_GAP
-            for _ in range(4):
+            widest = None
+            for _ in range(8):
                 limit, past = self._room_before_drop(left, y - h / 2, y + h / 2, drops)
                 room = min(width - left - 4, limit - left - 4)
                 if room >= min(full, 120) or (limit == math.inf and room >= 40):
                     candidates.append(QRectF(left, y - h / 2, min(full, 300, room), h))
+                    widest = None
                     break
-                if limit == math.inf:
+                if room >= 50 and (widest is None or room > widest.width()):
+                    widest = QRectF(left, y - h / 2, room, h)
+                if limit == math.inf or left >= width:
                     break
                 left = past + 2 + LABEL_GAP  # past that drop (a child's forking close to the fork)
+            if widest is not None:
+                candidates.append(widest)
             for rect in candidates:
                 if rect.bottom() < 0 or rect.top() > p.device().height():
                     continue

@@ -1,5 +1,5 @@
 """File > Export Report… from the window, as seen at 1280x800: the branches listed as the outline lists
-them (the dialog had the report's order, the outline newest fork first), and no "0%" progress bar
+them (the dialog had the report's order, the outline its own), and no "0%" progress bar
 before anything is exported."""
 from __future__ import annotations
 
