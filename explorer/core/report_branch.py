@@ -8,6 +8,7 @@ import datetime as dt
 from .diff import CHANGED, GONE, NEW, SAME, Diff
 from .explain import Cause, Why, WhyNot, failed_terms, fmt, why_not
 from .model import BASELINE, Variable, show_value
+from .prose import cause_words
 from .serialize import jsonable
 from .timeline import Timeline
 from .workspace import Workspace
@@ -38,12 +39,16 @@ def _divergence(applied, tl: Timeline) -> dict:
     return out
 
 
-def _cause(c: Cause, depth: int) -> dict:
-    """A why-chain node; below WHY_DEPTH levels the chain is cut (`hidden` counts what was left out)."""
-    out = {"kind": c.kind, "title": c.title, "date": _iso(c.date), "via": c.via, "event": c.event,
-           "repeated": c.repeated, "causes": [], "hidden": 0}
+def _cause(c: Cause, depth: int, sc) -> dict:
+    """A why-chain node; below WHY_DEPTH levels the chain is cut (`hidden` counts what was left out).
+    `via` is the engine's wording (`tension = 100`, `outcome("x") = y`), kept for tools; `lead` and
+    `tail` are the words a reader gets around the cause's title, as in the app (`prose.cause_words`:
+    "Superpower tension was 100, set by" ..., "needed" ... "to have happened")."""
+    lead, tail = cause_words(sc, c)
+    out = {"kind": c.kind, "title": c.title, "date": _iso(c.date), "via": c.via, "lead": lead, "tail": tail,
+           "event": c.event, "repeated": c.repeated, "causes": [], "hidden": 0}
     if depth < WHY_DEPTH:
-        out["causes"] = [_cause(k, depth + 1) for k in c.causes]
+        out["causes"] = [_cause(k, depth + 1, sc) for k in c.causes]
     else:
         out["hidden"] = _count(c.causes)
     return out
@@ -53,10 +58,10 @@ def _count(causes) -> int:
     return sum(1 + _count(c.causes) for c in causes)
 
 
-def _why(w: Why, status: str) -> dict:
+def _why(w: Why, status: str, sc) -> dict:
     return {"event": w.event, "title": w.title, "date": _iso(w.date), "outcome": w.outcome,
             "status": status, "condition": w.condition,
-            "causes": [_cause(c, 1) for c in w.causes],
+            "causes": [_cause(c, 1, sc) for c in w.causes],
             "roots": [{"kind": r.kind, "title": r.title, "date": _iso(r.date)} for r in w.roots]}
 
 
@@ -219,7 +224,7 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
     if d_parent is not None:
         for e in d_parent.events:
             if e.status in (NEW, CHANGED):
-                why.append(_why(ws.why(bid, e.event, e.occurrence), e.status))
+                why.append(_why(ws.why(bid, e.event, e.occurrence), e.status, sc))
 
     # what did not happen: the lapsed events, and the parent's events that are gone, with why not
     whynot = _why_not_section(ws, tl, d_parent, parent, cut)

@@ -161,12 +161,23 @@ _LINKS = ("scheduled by", "followed", "repeats after", "forced by divergence")
 
 
 def cause_parts(cause: dict) -> dict:
-    """A why-chain node as words: {lead, title, tail}, the title to be set in bold.
+    """A why-chain node as words: {lead, title, tail}, the title to be set in bold (empty: no title).
 
-    "tension = 100" read from an event -> "tension = 100, set by" + title + " (20 Oct 1962)".
+    The report's data carries the reader's words (`lead`, `tail`: "Superpower tension was 100, set by"
+    + title + " (20 Oct 1962)", "Needed" + title + " to have happened (…)", as the app says them);
+    data without them (a report JSON written before they existed) falls back to the engine's `via`.
     """
     via, kind, title = cause.get("via") or "", cause.get("kind"), cause.get("title") or ""
     when = f" ({short_date(cause['date'])})" if cause.get("date") else ""
+    if "lead" in cause:
+        lead, tail = cause.get("lead") or "", cause.get("tail") or ""
+        lead = lead[:1].upper() + lead[1:]
+        if kind == "initial":  # "Superpower tension was 40 from the start": nothing to name
+            return {"lead": lead, "title": "", "tail": ""}
+        m = re.fullmatch(r'divergence "(.*)"', title)
+        if kind == "divergence" and m and lead.endswith("divergence"):
+            title = m.group(1)  # not "by the divergence divergence \"Roosevelt orders the invasion\""
+        return {"lead": lead, "title": title, "tail": (f" {tail}" if tail else "") + when}
     if kind == "initial":
         return {"lead": f"{via}, as in", "title": "the initial world", "tail": ""}
     if via in _LINKS:

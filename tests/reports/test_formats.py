@@ -330,3 +330,21 @@ def test_cli_full_chronology_tells_every_branch_from_the_start(tmp_path):
     assert "see there" not in section
     chron = section[section.index("Chronology"):section.index("Narrative")]
     assert "U-2 photographs the missile sites" in chron  # before the fork, told again
+
+
+def test_why_chains_read_in_words_not_the_engines_in_every_format(tmp_path):
+    """The why-chains say what the app's Why? says ('Red Militia strength was 85, set by …', 'Made to
+    happen by the divergence …'), not the engine's 'militia.strength = 85' or 'happened("x")'."""
+    from explorer.core import Workspace, load_scenario
+    ws = Workspace(load_scenario(ROOT / "explorer" / "scenarios" / "trotsky_mexico.yaml"))
+    texts = {}
+    for suffix in (".md", ".html", ".pdf"):
+        out = export(ws, tmp_path / f"us{suffix}", branches=["us-invades-1942"])
+        raw = pdftotext(out) if suffix == ".pdf" else (parse_html(out).text if suffix == ".html" else out.read_text())
+        texts[suffix] = re.sub(r"[*\s]+", " ", raw)
+    for suffix, text in texts.items():
+        assert "Red Militia strength was 85, set by The United States invades Mexico" in text, suffix
+        assert "Made to happen by the divergence Roosevelt orders the invasion" in text, suffix
+        assert "Trotsky alive was yes from the start" in text, suffix
+        assert "militia.strength = 85" not in text and "divergence divergence" not in text, suffix
+        assert not re.search(r"[a-z_]+\.[a-z_]+ = \S+, set by|After happened", text), suffix
