@@ -219,7 +219,8 @@ class CompareView(LazyPane, QWidget):
                     self._rows_for = h
                 rows = cache.get((bid, other))
                 if rows is None:  # the diff the other views use; rows kept for going back and forth
-                    rows = cache[(bid, other)] = side_by_side(h.ws, bid, other, diff=h.diff(bid, other))
+                    with h.long_lived():
+                        rows = cache[(bid, other)] = side_by_side(h.ws, bid, other, diff=h.diff(bid, other))
                     if len(cache) > 16:
                         cache.pop(next(iter(cache)))
             except ExplorerError as e:

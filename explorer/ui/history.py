@@ -13,6 +13,7 @@ import numpy as np
 
 from ..core import Workspace
 from ..core.errors import ExplorerError
+from ..core.engine import BIG_PROGRAM
 from ..core.gcpause import paused_gc
 from .map_routes import lane_order
 from .style import STATUS_CODES
@@ -29,6 +30,16 @@ class History:
         self._marks: dict = {}
         self._errors: dict[str, str] = {}
         self.compute_seconds: dict[str, float] = {}
+
+    def long_lived(self):
+        """A context for building what a view caches for as long as its scenario (diffs, rows, aligned
+        rows): in a big world it is frozen out of the collector's generations as it is made (gcpause).
+        Otherwise each batch of 2,600-row caches promoted into the oldest generation set off a full
+        collection scanning the ~100,000 objects of the others, 25-45 ms of the GUI thread in the
+        middle of a Back/Forward or a compare step (seen with gc.callbacks in bench_ui: the steps that
+        went over 100 ms). Evicted entries are still freed by reference counting (rows hold no cycles);
+        small worlds collect as usual."""
+        return paused_gc(freeze=len(self.ws.scenario.events) >= BIG_PROGRAM)
 
     # --- the tree -------------------------------------------------------------------------------
 
@@ -115,7 +126,8 @@ class History:
         key = (branch_id, other)
         d = self._diffs.get(key)
         if d is None:
-            d = self._diffs[key] = self.ws.diff(branch_id, other)
+            with self.long_lived():
+                d = self._diffs[key] = self.ws.diff(branch_id, other)
         return d
 
     def other(self, branch_id: str, compare: str | None) -> str | None:

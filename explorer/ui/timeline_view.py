@@ -54,7 +54,8 @@ class TimelineModel(QAbstractTableModel):
             self._history, self._cache, self._reading = history, {}, {}
         cached = self._cache.get((branch_id, other))
         if cached is None:
-            cached = self._cache[(branch_id, other)] = self._build(history, branch_id, other)
+            with history.long_lived():
+                cached = self._cache[(branch_id, other)] = self._build(history, branch_id, other)
             if len(self._cache) > 64:
                 self._cache.pop(next(iter(self._cache)))
         self.rows, self.counts, self.is_root = cached
