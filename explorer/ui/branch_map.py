@@ -272,6 +272,7 @@ class BranchMap(QWidget):
         else:  # the selected lane at the edge nearest the compared one
             top = rs - 0.6 if rc > rs else rs + 0.6 - span
         self.vb.setYRange(top, top + span, padding=0)
+        self.vb.prepareForPaint()  # the new range applied now, not during the paint (which then painted twice)
         self._sync_scroll()
 
     def _on_change(self, what) -> None:
