@@ -320,15 +320,20 @@ class WorldPlots(LazyPane, QWidget):
     _legend_height = 0
 
     def _hold_legend_height(self) -> None:
-        """The legend keeps the tallest height it has needed at this width (until the pane is resized or
-        another scenario opens): a legend that wrapped onto one line more or less at each Back/Forward
-        resized every plot, and each resize redrew all their axes (20 ms of a 60 ms step)."""
+        """The legend keeps the tallest height it has needed at this width, and two lines at least (until
+        the pane is resized or another scenario opens): a legend that wrapped onto one line more or less
+        at each Back/Forward resized every plot, and each resize redrew all their axes (20 ms of a 60 ms
+        step). From one line it grew to two at the first branch with a longer label, the one step of
+        bench_ui's 24 over 100 ms (legend 16 -> 32 px, 3 plot resizes, 6 axis regenerations); two lines
+        hold the usual legend (branch, parent, baseline, divergence) at the pane's widths."""
         lg = self.legend
         width = lg.width()
         if width != self._legend_width:
             self._legend_width, self._legend_height = width, 0
         need = lg.heightForWidth(width) if width > 0 else 0
-        self._legend_height = max(self._legend_height, need)
+        m = lg.contentsMargins()
+        two_lines = 2 * lg.fontMetrics().lineSpacing() + m.top() + m.bottom() + 2 * lg.margin()
+        self._legend_height = max(self._legend_height, need, two_lines)
         if lg.minimumHeight() != self._legend_height:
             lg.setMinimumHeight(self._legend_height)
 

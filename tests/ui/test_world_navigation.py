@@ -149,3 +149,20 @@ def test_plots_keep_their_height_when_the_legend_wraps_differently(window):
     QApplication.processEvents()
     assert w.world.width() != before
     assert lg.minimumHeight() == 0
+
+
+def test_the_first_longer_legend_does_not_resize_the_plots(window):
+    """Shown first with a one-line legend, the plots kept their height only until a branch whose legend
+    takes two lines: that first Back/Forward resized every plot and regenerated its axes (the one step
+    of bench_ui's 24 over 100 ms). The legend keeps room for two lines from the start."""
+    w = window
+    w.selection.select_branch("no-photos")
+    w.world_dock.raise_()
+    QApplication.processEvents()
+    before = w.world.graphics.height()
+    w.selection.select_branch("strike-contained")
+    QApplication.processEvents()
+    lg = w.world.legend
+    assert lg.heightForWidth(lg.width()) > lg.fontMetrics().lineSpacing() * 1.5, "this legend takes two lines"
+    assert w.world.graphics.height() == before
+    assert_world_shows(w, "strike-contained")
