@@ -84,6 +84,19 @@ def _variable(name, spec, report: Report) -> Variable | None:
 
 
 
+def _at_least_a_day(spec, key: str, path: str, report: Report, default):
+    """`spec[key]` as a Duration of a day or more (mtth, cooldown); else the problem reported at
+    path.key and `default` kept."""
+    try:
+        d = parse_duration(spec[key])
+    except ValueError as e:
+        report.add(f"{path}.{key}", str(e))
+        return default
+    if d.days == 0 and d.months == 0:
+        report.add(f"{path}.{key}", f"{key} must be at least 1d")
+    return d
+
+
 def _event(spec, path: str, report: Report) -> EventRule | None:
     if not _expect(spec, dict, path, report, "a mapping with id, title and timing"):
         return None
@@ -121,22 +134,12 @@ def _event(spec, path: str, report: Report) -> EventRule | None:
             report.add(f"{path}.mtth#key", "give either `chance:` (one roll) or `mtth:` (a mean time to "
                                           "happen), not both")
         else:
-            try:
-                rule.mtth = parse_duration(spec["mtth"])
-                if rule.mtth.days == 0 and rule.mtth.months == 0:
-                    report.add(f"{path}.mtth", "mtth must be at least 1d")
-            except ValueError as e:
-                report.add(f"{path}.mtth", str(e))
+            rule.mtth = _at_least_a_day(spec, "mtth", path, report, rule.mtth)
     if "cooldown" in spec and spec.get("repeatable") is not True:
         report.add(f"{path}.cooldown", "cooldown only applies to a repeatable event; add `repeatable: true`, "
                                        "or remove the cooldown")
     elif "cooldown" in spec:
-        try:
-            rule.cooldown = parse_duration(spec["cooldown"])
-            if rule.cooldown.days == 0 and rule.cooldown.months == 0:
-                report.add(f"{path}.cooldown", "cooldown must be at least 1d")
-        except ValueError as e:
-            report.add(f"{path}.cooldown", str(e))
+        rule.cooldown = _at_least_a_day(spec, "cooldown", path, report, rule.cooldown)
     rule.tags = _strings(spec, "tags", path, report)
     rule.sources = _strings(spec, "sources", path, report)
     rule.nolint = _nolint(spec, path, report)
