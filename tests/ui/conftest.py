@@ -59,3 +59,21 @@ def make_window(qtbot, settings):
 @pytest.fixture
 def window(make_window, scenario_file):
     return make_window(scenario_file)
+
+
+@pytest.fixture
+def off_thread(monkeypatch):
+    """Branches computed by the worker thread, as in a 10,000-rule world, for any scenario; nothing
+    computed in the background unless asked."""
+    from explorer.ui.main_window import MainWindow
+    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
+    monkeypatch.setattr(MainWindow, "background_warming", False)
+
+
+@pytest.fixture
+def deepest_branch():
+    """Picks a workspace's deepest branch (the last listed among equals): the longest path to compute."""
+    def pick(ws):
+        ids = ws.scenario.branch_ids
+        return max(ids[1:], key=lambda b: (ws.depth(b), ids.index(b)))
+    return pick

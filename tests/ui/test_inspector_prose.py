@@ -82,15 +82,12 @@ def test_why_not_words_a_failed_outcome_and_a_predecessors_terms(make_window, tm
 TROTSKY = __import__("pathlib").Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
 
 
-def test_branches_from_here_in_fork_date_order_once_computed(make_window, qtbot, monkeypatch):
+def test_branches_from_here_in_fork_date_order_once_computed(make_window, qtbot, off_thread):
     """In a big world (branches computed off the GUI thread) the baseline's page is written before its
     children are computed (no fork dates yet); once the worker has them, "Branches from here" lists
     them earliest fork first, each with its date."""
     import datetime as dt
-    from explorer.ui.main_window import MainWindow
-    monkeypatch.setattr(MainWindow, "background_warming", False)  # the page first, then the warming
-    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
-    w = make_window(TROTSKY)
+    w = make_window(TROTSKY)  # off_thread: the page first, then the children computed on request
     w.inspector_dock.raise_()
     w.selection.select_branch("baseline")
     h = w.history

@@ -1,7 +1,6 @@
 """Big worlds: branches are computed by a worker thread; the window shows "computing…", keeps
 answering, and shows the branch once it is ready. The limit is lowered so that a small scenario
 takes the same road a 10,000-rule world does."""
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -9,24 +8,11 @@ from PySide6.QtWidgets import QApplication
 from explorer.core import Workspace, load_scenario
 
 
-@pytest.fixture
-def off_thread(monkeypatch):
-    from explorer.ui.main_window import MainWindow
-    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
-    monkeypatch.setattr(MainWindow, "background_warming", False)  # nothing computed unless asked
-
-
-def _leaf(ws):
-    """A branch two levels deep if there is one, else any non-baseline branch."""
-    ids = ws.scenario.branch_ids
-    return max(ids[1:], key=lambda b: (ws.depth(b), ids.index(b)))
-
-
-def test_selecting_an_uncomputed_branch_shows_computing_then_the_branch(off_thread, window, qtbot):
+def test_selecting_an_uncomputed_branch_shows_computing_then_the_branch(off_thread, deepest_branch, window, qtbot):
     w = window
     assert w.computes_off_thread()
     assert w.selection.branch == "baseline" and w.history.computed("baseline")
-    target = _leaf(w.workspace)
+    target = deepest_branch(w.workspace)
     assert not w.history.computed(target)
     w.selection.select_branch(target)
     # nothing computed on the GUI thread: the views still show the baseline, the status says why
@@ -55,9 +41,9 @@ def test_the_last_click_wins_while_computing(off_thread, window, qtbot):
     assert w.selection.branch == last and w.selection.pending is None
 
 
-def test_the_window_answers_keys_while_a_branch_is_computed(off_thread, window, qtbot):
+def test_the_window_answers_keys_while_a_branch_is_computed(off_thread, deepest_branch, window, qtbot):
     w = window
-    target = _leaf(w.workspace)
+    target = deepest_branch(w.workspace)
     w.selection.select_branch(target)
     # the outline moves with the keyboard meanwhile (a computed branch: the baseline's neighbours)
     w.outline.setFocus()
@@ -79,10 +65,10 @@ def test_background_computation_fills_every_branch(monkeypatch, make_window, sce
             assert w.history.diff(b).counts() == reference.diff(b).counts()
 
 
-def test_an_edit_while_computing_never_shows_a_stale_history(off_thread, window, qtbot):
+def test_an_edit_while_computing_never_shows_a_stale_history(off_thread, deepest_branch, window, qtbot):
     """A result computed for the scenario before an edit is dropped and the branch asked for again."""
     w = window
-    target = _leaf(w.workspace)
+    target = deepest_branch(w.workspace)
     w.selection.select_branch(target)
     w.set_scenario(load_scenario(w.path))  # same id: replace_scenario, as an undo/redo does
     qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)

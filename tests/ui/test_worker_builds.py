@@ -2,32 +2,19 @@
 map's marks of the lanes whose diffs it worked out) off the GUI thread, with pauses inside (ui/
 branch_worker.work_branch): the window shows exactly what it would have built itself."""
 import numpy as np
-import pytest
 
 from explorer.ui.history import lane_marks
 from explorer.ui.timeline_rows import build_rows, read_rows
-
-
-@pytest.fixture
-def off_thread(monkeypatch):
-    from explorer.ui.main_window import MainWindow
-    monkeypatch.setattr(MainWindow, "sync_rules_limit", 0)
-    monkeypatch.setattr(MainWindow, "background_warming", False)  # nothing computed unless asked
-
-
-def _deepest(ws):
-    ids = ws.scenario.branch_ids
-    return max(ids[1:], key=lambda b: (ws.depth(b), ids.index(b)))
 
 
 def _rows(rows):
     return [(r.key, r.date, r.title, r.outcome, r.tags, r.status, r.index, r.note, r.narr) for r in rows]
 
 
-def test_a_branch_shown_from_the_worker_reads_as_one_built_on_the_gui_thread(off_thread, window, qtbot):
+def test_a_branch_shown_from_the_worker_reads_as_one_built_on_the_gui_thread(off_thread, deepest_branch, window, qtbot):
     w = window
     h = w.history
-    target = _deepest(w.workspace)
+    target = deepest_branch(w.workspace)
     path = [b.id for b in w.workspace.path(target)]
     assert len(path) >= 3 and not any(h.computed(b) for b in path[1:])
     kept = []
@@ -50,14 +37,14 @@ def test_a_branch_shown_from_the_worker_reads_as_one_built_on_the_gui_thread(off
     assert len(kept) == 1 and model.rows is kept[0][0]  # installed as the worker built it, not rebuilt
 
 
-def test_the_worker_pauses_all_through_a_branch(off_thread, window, qtbot):
+def test_the_worker_pauses_all_through_a_branch(off_thread, deepest_branch, window, qtbot):
     """Its pause hook is called inside the runs, the diffs and the rows: counted on the same branch."""
     import time
 
     from explorer.ui.branch_worker import work_branch
     w = window
     ws = w.workspace.copy()
-    target = _deepest(ws)
+    target = deepest_branch(ws)
     calls = []
 
     def pause():
@@ -70,7 +57,7 @@ def test_the_worker_pauses_all_through_a_branch(off_thread, window, qtbot):
     assert len(calls) >= 6 + rows // 128  # between the parts, and every 128 rows read at least
 
 
-def test_showing_a_computed_branch_refreshes_the_map_and_outline_once(off_thread, window, qtbot):
+def test_showing_a_computed_branch_refreshes_the_map_and_outline_once(off_thread, deepest_branch, window, qtbot):
     """After the branch is shown, the map's and the outline's marks and order are refreshed once, in
     a turn of their own: the worker's end of job (idle) no longer refreshes them again (each refresh
     repaints both: 10-15 ms of GUI work on 200 branches)."""
@@ -79,7 +66,7 @@ def test_showing_a_computed_branch_refreshes_the_map_and_outline_once(off_thread
     for view in (w.branch_map, w.outline):
         refresh = view.refresh
         view.refresh = lambda refresh=refresh, view=view: (calls.append(view), refresh())
-    target = _deepest(w.workspace)
+    target = deepest_branch(w.workspace)
     w.selection.select_branch(target)
     qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)
     qtbot.waitUntil(lambda: w.off_thread.worker is not None and not w.off_thread._refresh_due, timeout=5_000)  # noqa: SLF001
