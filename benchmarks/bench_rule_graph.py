@@ -11,6 +11,16 @@ Prints, for the bundled scenario (193 rules) and a synthetic one (`--rules`):
 - `layout_ms`: CPU time (time.process_time) of `RuleGraph.whole()`, best of `--repeat`.
 With `--old REV` (e.g. `--old 631cf81`) the same figures for that revision's `whole()`, which drew
 every rule and variable and all edges in columns centred on the middle row.
+
+With `--gui` (the app's side, offscreen unless QT_QPA_PLATFORM says otherwise): the main window at
+`--size` (1280x800) on each scenario, the Rule Graph pane in front, then Whole graph ticked by a click and
+the view painted (`viewport().repaint()`, what the first paint after the click does), timed as CPU time
+(time.process_time) from the click to the end of that paint:
+- `gui_whole_first_ms`: the first tick (the layout is computed then too);
+- `gui_whole_ms`: best of `--repeat` ticks after it (unticked in between; the layout is kept);
+- `gui_fit_first_ms`: a click on Fit (the whole graph in view, zoomed out) and its paint;
+- `gui_fit_paint_ms`: best of `--repeat` paints after it;
+- `gui_hover_ms`: the pointer moved onto a box (its neighbours lit) and painted, best of `--repeat`.
 """
 from __future__ import annotations
 
@@ -111,7 +121,89 @@ def run_old(rev: str) -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp)], capture_output=True)
 
 
+def gui() -> None:
+    """The GUI figures (see the module's docstring)."""
+    import tempfile
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPoint, QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QToolButton
+    from benchmarks.synthetic import make_scenario
+    from explorer.core.emit import scenario_to_text
+    from explorer.ui.app import make_application
+    from explorer.ui.main_window import MainWindow
+    make_application()
+    tmp = Path(tempfile.mkdtemp())
+    synth = tmp / f"s{ARGS.rules}.yaml"
+    synth.write_text(scenario_to_text(make_scenario(ARGS.rules, 200, 1, 1)))
+    width, height = (int(v) for v in ARGS.size.split("x"))
+    for name, path in (("bundled", ROOT / "scenarios" / "trotsky_mexico.yaml"), (f"synthetic_{ARGS.rules}", synth)):
+        w = MainWindow(settings=QSettings(str(tmp / "settings.ini"), QSettings.IniFormat))
+        assert w.open_path(path)
+        w.resize(width, height)
+        w.show()
+        w.show_rule_graph()
+        pane = w.rule_graph
+        for _ in range(50):
+            QApplication.processEvents()
+        box, vp = pane.whole_box, pane.view.viewport()
+
+        def tick():
+            t = time.process_time()
+            QTest.mouseClick(box, Qt.LeftButton, Qt.NoModifier, box.rect().center())
+            vp.repaint()
+            return time.process_time() - t
+
+        times = []
+        for i in range(ARGS.repeat + 1):
+            times.append(tick())
+            assert pane.layout_.bands
+            if i < ARGS.repeat:
+                QTest.mouseClick(box, Qt.LeftButton, Qt.NoModifier, box.rect().center())
+                QApplication.processEvents()
+        print(f"gui {name} {width}x{height} rules: {len(pane.layout_.nodes)} edges: {len(pane.layout_.edges)}")
+        print(f"gui {name} gui_whole_first_ms: {times[0] * 1000:.1f}")
+        print(f"gui {name} gui_whole_ms: {min(times[1:]) * 1000:.1f}")
+        hover = []
+        keys = [p.node.key for p in pane.layout_.nodes[:ARGS.repeat * 2]]
+        for k in keys:
+            r = pane.view.mapFromScene(pane.node_rect(k).center()) if hasattr(pane, "node_rect") else pane.node_pos(k)
+            pane.view.centerOn(pane.view.mapToScene(r))
+            QApplication.processEvents()
+            r = pane.view.mapFromScene(pane.node_rect(k).center()) if hasattr(pane, "node_rect") else pane.node_pos(k)
+            QTest.mouseMove(vp, QPoint(2, vp.height() - 2))  # off the boxes first (the legend's corner)
+            QApplication.processEvents()
+            vp.repaint()
+            t = time.process_time()
+            QTest.mouseMove(vp, QPoint(int(r.x()), int(r.y())))
+            QApplication.processEvents()
+            vp.repaint()
+            hover.append(time.process_time() - t)
+            assert pane.hovered == k, (pane.hovered, k)
+        print(f"gui {name} gui_hover_ms: {min(hover) * 1000:.1f}")
+        fit_button = pane.findChild(QToolButton, "ruleGraphFit")
+        t = time.process_time()
+        QTest.mouseClick(fit_button, Qt.LeftButton)
+        vp.repaint()
+        print(f"gui {name} gui_fit_first_ms: {(time.process_time() - t) * 1000:.1f}")
+        fit = []
+        for _ in range(ARGS.repeat):
+            t = time.process_time()
+            vp.repaint()
+            fit.append(time.process_time() - t)
+        print(f"gui {name} gui_fit_paint_ms: {min(fit) * 1000:.1f}")
+        if ARGS.shots:
+            for label in ("fit", "readable"):
+                if label == "readable":
+                    pane.refresh()
+                vp.grab().save(str(Path(ARGS.shots) / f"{name}-{width}-{label}.png"))
+        w.close()
+
+
 def main() -> None:
+    if ARGS.gui:
+        gui()
+        return
     from explorer.core.program import program_of
     from explorer.core.rule_graph import rule_graph
     which = "old" if ARGS.as_old else "new"
@@ -128,6 +220,9 @@ if __name__ == "__main__":
     ap.add_argument("--rules", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--old", metavar="REV", help="also measure that revision's whole() (e.g. 631cf81)")
+    ap.add_argument("--gui", action="store_true", help="the app's figures instead (see above)")
+    ap.add_argument("--size", default="1280x800")
+    ap.add_argument("--shots", metavar="DIR", help="with --gui: save the pane's pixels, fitted and readable")
     ap.add_argument("--as-old", action="store_true", help=argparse.SUPPRESS)
     ARGS = ap.parse_args()
     main()

@@ -48,20 +48,9 @@ class NodeItem(QGraphicsRectItem):
 
     def paint(self, painter, option, widget=None) -> None:
         super().paint(painter, option, widget)
-        f, fm, small, sm = _fonts()
-        r = self.rect()
         if self._elided is None:
-            w = int(r.width() - 12)
-            self._elided = (wrap(fm, self.title, w, self.title_lines), sm.elidedText(self.subtitle, Qt.ElideRight, w))
-        painter.setFont(f)
-        painter.setPen(QColor(style.TEXT))
-        lines = self._elided[0]
-        for i, line in enumerate(lines):
-            painter.drawText(QPointF(r.left() + 6, r.top() + 4 + i * fm.height() + fm.ascent()), line)
-        painter.setFont(small)
-        painter.setPen(QColor(style.TEXT_MUTED))
-        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + len(lines) * fm.height() + sm.ascent()),
-                         self._elided[1])
+            self._elided = box_text(self.title, self.subtitle, self.rect().width(), self.title_lines)
+        paint_text(painter, self.rect(), *self._elided)
 
     def title_shown(self) -> str:
         """The title as painted (its lines joined by spaces; … where it was cut)."""
@@ -91,6 +80,26 @@ class NodeItem(QGraphicsRectItem):
             ev.accept()
             return
         super().mouseDoubleClickEvent(ev)
+
+
+def box_text(title: str, subtitle: str, width: float, title_lines: int = 1) -> tuple:
+    """A box's two lines cut to its `width`: (the title's lines, the subtitle), as `paint_text` takes them."""
+    f, fm, small, sm = _fonts()
+    w = int(width - 12)
+    return wrap(fm, title, w, title_lines), sm.elidedText(subtitle, Qt.ElideRight, w)
+
+
+def paint_text(painter, r: QRectF, lines: list, subtitle: str) -> None:
+    """A box's text: the title's lines over the smaller, muted subtitle (the boxes of both graphs,
+    `NodeItem` and the whole rule graph's one item, ui/rule_graph_canvas.WholeGraph)."""
+    f, fm, small, sm = _fonts()
+    painter.setFont(f)
+    painter.setPen(QColor(style.TEXT))
+    for i, line in enumerate(lines):
+        painter.drawText(QPointF(r.left() + 6, r.top() + 4 + i * fm.height() + fm.ascent()), line)
+    painter.setFont(small)
+    painter.setPen(QColor(style.TEXT_MUTED))
+    painter.drawText(QPointF(r.left() + 6, r.top() + 4 + len(lines) * fm.height() + sm.ascent()), subtitle)
 
 
 def wrap(fm: QFontMetrics, text: str, width: int, lines: int) -> list[str]:
@@ -127,14 +136,25 @@ def curve(ra: QRectF, rb: QRectF) -> QPainterPath:
 
 
 def routed(ra: QRectF, rb: QRectF, via: list) -> QPainterPath:
-    """From the right side of `ra` through the points `via` (left to right: the places a long edge
-    was given in the columns it passes) to the left side of `rb`, smooth and level at each point."""
-    pts = [QPointF(ra.right(), ra.center().y())] + list(via) + [QPointF(rb.left(), rb.center().y())]
-    path = QPainterPath(pts[0])
-    for a, b in zip(pts, pts[1:]):
-        dx = max((b.x() - a.x()) * 0.5, 10)
-        path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b)
+    """From the right side of `ra` through the points `via` ((x, y), left to right: the places a long
+    edge was given in the columns it passes) to the left side of `rb`, smooth and level at each point.
+    (Plain numbers, not QPointF sums: the whole rule graph of 2,000 rules bends 5,000 times.)"""
+    pts = [(ra.right(), ra.center().y()), *via, (rb.left(), rb.center().y())]
+    path = QPainterPath(QPointF(*pts[0]))
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        dx = max((bx - ax) * 0.5, 10)
+        path.cubicTo(ax + dx, ay, bx - dx, by, bx, by)
     return path
+
+
+def edge_bounds(ra: QRectF, rb: QRectF, via: list | None = None) -> QRectF:
+    """The rectangle that holds the edge `routed` or `curve` draws from `ra` to `rb` (its control
+    points included), known without making its path."""
+    xs = [ra.right(), rb.left(), *(x for x, _ in via or ())]
+    ys = [ra.center().y(), rb.center().y(), *(y for _, y in via or ())]
+    if not via and rb.left() <= ra.right():  # `curve`'s bulge left of the column
+        xs += [ra.left() - 30, rb.left() - 30]
+    return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 
 def edge_item(ra: QRectF, rb: QRectF, color: str, tooltip: str = "", width: float = 1.2,

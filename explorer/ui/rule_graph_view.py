@@ -21,7 +21,7 @@ from . import style
 from .history import History
 from .node_graph import NodeItem, edge_item
 from .panes import LazyPane
-from .rule_graph_canvas import EDGE_COLORS, Elided, GraphView
+from .rule_graph_canvas import EDGE_COLORS, Elided, GraphView, WholeGraph
 from .selection import Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 190, 40, 90, 10
@@ -43,8 +43,14 @@ class RuleGraphView(LazyPane, QWidget):
         self.focus: tuple | None = None  # the node whose neighbourhood is shown
         self.current: tuple | None = None  # the keyboard's node
         self.layout_ = None
-        self.items: dict = {}
-        self.edge_items: list = []
+        self.rects: dict = {}  # key -> its box in the scene, for every node drawn
+        self.items: dict = {}  # key -> its NodeItem (a neighbourhood; the whole graph is one item)
+        self.edge_items: list = []  # a neighbourhood's edges
+        self.whole_item: WholeGraph | None = None
+        self.whole_edges: list = []  # the whole graph's edges, as drawn
+        self.touching: dict = {}  # the whole graph: key -> indices of its edges in whole_edges
+        self.lit: set = set()  # the hovered node's neighbours
+        self.tips: dict = {}  # key -> its tooltip, made when the pointer first reaches it
         self.kinds = set(KINDS)  # the edge kinds drawn
         self.focus_auto = False  # the focus was chosen for the reader (nothing selected): follows the branch
         self.hovered: tuple | None = None
@@ -184,8 +190,8 @@ class RuleGraphView(LazyPane, QWidget):
             return
         self._stale = False
         self.scene.clear()
-        self.items = {}
-        self.edge_items = []
+        self.rects, self.items, self.edge_items, self.tips = {}, {}, [], {}
+        self.whole_item, self.whole_edges, self.touching, self.lit = None, [], {}, set()
         self.layout_ = None
         self.band_spans, self.date_marks = [], []
         self.hovered = None
@@ -222,11 +228,12 @@ class RuleGraphView(LazyPane, QWidget):
             self._draw_whole(g, lay)
         else:
             self._draw_neighbourhood(g, lay)
-        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-30, -20, 30, 20))
+        bounds = self.whole_item.bounds if self.whole_item is not None else self.scene.itemsBoundingRect()
+        self.scene.setSceneRect(bounds.adjusted(-30, -20, 30, 20))
         # the whole graph fitted sits at the top left, as a map's start does; a neighbourhood in the middle
         self.view.setAlignment(Qt.AlignLeft | Qt.AlignTop if whole else Qt.AlignCenter)
-        if self.current not in self.items:
-            self.current = self.focus if self.focus in self.items else (lay.nodes[0].node.key if lay.nodes else None)
+        if self.current not in self.rects:
+            self.current = self.focus if self.focus in self.rects else (lay.nodes[0].node.key if lay.nodes else None)
         self._mark_current()
         self._fit()
 
@@ -237,7 +244,8 @@ class RuleGraphView(LazyPane, QWidget):
         for p in lay.nodes:  # each column centred on the middle row (the focus's)
             x = p.col * (NODE_W + COL_GAP)
             y = (p.row - (heights[p.col] - 1) / 2) * (NODE_H + ROW_GAP)
-            self.items[p.node.key] = self._node(p, QRectF(x, y, NODE_W, NODE_H))
+            item = self.items[p.node.key] = self._node(p, QRectF(x, y, NODE_W, NODE_H))
+            self.rects[p.node.key] = item.rect()
         label_edges = len(lay.edges) <= 30  # more labels than that hide the graph: colours say the kind
         for e in lay.edges:
             ra, rb = self.items[e.source].rect(), self.items[e.target].rect()
@@ -264,45 +272,51 @@ class RuleGraphView(LazyPane, QWidget):
             return LEFT + col * pitch
 
         width = x_of(max((p.col for p in lay.nodes), default=0)) + NODE_W + 20
+        bands, lines, boxes, edges = [], [], [], []
         for i, b in enumerate(lay.bands):
             top = y_of(b.row) - BAND_GAP / 2 - ROW_GAP / 2
             bottom = top + b.rows * rowh + BAND_GAP
-            rect = self.scene.addRect(QRectF(0, top, width, bottom - top), QPen(Qt.NoPen),
-                                      QBrush(QColor("#f3f5f8" if i % 2 == 0 else "#ffffff")))
-            rect.setZValue(-2)
+            bands.append((QRectF(0, top, width, bottom - top), QColor("#f3f5f8" if i % 2 == 0 else "#ffffff")))
             self.band_spans.append((b.label, b.count, top, bottom))
         for first, label in lay.columns:
             x = x_of(first) - WHOLE_GAP / 2
-            line = self.scene.addLine(x, 0, x, self.band_spans[-1][3] if self.band_spans else 0,
-                                      QPen(QColor("#d5dae1"), 1, Qt.DashLine))
-            line.setZValue(-1)
+            lines.append((x, 0, self.band_spans[-1][3] if self.band_spans else 0))
             self.date_marks.append((label, x + 4))
         for p in lay.nodes:
-            self.items[p.node.key] = self._node(p, QRectF(x_of(p.col), y_of(p.row), NODE_W, NODE_H))
+            rect = self.rects[p.node.key] = QRectF(x_of(p.col), y_of(p.row), NODE_W, NODE_H)
+            boxes.append((p.node.key, rect, p.node.label, self._subtitle(p.node),
+                          style.ACCENT_SOFT if p.focus else "white"))
         for i, e in enumerate(lay.edges):
-            ra, rb = self.items[e.source].rect(), self.items[e.target].rect()
+            ra, rb = self.rects[e.source], self.rects[e.target]
             if ra.left() > rb.left():  # an edge drawn right to left: its route runs left to right
                 ra, rb = rb, ra
-            via = [QPointF(x_of(c) + NODE_W / 2, TOP + r * rowh + b * BAND_GAP + NODE_H / 2)
+            via = [(x_of(c) + NODE_W / 2, TOP + r * rowh + b * BAND_GAP + NODE_H / 2)
                    for c, r, b in lay.routes.get(i, ())]
-            item = edge_item(ra, rb, EDGE_COLORS[e.kind], _esc(g.words(e)), 1.3, via)
-            item.edge = e
-            self.edge_items.append(item)
-            self.scene.addItem(item)
+            edges.append((e, ra, rb, via))
+            self.touching.setdefault(e.source, []).append(i)
+            self.touching.setdefault(e.target, []).append(i)
+        self.whole_edges = [e[0] for e in edges]
+        self.whole_item = WholeGraph(self, boxes, edges, bands, lines, QPen(QColor(style.LANE_PATH), 1.2))
+        self.scene.addItem(self.whole_item)
+
+    def _subtitle(self, n) -> str:
+        """A box's second line: a rule's tags (the whole graph: its date, then the tags after the first,
+        which its band names), a variable's kind; ids only in the tooltip, for authors."""
+        if n.kind != "rule":
+            return "world variable"
+        if not self.band_spans:
+            return ", ".join(n.tags) or "event rule"
+        day = self.graph.dates.get(n.key) if self.graph is not None else None
+        return (dt.date.fromordinal(day).isoformat() if day else "any time") + "".join(f" · {t}" for t in n.tags[1:])
 
     def _node(self, p, rect: QRectF) -> NodeItem:
         n = p.node
+        sub = self._subtitle(n)
         if n.kind == "rule":
             color = style.ACCENT if p.focus else style.LANE_PATH
-            sub = ", ".join(n.tags) or "event rule"  # its id only in the tooltip, for authors
-            day = self.graph.dates.get(n.key) if self.graph is not None else None
-            if self.band_spans:  # the whole graph: the band says the first tag; the date, the rest
-                sub = ", ".join([dt.date.fromordinal(day).isoformat()] if day else ["any time"]) + \
-                    "".join(f" · {t}" for t in n.tags[1:])
             fill = None
         else:
             color = "#8a94a3"
-            sub = "world variable"  # its label is the title; its id only in the tooltip, for authors
             fill = "#f6f8fa" if not p.focus else None
         item = NodeItem(rect, n.label, sub, color, focus=p.focus, fill=fill,
                         on_click=lambda k=n.key: self._clicked(k), on_double=lambda k=n.key: self._double(k),
@@ -311,8 +325,16 @@ class RuleGraphView(LazyPane, QWidget):
         self.scene.addItem(item)
         return item
 
+    def node_tip(self, key) -> str:
+        """A node's tooltip, made when the pointer first reaches it (the whole graph has thousands)."""
+        if key not in self.tips and self.graph is not None and key in self.graph.nodes:
+            self.tips[key] = self._tip(self.graph.nodes[key])
+        return self.tips.get(key, "")
+
+    def edge_tip(self, e) -> str:
+        return _esc(self.graph.words(e)) if self.graph is not None else ""
+
     def _tip(self, n) -> str:
-        """A node's tooltip, made when the pointer first reaches it (the whole graph has hundreds)."""
         tip = (f"<b>{_esc(n.label)}</b><br>{'event rule' if n.kind == 'rule' else 'world variable'} "
                f"<code>{_esc(n.name)}</code>")
         if n.tags:
@@ -347,12 +369,12 @@ class RuleGraphView(LazyPane, QWidget):
         vw, vh = max(self.view.viewport().width(), 100), max(self.view.viewport().height(), 60)
         rect = self.scene.sceneRect()
         fit = min(vw / rect.width(), vh / rect.height(), 1.0)
-        target = self.items.get(self.focus) or self.items.get(self.current)
+        target = self.rects.get(self.focus) or self.rects.get(self.current)
         if self.band_spans:  # the whole graph: readable, on the focus (where am I on the map?) or its start
             s = min(max(fit, self.READABLE), 1.0)
             self.view.scale(s, s)
-            if target is not None and self.focus in self.items:
-                self.view.centerOn(target)
+            if target is not None and self.focus in self.rects:
+                self.view.centerOn(target.center())
             else:
                 self.view.horizontalScrollBar().setValue(self.view.horizontalScrollBar().minimum())
                 self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().minimum())
@@ -360,10 +382,10 @@ class RuleGraphView(LazyPane, QWidget):
         if fit >= self.READABLE or target is None:
             s = max(fit, self.READABLE) if target is not None else fit
             self.view.scale(s, s)
-            self.view.centerOn(rect.center() if fit >= self.READABLE else target)
+            self.view.centerOn(rect.center() if fit >= self.READABLE else target.center())
             return
         pitch = NODE_W + COL_GAP
-        lefts = sorted({round(item.rect().left()) for item in self.items.values()})
+        lefts = sorted({round(r.left()) for r in self.rects.values()})
         # as many whole columns as fit at the readable scale, then the scale that fills the view with
         # exactly those (the next columns' nodes start just outside: nothing is cut at the sides)
         n = min(max(int((vw / self.READABLE - COL_GAP + 16) // pitch), 1), len(lefts))
@@ -371,11 +393,11 @@ class RuleGraphView(LazyPane, QWidget):
         if n == len(lefts):
             s = min(s, 1.0)
         self.view.scale(s, s)
-        fx = round(target.rect().left())
+        fx = round(target.left())
         i = lefts.index(fx) if fx in lefts else 0
         first = min(max(i - n // 2, 0), len(lefts) - n)  # two columns: the causes and the focus
         shown = lefts[first:first + n]
-        self.view.centerOn((shown[0] + shown[-1] + NODE_W) / 2, target.rect().center().y())
+        self.view.centerOn((shown[0] + shown[-1] + NODE_W) / 2, target.center().y())
 
     def fit_all(self) -> None:
         """Fit: the whole graph in the view, however small its text gets."""
@@ -393,8 +415,7 @@ class RuleGraphView(LazyPane, QWidget):
         """(whole, cut): the nodes wholly inside the view and those only partly in it."""
         view_rect = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         whole, cut = [], []
-        for key, item in self.items.items():
-            r = item.sceneBoundingRect()
+        for key, r in self.rects.items():
             if view_rect.contains(r):
                 whole.append(key)
             elif view_rect.intersects(r):
@@ -405,34 +426,56 @@ class RuleGraphView(LazyPane, QWidget):
         """The pointer over a node: its edges in full, the others faint (many edges only)."""
         self.hovered = key if on else (None if self.hovered == key else self.hovered)
         item = self.items.get(key)
-        if on and item is not None and not item.toolTip() and self.graph is not None and key in self.graph.nodes:
-            item.setToolTip(self._tip(self.graph.nodes[key]))
+        if on and item is not None and not item.toolTip():
+            item.setToolTip(self.node_tip(key))
         self._mark_current()
 
     def _mark_current(self) -> None:
-        lit = {m for item in self.edge_items for m in (item.edge.source, item.edge.target)
-               if self.hovered in (item.edge.source, item.edge.target)} - {self.hovered}
+        """The looks that follow the current, focus and hovered nodes: the whole graph's item repaints
+        with them (`marked`, `box_pen`, `near_edges`, `edge_pen`); a neighbourhood's items take them."""
+        if self.whole_item is not None:
+            self.lit = {m for i in self.touching.get(self.hovered, ()) for m in
+                        (self.whole_edges[i].source, self.whole_edges[i].target)} - {self.hovered}
+            self.whole_item.update()
+            return
+        self.lit = {m for item in self.edge_items for m in (item.edge.source, item.edge.target)
+                    if self.hovered in (item.edge.source, item.edge.target)} - {self.hovered}
         for k, item in self.items.items():
-            pen = item.pen()
-            pen.setStyle(Qt.DashLine if k == self.current and k != self.focus else Qt.SolidLine)
-            pen.setWidthF(2.4 if k == self.current else 2.0 if k in (self.focus, self.hovered) or k in lit else 1.2)
-            if k in lit or k == self.hovered:  # the hovered node's neighbours stand out too
-                pen.setColor(QColor(style.ACCENT))
-            elif k != self.focus:
-                pen.setColor(QColor(style.LANE_PATH if k[0] == "rule" else "#8a94a3"))
-            item.setPen(pen)
-        # many edges (the whole graph): faint, but the current node's and the focus's in full
-        faint = len(self.edge_items) > 60
-        for item in self.edge_items:
-            e = item.edge
-            near = {e.source, e.target} & {self.current, self.focus, self.hovered}
-            pen = item.pen()
-            c = QColor(EDGE_COLORS[e.kind])
-            c.setAlpha(255 if near or not faint else 45)
-            pen.setColor(c)
-            pen.setWidthF(2.0 if near and faint else 1.3)
-            item.setPen(pen)
-            item.setZValue(1.2 if near else 1)
+            item.setPen(self.box_pen(k))
+        near = self.near_edges()
+        for i, item in enumerate(self.edge_items):
+            item.setPen(self.edge_pen(item.edge, i in near))
+            item.setZValue(1.2 if i in near else 1)
+
+    def marked(self) -> set:
+        """The nodes not drawn plainly: current, focus, hovered and the hovered node's neighbours."""
+        return {self.current, self.focus, self.hovered} | self.lit
+
+    def box_pen(self, key) -> QPen:
+        """A box's outline: dashed for the keyboard's current node (unless it is the focus), thicker and
+        in the accent colour for the hovered node and its neighbours."""
+        pen = QPen(QColor(style.ACCENT if key in self.lit or key == self.hovered or
+                          (key == self.focus and key[0] == "rule" and key in self.items)
+                          else style.LANE_PATH if key[0] == "rule" else "#8a94a3"))
+        pen.setStyle(Qt.DashLine if key == self.current and key != self.focus else Qt.SolidLine)
+        pen.setWidthF(2.4 if key == self.current else 2.0 if key in (self.focus, self.hovered) or key in self.lit
+                      else 1.2)
+        return pen
+
+    def near_edges(self) -> set:
+        """Indices of the edges (of the whole graph, else of the neighbourhood) of the current, focus and
+        hovered nodes: drawn in full over the others."""
+        ends = {self.current, self.focus, self.hovered}
+        if self.whole_item is not None:
+            return {i for k in ends for i in self.touching.get(k, ())}
+        return {i for i, item in enumerate(self.edge_items) if {item.edge.source, item.edge.target} & ends}
+
+    def edge_pen(self, e, near: bool) -> QPen:
+        """Many edges (the whole graph): faint, but the current node's, focus's and hovered node's in full."""
+        faint = len(self.whole_edges if self.whole_item is not None else self.edge_items) > 60
+        c = QColor(EDGE_COLORS[e.kind])
+        c.setAlpha(255 if near or not faint else 45)
+        return QPen(c, 2.0 if near and faint else 1.3)
 
     # --- acting -------------------------------------------------------------------------------------
 
@@ -492,10 +535,9 @@ class RuleGraphView(LazyPane, QWidget):
                 best = min(col, key=lambda p: abs(p.row - here.row))
             self.current = best.node.key
         self._mark_current()
-        self.view.ensureVisible(self.items[self.current], 40, 40)
+        self.view.ensureVisible(self.rects[self.current], 40, 40)
 
     def node_pos(self, key):
         """Viewport position of a node's centre (for tests)."""
-        item = self.items[key]
-        return self.view.mapFromScene(item.mapToScene(item.rect().center()))
+        return self.view.mapFromScene(self.rects[key].center())
 

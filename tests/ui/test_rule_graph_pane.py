@@ -70,9 +70,9 @@ def test_rule_graph_follows_the_selection_and_answers_clicks_keys_and_a_tag_filt
     QApplication.processEvents()
     pane.filter_edit.clear()
     QTest.keyClicks(pane.filter_edit, "no such tag")
-    qtbot.waitUntil(lambda: not pane.items and "No rule has a tag" in pane.note.text(), timeout=3000)
+    qtbot.waitUntil(lambda: not pane.rects and "No rule has a tag" in pane.note.text(), timeout=3000)
     pane.filter_edit.clear()
-    qtbot.waitUntil(lambda: bool(pane.items), timeout=3000)
+    qtbot.waitUntil(lambda: bool(pane.rects), timeout=3000)
 
     # the keyboard: arrows move between nodes, Enter opens the current node's form
     pane.view.setFocus()
@@ -190,20 +190,24 @@ def test_whole_graph_toggle_by_a_real_click_gives_date_columns_and_tag_bands(win
     assert len(pane.layout_.bands) > 1
     # the pointer over a rule: its edges in full, the others faint, its neighbours outlined
     target = ("rule", "excomm_decides")
-    pane.view.ensureVisible(pane.items[target], 10, 10)
+    pane.view.ensureVisible(pane.rects[target], 10, 10)
     QApplication.processEvents()
     QTest.mouseMove(pane.view.viewport(), pane.node_pos(target))
     qtbot.waitUntil(lambda: pane.hovered == target, timeout=2000)
-    mine = [i for i in pane.edge_items if target in (i.edge.source, i.edge.target)]
-    assert mine and all(i.pen().color().alpha() == 255 for i in mine)
-    if len(pane.edge_items) > 60:
-        assert all(i.pen().color().alpha() < 255 for i in pane.edge_items if i not in mine)
-    other = next(k for i in mine for k in (i.edge.source, i.edge.target) if k != target)
-    assert pane.items[other].pen().color().name() == QColor(style.ACCENT).name()
-    assert "reads " in pane.items[target].toolTip()  # its variables, which the whole graph leaves out
+    edges = pane.whole_edges
+    mine = {i for i, e in enumerate(edges) if target in (e.source, e.target)}
+    assert mine and pane.near_edges() >= mine
+    assert all(pane.edge_pen(edges[i], True).color().alpha() == 255 for i in mine)
+    if len(edges) > 60:
+        assert all(pane.edge_pen(e, i in pane.near_edges()).color().alpha() < 255
+                   for i, e in enumerate(edges) if i not in pane.near_edges())
+    other = next(k for i in mine for k in (edges[i].source, edges[i].target) if k != target)
+    assert other in pane.marked() and pane.box_pen(other).color().name() == QColor(style.ACCENT).name()
+    assert "reads " in pane.whole_item.toolTip()  # its variables, which the whole graph leaves out
+    assert pane.view.viewport().cursor().shape() == Qt.PointingHandCursor
     # a click on a rule: its neighbourhood (with its variables)
     target = ("rule", "quarantine_speech")
-    pane.view.ensureVisible(pane.items[target], 10, 10)
+    pane.view.ensureVisible(pane.rects[target], 10, 10)
     QApplication.processEvents()
     QTest.mouseClick(pane.view.viewport(), Qt.LeftButton, Qt.NoModifier, pane.node_pos(target))
     qtbot.waitUntil(lambda: pane.focus == target and not pane.layout_.bands, timeout=2000)
@@ -254,3 +258,38 @@ def test_down_walks_a_whole_graph_column_across_the_bands(make_window, qtbot):
     assert pane.current == column(c)[-1].node.key  # the bottom: it stays
     QTest.keyClick(pane.view, Qt.Key_Up)
     assert pane.current == column(c)[-2].node.key
+
+
+def _ink_inside(pane, key, inset=4):
+    """How many pixels inside `key`'s box (inset from its outline) are darker than its white fill:
+    the text painted in it."""
+    img = pane.view.viewport().grab().toImage()
+    r = pane.view.mapFromScene(pane.rects[key]).boundingRect().adjusted(inset, inset, -inset, -inset)
+    assert r.width() > 8 and r.height() > 3
+    return sum(1 for x in range(r.left(), r.right()) for y in range(r.top(), r.bottom())
+               if QColor(img.pixel(x, y)).lightness() < 200)
+
+
+def test_whole_graph_zoomed_out_draws_boxes_without_text_and_still_answers_the_pointer(make_window, qtbot):
+    """Level of detail: zoomed out the whole graph's boxes are drawn without their text (below ~5 px
+    it is noise, and costly); zoomed in they read as before; hover and click work at any zoom."""
+    from pathlib import Path
+    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
+    w.show_rule_graph()
+    pane = w.rule_graph
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
+    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    target = max(pane.rects, key=lambda k: len(pane.touching.get(k, ())))  # a rule with edges
+    for scale, text in ((1.0, True), (0.35, False)):
+        pane.view.resetTransform()
+        pane.view.scale(scale, scale)
+        pane.view.centerOn(pane.rects[target].center())
+        QApplication.processEvents()
+        assert (_ink_inside(pane, target) > 20) == text, scale
+    # zoomed out: the pointer still finds the box, lights its neighbours, and a click opens it
+    QTest.mouseMove(pane.view.viewport(), pane.node_pos(target))
+    qtbot.waitUntil(lambda: pane.hovered == target, timeout=2000)
+    assert pane.lit and pane.lit <= pane.marked()
+    QTest.mouseClick(pane.view.viewport(), Qt.LeftButton, Qt.NoModifier, pane.node_pos(target))
+    qtbot.waitUntil(lambda: pane.focus == target and not pane.layout_.bands, timeout=2000)
