@@ -14,6 +14,7 @@ import datetime as dt
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollBar, QSizePolicy, QToolButton, QToolTip, QVBoxLayout,
                                QWidget)
 
@@ -43,6 +44,7 @@ class BranchMap(QWidget):
         self.x0, self.x1 = 0.0, 1.0
         self._fitted_once = False
         self._label_texts: dict = {}  # branch id -> (its first divergence, the label drawn for it)
+        self._widest: float | None = None  # the widest label, px
 
         self.plot = pg.PlotWidget(axisItems={"bottom": DateAxis("bottom")}, background="w")
         self.plot.setObjectName("branchMapPlot")
@@ -140,6 +142,7 @@ class BranchMap(QWidget):
         self.x0, self.x1 = float(sc.start.toordinal()), float(sc.end.toordinal())
         self.item.prepareGeometryChange()
         self._label_texts = {}  # the scenario may have changed: describe its divergences again
+        self._widest = None
         self.rows = h.rows()
         self.row_of = {b: i for i, b in enumerate(self.rows)}
         self.parent_row = {bid: self.row_of.get(h.parent(bid)) if h.parent(bid) else None for bid in self.rows}
@@ -206,16 +209,22 @@ class BranchMap(QWidget):
 
     # --- view ------------------------------------------------------------------------------------
 
-    LABEL_ROOM = 150  # px kept right of the last date: the latest forks' labels sit after their fork
-
     def _margins(self):
         """The fitted x range: a little room before the start, and after the end room for the labels of
-        branches forking late (left of a fork, the drops of earlier forks pass; labels keep off them)."""
+        branches forking late and of lanes whose forks are crowded by the drops of later forks: the
+        widest label, within a share of the view (`map_routes.label_room`)."""
         span = self.x1 - self.x0
         a = self.x0 - span * 0.03
         w = max(self.plot.width(), 1)
-        room = min(self.LABEL_ROOM, w * 0.25) / w  # that share of the width
+        room = map_routes.label_room(self._widest_label(), w) / w  # that share of the width
         return a, max(self.x1 + span * 0.03, a + (self.x1 - a) / (1 - room))
+
+    def _widest_label(self) -> float:
+        """The widest lane label in px, bold as when selected (measured once per layout)."""
+        if self._widest is None:
+            fm = QFontMetricsF(self.item.bold)
+            self._widest = max((fm.horizontalAdvance(self.label_text(b)) + 12 for b in self.rows), default=0.0)
+        return self._widest
 
     def fit(self) -> None:
         a, b = self._margins()

@@ -3,8 +3,9 @@
 Everything is drawn in device pixels with level of detail: only the lanes in view, marks merged per
 pixel column when dense (`_lane_cols`, cached per x mapping), fork diamonds stamped from pixmaps,
 connectors that pass other lanes drawn as bridges over them (a casing in the background colour
-where they pass; `map_routes.bridges`, computed once per layout), labels placed greedily so that
-none overlap (the rest are elided or left to the tooltip). It reads what to draw from its owner,
+where they pass; `map_routes.bridges`, computed once per layout), labels placed by
+`map_routes.place_labels` (none overlap, none over a connector's end; whole wherever the view is wide
+enough, the selection's first). It reads what to draw from its owner,
 the `BranchMap` widget (ui/branch_map.py: rows, fork positions, the selection, the history); the
 widget handles input, ranges and the keyboard.
 """
@@ -18,9 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 
-from . import style
+from . import map_routes, style
 
-LABEL_GAP = 10       # px between a fork and its label
 STATUS_ORDER = ((0, style.SAME), (1, style.NEW), (2, style.CHANGED))
 LOOKS = {0: (style.LANE, 1.6), 1: (style.LANE_PATH, 2.2), 2: (style.ACCENT, 3.0)}  # (colour, width) per look
 WHITE = 0xFFFFFFFF   # the map's background (QColor.rgb())
@@ -63,6 +63,9 @@ class MapItem(pg.GraphicsObject):
         super().__init__()
         self.owner = owner
         self.label_rects: list[tuple[QRectF, str]] = []
+        self.shown: dict[str, str] = {}  # branch id -> its label's text as last painted (elided or whole)
+        self.painted_for = None  # the selected branch when the map was last painted
+        self._drop_of: list[str] = []
         self.drops: list[QRectF] = []  # the connectors' vertical strokes as last painted (px)
         self.font = QFont()
         self.font.setPointSizeF(9)
@@ -146,7 +149,8 @@ class MapItem(pg.GraphicsObject):
             tinted[o.row_of[cmp_]] = QColor(*rgb).rgb()
         if sel in o.row_of:
             tinted[o.row_of[sel]] = QColor(style.ACCENT_SOFT).rgb()
-        self.drops = []  # the connectors' vertical parts in px, kept clear of labels
+        self.drops = []  # the connectors' vertical parts in px: labels keep off their ends
+        self._drop_of = []  # ... and whose each is
         for r, bid in enumerate(o.rows):
             route = o.routes.get(bid)
             parent = route.y_parent if route is not None else None
@@ -164,6 +168,7 @@ class MapItem(pg.GraphicsObject):
                 xs = X(route.x)
                 yp = Y(parent)
                 self.drops.append(QRectF(xs - 1.5, min(y, yp), 3.0, abs(y - yp)))
+                self._drop_of.append(bid)
                 rad = min(10.0, abs(y - yp) * 0.5)
                 sign = 1 if y > yp else -1
                 # the straight part as a plain line clipped to the view (antialiased strokes reaching
@@ -222,6 +227,7 @@ class MapItem(pg.GraphicsObject):
         self._paint_cursor(p, X, height)
         self._paint_labels(p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids)
         p.restore()
+        self.painted_for = sel
 
     @staticmethod
     def _casings(out: dict, look: tuple, x: float, runs: list, r_lo: int, r_hi: int, tinted: dict, Y,
@@ -345,93 +351,38 @@ class MapItem(pg.GraphicsObject):
         p.drawLine(QPointF(x, 0), QPointF(x, height))
 
     def _paint_labels(self, p, r_lo, r_hi, X, Y, row_px, width, sel, path_ids):
+        """The lanes' labels where `map_routes.place_labels` puts them: the selection's first (whole
+        wherever the view is wide enough), then its path's, then top to bottom."""
         o = self.owner
         fm = QFontMetricsF(self.font)
         fmb = QFontMetricsF(self.bold)
         h = fm.height() + 2
-        placed: list[QRectF] = []
         self.label_rects = []
-        drops = np.array([(d.left(), d.right(), d.top(), d.bottom()) for d in self.drops]).reshape(-1, 4)
+        self.shown = {}
+        keep = [1.0 if b in path_ids or b == sel else 0.0 for b in self._drop_of]
+        drops = np.array([(d.left(), d.right(), d.top(), d.bottom(), k)
+                          for d, k in zip(self.drops, keep)]).reshape(-1, 5)
         rows = list(range(r_lo, r_hi + 1))
         rows.sort(key=lambda r: (o.rows[r] != sel, o.rows[r] not in path_ids, r))
         roomy = row_px >= h + 12        # room above a lane for a label without touching the row above
         crowded = row_px < 8            # an overview of many lanes: label only the selection's path
+        lanes, texts = [], {}
         for r in rows:
             bid = o.rows[r]
             if crowded and bid != sel and bid not in path_ids and r != 0:
                 continue
-            text = o.label_text(bid)
+            text = texts[bid] = o.label_text(bid)
             is_sel = bid == sel
-            metrics = fmb if is_sel else fm
             full = self._widths.get((text, is_sel))
             if full is None:
-                full = self._widths[(text, is_sel)] = metrics.horizontalAdvance(text) + 12
-            xs, y = X(o.lane_start[bid]), Y(r)
-            candidates = []
-            has_parent = o.parent_row.get(bid) is not None
-            avail = xs - LABEL_GAP - 4
-            room_right = width - (max(xs, 0) + LABEL_GAP) - 4
-            left_full = has_parent and avail >= min(full, 300)
-            above = (roomy or r == 0) and room_right >= 40
-            if above and room_right >= min(full, 300):  # above the lane, just after the fork, whole
-                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, min(full, 300), h))
-            if left_full:  # left of the fork, on its own row, where the lane has not begun
-                w = min(full, 300)
-                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            if above and room_right < min(full, 300):  # above the lane, elided
-                candidates.append(QRectF(max(xs, 0) + LABEL_GAP, y - h - 4, room_right, h))
-            if has_parent and not left_full and avail >= 90:  # left of the fork, elided
-                w = min(full, avail, 300)
-                candidates.append(QRectF(xs - LABEL_GAP - w, y - h / 2, w, h))
-            # last resort: on the lane itself, after the fork, in the first gap between the drops on it
-            # (its children's, and the bridges of later forks passing over it) that holds the label (or
-            # most of it); failing that, elided in the widest gap of at least 50 px
-            left = max(xs, 0) + LABEL_GAP
-            widest = None
-            for _ in range(8):
-                limit, past = self._room_before_drop(left, y - h / 2, y + h / 2, drops)
-                room = min(width - left - 4, limit - left - 4)
-                if room >= min(full, 120) or (limit == math.inf and room >= 40):
-                    candidates.append(QRectF(left, y - h / 2, min(full, 300, room), h))
-                    widest = None
-                    break
-                if room >= 50 and (widest is None or room > widest.width()):
-                    widest = QRectF(left, y - h / 2, room, h)
-                if limit == math.inf or left >= width:
-                    break
-                left = past + 2 + LABEL_GAP  # past that drop (a child's forking close to the fork)
-            if widest is not None:
-                candidates.append(widest)
-            for rect in candidates:
-                if rect.bottom() < 0 or rect.top() > p.device().height():
-                    continue
-                if any(rect.intersects(q) for q in placed):
-                    continue
-                if self._hides_drop(rect, drops):  # a label box would hide a fork's connector
-                    continue
-                placed.append(rect.adjusted(-3, -1, 3, 1))
-                self.label_rects.append((rect, bid))
-                self._draw_label(p, rect, text, metrics, is_sel, bid in path_ids)
-                break
-
-    @staticmethod
-    def _room_before_drop(x: float, top: float, bottom: float, drops) -> tuple[float, float]:
-        """(left, right) edges of the first drop reaching right of x that passes between top and
-        bottom (one that straddles x counts: its left edge is then before x), or (inf, inf)."""
-        if not len(drops):
-            return math.inf, math.inf
-        hit = (drops[:, 1] > x) & (drops[:, 3] > top) & (drops[:, 2] < bottom)
-        if not hit.any():
-            return math.inf, math.inf
-        i = int(np.argmin(np.where(hit, drops[:, 0], np.inf)))
-        return float(drops[i, 0]), float(drops[i, 1])
-
-    @staticmethod
-    def _hides_drop(rect: QRectF, drops) -> bool:
-        if not len(drops):
-            return False
-        return bool(np.any((drops[:, 1] > rect.left()) & (drops[:, 0] < rect.right())
-                           & (drops[:, 3] > rect.top()) & (drops[:, 2] < rect.bottom())))
+                full = self._widths[(text, is_sel)] = (fmb if is_sel else fm).horizontalAdvance(text) + 12
+            lanes.append(map_routes.LabelLane(bid, X(o.lane_start[bid]), Y(r), full,
+                                              o.parent_row.get(bid) is not None, roomy or r == 0))
+        for box, bid, _ in map_routes.place_labels(lanes, drops, width, p.device().height(), h):
+            rect = QRectF(box.x, box.y, box.w, box.h)
+            self.label_rects.append((rect, bid))
+            is_sel = bid == sel
+            self.shown[bid] = self._draw_label(p, rect, texts[bid], fmb if is_sel else fm, is_sel, bid in path_ids)
 
     def _draw_label(self, p, rect, text, metrics, selected, on_path):
         p.setPen(QPen(QColor(style.ACCENT) if selected else QColor("#d5dbe3"), 1))
@@ -441,3 +392,4 @@ class MapItem(pg.GraphicsObject):
         p.setPen(QColor(style.ACCENT) if selected else QColor(style.TEXT if on_path else "#3d4651"))
         shown = metrics.elidedText(text, Qt.ElideRight, rect.width() - 10)
         p.drawText(rect.adjusted(5, 0, -5, 0), Qt.AlignVCenter | Qt.AlignLeft, shown)
+        return shown
