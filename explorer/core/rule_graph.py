@@ -235,6 +235,10 @@ class RuleGraph:
             self._wholes[key] = self._whole(*key)
         return self._wholes[key]
 
+    def whole_ready(self, kinds=RULE_KINDS, bands: bool = True) -> bool:
+        """Whether `whole(kinds, bands)` is made already (it is kept: the graph does not change)."""
+        return (tuple(kinds), bands) in self._wholes
+
     def _whole(self, kinds: tuple, bands: bool) -> Layout:
         rules = [k for k in self.nodes if k[0] == "rule"]
         index = {k: i for i, k in enumerate(rules)}

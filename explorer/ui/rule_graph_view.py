@@ -10,6 +10,7 @@ between nodes, so the keyboard reaches everything.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
@@ -26,6 +27,7 @@ from .selection import Selection
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 190, 40, 90, 10
 WHOLE_GAP, BAND_GAP, LEFT, TOP = 60, 26, 150, 34  # the whole graph: column gap, between bands, margins
+AHEAD = 500  # rules: from here the whole graph's layout is made ahead, off the GUI thread (2,000: 60-140 ms)
 
 
 def _esc(s) -> str:
@@ -51,6 +53,7 @@ class RuleGraphView(LazyPane, QWidget):
         self.touching: dict = {}  # the whole graph: key -> indices of its edges in whole_edges
         self.lit: set = set()  # the hovered node's neighbours
         self.tips: dict = {}  # key -> its tooltip, made when the pointer first reaches it
+        self._ahead: tuple | None = None  # (graph, whole()'s arguments, the thread making it)
         self.kinds = set(KINDS)  # the edge kinds drawn
         self.focus_auto = False  # the focus was chosen for the reader (nothing selected): follows the branch
         self.hovered: tuple | None = None
@@ -207,12 +210,16 @@ class RuleGraphView(LazyPane, QWidget):
         whole = self.whole_box.isChecked() or self.focus is None or self.focus not in g.nodes
         self.steps_box.setEnabled(not whole)
         steps = self.steps_box.value()
+        args = (tuple(k for k in RULE_KINDS if k in self.kinds), self.bands_action.isChecked())
         if whole:
-            lay = self.layout_ = g.whole(tuple(k for k in RULE_KINDS if k in self.kinds), self.bands_action.isChecked())
+            if self._ahead is not None and self._ahead[0] is g and self._ahead[1] == args:
+                self._ahead[2].join()  # being made: wait for it rather than make it twice
+            lay = self.layout_ = g.whole(*args)
             self.note.setText(f"{n_rules} rules" + (" with that tag" if self.filter_edit.text().strip() else "")
                               + (" by date and first tag" if self.bands_action.isChecked() else " by date")
                               + "; click one for its neighbourhood and variables")
         else:
+            self._lay_ahead(g, args)
             lay = self.layout_ = g.neighbourhood(self.focus, steps, steps)
             lay.edges = [e for e in lay.edges if e.kind in self.kinds]
             node = g.nodes[self.focus]
@@ -236,6 +243,18 @@ class RuleGraphView(LazyPane, QWidget):
             self.current = self.focus if self.focus in self.rects else (lay.nodes[0].node.key if lay.nodes else None)
         self._mark_current()
         self._fit()
+
+    def _lay_ahead(self, g: RuleGraph, args: tuple) -> None:
+        """A big graph's whole layout made in a thread while its neighbourhood is read, so that ticking
+        Whole graph only draws (the layout is pure and deterministic: the same result as on the GUI
+        thread; the thread shares the interpreter, so the GUI thread still gets its turn every 5 ms)."""
+        if len(g.rules) < AHEAD or g.whole_ready(*args):
+            return
+        if self._ahead is not None and self._ahead[0] is g and self._ahead[1] == args and self._ahead[2].is_alive():
+            return
+        t = threading.Thread(target=g.whole, args=args, name="rule-graph-layout", daemon=True)
+        self._ahead = (g, args, t)
+        t.start()
 
     def _draw_neighbourhood(self, g, lay) -> None:
         heights: dict[int, int] = {}

@@ -293,3 +293,30 @@ def test_whole_graph_zoomed_out_draws_boxes_without_text_and_still_answers_the_p
     assert pane.lit and pane.lit <= pane.marked()
     QTest.mouseClick(pane.view.viewport(), Qt.LeftButton, Qt.NoModifier, pane.node_pos(target))
     qtbot.waitUntil(lambda: pane.focus == target and not pane.layout_.bands, timeout=2000)
+
+
+def test_a_big_graphs_whole_layout_is_made_ahead_while_its_neighbourhood_is_read(make_window, qtbot):
+    """From AHEAD rules the whole graph's layout (60-140 ms for 2,000 rules) is made in a thread as soon
+    as the pane shows a neighbourhood: ticking Whole graph then only draws. The layout is the one the
+    GUI thread would make."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.synthetic import make_scenario
+    from explorer.core.program import program_of
+    from explorer.core.rule_graph import RULE_KINDS, rule_graph
+    from explorer.ui.rule_graph_view import AHEAD
+    sc = make_scenario(AHEAD + 100, 40, 1, 1)
+    w = make_window(scenario=sc)
+    w.show_rule_graph()
+    pane = w.rule_graph
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
+    assert not pane.layout_.bands  # a neighbourhood is shown ...
+    qtbot.waitUntil(lambda: pane.graph.whole_ready(RULE_KINDS, True), timeout=10000)  # ... the whole made
+    made = pane.graph.whole(RULE_KINDS, True)
+    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    assert pane.layout_ is made and len(pane.rects) == AHEAD + 100
+    fresh = rule_graph(program_of(make_scenario(AHEAD + 100, 40, 1, 1))).whole(RULE_KINDS, True)
+    assert [(p.node.key, p.col, p.row) for p in made.nodes] == [(p.node.key, p.col, p.row) for p in fresh.nodes]
+    assert made.routes == fresh.routes and made.crossings == fresh.crossings
