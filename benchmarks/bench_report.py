@@ -109,7 +109,7 @@ def _instrument() -> dict:
     wrap(pdf, "_keep_headings_with_next", "page layout (QTextDocument)")
     wrap(pdf, "_content_pages", "page layout (QTextDocument)")
     wrap(pdf, "_anchors", "page layout (QTextDocument)")
-    wrap(QTextDocument, "drawContents", "printing pages (drawContents, plots)")
+    wrap(pdf, "_draw_page", "printing pages (drawContents, plots)")
     wrap(QPdfWriter, "newPage", "printing pages (drawContents, plots)")
     return parts
 

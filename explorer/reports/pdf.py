@@ -5,6 +5,8 @@ Each section the template opens on a new page (marked `<!--new-page-->`) is a QT
 own, laid out as it would be inside one document of the whole report (`_join`): a heading kept with
 its text then re-lays one section, not the rest of the report, and no page draws a neighbour's
 first lines into its clipped margin (their words were in the text a reader copies or searches).
+Within a section, each page is drawn with its own lines only (`_draw_page`): Qt would also draw,
+clipped out of sight but into the text, the lines on either side of a page break.
 Plots are drawn as vectors in their <img> boxes (`_Images`), not embedded as pictures. Sections are
 laid out in order, so a reference back (`page_of`) knows its page before its section is parsed.
 
@@ -23,7 +25,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter,
                            QPen, QPixmap, QPyTextObject, QTextOption, QTextBlockFormat, QTextCursor, QTextDocument, QTextFormat)
 
 from ..core.files import atomic_write
@@ -104,7 +106,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     # own: a heading moved to the next page re-lays the rest of its section, not of the report.
     # Sections are laid out in order, so a section's references back (a branch to its parent's
     # section, `page_of`) get their page numbers before its text is laid out.
-    printed = []  # (doc, page index in doc), in print order
+    printed = []  # (doc, page index in doc, blocks continued there), in print order
     found = {}  # anchor name -> printed page number (1-based)
     anchors = {}  # name -> (doc, top, ascent, font); the first of a name wins, as in one document
     gap = 0.0
@@ -122,8 +124,9 @@ def _write(report, tmp, page_size, templates, plots, step):
         doc.setPageSize(QSizeF(body_w, body_h))
         _keep_headings_with_next(doc, body_h)
         number_of = {}
-        for i in _content_pages(doc, body_h):
-            printed.append((doc, i))
+        pages, continued = _content_pages(doc, body_h)
+        for i in pages:
+            printed.append((doc, i, continued.get(i, ())))
             number_of[i] = len(printed)
         for name, a in _anchors(doc).items():
             if name not in anchors:
@@ -161,16 +164,14 @@ def _write(report, tmp, page_size, templates, plots, step):
     if not painter.begin(writer):
         raise ReportError("cannot start the PDF writer")
     try:
-        for page, (doc, i) in enumerate(printed, start=1):
+        for page, (doc, i, continued) in enumerate(printed, start=1):
             step(55 + 45 * page // n, 100, f"Printing page {page} of {n}")
             if page > 1:
                 writer.newPage()
             # body
             painter.save()
             painter.translate(0, head_h - i * body_h)
-            clip = QRectF(0, i * body_h, body_w, body_h)
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
+            _draw_page(painter, doc, QRectF(0, i * body_h, body_w, body_h), continued)
             painter.restore()
             for baseline, fnt, number in toc.get((id(doc), i), ()):
                 painter.setFont(fnt)
@@ -349,22 +350,67 @@ def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> bool:
     return True
 
 
-def _content_pages(doc: QTextDocument, page_h: float) -> list[int]:
-    """0-based indexes of the pages on which some block has text or an image."""
+def _content_pages(doc: QTextDocument, page_h: float) -> tuple[list[int], dict]:
+    """0-based indexes of the pages on which some block has text or an image, and the blocks
+    continued from an earlier page: {page: [(block, origin, indexes of its lines on that page)]}
+    (origin: where the block's lines are drawn from, in document coordinates; see `_draw_page`)."""
     layout = doc.documentLayout()
     pages = set()
+    continued = {}
     block = doc.begin()
     while block.isValid():
-        if block.length() > 1 and (block.length() > 2 or block.text() != SPACER):
-            lines = block.layout()
-            count = lines.lineCount()
-            if count:  # a block's lines run down the pages in order: its first and last line say all
-                top = layout.blockBoundingRect(block).top()
-                first, last = lines.lineAt(0), lines.lineAt(count - 1)
-                pages.update(range(int((top + first.y() + first.height() / 2) // page_h),
-                                   int((top + last.y() + last.height() / 2) // page_h) + 1))
+        lines = block.layout()
+        count = lines.lineCount()
+        if count and block.length() > 1 and (block.length() > 2 or block.text() != SPACER):
+            # a block's lines run down the pages in order: its first and last line say which pages
+            rect = layout.blockBoundingRect(block)
+            top = rect.top()
+            first, last = lines.lineAt(0), lines.lineAt(count - 1)
+            start = int((top + first.y() + first.height() / 2) // page_h)
+            end = int((top + last.y() + last.height() / 2) // page_h)
+            pages.update(range(start, end + 1))
+            if end > start:  # QTextDocument breaks pages between lines: a line is on one page
+                for k in range(count):
+                    line = lines.lineAt(k)
+                    page = int((top + line.y() + line.height() / 2) // page_h)
+                    if page > start:
+                        if not continued.get(page) or continued[page][-1][0] != block:
+                            continued.setdefault(page, []).append((block, rect.topLeft(), []))
+                        continued[page][-1][2].append(k)
         block = block.next()
-    return sorted(pages)
+    return sorted(pages), continued
+
+
+# How much a page's drawing rectangle is shrunk at its top and bottom (device pixels, a tenth of a
+# point at 300 dpi): QTextDocument draws what touches the rectangle, and a page's first line starts
+# exactly where the previous page ends.
+_EDGE = 0.5
+
+
+def _draw_page(painter: QPainter, doc: QTextDocument, page: QRectF, continued) -> None:
+    """Draw one page of `doc` (`page` in document coordinates) so that each line's text is on one
+    page only. Qt draws every block that touches the rectangle and, of a block begun on an earlier
+    page, also the line before the first one that shows: the PDF engine writes that text, clipped
+    out of sight but read by pdftotext, a search, copy and paste, and a screen reader (one line in
+    three page breaks of the bundled report). So the rectangle is shrunk by a hair at both edges and
+    the blocks continued from an earlier page are drawn here line by line, only the page's lines.
+    `continued` is `_content_pages`' list for this page."""
+    painter.setClipRect(page)
+    for block, _, _ in continued:
+        block.setVisible(False)  # a flag only: no layout, and drawContents skips the block
+    try:
+        doc.drawContents(painter, page.adjusted(0, _EDGE, 0, -_EDGE))
+    finally:
+        for block, _, _ in continued:
+            block.setVisible(True)
+    painter.setPen(QPalette().color(QPalette.Text))  # as drawContents does for text of no colour
+    for block, origin, indexes in continued:
+        layout = block.layout()
+        bg = block.blockFormat().background()
+        if bg.style() != Qt.NoBrush:  # as Qt fills it: the whole block, clipped to the page
+            painter.fillRect(layout.boundingRect().translated(origin), bg)
+        for k in indexes:
+            layout.lineAt(k).draw(painter, origin)
 
 
 def _anchors(doc: QTextDocument) -> dict:
