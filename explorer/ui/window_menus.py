@@ -10,6 +10,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyledItemDelegate, QToolBar
 
+from .selection import BRANCH
+
 
 class Menus:
     """The menus and toolbar of the main window."""
@@ -183,6 +185,7 @@ class Menus:
         self.compare_box.activated.connect(lambda i: self.selection.set_compare(self.compare_box.itemData(i)))
         tb.addWidget(self.compare_box)
         self.selection.compareChanged.connect(self._compare_changed)
+        self.selection.changed.connect(self._name_parent)
         self.toolbar = tb
         self.addToolBar(Qt.TopToolBarArea, tb)
         QApplication.instance().installEventFilter(self)  # the mouse's back/forward buttons, anywhere in the window
@@ -191,7 +194,7 @@ class Menus:
         box, h = self.compare_box, self.history
         box.blockSignals(True)
         box.clear()
-        box.addItem("its parent", None)
+        box.addItem(self._parent_item_text(), None)
         if h is not None:
             for bid in h.rows():
                 depth = len(h.ws.path(bid)) - 1
@@ -200,6 +203,19 @@ class Menus:
         i = box.findData(self.selection.compare) if self.selection.compare else 0
         box.setCurrentIndex(max(i, 0))
         box.blockSignals(False)
+
+    def _parent_item_text(self) -> str:
+        """The box's first item, comparing with the selected branch's parent, says which that is: a bare
+        "its parent" stood in the box with the root selected, which has none."""
+        h, bid = self.history, self.selection.branch
+        if h is None or not bid or not h.has_branch(bid):
+            return "its parent"
+        parent = h.parent(bid)
+        return f"its parent: {h.label(parent)}" if parent else "its parent: none (the root)"
+
+    def _name_parent(self, what) -> None:
+        if BRANCH in what and self.compare_box.count():
+            self.compare_box.setItemText(0, self._parent_item_text())
 
     def _compare_changed(self, bid) -> None:
         i = self.compare_box.findData(bid) if bid else 0
