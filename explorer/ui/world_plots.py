@@ -300,16 +300,18 @@ class WorldPlots(LazyPane, QWidget):
 
     def _legend(self, bid, parent_id, with_base) -> None:
         h = self.history
-        parts = [f"<span style='color:{style.ACCENT}; font-weight:600'>━</span> {_esc(h.label(bid))}"]
+        # a swatch and its name's first word are joined by a no-break space: wrapped between them, the
+        # swatch ended one line and the name began the next, reading as two entries
+        parts = [f"<span style='color:{style.ACCENT}; font-weight:600'>━</span>&nbsp;{_esc(h.label(bid))}"]
         if parent_id:
-            parts.append(f"<span style='color:{style.PARENT}'>┅</span> {_esc(h.label(parent_id))}")
+            parts.append(f"<span style='color:{style.PARENT}'>┅</span>&nbsp;{_esc(h.label(parent_id))}")
         if with_base:
-            parts.append(f"<span style='color:{style.BASELINE}'>━</span> {_esc(h.label(h.branch_ids[0]))}")
-        parts.append(f"<span style='color:{style.DIVERGENCE}'>│</span> divergence")
+            parts.append(f"<span style='color:{style.BASELINE}'>━</span>&nbsp;{_esc(h.label(h.branch_ids[0]))}")
+        parts.append(f"<span style='color:{style.DIVERGENCE}'>│</span>&nbsp;divergence")
         mc = self.montecarlo.get(bid)
         if mc is not None:
             parts.append(f"<span style='color:{style.ACCENT_SOFT}; background:{style.ACCENT_SOFT}'>██</span>"
-                         f" Monte Carlo 10–90% ({mc.runs}&nbsp;runs)")
+                         f"&nbsp;Monte Carlo 10–90% ({mc.runs}&nbsp;runs)")
         self.legend.setWordWrap(True)  # a long branch label or the band's entry wraps rather than being cut off
         text = " &nbsp; ".join(parts)
         if text != self.legend.text():

@@ -1,0 +1,57 @@
+"""What the window says must be true of the branch shown (looked at as a user at 1280x800):
+- the toolbar's "Compare with" box read "its parent" with the root selected, which has none; it now
+  names the parent ("its parent: Trotsky survives 1940"), or says the root has none;
+- the World pane's legend wrapped between a line's swatch and its branch's name (the swatch alone at
+  the end of the first line, "Trotsky survives 1940" on the next, looking like a line of its own)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtTest import QTest
+
+TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+
+
+def test_compare_box_names_the_parent_or_says_there_is_none(make_window, qtbot):
+    w = make_window(TROTSKY)
+    box = w.compare_box
+    assert w.selection.branch == "baseline"
+    assert box.currentText() == "its parent: none (the root)"
+    w.outline.setFocus()
+    QTest.keyClick(w.outline, Qt.Key_Down)  # Trotsky dies in 1940
+    qtbot.waitUntil(lambda: w.selection.branch == "trotsky-dies-1940", timeout=3000)
+    assert box.currentText() == "its parent: Trotsky survives 1940"
+    QTest.keyClick(w.outline, Qt.Key_Down)  # Washington backs Ponce, a child of Trotsky dies in 1940
+    qtbot.waitUntil(lambda: w.selection.branch == "dies-1940-us-backs-ponce", timeout=3000)
+    assert box.currentText() == "its parent: Trotsky dies in 1940"
+    # a compared branch shows by name, and choosing the first item again compares with the parent
+    w.selection.set_compare("us-invades-1942")
+    assert box.currentText() == "The US invades in 1942"
+    w.selection.set_compare(None)
+    assert box.currentText() == "its parent: Trotsky dies in 1940"
+
+
+def test_world_legend_keeps_each_swatch_with_its_name(make_window, qtbot):
+    w = make_window(TROTSKY)
+    w.world_dock.raise_()
+    qtbot.waitUntil(lambda: w.world.isVisible(), timeout=3000)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    w.selection.set_compare("us-invades-1942")
+    qtbot.waitUntil(lambda: "US invades" in w.world.legend.text(), timeout=5000)
+    lg = w.world.legend
+    for width in (lg.width(), 300, 240, 200):
+        doc = QTextDocument()
+        doc.setDefaultFont(lg.font())
+        doc.setHtml(lg.text())
+        doc.setTextWidth(width)
+        doc.documentLayout()  # laid out
+        text = doc.toPlainText()
+        block = doc.begin()
+        layout = block.layout()
+        for i, ch in enumerate(text):
+            if ch in "━┅│":  # a swatch: the next word starts on its line
+                j = i + 2
+                assert layout.lineForTextPosition(i).lineNumber() == layout.lineForTextPosition(j).lineNumber(), \
+                    (width, text[i:i + 30])
