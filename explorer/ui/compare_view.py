@@ -8,7 +8,7 @@ selects its event in the selected branch (an event gone from it shows why not).
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -187,7 +187,9 @@ class CompareView(LazyPane, QWidget):
 
     def _fit_headers(self) -> None:
         m, hh = self.model, self.table.horizontalHeader()
-        fm = hh.fontMetrics()
+        font = QFont(hh.font())
+        font.setWeight(QFont.DemiBold)  # as the style sheet draws headers (font-weight 600): measured in
+        fm = QFontMetrics(font)          # the regular weight, "The US invades in 1942" was clipped to "…in 19"
         shown = {}
         for c, full in ((C_LEFT, m.left_label), (C_RIGHT, m.right_label)):
             shown[c] = fm.elidedText(full or "", Qt.ElideRight, max(hh.sectionSize(c) - 16, 10))

@@ -55,3 +55,25 @@ def test_world_legend_keeps_each_swatch_with_its_name(make_window, qtbot):
                 j = i + 2
                 assert layout.lineForTextPosition(i).lineNumber() == layout.lineForTextPosition(j).lineNumber(), \
                     (width, text[i:i + 30])
+
+
+def test_side_by_side_headers_fit_in_the_bold_they_are_drawn_in(make_window, qtbot):
+    """At 1280x800, Cárdenas keeps the army loyal against The US invades in 1942: the right header read
+    "The US invades in 19", clipped: it was elided to fit in the header's regular font, and the style
+    sheet draws headers semi-bold (font-weight 600), which is wider."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = make_window(TROTSKY)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    w.outline.setFocus()
+    w.selection.set_compare("us-invades-1942")
+    w.compare_dock.raise_()
+    cv = w.compare_view
+    hh = cv.table.horizontalHeader()
+    qtbot.waitUntil(lambda: cv.model.right_label == "The US invades in 1942", timeout=5000)
+    qtbot.wait(50)
+    bold = QFont(hh.font())
+    bold.setWeight(QFont.DemiBold)
+    fm = QFontMetrics(bold)
+    for c in (1, 4):
+        shown = cv.model.headerData(c, Qt.Horizontal, Qt.DisplayRole)
+        assert fm.horizontalAdvance(shown) <= hh.sectionSize(c) - 12, (c, shown, hh.sectionSize(c))
