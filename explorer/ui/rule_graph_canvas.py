@@ -86,21 +86,32 @@ class GraphView(QGraphicsView):
             if vx >= end and vx < vw:
                 painter.drawText(QPointF(vx, strip - 6), label)
                 end = vx + fm.horizontalAdvance(label) + 8
-        for label, count, y0, y1 in pane.band_spans:
-            top, bottom = self.mapFromScene(QPointF(0, y0)).y(), self.mapFromScene(QPointF(0, y1)).y()
-            if bottom < strip or top > vh:
-                continue
-            text = f"{label} · {count}"
-            y = max(top, strip) + 2
-            box = QRectF(2, y, fm.horizontalAdvance(text) + 10, fm.height() + 4)
-            if box.bottom() > bottom:  # the band's end pushes its label up as it scrolls away
-                box.moveBottom(bottom)
+        for box, text in self.band_labels(fm, strip):
             painter.setPen(Qt.NoPen)
             painter.setBrush(QColor(255, 255, 255, 225))
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(QColor(style.TEXT))
             painter.drawText(box.adjusted(5, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft, text)
         painter.restore()
+
+    def band_labels(self, fm: QFontMetrics, strip: float) -> list:
+        """(box, text) of each band's name at the left edge, in the viewport, below the date strip;
+        zoomed out, a band too thin for its name under the last one's goes unnamed (they were drawn
+        over each other)."""
+        out, below, vh = [], strip, self.viewport().height()
+        for label, count, y0, y1 in self.pane.band_spans:
+            top, bottom = self.mapFromScene(QPointF(0, y0)).y(), self.mapFromScene(QPointF(0, y1)).y()
+            if bottom < strip or top > vh:
+                continue
+            text = f"{label} · {count}"
+            box = QRectF(2, max(top, strip) + 2, fm.horizontalAdvance(text) + 10, fm.height() + 4)
+            if box.bottom() > bottom:  # the band's end pushes its label up as it scrolls away
+                box.moveBottom(bottom)
+            if box.top() < below - 1 and top > strip:
+                continue
+            below = box.bottom()
+            out.append((box, text))
+        return out
 
     def keyPressEvent(self, ev) -> None:
         k = ev.key()

@@ -320,3 +320,32 @@ def test_a_big_graphs_whole_layout_is_made_ahead_while_its_neighbourhood_is_read
     fresh = rule_graph(program_of(make_scenario(AHEAD + 100, 40, 1, 1))).whole(RULE_KINDS, True)
     assert [(p.node.key, p.col, p.row) for p in made.nodes] == [(p.node.key, p.col, p.row) for p in fresh.nodes]
     assert made.routes == fresh.routes and made.crossings == fresh.crossings
+
+
+def test_whole_graph_fitted_names_its_bands_without_overlapping_them(make_window, qtbot):
+    """Fit on the bundled scenario: 14 bands in ~250 px, and their names were drawn over each other.
+    Now a band too thin for its name under the last one's goes unnamed; zoomed in, each band shown
+    is named."""
+    from pathlib import Path
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
+    w.show_rule_graph()
+    pane = w.rule_graph
+    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
+    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
+    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    f = QFont()
+    f.setPointSizeF(8.5)
+    f.setBold(True)
+    fm = QFontMetrics(f)
+    QTest.mouseClick(pane.findChild(QToolButton, "ruleGraphFit"), Qt.LeftButton)
+    labels = pane.view.band_labels(fm, fm.height() + 6)
+    assert len(labels) >= 3
+    assert all(a[0].bottom() <= b[0].top() + 1 for a, b in zip(labels, labels[1:]))
+    pane.view.resetTransform()  # readable: every band in view is named
+    pane.view.centerOn(pane.rects[next(iter(pane.rects))].center())
+    QApplication.processEvents()
+    labels = pane.view.band_labels(fm, fm.height() + 6)
+    v = pane.view.mapToScene(pane.view.viewport().rect()).boundingRect()
+    seen = [b for b in pane.band_spans if b[3] > v.top() + 30 and b[2] < v.bottom()]
+    assert [t for _, t in labels] == [f"{b[0]} · {b[1]}" for b in seen]
