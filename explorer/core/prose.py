@@ -51,10 +51,11 @@ def failed_read_words(scenario: Scenario, name: str, value, source: str) -> str:
     """One value a failed condition term saw, in words (explain.failed_terms gives `name` as a variable
     id, `happened("x")` or `outcome("x")`; `source` is the term's text, which says what was wanted):
     "needed “The battle for the National Palace” to end “The coup succeeds” (it ended “The coup is
-    crushed”)", "“The Wallace talks” had not happened", "Red Militia strength was 85"."""
+    crushed”)", "“The Wallace talks” had not happened", "needed Army loyalty at most 65; it was 80" (a number
+    compared), "Red Militia strength was 85"."""
     m = _FACT.match(name)
     if m is None:
-        return read_words(scenario, name, value)
+        return _compared_words(scenario, name, value, source) or read_words(scenario, name, value)
     kind, ev = m.groups()
     title = f"“{event_words(scenario, ev)}”"
     if kind == "happened":
@@ -66,6 +67,21 @@ def failed_read_words(scenario: Scenario, name: str, value, source: str) -> str:
         return f"{title}: {seen}"
     op, oid = want.groups()
     return f"needed {title} {'not ' if op == '!=' else ''}to end “{outcome_words(scenario, ev, oid)}” ({seen})"
+
+
+_OP_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
+
+
+def _compared_words(scenario: Scenario, var: str, value, source: str) -> str | None:
+    """A failed `var <= 65` in words: "needed Army loyalty at most 65; it was 80" (the value alone,
+    "was 80", did not say why it stopped the rule); None when the term is not a number compared."""
+    want = re.search(r'(?<![\w.])' + re.escape(var) + r'\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\w.])', source)
+    if want is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    op, num = want.groups()
+    limit = float(num) if "." in num else int(num)
+    return (f"needed {var_words(scenario, var)} {_OP_WORDS[op]} {value_words(scenario, var, limit)}; "
+            f"it was {value_words(scenario, var, value)}")
 
 
 def timing_words(scenario: Scenario, timing: Timing) -> str:

@@ -77,3 +77,25 @@ def test_side_by_side_headers_fit_in_the_bold_they_are_drawn_in(make_window, qtb
     for c in (1, 4):
         shown = cv.model.headerData(c, Qt.Horizontal, Qt.DisplayRole)
         assert fm.horizontalAdvance(shown) <= hh.sectionSize(c) - 12, (c, shown, hh.sectionSize(c))
+
+
+def test_why_not_says_what_a_number_needed_to_be(make_window, qtbot):
+    """A historian clicks "The young officers defect", gone in "Cárdenas keeps the army loyal": Why not?
+    said only "Army loyalty to the government in power was 80, set by ...": true, but not why that
+    stopped it. It now says what the rule needed (`army.loyalty <= 65`) in words."""
+    from PySide6.QtCore import QPoint
+    w = make_window(TROTSKY)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    tv = w.timeline.table
+    m = w.timeline.model
+    qtbot.waitUntil(lambda: any(r.status == "gone" for r in m.rows), timeout=5000)
+    r = next(i for i, row in enumerate(m.rows) if row.key[0] == "army_defection")
+    tv.scrollTo(m.index(r, 0))
+    rect = tv.visualRect(m.index(r, 2))
+    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(rect.center().x(), rect.center().y()))
+    qtbot.waitUntil(lambda: w.selection.event is not None and w.selection.event[0] == "army_defection",
+                    timeout=3000)
+    text = w.inspector.browser.toPlainText()
+    assert "Why not?" in text
+    assert "needed Army loyalty to the government in power at most 65; it was 80, set by" in text, text
+    assert "<=" not in text
