@@ -99,3 +99,37 @@ def test_why_not_says_what_a_number_needed_to_be(make_window, qtbot):
     assert "Why not?" in text
     assert "needed Army loyalty to the government in power at most 65; it was 80, set by" in text, text
     assert "<=" not in text
+
+
+def test_what_if_at_a_gone_event_forces_that_event(make_window, qtbot):
+    """A novelist at "The young officers defect", gone in "Cárdenas keeps the army loyal", asks What if…
+    > …a latent event were forced here: the form offered "Mercader kills Trotsky" (the first latent
+    event of the file), not the event the reader stood on, which is what did not happen here."""
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+    w = make_window(TROTSKY)
+    auth = w.authoring
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    tv, m = w.timeline.table, w.timeline.model
+    qtbot.waitUntil(lambda: m.row_of(("army_defection", 1)) >= 0, timeout=5000)
+    idx = m.index(m.row_of(("army_defection", 1)), 2)
+    tv.scrollTo(idx)
+    c = tv.visualRect(idx).center()
+    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+    assert w.selection.event == ("army_defection", 1)
+
+    def choose():
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, choose)
+            return
+        action = next(a for a in menu.actions() if a.objectName() == "whatIf_force")
+        QTest.mouseClick(menu, Qt.LeftButton, Qt.NoModifier, menu.actionGeometry(action).center())
+    QTimer.singleShot(20, choose)
+    QTest.mouseClick(auth.what_if_button, Qt.LeftButton)  # the inspector's bar
+    qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+    dlg = auth.dialog
+    assert dlg.body.event.currentData() == "army_defection"
+    assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1942-06-10"
+    assert "young officers" in dlg.label_edit.text().lower()
+    dlg.close()

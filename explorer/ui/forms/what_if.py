@@ -60,7 +60,9 @@ class WhatIfDialog(_Dialog):
             others = [e.id for e in sc.events if not e.latent and not tl.happened(e.id)]
             fired = [e.id for e in sc.events if not e.latent and tl.happened(e.id)]
             ids = latent + others + fired
-            first = latent[0] if latent else (others[0] if others else event)
+            # at an event that did not happen in this branch (gone against the parent, say), that event:
+            # forcing it is the question asked; elsewhere what did not happen comes first
+            first = event if not tl.happened(event) else latent[0] if latent else (others[0] if others else event)
             self.body = DivergenceForm(sc, "force", event=first, date=self.event_date, kind_fixed=True,
                                        events=ids)
             self.body.use_date.setChecked(self.event_date is not None)
