@@ -43,6 +43,11 @@ RESOLUTION = 300
 CSS_DPI = 96.0  # template lengths (px) are CSS pixels: 96 per inch
 HEAD_PT, FOOT_PT = 8.0, 8.0
 TAB_CSS = 78  # the tab stop (CSS pixels) that lines up the chronology's titles after their dates
+# The template's headings, each kept on one page with the start of what follows it
+# (`_keep_headings_with_next`): a CSS rule added to its style sheet marks their blocks (Qt keeps
+# `-qt-user-state` as the block's userState).
+KEEP_WITH_NEXT = "p.h2, p.h3, p.year, p.wn"
+_KEEP = 1
 
 # `page_of(anchor)` in the template: ", p. N" for a section laid out earlier (a branch's parent), else
 # nothing. The template's HTML carries a mark that is replaced when its section is about to be laid out.
@@ -95,6 +100,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     html = env.get_template("report_pdf.html.j2").render(template_context(
         report, plots={k: f"plot:{k}" for k in plots}, plot_key=plot_key, page_size=page_size,
         content_width=content_css_w, page_of=_page_mark))
+    html = html.replace("</style>", f"{KEEP_WITH_NEXT} {{ -qt-user-state: {_KEEP}; }}\n</style>", 1)
     step(50, 100, "Laying out pages")
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)
@@ -261,9 +267,6 @@ def _qround(x: float) -> int:
     return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
 
 
-_SECTION = re.compile(r"^b\d+-[a-z]+$")
-
-
 # Written by report_pdf.html.j2 between top-level sections that open on a new page
 # (page-break-before). A template without it is laid out as one document: the same pages, slower.
 SECTION_MARK = "<!--new-page-->"
@@ -314,40 +317,53 @@ def _keep_shaping(doc: QTextDocument) -> None:
         block = block.next()
 
 
-def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> bool:
-    """QTextDocument knows no `page-break-after: avoid`: a section heading left alone at the foot of a
-    page gets a page break before it instead. One edit block, so one more layout at most."""
+def _kept_with_next(block) -> bool:
+    """A heading of the template (KEEP_WITH_NEXT) or a paragraph that is one picture (a plot,
+    followed by its caption)."""
+    return block.userState() == _KEEP or (block.length() == 2 and block.text() == "\ufffc")
+
+
+def _keep_headings_with_next(doc: QTextDocument, page_h: float) -> int:
+    """QTextDocument knows no `page-break-after: avoid`: a heading (or a plot) left at the foot of a
+    page, its text beginning on the next, gets a page break before it instead; so does the first of
+    headings that follow each other ("Narrative", "1940"). What follows must have its first two
+    lines (or its only one) on the heading's page. One heading at a time, in document order: each
+    break moves everything after it (Qt re-lays the blocks that then cross a page edge and only
+    moves the others). Returns how many headings were moved."""
     layout = doc.documentLayout()
     # the whole document laid out first: an edit while the lazy layout is part way through leaves
     # the blocks it had not reached without lines (they would print nothing)
     layout.documentSize()
-    orphans = []
+
+    def page_of(block, k):
+        line = block.layout().lineAt(k)
+        return int((layout.blockBoundingRect(block).top() + line.y() + line.height() / 2) // page_h)
+
+    moved = 0
+    cursor = None
     block = doc.begin()
     while block.isValid():
-        it = block.begin()
-        if not it.atEnd():
-            fmt = it.fragment().charFormat()
-            if fmt.isAnchor() and any(_SECTION.match(n) for n in fmt.anchorNames()):
-                nxt = block.next()
-                if nxt.isValid():
-                    top = layout.blockBoundingRect(block).top()
-                    line = nxt.layout().lineAt(0)
-                    first = layout.blockBoundingRect(nxt).top() + (line.y() + line.height() if line.isValid() else 0)
-                    if int(top // page_h) != int((first - 1) // page_h):
-                        orphans.append(block)
-        block = block.next()
-    if not orphans:
-        return False
-    cursor = QTextCursor(doc)
-    cursor.beginEditBlock()
-    for blk in orphans:
-        cursor.setPosition(blk.position())
-        bf = blk.blockFormat()
-        bf.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
-        cursor.setBlockFormat(bf)
-    cursor.endEditBlock()
-    layout.documentSize()
-    return True
+        if not _kept_with_next(block) or not block.layout().lineCount():
+            block = block.next()
+            continue
+        first, nxt = block, block.next()
+        for _ in range(2):  # a heading over a heading over the text: at most three kept together
+            if nxt.isValid() and _kept_with_next(nxt):
+                nxt = nxt.next()
+        count = nxt.layout().lineCount() if nxt.isValid() else 0
+        if count:
+            page = page_of(first, 0)
+            top = layout.blockBoundingRect(first).top() + first.layout().lineAt(0).y()
+            if page_of(nxt, min(count, 2) - 1) != page and top - page * page_h > 1:  # not already a page's top
+                cursor = cursor or QTextCursor(doc)
+                cursor.setPosition(first.position())
+                fmt = first.blockFormat()
+                fmt.setPageBreakPolicy(fmt.pageBreakPolicy() | QTextFormat.PageBreak_AlwaysBefore)
+                cursor.setBlockFormat(fmt)
+                layout.documentSize()
+                moved += 1
+        block = nxt
+    return moved
 
 
 def _content_pages(doc: QTextDocument, page_h: float) -> tuple[list[int], dict]:

@@ -77,3 +77,28 @@ def test_running_head_and_foot_bands_hold_only_the_head_and_foot(bundled_pdf):
         if k > 1 and (len(rows[0]) != 1 or not re.fullmatch(r"Trotsky's Mexico( .+)?", head_text)) or k == 1 and head:
             stray.append((k, "head", head_text))
     assert not stray, f"{len(stray)} pages with stray text, e.g. {stray[:3]}"
+
+
+H2 = {"Path of divergences", "Chronology", "Narrative", "What changed", "World variables",
+      "Why the new events happened", "What did not happen, and why not", "Sources"}
+
+
+def _heading(line: str) -> bool:
+    """A line of pdftotext that is one of the template's headings: a section's, a year of the
+    narrative, 'Against the parent: …', 'Also lapsed here, as in the parent', a why entry ('title ·
+    date · new') or a why-not entry ('title · window closed date')."""
+    return (line in H2 or bool(re.fullmatch(r"1[89]\d\d|20\d\d", line)) or line.startswith("Against the ")
+            or line.endswith("lapsed here, as in the parent")
+            or bool(re.search(r" · \d+ [A-Z][a-z]+ \d{4} · (new|changed|same)$", line))
+            or bool(re.search(r" · (window closed|chance failed|gone) \d+ \w+ \d{4}( · happened in the parent)?$", line)))
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(bundled_pdf):
+    """A heading is on the page where its text begins (17 were alone at a page's foot: years of the
+    narrative, why and why-not entries)."""
+    n = pdf_pages(bundled_pdf)
+    pages = [[_norm(line) for line in page.splitlines() if line.strip()]
+             for page in pdftotext(bundled_pdf, layout=True).split("\f")[:n]]
+    assert sum(_heading(line) for page in pages for line in page) > 500  # the check sees the headings
+    orphans = [(k, page[-2]) for k, page in enumerate(pages[:-1], start=1) if len(page) > 2 and _heading(page[-2])]
+    assert not orphans, orphans
