@@ -240,7 +240,7 @@ def test_explain_why_and_why_not():
         "  - false: not war",
         '      war was true (set by "Soviet commanders fire back" on 1962-10-23)',
         '  - false: us.posture == "quarantine"',
-        '      us.posture was air_strike (set by "ExComm weighs its options — air strikes on the sites" on '
+        '      us.posture was air strikes (set by "ExComm weighs its options — air strikes on the sites" on '
         "1962-10-20)",
     ]
 
