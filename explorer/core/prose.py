@@ -133,3 +133,90 @@ def cause_words(scenario: Scenario, cause: Cause) -> tuple[str, str]:
     if via.startswith("outcome("):  # 'outcome("election_1948") = dewey': the link names the outcome
         return "depends on the outcome of", ""
     return _VIA.get(via, (via, ""))
+
+
+def divergence_sentence(scenario: Scenario, dv, before: dict | None = None) -> str:
+    """What a divergence does, as a sentence of the history it starts (the reports' narrative and path):
+    "In this history “The young officers defect” does not happen.", "In this history “The battle for
+    Mexico City” ends “The capital holds”.", "In this history Trotsky's health is 0 (it was 35).".
+    `before` holds the world the day before, for the values a `set` replaces. The model's
+    `describe_divergence` ("… is made to happen") stays the short form for the map and the outline."""
+    rule = dv.rule if dv.kind == "event" else scenario.event(dv.event) if dv.event else None
+    title = f"“{rule.title if rule is not None and rule.title else dv.event}”"
+    ending = f" ends “{outcome_words(scenario, dv.event, dv.outcome)}”" if dv.outcome else ""
+    if dv.kind == "force":
+        return f"In this history {title} happens{' and' + ending if ending else ''}."
+    if dv.kind == "suppress":
+        return f"In this history {title} does not happen."
+    if dv.kind == "outcome":
+        return f"In this history {title}{ending}."
+    if dv.kind == "set":
+        parts = []
+        for var, value in dv.values.items():
+            now = value_words(scenario, var, value)
+            was = ""
+            if before is not None and var in before and before[var] != value:
+                was = f" (it was {value_words(scenario, var, before[var])})"
+            parts.append(f"{var_words(scenario, var)} is {now}{was}")
+        return "In this history " + "; ".join(parts) + "."
+    return f"In this history an event of its own happens: {title}."
+
+
+def failed_term_words(scenario: Scenario, term) -> list[str]:
+    """What one failed condition term saw, in words, each with who set it (explain.failed_terms' reads):
+    "Regime in Mexico was Revolutionary Military Committee, set by “The Ávila Camacho government
+    collapses” on 1942-08-20", "Trotsky alive was no from the start", "“The Wallace talks” had not
+    happened". The raw term stays in the data for authors."""
+    out = []
+    for name, value, who in term.reads:
+        words = failed_read_words(scenario, name, value, term.source)
+        if name in scenario.variables:
+            who = "from the start" if who == "initial world" else who.replace("divergence \"", "the divergence \"")
+            out.append(f"{words} {who}" if who == "from the start" else f"{words}, {who}")
+        elif who and who != "it had not happened":  # the words say so already
+            out.append(f"{words}{' ' if name.startswith('happened(') else ', '}{who}")
+        else:
+            out.append(words)
+    return [_curly(s) for s in out]
+
+
+def why_not_reasons(scenario: Scenario, wn) -> list[str]:
+    """A why-not's reasons in words (the window sentence via `lapse_words`, not "its window (10w after
+    revolution_1942) closed ... with the condition false"), an `after:` chain's predecessors' nested as
+    "  (…)" lines, as `WhyNot.all_reasons` nests them."""
+    def own(w) -> list[str]:
+        rule = scenario.event(w.event)
+        out = []
+        for r in w.reasons:
+            if r == w.window_reason and w.lapse is not None and rule is not None:
+                r = lapse_words(scenario, rule.timing, w.lapse.date)
+            out.append(_curly(r))
+        return out
+    out, sub = own(wn), wn.follows
+    while sub is not None:
+        out += [f"  ({r})" for r in own(sub)]
+        sub = sub.follows
+    return out
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _curly(text: str) -> str:
+    """The engine's straight-quoted titles ('set by "Roosevelt dies"') in the reader's quotes."""
+    return _QUOTED.sub(lambda m: f"“{m.group(1)}”", text)
+
+
+_INITIAL = re.compile(r"^initial (\S+) = (.*)$")
+
+
+def root_words(scenario: Scenario, cause: Cause) -> str:
+    """A why-chain's root in words: "Regime in Mexico was Constitutional government from the start"
+    (explain gives "initial mexico.regime = Constitutional government"), "the divergence “Washington
+    backs General Ponce”"."""
+    m = _INITIAL.match(cause.title) if cause.kind == "initial" else None
+    if m is not None:
+        return f"{var_words(scenario, m.group(1))} was {m.group(2)} from the start"
+    if cause.kind == "divergence":
+        return "the " + _curly(cause.title)
+    return _curly(cause.title)

@@ -8,7 +8,8 @@ import datetime as dt
 from .diff import CHANGED, GONE, NEW, SAME, Diff
 from .explain import Cause, Why, WhyNot, failed_terms, fmt, why_not
 from .model import BASELINE, Variable, show_value
-from .prose import cause_words
+from .prose import (cause_words, divergence_sentence, failed_term_words, lapse_words, root_words,
+                    why_not_reasons)
 from .serialize import jsonable
 from .timeline import Timeline
 from .workspace import Workspace
@@ -31,7 +32,7 @@ def _outcome_title(tl: Timeline, event: str, outcome: str | None) -> str | None:
 
 def _divergence(applied, tl: Timeline) -> dict:
     dv = applied.divergence
-    out = {"kind": dv.kind, "label": dv.describe(), "summary": divergence_words(dv, tl),
+    out = {"kind": dv.kind, "label": dv.describe(), "summary": divergence_words(dv, tl, applied.date),
            "date": _iso(applied.date), "event": dv.event, "outcome": dv.outcome,
            "values": {k: jsonable(v) for k, v in dv.values.items()}}
     if dv.rule is not None:
@@ -39,16 +40,17 @@ def _divergence(applied, tl: Timeline) -> dict:
     return out
 
 
-def _cause(c: Cause, depth: int, sc) -> dict:
+def _cause(c: Cause, depth: int, sc, heads: dict) -> dict:
     """A why-chain node; below WHY_DEPTH levels the chain is cut (`hidden` counts what was left out).
     `via` is the engine's wording (`tension = 100`, `outcome("x") = y`), kept for tools; `lead` and
     `tail` are the words a reader gets around the cause's title, as in the app (`prose.cause_words`:
     "Superpower tension was 100, set by" ..., "needed" ... "to have happened")."""
     lead, tail = cause_words(sc, c)
-    out = {"kind": c.kind, "title": c.title, "date": _iso(c.date), "via": c.via, "lead": lead, "tail": tail,
+    title = f'divergence "{heads[c.index]}"' if c.kind == "divergence" and c.index in heads else c.title
+    out = {"kind": c.kind, "title": title, "date": _iso(c.date), "via": c.via, "lead": lead, "tail": tail,
            "event": c.event, "repeated": c.repeated, "causes": [], "hidden": 0}
     if depth < WHY_DEPTH:
-        out["causes"] = [_cause(k, depth + 1, sc) for k in c.causes]
+        out["causes"] = [_cause(k, depth + 1, sc, heads) for k in c.causes]
     else:
         out["hidden"] = _count(c.causes)
     return out
@@ -58,17 +60,28 @@ def _count(causes) -> int:
     return sum(1 + _count(c.causes) for c in causes)
 
 
-def _why(w: Why, status: str, sc) -> dict:
+def _why(w: Why, status: str, sc, heads: dict) -> dict:
+    """`heads`: the branch's divergences' headlines by index (`_divergence_headline`: the label, else
+    the branch's), which name a divergence in its why-chains and roots instead of the engine's
+    "ExComm weighs its options has this outcome: …"."""
     return {"event": w.event, "title": w.title, "date": _iso(w.date), "outcome": w.outcome,
             "status": status, "condition": w.condition,
-            "causes": [_cause(c, 1, sc) for c in w.causes],
-            "roots": [{"kind": r.kind, "title": r.title, "date": _iso(r.date)} for r in w.roots]}
+            "causes": [_cause(c, 1, sc, heads) for c in w.causes],
+            "roots": [{"kind": r.kind, "title": r.title, "date": _iso(r.date),
+                       "words": f"the divergence “{heads[r.index]}”" if r.kind == "divergence" and r.index in heads
+                       else root_words(sc, r)} for r in w.roots]}
 
 
-def _failed(terms, variables: dict) -> list[dict]:
-    return [{"condition": t.source,
-             "reads": [{"name": n, "value": jsonable(v), "value_text": fmt(v, variables.get(n)), "set_by": who}
-                       for n, v, who in t.reads]} for t in terms]
+def _failed(terms, sc) -> list[dict]:
+    """Failed condition terms: `condition` and each read's `name` as the engine has them (for authors and
+    tools), `words` what the reader is told ("Regime in Mexico was …, set by “…” on …")."""
+    out = []
+    for t in terms:
+        words = failed_term_words(sc, t)
+        out.append({"condition": t.source,
+                    "reads": [{"name": n, "value": jsonable(v), "value_text": fmt(v, sc.variables.get(n)),
+                               "set_by": who, "words": w} for (n, v, who), w in zip(t.reads, words)]})
+    return out
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -171,11 +184,13 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
 
     # narrative: the events' texts in order, the divergences where they strike
     status = (lambda i: d_parent.status_of(i)) if d_parent is not None else (lambda i: None)
-    items = [(a.ordinal, 0, a.k, {"kind": "divergence", "date": _iso(a.date),
-                                   "title": _divergence_headline(ws, tl, a),
-                                   "text": _divergence_prose(ws, tl, a, b.id), "event": None,
-                                   "status": "own" if a.branch == bid else "inherited", "sources": []})
-             for a in tl.divergences]
+    items = []
+    for a in tl.divergences:
+        first = not any(o.branch == a.branch and o.k < a.k for o in tl.divergences)
+        items.append((a.ordinal, 0, a.k, {"kind": "divergence", "date": _iso(a.date),
+                                          "title": _divergence_headline(ws, tl, a),
+                                          "text": _divergence_prose(ws, tl, a, b.id, first), "event": None,
+                                          "status": "own" if a.branch == bid else "inherited", "sources": []}))
     for f in tl.firings:
         rule = tl.rule(f.event)
         items.append((f.ordinal, 1, f.index, {
@@ -220,11 +235,12 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
                       "final_text": {s["role"]: value_text(var, s["points"][-1][1]) for s in series}})
 
     # why each new (or changed) event happened
+    heads = {a.k: _divergence_headline(ws, tl, a) for a in tl.divergences}
     why = []
     if d_parent is not None:
         for e in d_parent.events:
             if e.status in (NEW, CHANGED):
-                why.append(_why(ws.why(bid, e.event, e.occurrence), e.status, sc))
+                why.append(_why(ws.why(bid, e.event, e.occurrence), e.status, sc, heads))
 
     # what did not happen: the lapsed events, and the parent's events that are gone, with why not
     whynot = _why_not_section(ws, tl, d_parent, parent, cut)
@@ -255,8 +271,11 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
     }
 
 
-def divergence_words(dv, tl: Timeline) -> str:
-    return tl.scenario.describe_divergence(dv)
+def divergence_words(dv, tl: Timeline, date: dt.date | None = None) -> str:
+    """A divergence as a sentence of its history (prose.divergence_sentence); with its date, a `set`
+    also says the value it replaced."""
+    before = tl.state_at(date - dt.timedelta(days=1)) if date is not None and dv.kind == "set" else None
+    return divergence_sentence(tl.scenario, dv, before)
 
 
 def _divergence_headline(ws: Workspace, tl: Timeline, a) -> str:
@@ -267,21 +286,27 @@ def _divergence_headline(ws: Workspace, tl: Timeline, a) -> str:
     owner = ws.branch(a.branch)
     if len(owner.divergences) == 1 and owner.label and owner.label != owner.id:
         return owner.label
-    words = divergence_words(dv, tl)
-    return words[:1].upper() + words[1:]
+    return divergence_words(dv, tl, a.date).rstrip(".")
 
 
-def _divergence_prose(ws: Workspace, tl: Timeline, a, branch_id: str) -> str:
+def _divergence_prose(ws: Workspace, tl: Timeline, a, branch_id: str, first: bool) -> str:
+    """The narrative's paragraph where a divergence strikes. The first of a branch's divergences says
+    that the history parts here, the others join it ("With it: …"); a divergence's own new event is
+    named, not told, since its firing is told next (or, when it does not happen, said so)."""
     dv = a.divergence
-    where = "Here this branch parts from its parent" if a.branch == branch_id else \
-        f"Here this history parts from an earlier one ({ws.branch(a.branch).label})"
+    if not first:
+        where = "With it"
+    elif a.branch == branch_id:
+        where = "Here this branch parts from its parent"
+    else:
+        where = f"Here this history parts from an earlier one ({ws.branch(a.branch).label})"
     head = _divergence_headline(ws, tl, a)
-    words = divergence_words(dv, tl)
+    words = divergence_words(dv, tl, a.date)
     text = f"{where}: {head.rstrip('.')}."
-    if words.lower() != head.lower():
-        text += f" {words[:1].upper() + words[1:]}."
-    if dv.kind == "event" and dv.rule is not None and dv.rule.text:
-        text += f" {dv.rule.text.strip()}"
+    if words.rstrip(".").lower() != head.rstrip(".").lower():
+        text += f" {words}"
+    if dv.kind == "event" and dv.rule is not None and not tl.happened(dv.rule.id):
+        text += " What it needed did not hold, and it does not happen."
     return text
 
 
@@ -333,12 +358,13 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
                 continue
             seen.add(lp.event)
             wn: WhyNot = why_not(tl, lp.event)
-            reasons, failed = wn.all_reasons(), _failed(wn.all_failed(), tl.scenario.variables)
+            reasons, failed = why_not_reasons(tl.scenario, wn), _failed(wn.all_failed(), tl.scenario)
         else:  # lapsed once, happened another time (after-rules, repeatables)
             terms = failed_terms(tl, lp.event, lp) if lp.kind != "chance" else []
-            reasons = [lp.detail] if lp.kind in ("chance", "mtth") else [f"its window closed on {lp.date} with the "
-                                                               "condition false"]
-            failed = _failed(terms, tl.scenario.variables)
+            rule = tl.rule(lp.event)
+            reasons = [lp.detail] if lp.kind in ("chance", "mtth") or rule is None else \
+                [lapse_words(tl.scenario, rule.timing, lp.date)]
+            failed = _failed(terms, tl.scenario)
         where = in_parent(lp.event)
         out.append({"event": lp.event, "title": tl.title(lp.event), "date": _iso(lp.date),
                     "kind": "chance" if lp.kind == "chance" else "lapsed", "in_parent": where,
@@ -350,8 +376,8 @@ def _why_not_section(ws: Workspace, tl: Timeline, d_parent: Diff | None, parent,
             seen.add(e.event)
             wn = why_not(tl, e.event)
             out.append({"event": e.event, "title": tl.title(e.event), "date": _iso(e.other_date),
-                        "kind": "gone", "in_parent": "happened", "focus": True, "reasons": wn.all_reasons(),
-                        "failed": _failed(wn.all_failed(), tl.scenario.variables)})
+                        "kind": "gone", "in_parent": "happened", "focus": True,
+                        "reasons": why_not_reasons(tl.scenario, wn), "failed": _failed(wn.all_failed(), tl.scenario)})
     out.sort(key=lambda x: (x["date"] or "", x["title"]))
     return out
 

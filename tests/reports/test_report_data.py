@@ -26,7 +26,7 @@ def test_every_branch_in_tree_order_with_all_sections(missiles_ws, validator):
     strike = next(b for b in r["branches"] if b["id"] == "air-strike")
     assert strike["path"][0]["date"] == "1962-10-20"
     assert strike["path"][0]["divergences"][0]["summary"] == \
-        "ExComm weighs its options has this outcome: air strikes on the sites"
+        "In this history “ExComm weighs its options” ends “air strikes on the sites”."
     statuses = {e["title"]: e["status"] for e in strike["chronology"]}
     assert statuses["Soviet commanders fire back"] == "new"
     assert statuses["The secret deal"] == "gone"
