@@ -303,7 +303,7 @@ class RuleGraphView(LazyPane, QWidget):
             self.date_marks.append((label, x + 4))
         for p in lay.nodes:
             rect = self.rects[p.node.key] = QRectF(x_of(p.col), y_of(p.row), NODE_W, NODE_H)
-            boxes.append((p.node.key, rect, p.node.label, self._subtitle(p.node),
+            boxes.append((p.node.key, rect, p.node.label, p.node,
                           style.ACCENT_SOFT if p.focus else "white"))
         for i, e in enumerate(lay.edges):
             ra, rb = self.rects[e.source], self.rects[e.target]
@@ -318,7 +318,7 @@ class RuleGraphView(LazyPane, QWidget):
         self.whole_item = WholeGraph(self, boxes, edges, bands, lines, QPen(QColor(style.LANE_PATH), 1.2))
         self.scene.addItem(self.whole_item)
 
-    def _subtitle(self, n) -> str:
+    def subtitle(self, n) -> str:
         """A box's second line: a rule's tags (the whole graph: its date, then the tags after the first,
         which its band names), a variable's kind; ids only in the tooltip, for authors."""
         if n.kind != "rule":
@@ -330,7 +330,7 @@ class RuleGraphView(LazyPane, QWidget):
 
     def _node(self, p, rect: QRectF) -> NodeItem:
         n = p.node
-        sub = self._subtitle(n)
+        sub = self.subtitle(n)
         if n.kind == "rule":
             color = style.ACCENT if p.focus else style.LANE_PATH
             fill = None
