@@ -15,25 +15,32 @@ def make_application(argv=None, *, offscreen: bool = False):
     """The QApplication (created once), styled."""
     if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
     import pyqtgraph as pg
 
-    from .style import STYLE_SHEET
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv or [sys.argv[0]]))
         app.setApplicationName("What-If Explorer")
         app.setOrganizationName("what-if-explorer")
         app.setApplicationDisplayName("What-If Explorer")
-        f = QFont(app.font())
-        if f.pointSizeF() < 9.5:
-            f.setPointSizeF(9.5)
-        app.setFont(f)
-        app.setStyle("Fusion")
-        app.setStyleSheet(STYLE_SHEET)
+        style_application(app)
     pg.setConfigOptions(antialias=True, background="w", foreground="#66707d")
     return app
+
+
+def style_application(app) -> None:
+    """The app's font (9.5 pt at least), style and style sheet: also for a QApplication made by others
+    (pytest-qt's), so that a test sees the rows, headers and margins a user sees."""
+    from PySide6.QtGui import QFont
+
+    from .style import STYLE_SHEET
+    f = QFont(app.font())
+    if f.pointSizeF() < 9.5:
+        f.setPointSizeF(9.5)
+    app.setFont(f)
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)
 
 
 def apply_args(window, args) -> None:

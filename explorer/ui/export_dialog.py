@@ -187,7 +187,37 @@ class ExportReportDialog(QDialog):
         main.addWidget(self.status)
         main.addLayout(buttons)
         self.resize(760, 520)
+        self._fitted = False
         self._update_state()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the lists' real sizes are known once shown
+            self._fitted = True
+            self._fit_lists(self.parentWidget())
+
+    def _fit_lists(self, parent) -> None:
+        """Room for every branch, whole, where the screen has it: at 760x520 the 18 bundled branches
+        scrolled and "Washington backs Ponce in Guatem…" was cut, on a 1920x1080 window with room to
+        spare. Grows to the lists' needs, never past the window (or the screen) it opens over."""
+        tree = self.branch_tree
+        items = list(self.branch_items.values())
+        if not items:
+            return
+
+        def depth(item):
+            return 0 if item.parent() is None else 1 + depth(item.parent())
+
+        fm = tree.fontMetrics()
+        row = max(tree.visualItemRect(items[0]).height(), fm.height() + 4)
+        need_w = max(fm.horizontalAdvance(i.text(0)) + tree.indentation() * depth(i) for i in items) + 48
+        need_h = row * len(items) + 2 * tree.frameWidth() + 4
+        room = (parent.geometry() if parent is not None else self.screen().availableGeometry())
+        extra_w = max(0, need_w - tree.viewport().width()) * 2  # the variables' list beside it grows alike
+        extra_h = max(0, need_h - tree.viewport().height())
+        self.resize(min(self.width() + extra_w, room.width()), min(self.height() + extra_h, room.height()))
+        if parent is not None:  # centred again over the window, as Qt placed it at its first size
+            self.move(room.center() - self.rect().center())
 
     # --- choices ------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
@@ -133,3 +134,43 @@ def test_what_if_at_a_gone_event_forces_that_event(make_window, qtbot):
     assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1942-06-10"
     assert "young officers" in dlg.label_edit.text().lower()
     dlg.close()
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's font and style sheet, as `what-if` runs with them (pytest-qt's QApplication comes
+    without them: rows 14 px high where the user's are 21)."""
+    from explorer.ui.app import style_application
+    font, sheet, style = qapp.font(), qapp.styleSheet(), qapp.style().name()
+    style_application(qapp)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setStyle(style)
+
+
+def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styled):
+    """File > Export Report… at 1920x1080 opened at 760x520: the 18 branches in a list that scrolled,
+    "Washington backs Ponce in Guatem…" cut, on a screen with room to spare. The dialog now takes the
+    room its lists need, within the window."""
+    from PySide6.QtWidgets import QApplication
+    from explorer.ui.export_dialog import ExportReportDialog
+    w = make_window(TROTSKY)
+    w.resize(1920, 1080)
+    qtbot.wait(50)
+    w.activateWindow()
+    QTest.keyClick(w, Qt.Key_E, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: any(isinstance(d, ExportReportDialog) and d.isVisible()
+                                for d in QApplication.topLevelWidgets()), timeout=3000)
+    d = next(d for d in QApplication.topLevelWidgets() if isinstance(d, ExportReportDialog) and d.isVisible())
+    qtbot.wait(50)
+    tree = d.branch_tree
+    assert tree.verticalScrollBar().maximum() == 0, ("every branch in view", d.size(), tree.size(), tree.verticalScrollBar().maximum())
+    fm = tree.fontMetrics()
+    for item in d.branch_items.values():
+        rect = tree.visualItemRect(item)
+        assert rect.right() <= tree.viewport().width()
+        # the check box and the text: the column holds the whole name
+        assert rect.width() - 24 >= fm.horizontalAdvance(item.text(0)), (item.text(0), rect, d.size())
+    assert d.width() <= w.width() and d.height() <= w.height()
+    d.close()
