@@ -84,7 +84,7 @@ def order_columns(columns: list[list], edges: list[tuple], group=None, sweeps: i
             else:
                 bary = sum([pos[n] for n in ns]) / len(ns)
             keyed.append((rank[k], bary, here, k))
-        keyed.sort(key=_first3)
+        keyed.sort()  # `here` differs for every key of a column: the keys themselves are never compared
         place(c, [t[3] for t in keyed])
 
     for c in range(len(cols)):  # groups together, in the given order, then a first left-to-right pass
@@ -118,10 +118,6 @@ def count_crossings(cols: list[list], down: dict, pos: dict | None = None) -> in
         ends = sorted((pos[a], pos[b]) for a in keys for b in down.get(a, ()))
         total += _inversions([b for _, b in ends])
     return total
-
-
-def _first3(t: tuple) -> tuple:
-    return t[:3]
 
 
 def _inversions(xs: list[int]) -> int:
