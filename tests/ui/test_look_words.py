@@ -174,3 +174,28 @@ def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styl
         assert rect.width() - 24 >= fm.horizontalAdvance(item.text(0)), (item.text(0), rect, d.size())
     assert d.width() <= w.width() and d.height() <= w.height()
     d.close()
+
+
+def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtbot, styled):
+    """Edit Event Rule on "The revolution crushed" at 1280x800: the form was wider than its 680 px
+    dialog, so the effects' values (what the rule does) were hidden to the right of a sideways scroll
+    bar, and the text box cut mid-word. The dialog now opens as wide as its form, within the window."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+    w = make_window(TROTSKY)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    tv, m = w.timeline.table, w.timeline.model
+    qtbot.waitUntil(lambda: m.row_of(("revolution_crushed", 1)) >= 0, timeout=5000)
+    idx = m.index(m.row_of(("revolution_crushed", 1)), 2)
+    tv.scrollTo(idx)
+    c = tv.visualRect(idx).center()
+    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+    auth = w.authoring
+    QTest.mouseClick(auth.rule_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+    dlg = auth.dialog
+    qtbot.wait(50)
+    scroll = dlg.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0, (dlg.width(), scroll.widget().minimumSizeHint().width())
+    assert dlg.width() <= w.width()
+    dlg.close()

@@ -214,7 +214,14 @@ class RuleDialog(_Dialog):
         self.remove_outcome.clicked.connect(self._remove_outcome)
         self._fill_outcomes()
         self._timing_changed()
-        self.resize(680, 640)
+        # as wide as the form, within the window: at 680 px the effects' values (what the rule does) were
+        # hidden right of a sideways scroll bar at 1280x800 (the form needs ~890 px)
+        m = self.main.contentsMargins()
+        need = (body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                + 2 * scroll.frameWidth() + m.left() + m.right() + 4)
+        host = self.parentWidget()
+        limit = host.width() if host is not None else self.screen().availableGeometry().width()
+        self.resize(min(max(680, need), limit), 640)
 
     def _scope(self) -> Scope:
         sc = self.scenario
