@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -49,18 +50,25 @@ def gui_first():
 
 class StepAside:
     """A worker's pause hook (engine.run_program's `pause`, Workspace.pause): it waits while the GUI
-    thread is working, so that the GUI does not share the interpreter lock with the worker.
+    thread is working or wants to, so that the GUI shares neither the interpreter lock nor a CPU
+    with the worker.
 
     Why: with both threads wanting the lock they alternate every SWITCH_INTERVAL, so half of every
     longer GUI turn was spent waiting for the worker (measured with benchmarks/bench_ui.py on 10,000
     rules: a 46 ms turn of GUI work took 91 ms). How the GUI's work is seen: the GUI thread's CPU
-    clock (`time.pthread_getcpuclockid`) — a thread waiting for the lock or for events uses none.
+    clock (`time.pthread_getcpuclockid`) — a thread waiting for the lock or for events uses none —
+    plus, on Linux, the time it spent runnable but waiting for a CPU (its schedstat's run delay). On
+    a machine whose cores are taken by other programs the GUI thread's clock barely moves while it
+    waits for a core, so by its clock alone it looked idle and the worker ran on, taking the CPU
+    share the GUI was waiting for (bench_ui's cold selections, 2 cores at load 2-4: gaps of 90-130 ms
+    holding 25-30 ms of GUI work, the worker running 15-50 ms inside them).
     Qt's `aboutToBlock`/`awake` do not bracket the work (both Qt dispatchers run a wake-up's timers
-    and events before `awake`, measured). When the GUI used more than BUSY_SHARE of the time since
-    the last call, the worker sleeps (the lock is free) until it uses less, at most MAX_WAIT at a
-    time so that a GUI thread busy for good (a polling loop) still lets the worker go on. Where
-    the clock is missing (macOS, Windows) it never waits: the worker only runs `gui_first`.
-    Costs a clock read or two per call; `waits` counts the times it stepped aside."""
+    and events before `awake`, measured). When the GUI used (or waited for) more than BUSY_SHARE of
+    the time since the last call, the worker sleeps (the lock is free) until it uses less, at most
+    MAX_WAIT at a time so that a GUI thread busy for good (a polling loop) still lets the worker go
+    on. Where the clock is missing (macOS, Windows) it never waits: the worker only runs `gui_first`.
+    Costs a clock read or two per call (and a read of the run delay); `waits` counts the times it
+    stepped aside."""
 
     BUSY_SHARE = 0.2
     WINDOW = 0.001  # seconds: the shortest span the GUI's share is judged over
@@ -68,17 +76,37 @@ class StepAside:
     SLEEP = 0.001  # seconds per look while waiting
     MAX_WAIT = 0.25  # seconds
 
-    def __init__(self, gui_thread: int | None = None, stopping=lambda: False):
+    def __init__(self, gui_thread: int | None = None, stopping=lambda: False, gui_native: int | None = None):
         """`gui_thread`: the GUI thread's ident (threading.get_ident() there; default the main thread);
-        `stopping()`: true once the worker is asked to end (then it never waits)."""
+        `gui_native`: its native id (threading.get_native_id() there; default the main thread's), whose
+        run delay is read on Linux; `stopping()`: true once the worker is asked to end (then it never
+        waits)."""
         self.stopping = stopping
         self.waits = 0
         self.waited = 0.0  # seconds
         try:
             self._clock = time.pthread_getcpuclockid(gui_thread or threading.main_thread().ident)
-            self._cpu, self._wall = time.clock_gettime(self._clock), time.perf_counter()
         except (AttributeError, OSError):  # no per-thread CPU clock on this platform
             self._clock = None
+        self._delay_fd = _run_delay_fd(gui_native or threading.main_thread().native_id) \
+            if self._clock is not None else None
+        if self._clock is not None:
+            self._cpu, self._wall = self._used(), time.perf_counter()
+
+    def __del__(self):
+        if getattr(self, "_delay_fd", None) is not None:
+            os.close(self._delay_fd)
+            self._delay_fd = None
+
+    def _used(self) -> float:
+        """Seconds the GUI thread has run or waited to run (its CPU clock, plus its run delay on Linux)."""
+        used = time.clock_gettime(self._clock)
+        if self._delay_fd is not None:
+            try:
+                used += int(os.pread(self._delay_fd, 64, 0).split()[1]) / 1e9
+            except (OSError, IndexError, ValueError):  # the thread ended, or no such field
+                self._delay_fd = None
+        return used
 
     def __call__(self) -> None:
         if self._clock is None:
@@ -87,7 +115,7 @@ class StepAside:
             wall = time.perf_counter()
             if wall - self._wall < self.WINDOW:
                 return  # judged over WINDOW at least: a blip (a timer's tick) is not work
-            cpu = time.clock_gettime(self._clock)
+            cpu = self._used()
             if wall - self._wall > self.STALE:  # the last look was long ago (the worker was idle):
                 self._cpu, self._wall = cpu, wall  # its average says nothing of now; judge from here
                 return
@@ -96,7 +124,7 @@ class StepAside:
                 self.waits += 1
                 while wall - start < self.MAX_WAIT and not self.stopping():
                     time.sleep(self.SLEEP)
-                    before, cpu, wall0, wall = cpu, time.clock_gettime(self._clock), wall, time.perf_counter()
+                    before, cpu, wall0, wall = cpu, self._used(), wall, time.perf_counter()
                     if cpu - before <= self.BUSY_SHARE * (wall - wall0):
                         break  # the GUI thread is idle again
                 self.waited += wall - start
@@ -104,6 +132,23 @@ class StepAside:
             self._clock = None
             return
         self._cpu, self._wall = cpu, wall
+
+
+def _run_delay_fd(native_id: int | None) -> int | None:
+    """An open descriptor of the thread's /proc schedstat (its second field: nanoseconds spent
+    runnable, waiting for a CPU), or None where there is none (not Linux, no schedstats)."""
+    if native_id is None:
+        return None
+    try:
+        fd = os.open(f"/proc/self/task/{native_id}/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        int(os.pread(fd, 64, 0).split()[1])
+    except (OSError, IndexError, ValueError):
+        os.close(fd)
+        return None
+    return fd
 
 
 _THREADS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # QThread -> how to stop it

@@ -42,8 +42,10 @@ def test_it_waits_while_the_watched_thread_works_and_never_while_it_sleeps():
     _spin(0.3)
     done.set()
     t.join()
-    assert idle_waits == 0
-    assert hook.waits >= 1
+    # at most one, at the idle span's edges: the hook judges the last millisecond or so, which on a busy
+    # machine may hold this thread's read of `waits` or its wake-up (work, or waiting for a CPU)
+    assert idle_waits <= 1
+    assert hook.waits - before - idle_waits >= 1
 
 
 def test_it_never_waits_once_its_worker_is_stopping():
