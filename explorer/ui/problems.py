@@ -7,6 +7,7 @@ The pane only shows what the core says (core/lint.py, core/expectations.py); it 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from dataclasses import dataclass
 
@@ -89,6 +90,17 @@ def _branch_of(scenario, path: str):
 PROCESS_RULES = 2000
 
 
+def _lowest_priority() -> None:
+    """The check's child process yields every CPU to the app (nice 19): it runs every branch for
+    minutes, a CPU-bound process beside the GUI thread and the branch worker, and the GUI's turns
+    waited behind it for a core (benchmarks/bench_ui.py's cold selections on a 2-core machine)."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(19)
+        except OSError:
+            pass
+
+
 def _check_pickled(payload: bytes) -> Checked:
     """`check` in the child process: the scenario with its source map (pickling drops it), so the
     rows carry the same line:col as in the app."""
@@ -115,7 +127,7 @@ class _CheckWorker(CancellableWorker):
         from ..core.loader import source_of
         payload = pickle.dumps((self.scenario, source_of(self.scenario)), protocol=pickle.HIGHEST_PROTOCOL)
         # spawn, not fork: the GUI process has Qt's threads running
-        with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving terminates the child
+        with multiprocessing.get_context("spawn").Pool(1, initializer=_lowest_priority) as pool:  # leaving terminates the child
             result = pool.apply_async(_check_pickled, (payload,))
             while True:
                 self.check()  # cancelled (another scenario, the window closed): the child is ended
