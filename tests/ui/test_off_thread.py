@@ -99,3 +99,40 @@ def test_redo_and_undo_of_a_fork_show_the_tree_at_once_and_the_run_when_ready(of
     w.undo_stack.redo()
     qtbot.waitUntil(lambda: w.selection.branch == bid, timeout=30_000)
     assert w.workspace.timeline(bid).branch.label == "Halfway jolt"
+
+
+def test_a_branch_shown_from_the_worker_paints_the_map_and_the_outline_once(off_thread, deepest_branch, window, qtbot):
+    """The map and the outline paint the branch the worker computed once, with its lane's marks and
+    the selection, in the refresh's turn: also painting them in the show's turn made that the
+    longest block of a cold selection (bench_ui's select_branch_cold_longest_event_loop_block)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    w = window
+    target = deepest_branch(w.workspace)
+    paints = {"map": 0, "outline": 0}
+
+    class Count(QObject):
+        def __init__(self, name):
+            super().__init__(w)
+            self.name = name
+
+        def eventFilter(self, obj, ev):
+            if ev.type() == QEvent.Paint:
+                paints[self.name] += 1
+            return False
+
+    counters = [Count("map"), Count("outline")]
+    w.branch_map.plot.viewport().installEventFilter(counters[0])
+    w.outline.viewport().installEventFilter(counters[1])
+    w.selection.select_branch(target)
+    assert w.selection.pending[0] == target  # (the worker's result comes through the event loop)
+    shown = []  # from the show on, the paints are counted
+    w.selection.branchChanged.connect(lambda b: (shown.append(b), paints.update(map=0, outline=0)))
+    qtbot.waitUntil(lambda: w.selection.branch == target, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.off_thread._refresh_due, timeout=5_000)  # noqa: SLF001
+    qtbot.wait(200)
+    assert shown == [target]
+    assert w.branch_map.updatesEnabled() and w.outline.updatesEnabled()
+    assert paints == {"map": 1, "outline": 1}
+    assert w.history.marks(target) is not None and target in w.branch_map.row_of
+    assert w.outline.model_.branch_of(w.outline.currentIndex()) == target
