@@ -291,6 +291,19 @@ def test_whole_graph_zoomed_out_draws_boxes_without_text_and_still_answers_the_p
     QTest.mouseMove(pane.view.viewport(), pane.node_pos(target))
     qtbot.waitUntil(lambda: pane.hovered == target, timeout=2000)
     assert pane.lit and pane.lit <= pane.marked()
+    # an edge's middle, off the boxes: its tooltip says what it is, in words
+    item = pane.whole_item
+    i, mid = next((i, item.path(i).pointAtPercent(0.5)) for i in sorted(pane.touching[target])
+                  if item.key_at(item.path(i).pointAtPercent(0.5)) is None)
+    pane.view.centerOn(mid)
+    QApplication.processEvents()
+    QTest.mouseMove(pane.view.viewport(), pane.view.mapFromScene(mid))
+    qtbot.waitUntil(lambda: item.toolTip() == pane.edge_tip(pane.whole_edges[i]), timeout=2000)
+    assert pane.hovered is None and item.toolTip()
+    pane.view.centerOn(pane.rects[target].center())
+    QApplication.processEvents()
+    QTest.mouseMove(pane.view.viewport(), pane.node_pos(target))
+    qtbot.waitUntil(lambda: pane.hovered == target, timeout=2000)
     QTest.mouseClick(pane.view.viewport(), Qt.LeftButton, Qt.NoModifier, pane.node_pos(target))
     qtbot.waitUntil(lambda: pane.focus == target and not pane.layout_.bands, timeout=2000)
 
