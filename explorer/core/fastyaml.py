@@ -193,7 +193,8 @@ class _Walk:
                 tag = tags.get(v) or tag_of(v)
                 if tag is str_tag:
                     return v
-                if bytes(node_val(tree, node)).decode("utf-8") != v:
+                text = node_val(tree, node)  # None: the node is a mapping or a sequence (a key the
+                if text is None or bytes(text).decode("utf-8") != v:  # JSON dropped as a duplicate)
                     raise _Unsure  # not the node we think: give up rather than guess
                 if not node_type(tree, node) & plain:
                     return v  # quoted or block text that looks like a date or a number: still text

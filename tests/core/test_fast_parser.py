@@ -166,3 +166,19 @@ def test_the_quick_scans_answer_as_the_regexes(text):
     from explorer.core.positions import ODD_BREAKS, has_odd_breaks
     assert has_odd_breaks(text) == (ODD_BREAKS.search(text) is not None)
     assert _unprintable(text) == (_NON_PRINTABLE.search(text) is not None)
+
+
+def test_a_duplicated_mapping_key_leaves_the_fast_road_with_positions():
+    """JSON keeps one of two equal keys, so after a duplicated key whose value is a flow mapping the walk's
+    node numbers run behind rapidyaml's and a typed scalar (the date below) met a mapping's node: a
+    TypeError instead of the loader's message (found by test_loader_only_raises_scenario_error_with_positions)."""
+    text = ('scenario:\n  id: fuzz\n  title: "Fuzz"\n  start: 1940-01-01\n  end: 1941-12-31\nvariables:\n'
+            '  trotsky.alive: {type: bool, initial: true, label: Trotsky alive}\n'
+            '  labor.unrest: {type: number, min: 0, max: 100, initial: 40}\n'
+            '  mexico.regime: {type: enum, values: [avila, workers], initial: avila}\n'
+            '  mexico.regime: {type: enum, values: [avila, workers], initial: avila}\n'
+            '  leader: {type: text, initial: "Ávila"}\nconditions:\nripe: labor.unrest >= 60 and trotsky.alive\n'
+            'events:\n  - id: kill\n    title: Assassination\n    on: 1940-08-20\n')
+    assert fast_data(text, MAX_NODES) is NOT_FAST
+    kind, problems = _same_both_ways(text)
+    assert kind == "problems" and any(":10:3: variables[mexico.regime]: duplicate key" in p for p in problems), problems
