@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsScene, QGraphicsSimpleTextItem, QHBoxLayout,
                                QLineEdit, QMenu, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
