@@ -45,6 +45,11 @@ class ScenarioCommand(QUndoCommand):
             event = None
         if cursor is not None and not (scenario.start <= cursor <= scenario.end):
             cursor = None
+        if event is not None and cursor is None:  # the cursor goes with the selected event: an edit that
+            # moved it (a rule's delay) left the cursor, and the world shown at it, on the old date
+            tl = w.history.try_timeline(bid) if w.history is not None else None
+            f = tl.firing(*event) if tl is not None else None
+            cursor = f.date if f is not None else None
         w.selection.select_branch(bid, event, cursor=cursor)
         if auth is not None:
             auth.edited()

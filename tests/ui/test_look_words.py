@@ -199,3 +199,36 @@ def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtb
     assert scroll.horizontalScrollBar().maximum() == 0, (dlg.width(), scroll.widget().minimumSizeHint().width())
     assert dlg.width() <= w.width()
     dlg.close()
+
+
+def test_the_cursor_follows_an_edited_event_to_its_new_date(make_window, qtbot):
+    """A game designer edits "The revolution crushed" (10w -> 14w after the revolution): the event moved
+    to 1942-08-30 and stayed selected, but the cursor stayed on 1942-08-02, so the watch list and the
+    world table showed the world before the event the inspector was describing. Undo brings both back."""
+    import datetime as dt
+
+    from PySide6.QtCore import QPoint
+    w = make_window(TROTSKY)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    tv, m = w.timeline.table, w.timeline.model
+    qtbot.waitUntil(lambda: m.row_of(("revolution_crushed", 1)) >= 0, timeout=5000)
+    idx = m.index(m.row_of(("revolution_crushed", 1)), 2)
+    tv.scrollTo(idx)
+    c = tv.visualRect(idx).center()
+    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+    assert w.selection.cursor == dt.date(1942, 8, 2)
+    auth = w.authoring
+    QTest.mouseClick(auth.rule_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+    dlg = auth.dialog
+    dlg.delay.setFocus()
+    dlg.delay.selectAll()
+    QTest.keyClicks(dlg.delay, "14w")
+    qtbot.waitUntil(lambda: dlg.save_button.isEnabled(), timeout=3000)
+    QTest.mouseClick(dlg.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.workspace.timeline("cardenas-keeps-army-1942").firing("revolution_crushed").date
+                    == dt.date(1942, 8, 30), timeout=5000)
+    assert w.selection.event == ("revolution_crushed", 1)
+    assert w.selection.cursor == dt.date(1942, 8, 30)
+    w.undo_stack.undo()
+    assert w.selection.cursor == dt.date(1942, 8, 2)
