@@ -131,7 +131,7 @@ def test_branches_json():
     assert by_id["strike-contained"]["parent"] == "air-strike"
     assert by_id["air-strike"]["label"] == "Kennedy orders air strikes"
     assert by_id["air-strike"]["divergences"] == [
-        {"kind": "outcome", "label": "excomm_decides ends as air_strike", "event": "excomm_decides",
+        {"kind": "outcome", "label": "Kennedy orders air strikes", "event": "excomm_decides",
          "outcome": "air_strike", "date": "1962-10-20"}]
     assert by_id["no-photos"]["divergences"][0]["kind"] == "suppress"
 
@@ -144,7 +144,7 @@ def test_run_text():
     out = p.stdout.splitlines()
     assert out[0] == "Thirteen Days: the Cuban Missile Crisis — Kennedy orders air strikes [air-strike], " \
                      "from baseline (likely mode)"
-    assert out[1] == "  divergence 1962-10-20: excomm_decides ends as air_strike"
+    assert out[1] == "  divergence 1962-10-20: Kennedy orders air strikes"
     assert any(line.startswith("~ 1962-10-20  ExComm weighs its options — air strikes on the sites")
                for line in out)
     assert "+ 1962-10-23  Soviet commanders fire back" in out
@@ -231,7 +231,7 @@ def test_explain_why_and_why_not():
     assert out[0] == 'Why did "Soviet commanders fire back" happen on 1962-10-23 (branch air-strike)?'
     assert out[1] == '  when: us.posture == "air_strike" and missiles.in_cuba'
     assert "  - followed: ExComm weighs its options — air strikes on the sites (1962-10-20)" in out
-    assert any("Root causes:" in line and "ExComm weighs its options has this outcome: air strikes on the sites" in line for line in out)
+    assert any("Root causes:" in line and 'divergence "Kennedy orders air strikes"' in line for line in out)
     p = what_if("explain", MISSILE, "--branch", "air-strike", "secret_deal")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == [
