@@ -89,3 +89,14 @@ def test_a_dead_trotsky_does_nothing(ws):
         if not tl.value_at("trotsky.alive", f.date - dt.timedelta(days=1)) and TROTSKY_ACTS.search(text):
             wrong.append(f"{bid} {f.date} {f.event}: {text[:100]}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_trotsky_dies_on_the_day_his_death_is_dated(ws):
+    """An event that ends Trotsky's life is dated on his death: its text may not put the death days
+    later ("collapses … and dies two days later" was dated on the collapse)."""
+    wrong = []
+    for bid, tl, f, text in _firings(ws):
+        if tl.value_at("trotsky.alive", f.date - dt.timedelta(days=1)) and not tl.value_at("trotsky.alive", f.date) \
+                and re.search(r"\b(days|weeks|months) later\b", text):
+            wrong.append(f"{bid} {f.date} {f.event}: {text[:120]}")
+    assert not wrong, "\n".join(wrong)
