@@ -6,6 +6,7 @@ The pane only shows what the core says (core/lint.py, core/expectations.py); it 
 """
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -101,10 +102,39 @@ def _lowest_priority() -> None:
             pass
 
 
-def _check_pickled(payload: bytes) -> Checked:
+PICKLE_PARTS = 50  # rules (variables, branches) per call of the pickler
+
+
+def payload(scenario, source) -> bytes:
+    """The scenario and its source map for the child, pickled a few rules per call: one
+    pickle.dumps of 10,000 rules is one C call of 140-170 ms that holds the interpreter lock, so the
+    GUI thread could not run a line of Python meanwhile (a 114-304 ms block inside bench_ui's cold
+    selections). Between calls the lock changes hands. One Pickler's memo spans its calls, so the last
+    (the scenario itself) refers to the rules written before; `unpayload` reads it back."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    n = PICKLE_PARTS
+    parts = [items[i:i + n] for items in (scenario.events, list(scenario.variables.values()), scenario.branches)
+             for i in range(0, len(items), n)]
+    pickler.dump(len(parts))
+    for part in parts:
+        pickler.dump(part)
+    pickler.dump((scenario, source))
+    return buf.getvalue()
+
+
+def unpayload(data: bytes) -> tuple:
+    """(scenario, source map) from `payload`."""
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    for _ in range(unpickler.load()):
+        unpickler.load()
+    return unpickler.load()
+
+
+def _check_pickled(data: bytes) -> Checked:
     """`check` in the child process: the scenario with its source map (pickling drops it), so the
     rows carry the same line:col as in the app."""
-    scenario, source = pickle.loads(payload)
+    scenario, source = unpayload(data)
     if source is not None:
         scenario.__dict__["_source"] = source
     return check(scenario)
@@ -125,10 +155,10 @@ class _CheckWorker(CancellableWorker):
 
     def _in_child(self) -> Checked:
         from ..core.loader import source_of
-        payload = pickle.dumps((self.scenario, source_of(self.scenario)), protocol=pickle.HIGHEST_PROTOCOL)
+        data = payload(self.scenario, source_of(self.scenario))
         # spawn, not fork: the GUI process has Qt's threads running
         with multiprocessing.get_context("spawn").Pool(1, initializer=_lowest_priority) as pool:  # leaving terminates the child
-            result = pool.apply_async(_check_pickled, (payload,))
+            result = pool.apply_async(_check_pickled, (data,))
             while True:
                 self.check()  # cancelled (another scenario, the window closed): the child is ended
                 try:

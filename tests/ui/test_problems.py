@@ -192,3 +192,42 @@ branches:
     qtbot.waitUntil(lambda: bool(w2.problems.rows), timeout=20000)
     assert [r.severity for r in w2.problems.rows] == ["warning"]
     assert "1 warning<" in w2.problems.title.text() and not w2.problems.tree.isHeaderHidden()
+
+
+def test_the_child_s_scenario_is_pickled_in_parts_and_other_threads_run_between():
+    """One pickle.dumps of a big world was one C call holding the interpreter lock (10,000 rules:
+    140-170 ms in which the GUI thread ran no Python); in parts, another thread runs between them, and
+    the child reads back the same scenario."""
+    import sys
+    import threading
+    import time
+    from pathlib import Path
+
+    from explorer.core import Workspace
+    from explorer.ui import problems
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.synthetic import make_scenario
+    sc = make_scenario(3000, n_branches=12)
+    ticks, made, stop = [], threading.Event(), threading.Event()
+
+    def other():  # the GUI thread's part: a little Python now and then
+        while not stop.is_set():
+            if not made.is_set():
+                ticks.append(1)
+            time.sleep(0.0005)
+
+    t = threading.Thread(target=other)
+    t.start()
+    time.sleep(0.01)
+    ticks.clear()
+    data = problems.payload(sc, None)
+    made.set()
+    stop.set()
+    t.join()
+    assert len(ticks) >= 5
+    back, source = problems.unpayload(data)
+    assert source is None
+    assert [e.id for e in back.events] == [e.id for e in sc.events]
+    assert back.branch_ids == sc.branch_ids and list(back.variables) == list(sc.variables)
+    last = sc.branch_ids[-1]
+    assert [f.key for f in Workspace(back).timeline(last).firings] == [f.key for f in Workspace(sc).timeline(last).firings]
