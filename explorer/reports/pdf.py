@@ -31,7 +31,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QP
 from ..core.files import atomic_write
 from ..core.report import ReportError
 from .qtcompat import guard_none_refcount
-from .plots import HEIGHT, WIDTH, draw_plot, ensure_gui_app
+from .plots import HEIGHT, WIDTH, draw_plot, ensure_gui_app, plain_letters
 from .templates import all_plots, environment, plot_key, template_context
 from .text import clean, long_date
 
@@ -105,6 +105,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)
     font.setPointSizeF(10)
+    plain_letters(font)
     images = _Images(plots, dpi)
     option = QTextDocument().defaultTextOption()
     option.setTabs([QTextOption.Tab(TAB_CSS * px, QTextOption.LeftTab)])
@@ -161,6 +162,7 @@ def _write(report, tmp, page_size, templates, plots, step):
     head_font = QFont("DejaVu Sans")
     head_font.setPointSizeF(HEAD_PT)
     head_font.setLetterSpacing(QFont.PercentageSpacing, 104)
+    plain_letters(head_font)
     fm = QFontMetricsF(head_font, writer)
     elided = functools.lru_cache(maxsize=None)(lambda text, width: fm.elidedText(text, Qt.ElideRight, width))
     ink = QColor("#5a534a")

@@ -59,12 +59,20 @@ def ensure_gui_app():
     return _app
 
 
+def plain_letters(font: QFont) -> QFont:
+    """`font` without typographic ligatures: a PDF's text then reads "fighting", not "ﬁghting"
+    (U+FB01), for a reader's search, copy and paste and screen reader. Set on a document's default
+    font, it holds for every font its style sheet asks for."""
+    font.setFeature(QFont.Tag("liga"), 0)
+    return font
+
+
 def _font(px: float, bold: bool = False) -> QFont:
     f = QFont("DejaVu Sans")
     f.setStyleHint(QFont.SansSerif)
     f.setPixelSize(max(1, round(px)))
     f.setBold(bold)
-    return f
+    return plain_letters(f)
 
 
 def _ordinal(iso: str) -> int:

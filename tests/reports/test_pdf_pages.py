@@ -102,3 +102,12 @@ def test_no_heading_is_left_at_the_foot_of_a_page(bundled_pdf):
     assert sum(_heading(line) for page in pages for line in page) > 500  # the check sees the headings
     orphans = [(k, page[-2]) for k, page in enumerate(pages[:-1], start=1) if len(page) > 2 and _heading(page[-2])]
     assert not orphans, orphans
+
+
+def test_text_reads_in_plain_letters(bundled_pdf):
+    """No typographic ligature in the text: a reader searching for "fighting" or copying "office"
+    finds the letters, not U+FB01 'ﬁ' or U+FB03 'ﬃ' (1,216 lines had one)."""
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(bundled_pdf), "-"], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    assert "fighting" in raw and "office" in raw
+    assert not re.findall(r"\w*[\ufb00-\ufb06]\w*", raw)
