@@ -3,10 +3,12 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from explorer.core import Workspace, load_scenario
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]  # not `from conftest import`: which conftest that finds
+# depends on what else the run collected
 from scenarios import COIN, TWO
 
 

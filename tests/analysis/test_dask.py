@@ -3,6 +3,7 @@ numbers as this process and the local pool."""
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from distributed import LocalCluster
@@ -12,7 +13,8 @@ from explorer.core.montecarlo import monte_carlo
 from explorer.core.search import search
 from explorer.core.sensitivity import sensitivity
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]  # not `from conftest import`: which conftest that finds
+# depends on what else the run collected
 from scenarios import COIN, TWO
 
 

@@ -52,8 +52,7 @@ def test_the_bundled_scenarios_lists_fit_the_dialog(qtbot):
     from PySide6.QtWidgets import QApplication
     from explorer.core import Workspace, load_scenario
     from explorer.ui.export_dialog import ExportReportDialog
-    from conftest import ROOT
-    ws = Workspace(load_scenario(ROOT / "scenarios" / "trotsky_mexico.yaml"))
+    ws = Workspace(load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"))
     d = ExportReportDialog(ws, "us-invades-1942")
     qtbot.addWidget(d)
     d.show()
