@@ -109,6 +109,8 @@ def test_a_branch_shown_from_the_worker_paints_the_map_and_the_outline_once(off_
 
     w = window
     target = deepest_branch(w.workspace)
+    pane = w.problems  # its check ends by marking the outline's branches ✓/✗: a paint of its own
+    qtbot.waitUntil(lambda: pane._opened and pane._waiting is None and pane.worker is None, timeout=60_000)  # noqa: SLF001
     paints = {"map": 0, "outline": 0}
 
     class Count(QObject):
