@@ -201,7 +201,7 @@ def test_why_not_reads_the_missed_chance_in_words(make_window, tmp_path):
     text = w.inspector.browser.toPlainText()
     assert "Why not?" in text
     assert "it could happen only on 1940-06-01, and what it needed did not hold then" in text
-    assert "Red Militia strength was 40" in text
+    assert "needed Red Militia strength at least 80; it was 40, from the start" in text  # what it needed, and what it was
     assert "its window" not in text and "condition false" not in text
     assert "can happen on 1940-06-01" in text and "tested" not in text  # its timing, not the engine's word
 
