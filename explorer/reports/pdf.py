@@ -48,6 +48,11 @@ TAB_CSS = 78  # the tab stop (CSS pixels) that lines up the chronology's titles 
 # `-qt-user-state` as the block's userState).
 KEEP_WITH_NEXT = "p.h2, p.h3, p.year, p.wn"
 _KEEP = 1
+# A superscript written against the word before it (a narrative's source marks "turns.[34][35]")
+# stays on that word's line: a word joiner (U+2060: no break, no glyph, not in the PDF's text) goes
+# before it. Qt's line breaking allows a break before "[", and 28 paragraphs of the bundled report
+# ended with a line of only their marks.
+_GLUED_SUP = re.compile(r"(?<!\s)<sup>")
 
 # `page_of(anchor)` in the template: ", p. N" for a section laid out earlier (a branch's parent), else
 # nothing. The template's HTML carries a mark that is replaced when its section is about to be laid out.
@@ -101,6 +106,7 @@ def _write(report, tmp, page_size, templates, plots, step):
         report, plots={k: f"plot:{k}" for k in plots}, plot_key=plot_key, page_size=page_size,
         content_width=content_css_w, page_of=_page_mark))
     html = html.replace("</style>", f"{KEEP_WITH_NEXT} {{ -qt-user-state: {_KEEP}; }}\n</style>", 1)
+    html = _GLUED_SUP.sub("\u2060<sup>", html)
     step(50, 100, "Laying out pages")
     font = QFont("DejaVu Serif")
     font.setStyleHint(QFont.Serif)

@@ -111,3 +111,12 @@ def test_text_reads_in_plain_letters(bundled_pdf):
                          text=True, timeout=120).stdout
     assert "fighting" in raw and "office" in raw
     assert not re.findall(r"\w*[\ufb00-\ufb06]\w*", raw)
+
+
+def test_source_marks_stay_with_their_sentence(bundled_pdf):
+    """A narrative paragraph's source marks ("turns.[34][35]") end its last line; they were a line of
+    their own at the end of 28 paragraphs."""
+    text = pdftotext(bundled_pdf, layout=True)
+    assert len(re.findall(r"\.\[\d+\]", text)) > 100
+    alone = re.findall(r"^[ \t]*(?:\[\d+\])+[ \t]*(?:NEW|CHANGED)?[ \t]*$", text, re.M)
+    assert not alone, alone[:5]
