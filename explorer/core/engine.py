@@ -83,6 +83,7 @@ class _Run:
         self.day_total = 0
         self.max_firings = 100 * len(program.rules) + 10_000
         self.resumed_at: int | None = None
+        self.ending = None
         self.last_cp = 0
         self.tests = 0
         self.pause = pause
@@ -119,9 +120,15 @@ class _Run:
         self.fired = dict(cp.fired)
         self.agenda = list(cp.agenda)
         self.waiting = dict(cp.waiting)
-        self.watch, self.swatch = {}, {}  # derived from `waiting`: rebuilt here, not copied at checkpoints
+        if cp.watch is not None:  # a fork day's checkpoint keeps the waking index: copied, not rebuilt
+            self.watch = {k: set(v) for k, v in cp.watch.items()}
+            self.swatch = {k: dict(v) for k, v in cp.swatch.items()}
+            waiting = ()
+        else:  # derived from `waiting`: rebuilt here, not copied at regular checkpoints
+            self.watch, self.swatch = {}, {}
+            waiting = self.waiting
         rules, watch, swatch = self.rules, self.watch, self.swatch
-        for r, w in self.waiting.items():
+        for r, w in waiting.items() if waiting else ():
             if w[3] is not None:
                 k, fn = w[3]
                 sw = swatch.get(k)
@@ -231,11 +238,10 @@ class _Run:
                     self._fire(r, ordinal, cause, by)
                 continue
             self._process(r, ordinal, seq, wend, cause, by)
-        # what still waits lapses against the final world, in expiry order
-        final = FinalWorld(self.state, self.writer, self.fired, self.p.by_id)
-        self.lapses += [EndLapse(rules[r].id, wend if wend < end else end, (final, rules[r]))
-                        for wend, r in sorted([(w[0], r) for r, w in self.waiting.items()])]
-        self.waiting.clear()
+        # what still waits lapses against the final world, in expiry order: RunResult.lapses makes
+        # those EndLapses on first use (the run hands over its `waiting`, no longer changed)
+        self.ending = (FinalWorld(self.state, self.writer, self.fired, self.p.by_id), self.waiting, rules, end) \
+            if self.waiting else None
         self.stats["tests"] = self.tests
 
     def _start_day(self, ordinal: int) -> None:
@@ -249,14 +255,19 @@ class _Run:
 
     def _maybe_checkpoint(self, ordinal: int, forced: bool = False) -> None:
         done = len(self.firings) + len(self.lapses)  # work since the last one, alike in every mode
-        if ordinal == self.resumed_at or (done - self.last_cp < self.every and self.checkpoints and not forced):
+        # a restarted run's result keeps the checkpoint it resumed (Workspace, Runner): its first own
+        # regular one comes `every` steps later, not on its first day (a copy of nearly the same world)
+        if ordinal == self.resumed_at or (done - self.last_cp < self.every and not forced
+                                          and (self.checkpoints or self.resumed_at is not None)):
             return
         self.last_cp = done
         self.checkpoints.append(Checkpoint(
             ordinal, dict(self.state), dict(self.writer), dict(self.fired), list(self.agenda),
             dict(self.waiting), list(self.expiry), set(self.timedep), dict(self.cancel_seq),
             self.first_test, len(self.first_test), self.seq, len(self.firings), len(self.lapses),
-            len(self.rules), dict(self.facts.fired), dict(self.mtth_pending)))
+            len(self.rules), dict(self.facts.fired), dict(self.mtth_pending),
+            {k: set(v) for k, v in self.watch.items() if v} if forced else None,
+            {k: dict(v) for k, v in self.swatch.items() if v} if forced else None))
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
@@ -602,4 +613,4 @@ def run_program(program: Program, divergences: list | None = None, *, mode: str 
         run.run()
     return RunResult(program, run.firings, run.lapses, run.state, run.first_test, run.checkpoints,
                      list(divergences or ()), mode, seed, time.perf_counter() - t0,
-                     resume[0].ordinal if resume else None, run.stats)
+                     resume[0].ordinal if resume else None, run.stats, run.ending)

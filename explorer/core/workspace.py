@@ -229,7 +229,7 @@ class Workspace:
                                record_reads=not self.lean, pause=self.pause, checkpoint_days=days)
         result = run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
                              record_reads=not self.lean, pause=self.pause, checkpoint_days=days,
-                             resume=(cps[-1], parent.result.firings, parent.result.lapses))
+                             resume=(cps[-1], parent.result.firings, parent.result.run_lapses))
         result.checkpoints = cps + result.checkpoints
         return result
 
