@@ -2,19 +2,25 @@
 (right) in the selected branch, columns by causal step, every node a click away from its event (a
 divergence's node selects its branch). The graph comes from `explorer.core.causes.event_graph`; the
 boxes and edges are drawn as the rule graph's are (ui/node_graph.py).
+
+The graph is laid out for the pane it is in (`layout`) and fitted to it, never below `MIN_SCALE`: six
+columns of causal steps side by side need ~1,200 px, and the 420 px pane of a 1280x800 window showed two
+causes of eleven under a header that counted them all. A tall, narrow pane lays the steps out top to
+bottom instead (causes above, consequences below, a step's boxes in lines across the pane's width),
+whichever shape shows the whole graph at the larger scale.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QGraphicsScene, QGraphicsView, QLabel, QSizePolicy, QStyle, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsScene, QGraphicsView, QLabel, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from ..core.causes import event_graph
 from ..core.errors import ExplorerError
 from . import style
 from .history import History
-from .node_graph import NodeItem, edge_item
+from .node_graph import NodeItem, curve, edge_item
 from .panes import LazyPane
 from .selection import BRANCH, EVENT, Selection
 
@@ -41,6 +47,74 @@ def _shape(cg) -> tuple[int, int]:
         per_col[n.depth] = per_col.get(n.depth, 0) + 1
     depths = list(per_col) or [0]
     return max(depths) - min(depths) + 1, max(per_col.values(), default=1)
+
+
+MIN_SCALE = 0.8   # fitted no smaller: the boxes' 8.5 pt titles stop reading below ~7 pt
+MARGIN = 12       # scene margin around the graph
+DOWN_MIN_W, LINE_GAP, STEP_GAP = 120, 10, 26  # top to bottom: boxes' least width, gaps within / between steps
+LINE_H = 13       # a title line's height in the boxes' font (node_graph's 8.5 pt)
+
+
+def layout(cg, view_w: float, view_h: float) -> tuple[str, dict, tuple, float]:
+    """("across" | "down", node key -> QRectF, (box width, height, title lines), scale fitting the
+    whole graph into the view, at most 1): of the shapes tried (the causal steps as columns left to
+    right, or as bands top to bottom with 1..n boxes a line), the one shown at the largest scale;
+    across on a tie (the look a reader knows from the rule graph), then the wider boxes."""
+    by_depth: dict[int, list] = {}
+    for n in sorted(cg.nodes, key=lambda n: (n.depth, n.row)):
+        by_depth.setdefault(n.depth, []).append(n)
+    best = None
+
+    def consider(kind, rects, box):
+        if not rects:
+            return
+        left = min(r.left() for r in rects.values())
+        top = min(r.top() for r in rects.values())
+        width = max(r.right() for r in rects.values()) - left + 2 * MARGIN
+        height = max(r.bottom() for r in rects.values()) - top + 2 * MARGIN
+        scale = min(1.0, view_w / width, view_h / height)
+        key = (round(scale, 2), kind == "across", box[0])
+        nonlocal best
+        if best is None or key > best[0]:
+            best = (key, (kind, rects, box, scale))
+
+    bw, bh, lines = box_size(view_w, view_h, *_shape(cg))
+    consider("across", {n.key: QRectF(n.depth * (bw + COL_GAP), n.row * (bh + ROW_GAP), bw, bh)
+                        for n in cg.nodes}, (bw, bh, lines))
+    widest = max((len(v) for v in by_depth.values()), default=1)
+    for per_line in range(1, widest + 1):
+        w = min(MAX_W, int((view_w - 2 * MARGIN - (per_line - 1) * LINE_GAP) / per_line))
+        if w < DOWN_MIN_W:
+            break
+        lines = 2 if w >= NODE_W else 3
+        h = NODE_H2 + (lines - 2) * LINE_H
+        rects, y = {}, 0.0
+        for nodes in by_depth.values():
+            for i in range(0, len(nodes), per_line):
+                chunk = nodes[i:i + per_line]
+                x0 = -(len(chunk) * w + (len(chunk) - 1) * LINE_GAP) / 2  # each line centred
+                for j, n in enumerate(chunk):
+                    rects[n.key] = QRectF(x0 + j * (w + LINE_GAP), y, w, h)
+                y += h + LINE_GAP
+            y += STEP_GAP - LINE_GAP
+        consider("down", rects, (w, h, lines))
+    return best[1] if best else ("across", {}, (NODE_W, NODE_H, 1), 1.0)
+
+
+def _down_edge(ra: QRectF, rb: QRectF, color: str) -> QGraphicsPathItem:
+    """Top to bottom: from the bottom of `ra` to the top of `rb` (beside the boxes, as across, when `rb`
+    is on the same line)."""
+    if rb.top() >= ra.bottom():
+        p0, p1 = QPointF(ra.center().x(), ra.bottom()), QPointF(rb.center().x(), rb.top())
+        path = QPainterPath(p0)
+        dy = max((p1.y() - p0.y()) * 0.5, 12)
+        path.cubicTo(p0 + QPointF(0, dy), p1 - QPointF(0, dy), p1)
+    else:
+        path = curve(ra, rb)
+    item = QGraphicsPathItem(path)
+    item.setPen(QPen(QColor(color), 1.2))
+    item.setZValue(1)
+    return item
 
 
 def _node_item(view: "CausesView", node, rect: QRectF, lines: int = 1) -> NodeItem:
@@ -79,6 +153,7 @@ class CausesView(LazyPane, QWidget):
         self.view.setObjectName("causesGraph")
         self.view.setRenderHint(QPainter.Antialiasing)
         self.view.setDragMode(QGraphicsView.ScrollHandDrag)
+        self.view.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.note)
@@ -126,33 +201,67 @@ class CausesView(LazyPane, QWidget):
             more.append(f"{cg.more_effects} more consequences")
         n_c = sum(n.role == "cause" for n in cg.nodes)
         n_e = sum(n.role == "effect" for n in cg.nodes)
-        self.note.setText(f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {n_c} causes (left) · "
-                          f"{n_e} consequences (right)" + (f" · {', '.join(more)} not shown" if more else ""))
+        def words(where):
+            return (f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {n_c} causes ({where[0]}) · {n_e} "
+                    f"consequences ({where[1]})" + (f" · {', '.join(more)} not shown" if more else ""))
+        self.note.setText(words(("left", "right")))
+        self.layout().activate()  # the view's size as shown, under the note, not as it was while hidden
         vp = self.view.viewport()
-        self.box = bw, bh, lines = box_size(vp.width(), vp.height(), *_shape(cg))
+        self.shape, rects, self.box, scale = layout(cg, vp.width(), vp.height())
+        if self.shape == "down":
+            self.note.setText(words(("above", "below")))
         for n in cg.nodes:
-            x = n.depth * (bw + COL_GAP)
-            y = n.row * (bh + ROW_GAP)
-            item = _node_item(self, n, QRectF(x, y, bw, bh), lines)
+            item = _node_item(self, n, rects[n.key], self.box[2])
             item.setZValue(2)
             self.scene.addItem(item)
             self.items[n.key] = item
         for a, b, kind in cg.edges:
             color = style.DIVERGENCE if kind in ("forced", "outcome") else "#aab3bf"
-            edge = edge_item(self.items[a].rect(), self.items[b].rect(), color, kind)
-            self.scene.addItem(edge)
-        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
-        self._centre(self.items[("event", f.index)].rect())
+            ra, rb = self.items[a].rect(), self.items[b].rect()
+            self.scene.addItem(edge_item(ra, rb, color, kind) if self.shape == "across" else _down_edge(ra, rb, color))
+        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        self._fit()
 
     box = (NODE_W, NODE_H, 1)  # the boxes' size as last drawn
+    shape = "across"           # and the layout's shape
 
-    def resizeEvent(self, ev) -> None:
-        """Bigger or smaller: the boxes take the room there is (drawn again only if their size changes)."""
-        super().resizeEvent(ev)
-        if self.graph is not None and self.view.isVisible():
-            vp = self.view.viewport()
-            if box_size(vp.width(), vp.height(), *_shape(self.graph)) != self.box:
-                self.refresh()
+    def _fit(self) -> None:
+        """The whole graph in the view, scaled down to `MIN_SCALE` at most; beyond that the view scrolls,
+        centred on the event (across, in a view too narrow for three columns: its causes whole on the left
+        and its consequences cut on the right)."""
+        if self.graph is None or not self.items:
+            return
+        vp = self.view.viewport()
+        rect = self.scene.sceneRect()
+        scale = max(MIN_SCALE, min(1.0, vp.width() / rect.width(), vp.height() / rect.height()))
+        self.view.setTransform(QTransform.fromScale(scale, scale))
+        focus = next(it for k, it in self.items.items() if self.graph.node(k).role == "focus").rect()
+        x = focus.center().x()
+        if self.shape == "across" and vp.width() / scale < 3 * focus.width() + 2 * COL_GAP + 16:
+            x = focus.right() + 8 - vp.width() / scale / 2
+        self.view.centerOn(x if rect.width() * scale > vp.width() else rect.center().x(),
+                           focus.center().y() if rect.height() * scale > vp.height() else rect.center().y())
+
+    def eventFilter(self, obj, ev) -> bool:
+        """The view bigger or smaller: laid out again if another shape or box size fits it better, else
+        fitted again."""
+        if obj is self.view and ev.type() == QEvent.Resize and not self._refitting:
+            self._refitting = True  # once, after the layout settles (a refresh resizes the view itself)
+            QTimer.singleShot(0, self._refit)
+        return False
+
+    _refitting = False
+
+    def _refit(self) -> None:
+        self._refitting = False
+        if self.graph is None or not self.view.isVisible():
+            return
+        vp = self.view.viewport()
+        shape, _, box, _ = layout(self.graph, vp.width(), vp.height())
+        if (shape, box) != (self.shape, self.box):
+            self.refresh()
+        else:
+            self._fit()
 
     def _not_here(self, key) -> str:
         """A gone event: where it does happen (the branch compared with, else the parent), one click to
@@ -176,16 +285,6 @@ class CausesView(LazyPane, QWidget):
             otl = self.history.try_timeline(self.elsewhere)
             f = otl.firing(*key) if otl is not None else None
             self.selection.select_branch(self.elsewhere, key, cursor=f.date if f else None)
-
-    def _centre(self, focus: QRectF) -> None:
-        """The event in the middle; in a view too narrow for three columns (at 1280x800 the centred event
-        showed no whole neighbour), its causes whole on the left and its consequences cut on the right."""
-        x = focus.center().x()
-        # the viewport as it will be once the scroll bars the new scene needs are shown
-        vw = self.view.width() - 2 * self.view.frameWidth() - self.view.style().pixelMetric(QStyle.PM_ScrollBarExtent)
-        if vw < 3 * focus.width() + 2 * COL_GAP + 16:
-            x = focus.right() + 8 - vw / 2
-        self.view.centerOn(x, focus.center().y())
 
     def go(self, node) -> None:
         h = self.history

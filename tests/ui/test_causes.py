@@ -2,9 +2,12 @@
 every node a click away."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabBar
 
 
 def test_the_causes_graph_follows_the_event_and_its_nodes_are_clickable(window):
@@ -22,8 +25,11 @@ def test_the_causes_graph_follows_the_event_and_its_nodes_are_clickable(window):
     assert causes == shown and causes
     effects = set(g.successors(("event", focus.index)))
     assert {n.key for n in cv.graph.nodes if n.role == "effect" and n.depth == 1} == effects
-    # causes to the left of the event, consequences to the right
-    x = {n.key: cv.items[n.key].rect().left() for n in cv.graph.nodes}
+    # causes to the left of the event (or above it), consequences to the right (or below), as the note says
+    where = ("left", "right") if cv.shape == "across" else ("above", "below")
+    assert f"causes ({where[0]})" in cv.note.text() and f"consequences ({where[1]})" in cv.note.text()
+    x = {n.key: cv.items[n.key].rect().left() if cv.shape == "across" else cv.items[n.key].rect().top()
+         for n in cv.graph.nodes}
     for n in cv.graph.nodes:
         if n.role == "cause":
             assert x[n.key] < x[("event", focus.index)]
@@ -86,3 +92,41 @@ def test_a_gone_event_offers_its_causes_where_it_happens(window, qtbot):
     qtbot.waitUntil(lambda: w.selection.branch == parent, timeout=3000)
     assert w.selection.event == ("quarantine_speech", 1)
     assert cv.graph is not None and cv.view.isVisible() and not link.isVisible()
+
+
+TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_whole_causal_graph_reads_in_the_pane_at_once(make_window, qtbot, tmp_path, size):
+    """At 1280x800 the header said "11 causes (left) · 3 consequences (right)" over a 420 px pane that
+    showed 2 causes and no consequence without scrolling (six columns of 170 px boxes side by side).
+    The graph is laid out for the pane it has and fitted to it, never below a readable scale: every
+    box whole in the viewport, its title at least 80% of its size."""
+    import shutil
+    p = tmp_path / "trotsky.yaml"
+    shutil.copy(TROTSKY, p)
+    w = make_window(p)
+    w.resize(*size)
+    qtbot.wait(100)
+    w.selection.select_branch("cardenas-keeps-army-1942", ("revolution_crushed", 1))
+    tabs = [t for t in w.findChildren(QTabBar) if any(t.tabText(i) == "Causes" for i in range(t.count()))]
+    bar = tabs[0]
+    i = next(i for i in range(bar.count()) if bar.tabText(i) == "Causes")
+    QTest.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(i).center())
+    cv = w.causes
+    qtbot.waitUntil(lambda: cv.isVisible() and cv.graph is not None, timeout=3000)
+    qtbot.wait(50)
+    n_c = sum(n.role == "cause" for n in cv.graph.nodes)
+    n_e = sum(n.role == "effect" for n in cv.graph.nodes)
+    assert (n_c, n_e) == (11, 3) and f"{n_c} causes" in cv.note.text()
+    vp = cv.view.viewport().rect()
+    for key, item in cv.items.items():
+        box = cv.view.mapFromScene(item.mapToScene(item.rect())).boundingRect()
+        assert vp.contains(box), (item.title, box, vp)
+    assert cv.view.transform().m11() >= 0.8
+    # a click on a node of the fitted graph still selects it
+    target = next(n for n in cv.graph.nodes if n.role == "effect")
+    QTest.mouseClick(cv.view.viewport(), Qt.LeftButton, Qt.NoModifier, cv.node_pos(target.key))
+    f = w.workspace.timeline("cardenas-keeps-army-1942").firings[target.key[1]]
+    assert w.selection.event == (f.event, f.occurrence)
