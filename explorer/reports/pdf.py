@@ -25,8 +25,9 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter,
-                           QPen, QPixmap, QPyTextObject, QTextOption, QTextBlockFormat, QTextCursor, QTextDocument, QTextFormat)
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPalette,
+                           QPdfWriter, QPen, QPixmap, QPyTextObject, QTextOption, QTextCursor,
+                           QTextDocument, QTextFormat)
 
 from ..core.files import atomic_write
 from ..core.report import ReportError

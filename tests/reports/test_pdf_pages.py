@@ -1,7 +1,8 @@
 """The bundled scenario's whole PDF read back as its reader gets it: pdftotext (what search, copy and
 paste and screen readers see) and the words' positions on the page. Each line of text is on one page
 only: Qt drew the lines next to a page break on both pages, clipped out of sight on one of them but
-still in the file's text (88 of 281 page breaks repeated a line)."""
+still in the file's text (88 of 281 page breaks repeated a line). Also: no heading alone at a page's
+foot, no ligature characters in the text, no line of only source marks."""
 import re
 import subprocess
 import sys
@@ -100,7 +101,8 @@ def test_no_heading_is_left_at_the_foot_of_a_page(bundled_pdf):
     pages = [[_norm(line) for line in page.splitlines() if line.strip()]
              for page in pdftotext(bundled_pdf, layout=True).split("\f")[:n]]
     assert sum(_heading(line) for page in pages for line in page) > 500  # the check sees the headings
-    orphans = [(k, page[-2]) for k, page in enumerate(pages[:-1], start=1) if len(page) > 2 and _heading(page[-2])]
+    orphans = [(k, page[-2]) for k, page in enumerate(pages[:-1], start=1)
+               if len(page) > 2 and _heading(page[-2])]  # page[-1] is the foot
     assert not orphans, orphans
 
 
