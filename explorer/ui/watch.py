@@ -253,7 +253,14 @@ class WatchPicker(QLineEdit):
 
 
 class WatchList(QWidget):
+    """The pane. Nothing pinned, it is a strip of `EMPTY_WIDTH` (its search box and hint): the timeline
+    beside it, and its Side by Side tab, need the room more (at 1280x800 the empty pane took 270 px
+    while their titles and tags were cut). The first pin lifts the limit and `emptied(False)` asks the
+    window to give the pane its share again; the last unpin narrows it (`emptied(True)`)."""
+
     changed = Signal()  # the pinned names changed (the window remembers them per scenario)
+    emptied = Signal(bool)  # nothing is pinned any more (True), or something is again (False)
+    EMPTY_WIDTH = 180
 
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
@@ -308,12 +315,20 @@ class WatchList(QWidget):
         lay.addWidget(self.hint)
         lay.addWidget(self.table, 1)  # kept when empty, headless: Tab and F6 still stop here
         self.table.horizontalHeader().hide()
+        self._empty = None
+        self._set_empty(True)
         selection.changed.connect(lambda what: COMPARE not in what and self.refresh())  # values: not compared
 
     preferred_width = 240  # set by the window (`_fit_watch`): the pane asks for it whatever it shows
 
     def sizeHint(self) -> QSize:
         return QSize(self.preferred_width, super().sizeHint().height())
+
+    def _set_empty(self, empty: bool) -> None:
+        if empty != self._empty:
+            self._empty = empty
+            self.setMaximumWidth(self.EMPTY_WIDTH if empty else 16777215)  # QWIDGETSIZE_MAX
+            self.emptied.emit(empty)
 
     # --- what is watched -------------------------------------------------------------------------
 
@@ -373,6 +388,7 @@ class WatchList(QWidget):
             self.model.set_rows([], [])
             self.table.horizontalHeader().setVisible(bool(self.names))
             self.hint.setVisible(not self.names)
+            self._set_empty(not self.names)
             return
         when = self.selection.cursor or sc.end
         f = tl.firing(*self.selection.event) if self.selection.event else None
@@ -389,6 +405,7 @@ class WatchList(QWidget):
         self.model.set_rows(self.names, rows)
         self.table.horizontalHeader().setVisible(bool(self.names))
         self.hint.setVisible(not self.names)
+        self._set_empty(not self.names)
         self._share_columns()
 
 

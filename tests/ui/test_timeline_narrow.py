@@ -13,6 +13,7 @@ def test_event_titles_before_tags_in_a_narrow_timeline(make_window, qtbot):
     from explorer.ui.timeline_view import C_EVENT, C_TAGS
     w = make_window(TROTSKY)
     w.selection.select_branch("us-invades-1942")
+    w.watch.watch("trotsky.alive")  # the watch pane beside it at its share (empty, it is a narrow strip)
     qtbot.wait(200)
     QApplication.processEvents()
     t = w.timeline.table
