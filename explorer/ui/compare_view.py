@@ -1,8 +1,9 @@
 """Side by side: the selected branch and the one it is compared with (or its parent), aligned by date.
 
 One event per row, as a diff viewer shows two files: left the selected branch, right the other; an
-event that moved or ended otherwise stays on one row with both dates, an event only one side has
-leaves the other side empty. The rows come from `explorer.core.compare.side_by_side`. Clicking a row
+event that moved or ended otherwise stays on one row (its date on the right after its title, when it
+moved), an event only one side has leaves the other side empty. One Date column: a second one repeated
+the first on every row both share and took the ~95 px that the titles, cut at 1280x800, needed. The rows come from `explorer.core.compare.side_by_side`. Clicking a row
 selects its event in the selected branch (an event gone from it shows why not).
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .history import History
 from .panes import LazyPane
 from .selection import BRANCH, COMPARE, EVENT, Selection
 
-C_LDATE, C_LEFT, C_MARK, C_RDATE, C_RIGHT = range(5)
+C_DATE, C_LEFT, C_MARK, C_RIGHT = range(4)
 # roles as plain ints: comparing with Qt's enum members costs microseconds per data() call
 _DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _ALIGN, _TIP, _USER = (
     int(r) for r in (Qt.DisplayRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.FontRole, Qt.TextAlignmentRole,
@@ -49,7 +50,7 @@ class CompareModel(QAbstractTableModel):
         self.left_label, self.right_label = left, right
         self._filter()
         self.endResetModel()
-        self.headerDataChanged.emit(Qt.Horizontal, 0, 4)
+        self.headerDataChanged.emit(Qt.Horizontal, 0, 3)
 
     def set_only_differences(self, on: bool) -> None:
         self.beginResetModel()
@@ -67,7 +68,7 @@ class CompareModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else 4
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation != Qt.Horizontal or role not in (Qt.DisplayRole, Qt.ToolTipRole):
@@ -75,7 +76,7 @@ class CompareModel(QAbstractTableModel):
         if role == Qt.ToolTipRole:  # a long branch name is elided in its narrow column: whole here
             return {C_LEFT: self.left_label, C_RIGHT: self.right_label}.get(section)
         shown = self.header_shown.get(section)
-        return shown if shown is not None else ("Date", self.left_label, "", "Date", self.right_label)[section]
+        return shown if shown is not None else ("Date", self.left_label, "", self.right_label)[section]
 
     header_shown: dict = {}  # section -> the branch name as it fits its column (CompareView._fit_headers)
 
@@ -85,22 +86,22 @@ class CompareModel(QAbstractTableModel):
         p = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            if col == C_LDATE:
-                return p.left_date.isoformat() if p.left_date else ""
+            if col == C_DATE:
+                return (p.left_date or p.right_date).isoformat() if p.left_date or p.right_date else ""
             if col == C_LEFT:
                 return p.left_title or ""
             if col == C_MARK:
                 return MARKS[p.status]
-            if col == C_RDATE:
-                return p.right_date.isoformat() if p.right_date else ""
             if col == C_RIGHT:
+                if p.right_title and p.left_date and p.right_date and p.right_date != p.left_date:
+                    return f"{p.right_title} · {p.right_date.isoformat()}"  # moved: its date there
                 return p.right_title or ""
         if role == _BACKGROUND and p.status != style.SAME:
             return self._tint[p.status]
         if role == _FOREGROUND:
             if col == C_MARK:
                 return self._colors[p.status]
-            if col in (C_LDATE, C_RDATE):
+            if col == C_DATE:
                 moved = p.status == style.CHANGED and p.left_date != p.right_date
                 return self._colors[style.CHANGED] if moved else self._muted
         if role == _FONT and col == C_MARK:
@@ -112,7 +113,10 @@ class CompareModel(QAbstractTableModel):
                     style.NEW: f"only in {self.left_label}",
                     style.GONE: f"only in {self.right_label}",
                     style.CHANGED: "in both, but on another date or with another outcome"}[p.status]
-            return f"<b>{p.left_title or p.right_title}</b><br>{word}"
+            dates = ""
+            if p.left_date and p.right_date and p.left_date != p.right_date:
+                dates = f"<br>{p.left_date.isoformat()} on the left, {p.right_date.isoformat()} on the right"
+            return f"<b>{p.left_title or p.right_title}</b><br>{word}{dates}"
         if role == _USER:
             return p
         return None
@@ -150,14 +154,11 @@ class CompareView(LazyPane, QWidget):
         # the header clipped it mid-word ("Stalin's coup succeed"); the style draws headers unelided
         hh.sectionResized.connect(lambda *_: self._fit_headers())
         # fixed date columns: ResizeToContents asked the model for every row (seconds for 10,000)
-        for c, mode in ((C_LDATE, QHeaderView.Fixed), (C_LEFT, QHeaderView.Stretch),
-                        (C_MARK, QHeaderView.Fixed), (C_RDATE, QHeaderView.Fixed),
-                        (C_RIGHT, QHeaderView.Stretch)):
+        for c, mode in ((C_DATE, QHeaderView.Fixed), (C_LEFT, QHeaderView.Stretch),
+                        (C_MARK, QHeaderView.Fixed), (C_RIGHT, QHeaderView.Stretch)):
             hh.setSectionResizeMode(c, mode)
-        date_w = self.fontMetrics().horizontalAdvance("0000-00-00") + 18
-        self.table.setColumnWidth(C_LDATE, date_w)
-        self.table.setColumnWidth(C_RDATE, date_w)
-        self.table.setColumnWidth(C_MARK, 28)
+        self.table.setColumnWidth(C_DATE, self.fontMetrics().horizontalAdvance("0000-00-00") + 18)
+        self.table.setColumnWidth(C_MARK, 24)
         # the date columns fit their widest date measured on the first rows only: ISO dates have one
         # width, and measuring all of a 10,000-event comparison at every branch change made 128,000
         # data() calls (a second of the GUI thread per selection, measured)

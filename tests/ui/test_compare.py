@@ -47,8 +47,8 @@ def test_ctrl_click_in_the_outline_compares_and_every_view_follows(window):
     # the name as it fits its column in the header's semi-bold (elided at this width), whole in the tooltip
     assert cm.headerData(1, Qt.Horizontal).rstrip("…") in "Kennedy orders air strikes"
     assert cm.headerData(1, Qt.Horizontal, Qt.ToolTipRole) == "Kennedy orders air strikes"
-    assert cm.headerData(4, Qt.Horizontal).rstrip("…") in "The commanders hold fire"
-    assert cm.headerData(4, Qt.Horizontal, Qt.ToolTipRole) == "The commanders hold fire"
+    assert cm.headerData(3, Qt.Horizontal).rstrip("…") in "The commanders hold fire"
+    assert cm.headerData(3, Qt.Horizontal, Qt.ToolTipRole) == "The commanders hold fire"
     dates = [p.date for p in cm.rows]
     assert dates == sorted(dates)
     gone = next(p for p in cm.rows if p.status == "gone")
@@ -157,4 +157,41 @@ def test_side_by_side_headers_elide_and_name_the_branch_whole_in_a_tooltip(windo
     shown = m.headerData(1, Qt.Horizontal, Qt.DisplayRole)
     assert shown.endswith("…") and hh.fontMetrics().horizontalAdvance(shown) <= hh.sectionSize(1) - 8
     assert m.headerData(1, Qt.Horizontal, Qt.ToolTipRole) == w.history.label(ids[1])
-    assert m.headerData(4, Qt.Horizontal, Qt.ToolTipRole) == w.history.label(ids[2])
+    assert m.headerData(3, Qt.Horizontal, Qt.ToolTipRole) == w.history.label(ids[2])
+
+
+def test_side_by_side_at_1280_reads_the_names_and_titles(make_window, qtbot, tmp_path):
+    """At 1280x800 both branch names were cut in the headers ("Cárdenas keeps th…", "The US invades in
+    1…") and most titles in their ~160 px columns, beside a second Date column repeating the first and
+    an empty Watch pane of 270 px. One Date column (a moved event's other date after its title), the
+    watch pane a strip while empty: the names whole, and titles of 35 characters."""
+    import shutil
+    from pathlib import Path
+    from PySide6.QtWidgets import QTabBar
+    src = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+    shutil.copy(src, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    w.selection.set_compare("us-invades-1942")
+    bar = next(t for t in w.findChildren(QTabBar) if any(t.tabText(i) == "Side by Side" for i in range(t.count())))
+    i = next(i for i in range(bar.count()) if bar.tabText(i) == "Side by Side")
+    QTest.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(i).center())
+    cv = w.compare_view
+    qtbot.waitUntil(lambda: cv.isVisible() and cv.model.rowCount() > 0, timeout=3000)
+    qtbot.wait(100)
+    m, t = cv.model, cv.table
+    assert m.columnCount() == 4
+    assert m.headerData(1, Qt.Horizontal) == "Cárdenas keeps the army loyal"
+    assert m.headerData(3, Qt.Horizontal) == "The US invades in 1942"
+    fm = t.fontMetrics()
+    for c in (1, 3):
+        assert t.columnWidth(c) - 12 >= fm.horizontalAdvance("Mexico declares war on the Axis"), t.columnWidth(c)
+    # a row both share shows its date once; a moved event says its other date after its title
+    same = next(r for r, p in enumerate(m.rows) if p.status == "same")
+    assert m.index(same, 0).data() == m.rows[same].left_date.isoformat()
+    assert m.index(same, 3).data() == m.rows[same].right_title
+    for r, p in enumerate(m.rows):
+        if p.left_date and p.right_date and p.left_date != p.right_date:
+            assert m.index(r, 3).data().endswith(p.right_date.isoformat())
+        if p.left_date is None:
+            assert m.index(r, 0).data() == p.right_date.isoformat()
