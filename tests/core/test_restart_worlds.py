@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import make_scenario
-from explorer.core import Workspace
+from explorer.core import LIKELY, SAMPLED, Workspace
 
 WORLDS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -25,10 +25,11 @@ def same_history(tl, full) -> None:
 
 @WORLDS
 @given(rules=st.integers(60, 300), variables=st.integers(3, 12), branches=st.integers(3, 8),
-       seed=st.integers(0, 10_000))
-def test_children_restarting_on_their_fork_days_equal_full_runs(rules, variables, branches, seed):
+       seed=st.integers(0, 10_000), mode=st.sampled_from([LIKELY, SAMPLED]), dice=st.integers(0, 2**32))
+def test_children_restarting_on_their_fork_days_equal_full_runs(rules, variables, branches, seed, mode, dice):
     sc = make_scenario(rules, variables, branches, seed)
-    ws = Workspace(sc, checkpoint_every=10**9)  # only the fork days' checkpoints (and the first day's)
+    # only the fork days' checkpoints (and the first day's); sampled mode draws the outcomes
+    ws = Workspace(sc, mode=mode, seed=dice, checkpoint_every=10**9)
     restarted_on_fork_day = 0
     for bid in sc.branch_ids:
         tl = ws.timeline(bid)
