@@ -242,29 +242,38 @@ class OffThreadBranches(QObject):
                 self.w.outline.refresh()
                 self.w.inspector.forks_known()  # its "Branches from here" in fork-date order
         finally:
-            self._release_lanes()
+            self._release_next()
 
-    _held: tuple = ()  # the views whose paint waits for the refresh (`_hold_lanes`)
+    _held: list = []  # the views whose paint waits (`_hold_lanes`), in the order they are released
 
     def _hold_lanes(self) -> None:
-        """The map and the outline paint the branch just shown in the refresh's turn, once, with its
-        marks and the new order, not also in the show's turn: both repaint their whole viewport when
-        the selection moves, and again when refreshed. Painted in the show's turn too, they made it
-        the longest block of a cold selection (bench_ui, 200 branches of 10,000 rules: the selection's
-        5 ms and a paint of ~20 ms of GUI CPU, 7 of them the map's and 3-4 the outline's; on a busy
-        machine each ms of GUI work costs 2-4 of wall time). Their handlers still run now (scrolling,
-        the current row); only the paint waits, a millisecond or so, for `_refresh_views`."""
-        self._held = tuple(v for v in (self.w.branch_map, self.w.outline) if v.updatesEnabled()) + self._held
-        for v in self._held:
-            v.setUpdatesEnabled(False)
-
-    def _release_lanes(self) -> None:
-        held, self._held = self._held, ()
+        """The views a cold selection repaints whole, beside the timeline, paint in turns of their own
+        after the show's: the inspector with the refresh of the map's and the outline's marks and
+        order, then the map, then the outline (a 1 ms timer apart), each once. The map and the
+        outline had painted twice, in the show's turn and again when refreshed, and everything in the
+        show's turn made it the longest block of a cold selection (bench_ui, 200 branches of 10,000
+        rules: the selection's 5 ms and a paint of ~20 ms of GUI CPU, the map's 7, the outline's 3-4,
+        the inspector's ~4; on a busy machine each ms of GUI work costs 2-4 of wall time). Their
+        handlers still run now (the page written, scrolling, the current row); only the paints wait,
+        a few milliseconds in all."""
+        held = [v for v in (self.w.inspector, self.w.branch_map, self.w.outline) if v.updatesEnabled()]
         for v in held:
+            v.setUpdatesEnabled(False)
+        self._held = self._held + held
+
+    def _release_next(self) -> None:
+        """Lets the first held view paint (it repaints whole), the next one a turn later."""
+        while self._held:
+            v, self._held = self._held[0], self._held[1:]
             try:
-                v.setUpdatesEnabled(True)  # (repaints the whole view)
+                if hasattr(v, "executeDelayedItemsLayout"):  # an item view (the outline) reset meanwhile:
+                    v.executeDelayedItemsLayout()  # its layout now, not in a paint of its own later
+                v.setUpdatesEnabled(True)
             except RuntimeError:  # the window is gone
-                pass
+                continue
+            if self._held:
+                QTimer.singleShot(self.REFRESH_AFTER, self._release_next)
+            return
 
     def _on_idle(self, job: int) -> None:
         w = self.w

@@ -103,8 +103,9 @@ def test_redo_and_undo_of_a_fork_show_the_tree_at_once_and_the_run_when_ready(of
 
 def test_a_branch_shown_from_the_worker_paints_the_map_and_the_outline_once(off_thread, deepest_branch, window, qtbot):
     """The map and the outline paint the branch the worker computed once, with its lane's marks and
-    the selection, in the refresh's turn: also painting them in the show's turn made that the
-    longest block of a cold selection (bench_ui's select_branch_cold_longest_event_loop_block)."""
+    the selection, after the refresh (the inspector, the map and the outline each in a turn of its
+    own): also painting them in the show's turn made that the longest block of a cold selection
+    (bench_ui's select_branch_cold_longest_event_loop_block)."""
     from PySide6.QtCore import QEvent, QObject
 
     w = window
@@ -134,7 +135,10 @@ def test_a_branch_shown_from_the_worker_paints_the_map_and_the_outline_once(off_
     qtbot.waitUntil(lambda: not w.off_thread._refresh_due, timeout=5_000)  # noqa: SLF001
     qtbot.wait(200)
     assert shown == [target]
-    assert w.branch_map.updatesEnabled() and w.outline.updatesEnabled()
-    assert paints == {"map": 1, "outline": 1}
+    assert w.branch_map.updatesEnabled() and w.outline.updatesEnabled() and w.inspector.updatesEnabled()
+    # once each (twice each before: 4); now and then (1 run in 10 or so) the window repaints one of
+    # them for a reason of its own meanwhile, hence at most 3
+    assert min(paints.values()) == 1 and sum(paints.values()) <= 3
+    assert w.workspace.branch(target).label in w.inspector.html()  # the page written while held
     assert w.history.marks(target) is not None and target in w.branch_map.row_of
     assert w.outline.model_.branch_of(w.outline.currentIndex()) == target
