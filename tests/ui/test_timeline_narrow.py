@@ -21,3 +21,22 @@ def test_event_titles_before_tags_in_a_narrow_timeline(make_window, qtbot):
     fm = t.fontMetrics()
     assert t.columnWidth(C_EVENT) - 12 >= fm.horizontalAdvance("American and British firms expelled")
     assert t.columnWidth(C_TAGS) >= 100
+
+
+def test_at_1280_tags_get_what_titles_leave(make_window, qtbot):
+    """At 1280x800 (nothing watched) the Tags column had a fixed share, 146 px: "Mexico, military, I…"
+    on most rows, beside an Event column with ~80 px of blank. Columns by content, titles first: nine
+    titles in ten whole, and the tags the room the titles leave."""
+    from explorer.ui.timeline_view import C_EVENT, C_TAGS
+    w = make_window(TROTSKY)
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    qtbot.wait(200)
+    t, m = w.timeline.table, w.timeline.model
+    assert 600 <= t.viewport().width() <= 700
+    fm = t.fontMetrics()
+    whole = lambda texts, c: sum(fm.horizontalAdvance(x) + 12 <= t.columnWidth(c) for x in texts) / len(texts)
+    assert whole([r.title for r in m.visible], C_EVENT) >= 0.9
+    assert fm.horizontalAdvance("Mexico, military, Invented") + 12 <= t.columnWidth(C_TAGS)
+    event_need, tags_need = t.needs()
+    assert t.columnWidth(C_EVENT) >= event_need
+    assert t.columnWidth(C_TAGS) >= min(tags_need, t.viewport().width() - 200 - event_need)  # the rest
