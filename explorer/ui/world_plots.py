@@ -15,8 +15,9 @@ import datetime as dt
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from . import style
 from .graphics import discard
@@ -25,7 +26,7 @@ from .history import History
 from .panes import LazyPane
 from .selection import BRANCH, COMPARE, CURSOR, Selection
 from .var_plot import VarPlot, esc as _esc
-from .world_table import WorldTableModel
+from .world_table import WholeRowsTable, WorldTableModel
 
 MAX_PLOTS = 8
 
@@ -66,7 +67,7 @@ class WorldPlots(LazyPane, QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)
-        self.table = QTableView()
+        self.table = WholeRowsTable()
         self.table.setObjectName("worldTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
@@ -375,11 +376,35 @@ class WorldPlots(LazyPane, QWidget):
         # the one it is held against (at 1280x800 the repeats squeezed titles onto two lines)
         self.table.setColumnHidden(2, ptl is None)
         self.table.setColumnHidden(3, h.branch_ids[0] in (bid, parent_id))
-        self._fit_rows()
         compared = parent_id is not None and parent_id != h.parent(bid)
         self.model.set_other_header("Compared" if compared else "Parent")
+        self._fit_columns()
+        self._fit_rows()
         label = "at the end" if self.selection.cursor is None else f"at {when.isoformat()}"
         self.when.setText(f"<b>World {label}</b>")
+
+    def _fit_columns(self) -> None:
+        """Names first: a value column is as wide as its header and three values in four need (up to
+        `VALUE_MAX`; a longer value wraps), the Variable column takes the rest. Fixed 92 px value columns
+        holding "yes" and "75" left names ~120 px at 1280x800, "Trotsky's / health" on two lines."""
+        m, t = self.model, self.table
+        if not m.values:
+            return
+        fm = t.fontMetrics()
+        bold = QFont(t.horizontalHeader().font())
+        bold.setWeight(QFont.DemiBold)  # as the style sheet draws headers (6 px padding each side)
+        hfm = QFontMetrics(bold)
+        for c in (1, 2, 3):
+            if t.isColumnHidden(c):
+                continue
+            texts = sorted(self._text_width(fm, v.show(vals[c - 1])) for v, vals in zip(m.vars, m.values)
+                           if vals[c - 1] is not None)
+            need = texts[int(len(texts) * 0.75)] + 16 if texts else 0
+            width = max(hfm.horizontalAdvance(m.headerData(c, Qt.Horizontal)) + 16, min(need, self.VALUE_MAX))
+            if t.columnWidth(c) != width:
+                t.setColumnWidth(c, width)
+
+    VALUE_MAX = 140
 
     def _text_width(self, fm, text: str) -> int:
         cache = self.__dict__.setdefault("_widths", {})
@@ -427,6 +452,7 @@ class WorldPlots(LazyPane, QWidget):
                     heights[key] = h
             if self.table.rowHeight(r) != h:
                 self.table.setRowHeight(r, h)
+        self.table.whole_rows()
 
     # --- hover ------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from . import style
 
@@ -132,3 +133,40 @@ class WorldTableModel(QAbstractTableModel):
             idx = self.index(r, 0)
             self.dataChanged.emit(idx, idx, [Qt.CheckStateRole])
         self.toggled.emit(name, on)
+
+
+class WholeRowsTable(QTableView):
+    """A table whose viewport ends at a row's bottom: the space a row would be cut in is left blank
+    under it (`whole_rows`, on resize, scroll and new row heights). In the World pane's short table a
+    third row showed half its name ("Security around Trotsky" cut through) and read as a layout bug."""
+
+    _bottom = 0  # the blank under the last whole row, px
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollPerItem)  # the top row is whole too
+        self.verticalScrollBar().valueChanged.connect(lambda _: self.whole_rows())
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()  # sets the margins for the headers: keep ours at the bottom
+        m = self.viewportMargins()
+        if m.bottom() != self._bottom:
+            self.setViewportMargins(m.left(), m.top(), m.right(), self._bottom)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.whole_rows()
+
+    def whole_rows(self) -> None:
+        """The viewport as tall as the whole rows from the top one that fit the room there is."""
+        room = self.viewport().height() + self._bottom
+        top, n = max(self.rowAt(0), 0), self.model().rowCount() if self.model() is not None else 0
+        used, r = 0, top
+        while r < n and (self.isRowHidden(r) or used + self.rowHeight(r) <= room):
+            used += 0 if self.isRowHidden(r) else self.rowHeight(r)
+            r += 1
+        bottom = room - used if r < n and used > 0 else 0
+        if bottom != self._bottom:
+            self._bottom = bottom
+            m = self.viewportMargins()
+            self.setViewportMargins(m.left(), m.top(), m.right(), bottom)

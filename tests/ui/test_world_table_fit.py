@@ -1,0 +1,52 @@
+"""The World pane's table at 1280x800 (seen in the first user tour): the Variable column squeezed to
+~120 px wrapped every name ("Trotsky's / health") beside value columns of 92 px holding "yes" and "75",
+and the last visible row was cut at the bottom ("Security around Trotsky" half shown)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+
+
+def _show_world(w, qtbot):
+    w.world_dock.raise_()
+    qtbot.waitUntil(lambda: w.world.table.isVisible() and w.world_dock.height() > 600, timeout=3000)
+    qtbot.wait(100)
+
+
+def test_names_first_and_no_row_cut_at_the_bottom(make_window, qtbot, tmp_path):
+    shutil.copy(TROTSKY, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    w.selection.set_compare("us-invades-1942")
+    _show_world(w, qtbot)
+    t, world = w.world.table, w.world
+    assert not any(t.isColumnHidden(c) for c in range(4))  # Branch, Compared, Baseline
+    fm = t.fontMetrics()
+    # names of median length read on one line: the value columns are as wide as their headers and values need
+    assert t.columnWidth(0) - 36 >= fm.horizontalAdvance("Security around Trotsky")
+    for name in ("Trotsky's health", "Security around Trotsky"):
+        row = world.proxy.mapFromSource(world.model.index(world.model.row_of(
+            next(v.name for v in world.model.vars if v.title == name)), 0)).row()
+        assert t.rowHeight(row) < 2 * fm.height(), name
+    hh = t.horizontalHeader()
+    for c in (1, 2, 3):
+        assert t.columnWidth(c) >= hh.fontMetrics().horizontalAdvance(world.model.headerData(c, Qt.Horizontal)) + 12
+    # every row in view is whole: the viewport ends at a row's bottom
+    vp = t.viewport()
+    top = t.rowAt(0)
+    bottom = t.rowAt(vp.height() - 1)
+    assert bottom >= top + 2
+    assert t.rowViewportPosition(bottom) + t.rowHeight(bottom) <= vp.height()
+    # and after scrolling by a row, and in a taller table
+    t.verticalScrollBar().setValue(t.verticalScrollBar().value() + 1)
+    qtbot.wait(50)
+    bottom = t.rowAt(vp.height() - 1)
+    assert bottom < 0 or t.rowViewportPosition(bottom) + t.rowHeight(bottom) <= vp.height()
+    world.splitter.setSizes([300, 400])
+    qtbot.wait(100)
+    bottom = t.rowAt(vp.height() - 1)
+    assert bottom < 0 or t.rowViewportPosition(bottom) + t.rowHeight(bottom) <= vp.height()
