@@ -236,6 +236,7 @@ class OffThreadBranches(QObject):
 
     def _refresh_views(self) -> None:
         self._refresh_due = self._views_stale = False
+        self._hold(self.w.branch_map, self.w.outline)  # (as they are adopted in the background too)
         try:
             if self.w.history is not None:
                 self.w.branch_map.refresh()
@@ -255,8 +256,12 @@ class OffThreadBranches(QObject):
         rules: the selection's 5 ms and a paint of ~20 ms of GUI CPU, the map's 7, the outline's 3-4,
         the inspector's ~4; on a busy machine each ms of GUI work costs 2-4 of wall time). Their
         handlers still run now (the page written, scrolling, the current row); only the paints wait,
-        a few milliseconds in all."""
-        held = [v for v in (self.w.inspector, self.w.branch_map, self.w.outline) if v.updatesEnabled()]
+        a few milliseconds in all. A refresh alone (branches adopted in the background) paints the
+        map and then the outline in the same way."""
+        self._hold(self.w.inspector, self.w.branch_map, self.w.outline)
+
+    def _hold(self, *views) -> None:
+        held = [v for v in views if v.updatesEnabled() and v not in self._held]
         for v in held:
             v.setUpdatesEnabled(False)
         self._held = self._held + held

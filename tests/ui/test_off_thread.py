@@ -63,6 +63,10 @@ def test_background_computation_fills_every_branch(monkeypatch, make_window, sce
         assert [f.key for f in w.workspace.timeline(b).firings] == [f.key for f in reference.timeline(b).firings]
         if b != "baseline":
             assert w.history.diff(b).counts() == reference.diff(b).counts()
+    # the refreshes as branches were adopted held the map's and the outline's paints for a turn or two
+    qtbot.waitUntil(lambda: not w.off_thread._refresh_due and not w.off_thread._held, timeout=5_000)  # noqa: SLF001
+    assert all(v.updatesEnabled() for v in (w.branch_map, w.outline, w.inspector))
+    assert sorted(w.branch_map.rows) == sorted(ids) and all(w.history.marks(b) is not None for b in ids)
 
 
 def test_an_edit_while_computing_never_shows_a_stale_history(off_thread, deepest_branch, window, qtbot):
