@@ -7,7 +7,7 @@ because the arrangement of panes changes for other reasons than what the window 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 
 class DockLayout:
@@ -73,7 +73,17 @@ class DockLayout:
         self._apply_fractions()
 
     def _dock_sizes(self) -> tuple:
-        return self.outline_dock.width(), self.inspector_dock.width(), self.timeline_dock.height()
+        """The docks' sizes as `_apply_fractions` sets them. The timeline's height counts the tab bar
+        above it: `resizeDocks` sizes the tabbed group, bar included, and measuring the dock alone took
+        the bar's 27 px off the timeline's share at every adoption (0.44 -> 0.41 -> 0.37 ...)."""
+        t = self.timeline_dock
+        height = t.height()
+        for bar in self.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly):
+            g = bar.geometry()
+            if bar.isVisible() and g.bottom() + 1 == t.y() and g.left() <= t.x() <= g.right():
+                height += g.height()
+                break
+        return self.outline_dock.width(), self.inspector_dock.width(), height
 
     def _apply_fractions(self) -> None:
         """Give the docks their share of the window, so that every pane grows with it (not only the
@@ -119,21 +129,33 @@ class DockLayout:
     # --- layout persistence ----------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
+        """The window's place and size now; the docks' arrangement (`_saved_state`) and shares
+        (`_saved_shares`) at its first show, see `showEvent`."""
         geo = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
         if geo is not None:
             self.restoreGeometry(geo)
-        self._layout_restored = False
-        if state is not None:
-            self._layout_restored = bool(self.restoreState(state, 1))
+        self._saved_state = self.settings.value("window/state")
+        self._saved_shares = self._shares(self.settings.value("window/shares"))
         ws = self.settings.value("window/worldSplitter")
         if ws is not None:
             self.world.splitter.restoreState(ws)
-        self._default_state = None
+
+    @staticmethod
+    def _shares(value) -> tuple | None:
+        """The saved shares (a settings file is the user's: anything else than three fractions that
+        leave the map room is ignored)."""
+        try:
+            shares = tuple(float(v) for v in value)
+        except (TypeError, ValueError):
+            return None
+        if len(shares) != 3 or not all(0 < f < 0.9 for f in shares) or shares[0] + shares[1] >= 0.9:
+            return None
+        return shares
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(1))
+        self.settings.setValue("window/shares", list(self.dock_fractions))
         self.settings.setValue("window/worldSplitter", self.world.splitter.saveState())
         self.settings.sync()
 
@@ -162,18 +184,29 @@ class DockLayout:
         self._default_sizes()
 
     def showEvent(self, ev) -> None:
+        """The saved layout is restored here, on the first show, and not when the window is made.
+
+        A saved state is the docks' arrangement in pixels of the window it was saved from (a laptop's
+        1280x800, a monitor's 1920x1080). Restored into the hidden window, Qt kept those pixels for
+        whatever size the window first showed at (from a bigger screen, or maximised: at 1280 a 391 px
+        outline, a 642 px inspector, a 102 px Watch pane; at 960 the timeline under the Watch pane),
+        which the window then adopted as its shares and saved again; and the tab bars the built layout
+        had were left shown at their old place until the event loop deleted them (the bottom dock's
+        over the Branches outline). Restored into the shown window, Qt fits the arrangement to the
+        window's size and retires the old tab bars at once; the shares saved with it (`window/shares`,
+        fractions of the window) then size the docks for this window. A state saved without shares
+        (before they were saved) keeps its arrangement with the default shares."""
         super().showEvent(ev)
         if not getattr(self, "_sized", False):
             self._sized = True
-            if not self._layout_restored:  # the reading panes in front: the inspector, the timeline
+            state, self._saved_state = getattr(self, "_saved_state", None), None
+            restored = state is not None and bool(self.restoreState(state, 1))
+            if not restored:  # the reading panes in front: the inspector, the timeline
                 self.inspector_dock.raise_()
                 self.timeline_dock.raise_()
-            if self._layout_restored:  # the restored separators are the shares to keep
-                self._adopt_fractions()
-                self._applied = True
-            else:
-                self._default_sizes()
-
+            shares = getattr(self, "_saved_shares", None) if restored else None
+            self.dock_fractions = shares or self.DEFAULT_FRACTIONS
+            self._apply_fractions()
 
     def sizeHint(self) -> QSize:
         return QSize(1280, 800)
