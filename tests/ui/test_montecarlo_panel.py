@@ -165,3 +165,43 @@ def test_progress_shows_only_once_a_run_starts(mc_window, qtbot):
     assert dialog.progress.isVisible()
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=30000)
     assert dialog.progress.value() == 100
+
+
+def _ink(widget) -> int:
+    """Dark pixels painted in a widget (text)."""
+    img = widget.grab().toImage()
+    return sum(1 for y in range(0, img.height(), 2) for x in range(0, img.width(), 2)
+               if img.pixelColor(x, y).lightness() < 170)
+
+
+def test_the_empty_table_says_to_press_run_and_titles_come_before_outcomes(make_window, qtbot, tmp_path):
+    """The dialog opened on an empty table with nothing saying that Run fills it; after a run the
+    Outcomes column, empty on most rows, kept ~90 px while event titles were cut."""
+    import shutil
+    from pathlib import Path
+    src = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
+    long = "Trotsky's underground in the unions, the ejidos and the railway workshops"  # a longer title
+    text = src.read_text(encoding="utf-8").replace("title: Trotsky's underground in the unions and ejidos",
+                                                   f"title: {long}")
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    dialog = open_dialog(w, w.montecarlo_action)
+    t = dialog.table
+    qtbot.wait(50)
+    assert t.rowCount() == 0 and _ink(t.viewport()) > 200  # words in the empty table
+    assert "Run" in dialog._hint() and "200" in dialog._hint() and "Cárdenas keeps the army loyal" in dialog._hint()
+    set_runs(dialog, 30)
+    assert "30 histories" in dialog._hint()
+    QTest.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None and dialog.result is not None, timeout=60_000)
+    QApplication.processEvents()
+    hh = t.horizontalHeader()
+    fm = t.fontMetrics()
+    titles = [t.item(r, 0).text() for r in range(t.rowCount())]
+    assert long in titles
+    # every title whole (the dialog's 720 px hold them), Outcomes with what is left
+    assert hh.sectionSize(0) >= max(t.sizeHintForColumn(0), max(fm.horizontalAdvance(x) for x in titles) + 6)
+    has_outcomes = any(t.item(r, 3).text() for r in range(t.rowCount()))
+    assert t.isColumnHidden(3) != has_outcomes
+    assert sum(hh.sectionSize(c) for c in range(4) if not t.isColumnHidden(c)) <= t.viewport().width() + 1
