@@ -237,9 +237,9 @@ class CompareView(LazyPane, QWidget):
             self.summary.setText(" · ".join(
                 [f"<b style='color:{style.ACCENT}'>{_esc(h.label(bid))}</b> ⇄ "
                  f"<b style='color:{style.PARENT}'>{_esc(h.label(other))}</b>",
-                 f"{c['same']:,} {style.STATUS_LABELS['same']}"]
-                + [f"<span style='color:{style.STATUS_COLORS[k]}'>{c[k]:,} {w}</span>"  # zero counts left out
-                   for k, w in words.items() if c[k]]))
+                 _nb(f"{c['same']:,} {style.STATUS_LABELS['same']}")]
+                + [f"<span style='color:{style.STATUS_COLORS[k]}'>{_nb(f'{c[k]:,} {w}')}</span>"  # zero counts
+                   for k, w in words.items() if c[k]]))  # left out
         finally:
             self._syncing = False
         self._on_event(self.selection.event)
@@ -273,6 +273,11 @@ class CompareView(LazyPane, QWidget):
             self.table.scrollTo(idx)
         finally:
             self._syncing = False
+
+
+def _nb(phrase: str) -> str:
+    """A count and its words kept on one line when the summary wraps ("33 only / left" at 1280x800)."""
+    return phrase.replace(" ", "&nbsp;")
 
 
 def _esc(s) -> str:

@@ -480,15 +480,15 @@ class TimelineView(QWidget):
             self.summary.setText(f"{label}: cannot be computed — {err}" if err else label)
             return
         n = sum(c[k] for k in ("same", "new", "changed"))
-        parts = [f"<b>{_esc(label)}</b> · {n:,} events"]
+        parts = [f"<b>{_esc(label)}</b> · {n:,}&nbsp;events"]  # a count and its word on one line
         if not self.model.is_root:
             if self.model.against != h.parent(self.model.branch):
                 parts.append(f"against <b style='color:{style.PARENT}'>{_esc(h.label(self.model.against))}</b>")
             # zero counts are left out ("0 changed" wrapped the line at 1280x800 and said nothing)
-            parts += [f"<span style='color:{style.STATUS_COLORS[k]}'>{c[k]:,} {k}</span>"
+            parts += [f"<span style='color:{style.STATUS_COLORS[k]}'>{c[k]:,}&nbsp;{k}</span>"
                       for k in ("new", "changed", "gone") if c[k]] or ["no differences"]
         if self.model.filtered() or not self.model.show_gone:
-            parts.append(f"{len(self.model.visible):,} shown")
+            parts.append(f"{len(self.model.visible):,}&nbsp;shown")
         self.summary.setText(" · ".join(parts))
 
     def _refilter(self, **kw) -> None:

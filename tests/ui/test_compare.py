@@ -2,6 +2,9 @@
 timeline, the inspector, the world plots and the side-by-side view follow."""
 from __future__ import annotations
 
+import html
+import re
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -113,7 +116,7 @@ def test_summaries_leave_out_zero_counts(window):
         if w.timeline.model.is_root:
             continue
         c = w.timeline.model.counts
-        text = re.sub("<[^>]+>", "", w.timeline.summary.text())
+        text = html.unescape(re.sub("<[^>]+>", "", w.timeline.summary.text())).replace("\xa0", " ")
         for k in ("new", "changed", "gone"):
             assert (f"{c[k]:,} {k}" in text) == bool(c[k]), (bid, text)
         assert not re.search(r"\b0 (new|changed|gone)", text)
@@ -123,7 +126,7 @@ def test_summaries_leave_out_zero_counts(window):
     QApplication.processEvents()
     assert w.compare_view.isVisible()
     cm = w.compare_view.model
-    text = re.sub("<[^>]+>", "", w.compare_view.summary.text())
+    text = html.unescape(re.sub("<[^>]+>", "", w.compare_view.summary.text())).replace("\xa0", " ")
     assert "⇄" in text and not re.search(r"\b0 (changed|only)", text), text
     assert any(r.status != "same" for r in cm.all)
 
@@ -195,3 +198,49 @@ def test_side_by_side_at_1280_reads_the_names_and_titles(make_window, qtbot, tmp
             assert m.index(r, 3).data().endswith(p.right_date.isoformat())
         if p.left_date is None:
             assert m.index(r, 0).data() == p.right_date.isoformat()
+
+
+def _lines(label) -> list[str]:
+    """The lines a word-wrapped rich-text label shows at its width."""
+    from PySide6.QtGui import QTextDocument
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    doc.size()  # lays the text out
+    out, block = [], doc.begin()
+    while block.isValid():
+        lay = block.layout()
+        for i in range(lay.lineCount()):
+            ln = lay.lineAt(i)
+            out.append(block.text()[ln.textStart():ln.textStart() + ln.textLength()].replace("\xa0", " ").strip())
+        block = block.next()
+    return out
+
+
+def test_summaries_wrap_between_counts_not_inside_them(make_window, qtbot, tmp_path):
+    """At 1280x800 Side by Side's summary read "… · 33 only" / "left · 9 only right": a count and its
+    words stay on one line, the line breaks between the parts."""
+    import shutil
+    from pathlib import Path
+    shutil.copy(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml", tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("us-invades-1942")
+    w.selection.set_compare("trotsky-dies-1940")
+    w.compare_dock.raise_()
+    cv = w.compare_view
+    qtbot.waitUntil(lambda: cv.isVisible() and cv.model.rowCount() > 0, timeout=3000)
+    qtbot.wait(50)
+    for label, phrases in ((cv.summary, ("unchanged", "only left", "only right")),
+                           (w.timeline.summary, ("events", "new", "gone"))):
+        if label is w.timeline.summary:
+            w.timeline_dock.raise_()
+            qtbot.waitUntil(lambda: label.isVisible(), timeout=3000)
+            qtbot.wait(50)
+        lines = _lines(label)
+        text = " ".join(lines)
+        for phrase in phrases:
+            m = re.search(r"([\d,]+) " + phrase, text)
+            assert m, (phrase, lines)
+            assert any(m.group(0) in line for line in lines), (m.group(0), lines)
