@@ -328,6 +328,9 @@ class WatchList(QWidget):
         if empty != self._empty:
             self._empty = empty
             self.setMaximumWidth(self.EMPTY_WIDTH if empty else 16777215)  # QWIDGETSIZE_MAX
+            # the empty table (kept: Tab and F6 stop here) drawn without its frame: under the hint, an
+            # empty white box read as something that failed to load
+            self.table.setStyleSheet("QTableView { border: none; background: transparent; }" if empty else "")
             self.emptied.emit(empty)
 
     # --- what is watched -------------------------------------------------------------------------

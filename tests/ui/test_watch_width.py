@@ -140,3 +140,22 @@ def test_titles_read_in_whole_words_at_1280(make_window, qtbot):
     lines = d.lines("US hostility to Mexico's government", fm, t.columnWidth(0) - 10)
     assert len(lines) == 2 and lines[0].startswith("US hostility"), lines
     assert d.lines("Red Militia strength", fm, t.columnWidth(0) - 10) == ["Red Militia", "strength"]
+
+
+def test_the_empty_pane_draws_no_empty_box_under_its_hint(window, qtbot):
+    """The narrow empty pane showed its hint over an empty framed white box (the table, kept for Tab and
+    F6): it read as something that failed to load. Empty, the table is drawn without frame or fill."""
+    w = window
+    wl = w.watch
+    qtbot.wait(100)
+    assert not wl.names and wl.table.isVisible()
+
+    def colours():
+        img = wl.grab(wl.table.geometry()).toImage()  # as the pane paints it
+        return {img.pixelColor(x, y).name() for y in range(0, img.height(), 3) for x in range(0, img.width(), 3)}
+    bg = wl.palette().color(wl.backgroundRole()).name()
+    assert colours() == {bg}, (colours(), bg)
+    pick_variable(qtbot, wl.add_edit, "tens", "tension")
+    qtbot.waitUntil(lambda: wl.names == ["tension"], timeout=3000)
+    qtbot.wait(100)
+    assert len(colours()) > 2  # a frame, rows and text once something is watched
