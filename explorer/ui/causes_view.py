@@ -202,8 +202,13 @@ class CausesView(LazyPane, QWidget):
         n_c = sum(n.role == "cause" for n in cg.nodes)
         n_e = sum(n.role == "effect" for n in cg.nodes)
         def words(where):
-            return (f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {n_c} causes ({where[0]}) · {n_e} "
-                    f"consequences ({where[1]})" + (f" · {', '.join(more)} not shown" if more else ""))
+            """"1 cause (left)", "no earlier event led to it" ("0 causes (left)" pointed at nothing)."""
+            causes = (f"{n_c} {'cause' if n_c == 1 else 'causes'} ({where[0]})" if n_c
+                      else "no earlier event led to it")
+            effects = (f"{n_e} {'consequence' if n_e == 1 else 'consequences'} ({where[1]})" if n_e
+                       else "nothing followed from it here")
+            return (f"<b>{_esc(tl.title(f.event, f.outcome))}</b> · {causes} · {effects}"
+                    + (f" · {', '.join(more)} not shown" if more else ""))
         self.note.setText(words(("left", "right")))
         self.layout().activate()  # the view's size as shown, under the note, not as it was while hidden
         vp = self.view.viewport()

@@ -27,7 +27,8 @@ def test_the_causes_graph_follows_the_event_and_its_nodes_are_clickable(window):
     assert {n.key for n in cv.graph.nodes if n.role == "effect" and n.depth == 1} == effects
     # causes to the left of the event (or above it), consequences to the right (or below), as the note says
     where = ("left", "right") if cv.shape == "across" else ("above", "below")
-    assert f"causes ({where[0]})" in cv.note.text() and f"consequences ({where[1]})" in cv.note.text()
+    assert f"causes ({where[0]})" in cv.note.text()
+    assert (f"consequences ({where[1]})" in cv.note.text()) == bool(effects)
     x = {n.key: cv.items[n.key].rect().left() if cv.shape == "across" else cv.items[n.key].rect().top()
          for n in cv.graph.nodes}
     for n in cv.graph.nodes:
@@ -130,3 +131,32 @@ def test_the_whole_causal_graph_reads_in_the_pane_at_once(make_window, qtbot, tm
     QTest.mouseClick(cv.view.viewport(), Qt.LeftButton, Qt.NoModifier, cv.node_pos(target.key))
     f = w.workspace.timeline("cardenas-keeps-army-1942").firings[target.key[1]]
     assert w.selection.event == (f.event, f.occurrence)
+
+
+def test_the_note_counts_in_words(make_window, qtbot, tmp_path):
+    """"France falls · 0 causes (left) · 0 consequences (right)" pointed at nothing beside a lone box,
+    and one cause read "1 causes"."""
+    import shutil
+    from explorer.core.causes import event_graph
+    shutil.copy(TROTSKY, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.causes_dock.raise_()
+    cv = w.causes
+    tl = w.workspace.timeline("baseline")
+    seen = set()
+    for f in tl.firings:
+        cg = event_graph(tl, f.index)
+        n_c = sum(n.role == "cause" for n in cg.nodes)
+        n_e = sum(n.role == "effect" for n in cg.nodes)
+        kind = (min(n_c, 2), min(n_e, 2))
+        if kind in seen or not ({0, 1} & {n_c, n_e}):
+            continue
+        seen.add(kind)
+        w.selection.select_branch("baseline", (f.event, f.occurrence), cursor=f.date)
+        qtbot.waitUntil(lambda: cv.graph is not None, timeout=3000)
+        text = cv.note.text()
+        assert " 0 " not in text and "1 causes" not in text and "1 consequences" not in text, text
+        assert ("no earlier event led to it" in text) == (n_c == 0), text
+        assert ("nothing followed from it" in text) == (n_e == 0), text
+        assert (f"{n_c} cause (" in text) == (n_c == 1), text
+    assert (0, 0) in seen and any(k[0] == 1 or k[1] == 1 for k in seen), seen
