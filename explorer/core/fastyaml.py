@@ -9,8 +9,13 @@ typed by PyYAML's own YAML 1.1 resolver and constructor (dates, `yes`/`on` boole
 
 It gives up (returns NOT_FAST) whenever it cannot vouch for that: rapidyaml missing or rejecting the
 text, characters PyYAML refuses, anchors, aliases, tags, merge keys, duplicate keys, several documents,
-values PyYAML could not construct, or more values than the loader's budget. The loader then composes
-with PyYAML, which also finds every problem with its exact line:col; messages never come from here.
+values PyYAML could not construct, or more values than the loader's budget; and texts rapidyaml reads
+where PyYAML refuses them or reads them otherwise (found by fuzzing both roads): any tab (PyYAML refuses
+one on a blank line or after `- `), `@` or a backquote where a token may start (reserved indicators), a
+`:` more than 1024 characters into a line (PyYAML's limit on a key's length), escaped surrogates
+(`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML reads two halves, which the loader refuses).
+The loader then composes with PyYAML, which also finds every problem with its exact line:col; messages
+never come from here.
 """
 from __future__ import annotations
 
@@ -37,6 +42,9 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 # a token that may be an anchor (&a), alias (*a), tag (!t), directive (%) or merge key (<<): only then
 # are every node's flags read (1 us a node through the bindings), to tell them from ordinary text
 _SUSPECT = re.compile(r"[&*!%]")
+_RESERVED = re.compile(r"(?:^|(?<=[ \t\r\n\[{,:?-]))[@`]")
+SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
 _stderr_lock = threading.Lock()
@@ -51,6 +59,41 @@ def _unprintable(text: str) -> bool:
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
     return _NON_PRINTABLE.search(text) is not None
+
+
+def _pyyaml_refuses(text: str) -> bool:
+    """Whether the text may hold what rapidyaml reads and PyYAML refuses or reads otherwise (module
+    docstring; `@` and backquotes are _reserved's). Conservative: a tab in a comment or a quoted text
+    also sends the text down PyYAML's road."""
+    if "\t" in text:
+        return True
+    if "\\" in text and SURROGATE_ESCAPE.search(text):
+        return True
+    if len(text) > _KEY_LIMIT and max(map(len, text.split("\n"))) > _KEY_LIMIT:  # 5 ms a 1.7 MB text,
+        return any(":" in line[_KEY_LIMIT:] for line in text.split("\n"))  # a regex scan 30 ms
+    return False
+
+
+def _reserved(text: str, tree) -> bool:
+    """Whether a plain scalar (a value or a key) starts with `@` or a backquote, which PyYAML refuses
+    and rapidyaml reads as text. The tree's nodes are read only when such a character stands where a
+    token may start outside a comment line (the bundled scenario's comments quote `on:`)."""
+    if not ("@" in text or "`" in text):
+        return False
+    for m in _RESERVED.finditer(text):
+        i = m.start()
+        if not text[text.rfind("\n", 0, i) + 1:i].lstrip(" ").startswith("#"):
+            break
+    else:
+        return False
+    val_plain, key_plain = ryml.VAL_PLAIN, ryml.KEY_PLAIN
+    for i in range(tree.size()):
+        t = tree.type(i)
+        if t & val_plain and tree.has_val(i) and bytes(tree.val(i))[:1] in (b"@", b"`"):
+            return True
+        if t & key_plain and tree.has_key(i) and bytes(tree.key(i))[:1] in (b"@", b"`"):
+            return True
+    return False
 
 
 def _suspect(text: str) -> bool:
@@ -129,7 +172,8 @@ def _quiet_stderr():
 
 def fast_data(text: str, max_values: int):
     """The document as plain values (what loader's walk of PyYAML's nodes yields), or NOT_FAST."""
-    if ryml is None or not text.strip() or _unprintable(text) or text.startswith("\ufeff"):
+    if ryml is None or not text.strip() or _unprintable(text) or text.startswith("\ufeff") \
+            or _pyyaml_refuses(text):
         return NOT_FAST
     try:
         with _quiet_stderr():
@@ -159,6 +203,8 @@ def _json_of(tree, text: str) -> str | None:
     if tree.size() == 0 or not (tree.is_map(root) and not tree.is_doc(root) and not tree.is_stream(root)):
         return None  # a top level that is not one mapping: PyYAML words the problem
     if _suspect(text) and any(tree.type(i) & _SPECIAL for i in range(tree.size())):
+        return None
+    if _reserved(text, tree):
         return None
     return ryml.emit_json(tree)
 
@@ -201,8 +247,14 @@ class _Walk:
                 return value_of(v, tag)
             if tv is int or v is None or v is True or v is False:
                 return v  # JSON's integers, null, true, false: plain scalars PyYAML reads the same
-            tag = tag_of(v)  # a number with a point or an exponent: PyYAML may read it otherwise
-            return str(v) if tag is str_tag else value_of(str(v), tag)
+            # a number with a point or an exponent (_Num): rapidyaml rewrites some (-.5 as -0.5, .5 as
+            # 0.5), so the node's own text is typed, as PyYAML types it (-.5 is text in YAML 1.1)
+            text = node_val(tree, node)
+            if text is None or not node_type(tree, node) & plain:
+                raise _Unsure
+            s = bytes(text).decode("utf-8")
+            tag = tag_of(s)
+            return s if tag is str_tag else value_of(s, tag)
 
         def conv(v):
             """v's values typed in place (json.loads made them: nobody else holds them); the common

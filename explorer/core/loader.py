@@ -19,7 +19,7 @@ import yaml
 from .build import _TOP, ID_RE, _build  # noqa: F401  (ID_RE: edits.py imports it from here)
 from .errors import Problem, ScenarioError
 from .files import read_regular
-from .fastyaml import NOT_FAST, compose_nodes, fast_data
+from .fastyaml import NOT_FAST, SURROGATE_ESCAPE, compose_nodes, fast_data
 from .gcpause import paused_gc
 from .model import Scenario
 from .positions import Report, editor_lines, has_odd_breaks, odd_break_warnings
@@ -36,6 +36,28 @@ class _Stop(Exception):
     pass
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
+def _surrogate_problem(s: str) -> str | None:
+    """What to do about an escaped UTF-16 surrogate (`"\\ud83d\\ude00"`) in a text or key: PyYAML reads
+    each escape as half a character, which no file, report or terminal can hold (UTF-8 refuses it)."""
+    m = _SURROGATES.search(s)
+    if m is None:
+        return None
+    run = m.group()
+    if len(run) >= 2 and "\ud800" <= run[0] <= "\udbff" and "\udc00" <= run[1] <= "\udfff":
+        cp = 0x10000 + ((ord(run[0]) - 0xD800) << 10) + (ord(run[1]) - 0xDC00)
+        return (f"the escapes {_escaped(run[:2])} are a UTF-16 surrogate pair, which YAML reads as two halves "
+                f"of a character; write the character itself, or \\U{cp:08X}")
+    return f"the escape {_escaped(run[0])} is half of a character (a UTF-16 surrogate); remove it"
+
+
+def _escaped(s: str) -> str:
+    """The text with its surrogates written as the escapes that made them (a key path must print)."""
+    return _SURROGATES.sub(lambda m: "".join(f"\\u{ord(c):04x}" for c in m.group()), s)
+
+
 class _Walker:
     """Turns YAML nodes into plain values and records where each one stood."""
 
@@ -49,6 +71,7 @@ class _Walker:
         self.constructor = constructor
         self.visited = 0
         self.stack: set[int] = set()
+        self.surrogates = False  # the text escapes a surrogate: texts and keys are checked for one
 
     def value(self, node, path: str):
         self.visited += 1
@@ -75,6 +98,10 @@ class _Walker:
         if isinstance(node, yaml.ScalarNode):
             try:
                 value = self.constructor.construct_object(node, deep=True)
+                if self.surrogates and isinstance(value, str) and (msg := _surrogate_problem(value)):
+                    self.report.add(path, msg)
+                    self.report.bad.add(path)
+                    return None
                 if isinstance(value, str) and self.report.text:
                     self._span(node, path, value)
                 if isinstance(value, bool) and node.style is None:
@@ -100,6 +127,12 @@ class _Walker:
                         self.report.add(path + "#key", "keys must be plain names")
                         continue
                     key = str(knode.value)
+                    if self.surrogates and (msg := _surrogate_problem(key)):
+                        key = _escaped(key)
+                        bad = f"{path}.{key}" if path else key
+                        self.report.positions[bad + "#key"] = self.report.pos(knode.start_mark)
+                        self.report.add(bad + "#key", msg)
+                        continue
                     if knode.tag == "tag:yaml.org,2002:merge" or key == "<<":
                         self.report.positions[f"{path}.<<"] = self.report.pos(knode.start_mark)
                         self.report.add(f"{path}.<<", "merge keys (<<) are not supported; "
@@ -355,6 +388,7 @@ def _compose(text: str, report: Report):
                                                               "`scenario:`, `variables:` and `events:`"))
         return None
     walker = _Walker(report, yaml.SafeLoader(""))
+    walker.surrogates = "\\" in text and SURROGATE_ESCAPE.search(text) is not None
     try:
         return walker.value(node, "")
     except _Stop:

@@ -97,6 +97,10 @@ TRICKY_VALID = {
     "empty_value": EVENT + "    text:\n",
     "chance_float": EVENT + "    chance: 0.25\n",
     "document_end_marker_absent_trailing_spaces": EVENT + "    title: x   \n\n\n",
+    # found by fuzzing (scratch fuzz.py): rapidyaml writes -.5 as -0.5 in JSON, which PyYAML's rules
+    # then typed as a number; PyYAML reads the text -.5 as text (only .5 unsigned is a float in YAML 1.1)
+    "signed_point_five": EVENT + "    title: -.5\n",
+    "point_five_chance": EVENT + "    chance: .5\n",
 }
 
 TRICKY_INVALID = {
@@ -114,6 +118,18 @@ TRICKY_INVALID = {
     "unknown_key_on_as_key": EVENT + "    onn: x\n",
     "document_marker": "---\n" + EVENT,
     "deep_nesting": EVENT + "    title: " + "[" * 200 + "]" * 200 + "\n",
+    # found by fuzzing (scratch fuzz.py): texts rapidyaml reads and PyYAML refuses
+    "reserved_at": EVENT + "    title: @x\n",
+    "reserved_backtick": EVENT + "    tags: [`x]\n",
+    "key_longer_than_1024": "conditions:\n  " + "c" * 1030 + ": trotsky.alive\n" + EVENT,
+    "flow_key_longer_than_1024": "conditions: {" + "c" * 1030 + ": trotsky.alive}\n" + EVENT,
+    "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
+    "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
+    "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
+    # PyYAML reads an escaped surrogate as half a character (a pair as two halves); rapidyaml joins a
+    # pair into one: both roads now refuse them
+    "escaped_lone_surrogate": EVENT + '    title: "\\ud800"\n',
+    "escaped_surrogate_pair": EVENT + '    title: "\\ud83d\\ude00"\n',
 }
 
 

@@ -54,6 +54,13 @@ CASES = {
     "alias_bomb": (ALIAS_BOMB,
                    "12:1: x6: aliases expand the document to more than 200,000 values (an alias bomb?); "
                    "write the values out instead of repeating aliases"),
+    "escaped_surrogate_pair": (HEAD + 'events:\n  - id: a\n    title: "flag \\ud83d\\udea9"\n',
+                               "8:13: events[0].title: the escapes \\ud83d\\udea9 are a UTF-16 surrogate pair, "
+                               "which YAML reads as two halves of a character; write the character itself, "
+                               "or \\U0001F6A9"),
+    "escaped_lone_surrogate": (HEAD + 'events:\n  - id: a\n    "\\udc00": x\n',
+                               "8:5: events[0].\\udc00: the escape \\udc00 is half of a character (a UTF-16 "
+                               "surrogate); remove it"),
     "empty": ("# nothing here\n",
               "1:1: the file is empty; a scenario needs `scenario:`, `variables:` and `events:`"),
     # --- structure
