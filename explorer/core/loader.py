@@ -354,7 +354,7 @@ def _complete(data: dict, sc: Scenario) -> bool:
     if not isinstance(events, list):
         return False
     ids = {e.id for e in sc.events}
-    return all(isinstance(e, dict) and e.get("id") in ids for e in events)
+    return all(isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] in ids for e in events)
 
 
 def _compose(text: str, report: Report):
