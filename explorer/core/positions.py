@@ -61,6 +61,9 @@ class Report:
         while p:
             if p in self.positions:
                 return self.positions[p]
+            plain = _PLAIN_KEY.sub(r".\1", p)  # messages name every variable `variables[x]`; the parser
+            if plain in self.positions:       # brackets only dotted keys: `variables.x`
+                return self.positions[plain]
             p = _parent_path(p)
         return self.positions.get("", (1, 1))
 
@@ -121,6 +124,9 @@ def odd_break_warnings(text: str, file: str, limit: int = 5) -> list[Problem]:
                            "a comment it ends the comment) but editors do not; replace it with a space or "
                            "a real line break"))
     return out
+
+
+_PLAIN_KEY = re.compile(r"\[([A-Za-z_][\w-]*)\]")  # a bracketed key without a dot (not a list index)
 
 
 def _parent_path(p: str) -> str:

@@ -70,6 +70,9 @@ CASES = {
     "missing_scenario": ("variables: {}\nevents: []\n", "1:1: missing required key 'scenario'"),
     "number_initial_is_text": (HEAD.replace("initial: 40", "initial: forty") + "events: []\n",
                                "4:59: variables[labor.unrest].initial: expected a number, got the text 'forty'"),
+    "plain_variable_name": (HEAD + "  mood: {type: number, initial: 0, unit: [a]}\nevents: []\n",
+                            # a variable without a dot was placed at 3:3, the first variable's line
+                            "6:42: variables[mood].unit: expected text, got a list"),
     "between_not_a_list": (HEAD + "events:\n  - id: a\n    between: 1940-01-02\n",
                            "8:14: events[0].between: expected [from, to], two dates"),
     "unknown_key": (HEAD + "events:\n  - id: a\n    wehn: true\n",
