@@ -109,8 +109,9 @@ def cmd_run(args) -> int:
     b = data["branch"]
     print(f"{data['scenario']['title']} — {b['label']} [{b['id']}]" +
           (f", from {b['parent']}" if b["parent"] else "") + f" ({data['mode']} mode)")
-    for d in b["divergences"]:
-        print(f"  divergence {d.get('date', d.get('on', ''))}: {d['label']}")
+    for d, dv in zip(b["divergences"], ws.branch(args.branch).divergences):  # in titles, as the app says it
+        words = dv.label or ws.scenario.describe_divergence(dv)
+        print(f"  divergence {d.get('date', d.get('on', ''))}: {words}")
     _warn_noops(ws, args.branch)
     marks = {"same": " ", "new": "+", "changed": "~", "gone": "-"}
     rows = [(e["date"], 0, i, e) for i, e in enumerate(data["events"])]

@@ -22,7 +22,8 @@ VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _TOP = ("scenario", "variables", "conditions", "events", "branches")
 _SCENARIO = ("id", "title", "description", "start", "end")
-_VARIABLE = ("type", "initial", "label", "min", "max", "values", "unit", "description", "nolint")
+_VARIABLE = ("type", "initial", "label", "true_words", "false_words", "min", "max", "values", "unit",
+             "description", "nolint")
 _EVENT = ("id", "title", "text", "on", "between", "after", "scheduled", "when", "chance", "priority",
           "repeatable", "cooldown", "mtth", "tags", "sources", "effects", "outcomes", "nolint")
 _EVENT_KEYS = frozenset(_EVENT)

@@ -76,12 +76,34 @@ def _variable(name, spec, report: Report) -> Variable | None:
         if isinstance(var.initial, (int, float)) and not isinstance(var.initial, bool):
             var.initial = str(var.initial)
         _expect(var.initial, str, f"{p}.initial", report, "text")
+    _statements(var, spec, p, report)
     for key in ("min", "max", "values"):
         if key in spec and (vtype != "number" if key != "values" else vtype != "enum"):
             report.add(f"{p}.{key}", f"'{key}' only applies to "
                                      f"{'number' if key != 'values' else 'enum'} variables")
     return var
 
+
+
+def _statements(var: Variable, spec: dict, p: str, report: Report) -> None:
+    """A bool's `true_words` and `false_words`: its values as the statements why-chains tell ("Mexico was
+    fighting the Axis" / "Mexico was not fighting the Axis"); both or neither, bools only."""
+    given = [k for k in ("true_words", "false_words") if k in spec]
+    if not given:
+        return
+    if var.type != "bool":
+        for k in given:
+            report.add(f"{p}.{k}", f"'{k}' only applies to bool variables")
+        return
+    for k in given:
+        setattr(var, k, _text(spec, k, p, report).strip())
+        if spec[k] is not None and not getattr(var, k) and isinstance(spec[k], str):
+            report.add(f"{p}.{k}", f"{k} is empty; write the statement, like \"Trotsky was alive\"")
+    if len(given) == 1:
+        other = "false_words" if given[0] == "true_words" else "true_words"
+        report.add(f"{p}.{given[0]}", f"give {other} too: how the why-chains say it when the variable is "
+                                      f"{'false' if other == 'false_words' else 'true'}")
+        var.true_words = var.false_words = ""
 
 
 def _at_least_a_day(spec, key: str, path: str, report: Report, default):

@@ -52,6 +52,8 @@ def variable_data(v: Variable) -> dict:
     d["initial"] = v.initial
     if v.label:
         d["label"] = v.label
+    if v.true_words or v.false_words:
+        d["true_words"], d["false_words"] = v.true_words, v.false_words
     if v.unit:
         d["unit"] = v.unit
     if v.description:

@@ -41,10 +41,24 @@ class Variable:
     description: str = ""
     labels: dict = field(default_factory=dict)  # enum value id -> the words readers see
     nolint: tuple = ()  # lint codes silenced for this variable
+    true_words: str = ""  # a bool's value as a statement, as the why-chains tell it: "Trotsky was alive"
+    false_words: str = ""  # ... and when false: "Trotsky was dead" (both or neither)
 
     @property
     def title(self) -> str:
         return self.label or self.name
+
+    def statement(self, value, past: bool = True) -> str:
+        """The variable having `value`, as a sentence readers read: "Red Militia strength was 85" (past:
+        why-chains, why-nots) or "… is 85" (a divergence's present). A bool reads as its author's
+        statement ("Mexico was not fighting the Axis", in both tenses: the author wrote one), else as
+        its label held to be true or false ("“Trotsky alive” was false"): "Trotsky alive was no" read
+        as a yes/no form, not as a sentence."""
+        verb = "was" if past else "is"
+        if self.type == "bool" and isinstance(value, bool):
+            words = self.true_words if value else self.false_words
+            return words or f"“{self.title}” {verb} {'true' if value else 'false'}"
+        return f"{self.title} {verb} {show_value(self, value)}"
 
     def label_of(self, value) -> str:
         """An enum value's label (its id when it has none); other values as `show` gives them."""
@@ -272,24 +286,33 @@ class Scenario:
     def branch_ids(self) -> list[str]:
         return [b.id for b in self.branches]
 
-    def describe_divergence(self, dv: "Divergence") -> str:
-        """What a divergence does, in words, with event and outcome titles rather than ids."""
+    def describe_divergence(self, dv: "Divergence", before: dict | None = None) -> str:
+        """What a divergence does, in a few words of its history (the map's lane, the outline, the CLI,
+        explain's links): "“The Texas Incident” does not happen", "“The battle for Mexico City” ends
+        “The capital holds”", "Trotsky's health is 0". The one home of this wording: the reports'
+        sentence is "In this history " + these words + "." (prose.divergence_sentence). `before`, the
+        world the day before, adds what a `set` replaced: "Trotsky's health is 0 (it was 35)"."""
         rule = dv.rule if dv.kind == "event" else self.event(dv.event) if dv.event else None
-        title = rule.title if rule else (dv.event or "")
-        outcome = rule.outcome(dv.outcome) if rule and dv.outcome else None
-        o_title = (outcome.title or outcome.id) if outcome else dv.outcome
+        title = f"“{(rule.title or rule.id) if rule is not None else dv.event or '?'}”"
+        outcome = rule.outcome(dv.outcome) if rule is not None and dv.outcome else None
+        o_title = (outcome.title or outcome.id) if outcome is not None else dv.outcome
+        ending = f" ends “{o_title}”" if dv.outcome else ""
         if dv.kind == "force":
-            return f"{title} is made to happen" + (f", with this outcome: {as_clause(o_title)}"
-                                                   if o_title else "")
+            return f"{title} happens{' and' + ending if ending else ''}"
         if dv.kind == "suppress":
             return f"{title} does not happen"
         if dv.kind == "outcome":
-            return f"{title} has this outcome: {as_clause(o_title)}"
+            return f"{title}{ending}"
         if dv.kind == "set":
-            parts = [f"{self.variables[k].title if k in self.variables else k} becomes "
-                     f"{show_value(self.variables.get(k), v)}" for k, v in dv.values.items()]
-            return "the world changes: " + "; ".join(parts)
-        return f"a new event: {title or '?'}"
+            parts = []
+            for k, v in dv.values.items():
+                var = self.variables.get(k) or Variable(k, "bool" if isinstance(v, bool) else "text", v)
+                was = ""
+                if before is not None and k in before and before[k] != v and var.type != "bool":
+                    was = f" (it was {show_value(var, before[k])})"  # a yes/no's other value: no need
+                parts.append(var.statement(v, past=False) + was)
+            return "; ".join(parts)
+        return f"{title} happens, an event of its own"
 
     def initial_state(self) -> dict:
         return {name: v.initial for name, v in self.variables.items()}

@@ -28,8 +28,12 @@ def var_words(scenario: Scenario, var: str) -> str:
 
 
 def read_words(scenario: Scenario, var: str, value) -> str:
-    """'Red Militia strength was 85'."""
-    return f"{var_words(scenario, var)} was {value_words(scenario, var, value)}"
+    """'Red Militia strength was 85'; a yes/no variable as a statement, 'Mexico was not fighting the
+    Axis' (its `false_words`), not 'Mexico fighting the Axis was no' (`Variable.statement`)."""
+    v = scenario.variables.get(var)
+    if v is None:
+        return f"{var} was {value_words(scenario, var, value)}"
+    return v.statement(value)
 
 
 def event_words(scenario: Scenario, event_id: str) -> str:
@@ -139,34 +143,16 @@ def divergence_sentence(scenario: Scenario, dv, before: dict | None = None) -> s
     """What a divergence does, as a sentence of the history it starts (the reports' narrative and path):
     "In this history “The young officers defect” does not happen.", "In this history “The battle for
     Mexico City” ends “The capital holds”.", "In this history Trotsky's health is 0 (it was 35).".
-    `before` holds the world the day before, for the values a `set` replaces. The model's
-    `describe_divergence` ("… is made to happen") stays the short form for the map and the outline."""
-    rule = dv.rule if dv.kind == "event" else scenario.event(dv.event) if dv.event else None
-    title = f"“{rule.title if rule is not None and rule.title else dv.event}”"
-    ending = f" ends “{outcome_words(scenario, dv.event, dv.outcome)}”" if dv.outcome else ""
-    if dv.kind == "force":
-        return f"In this history {title} happens{' and' + ending if ending else ''}."
-    if dv.kind == "suppress":
-        return f"In this history {title} does not happen."
-    if dv.kind == "outcome":
-        return f"In this history {title}{ending}."
-    if dv.kind == "set":
-        parts = []
-        for var, value in dv.values.items():
-            now = value_words(scenario, var, value)
-            was = ""
-            if before is not None and var in before and before[var] != value:
-                was = f" (it was {value_words(scenario, var, before[var])})"
-            parts.append(f"{var_words(scenario, var)} is {now}{was}")
-        return "In this history " + "; ".join(parts) + "."
-    return f"In this history an event of its own happens: {title}."
+    `before` holds the world the day before, for the values a `set` replaces. The words are the
+    model's `describe_divergence`, the short form the map, the outline and the CLI show: one wording."""
+    return f"In this history {scenario.describe_divergence(dv, before)}."
 
 
 def failed_term_words(scenario: Scenario, term) -> list[str]:
     """What one failed condition term saw, in words, each with who set it (explain.failed_terms' reads):
     "Regime in Mexico was Revolutionary Military Committee, set by “The Ávila Camacho government
-    collapses” on 1942-08-20", "Trotsky alive was no from the start", "“The Wallace talks” had not
-    happened". The raw term stays in the data for authors."""
+    collapses” on 1942-08-20", "Mexico was not fighting the Axis from the start", "“The Wallace talks”
+    had not happened". The raw term stays in the data for authors."""
     out = []
     for name, value, who in term.reads:
         words = failed_read_words(scenario, name, value, term.source)
@@ -203,8 +189,9 @@ _QUOTED = re.compile(r'"([^"]+)"')
 
 
 def _curly(text: str) -> str:
-    """The engine's straight-quoted titles ('set by "Roosevelt dies"') in the reader's quotes."""
-    return _QUOTED.sub(lambda m: f"“{m.group(1)}”", text)
+    """The engine's straight-quoted titles ('set by "Roosevelt dies"') in the reader's quotes; quotes inside
+    them turn single ('the divergence “‘The coup’ happens”', not '““The coup” happens”')."""
+    return _QUOTED.sub(lambda m: "“" + m.group(1).replace("“", "‘").replace("”", "’") + "”", text)
 
 
 _INITIAL = re.compile(r"^initial (\S+) = (.*)$")
@@ -216,6 +203,9 @@ def root_words(scenario: Scenario, cause: Cause) -> str:
     backs General Ponce”"."""
     m = _INITIAL.match(cause.title) if cause.kind == "initial" else None
     if m is not None:
+        v = scenario.variables.get(m.group(1))
+        if v is not None and v.type == "bool" and m.group(2) in ("true", "false"):  # explain's fmt
+            return f"{v.statement(m.group(2) == 'true')} from the start"
         return f"{var_words(scenario, m.group(1))} was {m.group(2)} from the start"
     if cause.kind == "divergence":
         return "the " + _curly(cause.title)

@@ -25,7 +25,7 @@ def test_sensitivity_text_and_json(tmp_path):
     lines = r.stdout.splitlines()
     assert "goal alive at the end is false" in lines[0] and "P(goal)" in lines[0]
     first = next(line for line in lines if line.strip().startswith("1."))
-    assert "The attack does not happen (1900-06-01)" in first and "P → 1.000" in first
+    assert "“The attack” does not happen (1900-06-01)" in first and "P → 1.000" in first
     out = tmp_path / "s.json"
     r = what_if("sensitivity", path, "--goal", "wealth", "-o", out)
     assert r.returncode == 0, r.stderr

@@ -153,6 +153,14 @@ def test_run_text():
     assert "  war = true" in out
 
 
+def test_run_names_an_unlabeled_divergence_in_the_apps_words(small):
+    """`run` printed the engine's "force kill on 1940-08-20" where the app's map says "“The assassination”
+    happens" (model.describe_divergence, the words the report's sentence is made of)."""
+    p = what_if("run", small, "--branch", "dies")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[1] == "  divergence 1940-08-20: “The assassination” happens"
+
+
 def test_run_json_shape():
     p = what_if("run", MISSILE, "--branch", "strike-contained", "--format", "json")
     assert p.returncode == 0, p.stderr

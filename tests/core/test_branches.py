@@ -380,7 +380,7 @@ def test_why_text_and_structure():
     assert [(c.kind, c.via) for c in w.causes][:2] == [("divergence", "outcome chosen by divergence"),
                                                         ("initial", "alive = true")]
     assert w.text().splitlines()[3] == \
-        '  - outcome chosen by divergence: divergence "The revolution has this outcome: the workers lose" (1940-09-01)'
+        '  - outcome chosen by divergence: divergence "“The revolution” ends “The workers lose”" (1940-09-01)'
     assert [r.kind for r in w.roots] == ["divergence", "initial"]
     assert ws.causal_graph("loses").edges[("divergence", 0), ("event", ws.timeline("loses").firing(
         "revolution").index)]["kind"] == "outcome"
@@ -389,8 +389,8 @@ def test_why_text_and_structure():
     assert w.text() == textwrap.dedent("""\
         Why did "The assassination" happen on 1940-08-20 (branch dies)?
           when: false
-          - forced by divergence: divergence "The assassination is made to happen" (1940-08-20)
-          Root causes: divergence "The assassination is made to happen" (1940-08-20)""")
+          - forced by divergence: divergence "“The assassination” happens" (1940-08-20)
+          Root causes: divergence "“The assassination” happens" (1940-08-20)""")
     assert [(r.kind, r.index) for r in w.roots] == [("divergence", 0)]
     w = ws.why("dies", "late_rule")
     assert w.causes[0].event == "kill" and w.causes[0].via == "followed"
@@ -436,7 +436,7 @@ def test_why_not_text_and_structure():
     assert ws.why_not(BASELINE, "kill").reasons == [
         "it is latent: only a divergence can bring it about"]
     assert ws.why_not("calm", "strike").reasons == [
-        'divergence "The general strike does not happen" suppresses it from 1940-03-01']
+        'divergence "“The general strike” does not happen" suppresses it from 1940-03-01']
     wn = ws.why_not(BASELINE, "late_rule")
     assert wn.reasons == ['it follows "The assassination", which did not happen']
     assert wn.follows.reasons == ["it is latent: only a divergence can bring it about"]  # nested, its own

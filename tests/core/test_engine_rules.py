@@ -457,7 +457,7 @@ def test_suppress_without_on_starts_when_it_first_happened_in_the_parent():
     assert tl.final_state["n"] == 1
     tl = ws.timeline("stop_tick")
     assert dates(tl, "tick") == ["1940-06-01", "1940-06-11", "1940-06-21"]
-    assert ws.why_not("no_tick", "tick").reasons[0] == 'divergence "tick does not happen" suppresses it from 1940-06-01'
+    assert ws.why_not("no_tick", "tick").reasons[0] == 'divergence "“tick” does not happen" suppresses it from 1940-06-01'
 
 
 def test_suppress_of_waiting_rule_that_never_fired_uses_its_first_test():

@@ -73,6 +73,13 @@ CASES = {
     "plain_variable_name": (HEAD + "  mood: {type: number, initial: 0, unit: [a]}\nevents: []\n",
                             # a variable without a dot was placed at 3:3, the first variable's line
                             "6:42: variables[mood].unit: expected text, got a list"),
+    "true_words_alone": (HEAD.replace("initial: true}", "initial: true, true_words: Trotsky was alive}")
+                         + "events: []\n",
+                         "3:58: variables[trotsky.alive].true_words: give false_words too: how the why-chains "
+                         "say it when the variable is false"),
+    "true_words_on_a_number": (HEAD.replace("initial: 40}", "initial: 40, true_words: High}") + "events: []\n",
+                               "4:75: variables[labor.unrest].true_words: 'true_words' only applies to bool "
+                               "variables"),
     "between_not_a_list": (HEAD + "events:\n  - id: a\n    between: 1940-01-02\n",
                            "8:14: events[0].between: expected [from, to], two dates"),
     "unknown_key": (HEAD + "events:\n  - id: a\n    wehn: true\n",

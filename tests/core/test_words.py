@@ -66,12 +66,12 @@ def test_why_chains_in_words():
     sc = ws.scenario
     why = ws.why("baseline", "strike")
     words = [cause_words(sc, c) for c in why.causes]
-    assert ("Trotsky alive was yes from the start", "") in words
+    assert ("“Trotsky alive” was true from the start", "") in words  # no true_words: the label held true
     why = ws.why("dead", "kill")
     assert cause_words(sc, why.causes[0]) == ("made to happen by the divergence", "")
-    assert why.causes[0].title == 'divergence "The assassination is made to happen"'
+    assert why.causes[0].title == 'divergence "“The assassination” happens"'
     why = ws.why("dead", "late")
-    assert cause_words(sc, why.causes[0]) == ("Trotsky alive was no, set by", "")
+    assert cause_words(sc, why.causes[0]) == ("“Trotsky alive” was false, set by", "")
     m = load_scenario(ROOT / "scenarios" / "missile_crisis.yaml")
     after = next(e for e in m.events if e.timing.kind == "after")
     assert m.event(after.timing.event).title in timing_words(m, after.timing)

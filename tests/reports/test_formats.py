@@ -345,6 +345,6 @@ def test_why_chains_read_in_words_not_the_engines_in_every_format(tmp_path):
     for suffix, text in texts.items():
         assert "Red Militia strength was 85, set by The United States invades Mexico" in text, suffix
         assert "Made to happen by the divergence Roosevelt orders the invasion" in text, suffix
-        assert "Trotsky alive was yes from the start" in text, suffix
+        assert "Trotsky was alive from the start" in text, suffix
         assert "militia.strength = 85" not in text and "divergence divergence" not in text, suffix
         assert not re.search(r"[a-z_]+\.[a-z_]+ = \S+, set by|After happened", text), suffix

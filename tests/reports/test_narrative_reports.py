@@ -63,4 +63,4 @@ branches:
   - {id: b, label: B, divergences: [{outcome: {revolt: fails}}]}
 """)
     words = sc.describe_divergence(sc.branch("b").divergences[0])
-    assert words == "The Guatemalan workers' revolt has this outcome: the revolt is crushed"
+    assert words == "“The Guatemalan workers' revolt” ends “The revolt is crushed”"

@@ -187,7 +187,7 @@ def test_prose_for_reads_forced_events_and_schedules(make_window, tmp_path, qtbo
     # a forced latent event: made to happen by the divergence, never "when false"
     w.selection.select_branch("forced", ("coup", 1))
     text = w.inspector.browser.toPlainText()
-    assert "made to happen by the divergence" in text and "The coup is made to happen" in text
+    assert "made to happen by the divergence" in text and "“The coup” happens" in text
     assert "false" not in text and "when" not in text
     assert not w.inspector.link_rect("cond:show")
 
