@@ -234,7 +234,7 @@ class CompareView(LazyPane, QWidget):
             self._fit_headers()
             c = counts(rows)
             words = {"changed": "changed", "new": "only left", "gone": "only right"}
-            self.summary.setText(" · ".join(
+            self.summary.setText("&nbsp;· ".join(  # a line never starts with the "·"
                 [f"<b style='color:{style.ACCENT}'>{_esc(h.label(bid))}</b> ⇄ "
                  f"<b style='color:{style.PARENT}'>{_esc(h.label(other))}</b>",
                  _nb(f"{c['same']:,} {style.STATUS_LABELS['same']}")]

@@ -480,7 +480,8 @@ class TimelineView(QWidget):
             self.summary.setText(f"{label}: cannot be computed — {err}" if err else label)
             return
         n = sum(c[k] for k in ("same", "new", "changed"))
-        parts = [f"<b>{_esc(label)}</b> · {n:,}&nbsp;events"]  # a count and its word on one line
+        # a count and its word on one line; a line never starts with the "·" (it stays with the part before)
+        parts = [f"<b>{_esc(label)}</b>&nbsp;· {n:,}&nbsp;events"]
         if not self.model.is_root:
             if self.model.against != h.parent(self.model.branch):
                 parts.append(f"against <b style='color:{style.PARENT}'>{_esc(h.label(self.model.against))}</b>")
@@ -489,7 +490,7 @@ class TimelineView(QWidget):
                       for k in ("new", "changed", "gone") if c[k]] or ["no differences"]
         if self.model.filtered() or not self.model.show_gone:
             parts.append(f"{len(self.model.visible):,}&nbsp;shown")
-        self.summary.setText(" · ".join(parts))
+        self.summary.setText("&nbsp;· ".join(parts))
 
     def _refilter(self, **kw) -> None:
         self._syncing = True

@@ -200,14 +200,14 @@ def test_side_by_side_at_1280_reads_the_names_and_titles(make_window, qtbot, tmp
             assert m.index(r, 0).data() == p.right_date.isoformat()
 
 
-def _lines(label) -> list[str]:
-    """The lines a word-wrapped rich-text label shows at its width."""
+def _lines(label, width=None) -> list[str]:
+    """The lines a word-wrapped rich-text label shows at its width (or at `width`)."""
     from PySide6.QtGui import QTextDocument
     doc = QTextDocument()
     doc.setDefaultFont(label.font())
     doc.setDocumentMargin(0)
     doc.setHtml(label.text())
-    doc.setTextWidth(label.contentsRect().width())
+    doc.setTextWidth(width or label.contentsRect().width())
     doc.size()  # lays the text out
     out, block = [], doc.begin()
     while block.isValid():
@@ -244,3 +244,9 @@ def test_summaries_wrap_between_counts_not_inside_them(make_window, qtbot, tmp_p
             m = re.search(r"([\d,]+) " + phrase, text)
             assert m, (phrase, lines)
             assert any(m.group(0) in line for line in lines), (m.group(0), lines)
+        assert not any(line.startswith("·") for line in lines), lines
+    # at any narrower width, a line never starts with the "·" between two parts
+    for label in (cv.summary, w.timeline.summary):
+        for width in range(label.contentsRect().width(), 120, -3):
+            lines = _lines(label, width)
+            assert not any(line.startswith("·") for line in lines), (width, lines)
