@@ -44,7 +44,7 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 _SUSPECT = re.compile(r"[&*!%]")
 _RESERVED = re.compile(r"(?:^|(?<=[ \t\r\n\[{,:?-]))[@`]")
 SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
-_KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
+KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
 _stderr_lock = threading.Lock()
@@ -69,8 +69,8 @@ def _pyyaml_refuses(text: str) -> bool:
         return True
     if "\\" in text and SURROGATE_ESCAPE.search(text):
         return True
-    if len(text) > _KEY_LIMIT and max(map(len, text.split("\n"))) > _KEY_LIMIT:  # 5 ms a 1.7 MB text,
-        return any(":" in line[_KEY_LIMIT:] for line in text.split("\n"))  # a regex scan 30 ms
+    if len(text) > KEY_LIMIT and max(map(len, text.split("\n"))) > KEY_LIMIT:  # 5 ms a 1.7 MB text,
+        return any(":" in line[KEY_LIMIT:] for line in text.split("\n"))  # a regex scan 30 ms
     return False
 
 

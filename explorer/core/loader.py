@@ -19,7 +19,7 @@ import yaml
 from .build import _TOP, ID_RE, _build  # noqa: F401  (ID_RE: edits.py imports it from here)
 from .errors import Problem, ScenarioError
 from .files import read_regular
-from .fastyaml import NOT_FAST, SURROGATE_ESCAPE, compose_nodes, fast_data
+from .fastyaml import KEY_LIMIT, NOT_FAST, SURROGATE_ESCAPE, compose_nodes, fast_data
 from .gcpause import paused_gc
 from .model import Scenario
 from .positions import Report, editor_lines, has_odd_breaks, odd_break_warnings
@@ -308,7 +308,13 @@ def _yaml_syntax(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
         .replace("unexpected end of stream", "the end of the file")
     context = (e.context or "").replace("while ", "")
     mark = pm or cm
-    if "'\\t'" in problem and "cannot start any token" in problem:
+    if pm is not None and pm.column >= KEY_LIMIT and text[pm.index:pm.index + 1] == ":":
+        # PyYAML forgets a key 1024 characters after its start, and then words the ':' as out of place
+        problem = (f"this ':' is more than {KEY_LIMIT} characters after the start of its key, YAML's limit "
+                   "for a key; shorten the key (or put a long value in quotes)")
+        context = ""
+        mark = pm
+    elif "'\\t'" in problem and "cannot start any token" in problem:
         problem = "found a tab; YAML indents with spaces only, so replace it with spaces"
     elif "expected <block end>" in problem and problem.endswith("'<scalar>'"):
         problem = ("unexpected text after a quoted or bracketed value; when a value starts with a quote "

@@ -44,6 +44,13 @@ CASES = {
                                       "8:15: YAML syntax: unexpected text after a quoted or bracketed value; "
                                       "when a value starts with a quote or a bracket, put the whole value "
                                       "in quotes"),
+    "key_longer_than_1024": (HEAD + "conditions:\n  " + "c" * 1030 + ": trotsky.alive\nevents: []\n",
+                             "7:1033: YAML syntax: this ':' is more than 1024 characters after the start of its "
+                             "key, YAML's limit for a key; shorten the key (or put a long value in quotes)"),
+    "flow_key_longer_than_1024": (HEAD + "events: [{id: a, title: " + "t" * 1030 + ": x}]\n",
+                                  "6:1055: YAML syntax: this ':' is more than 1024 characters after the start of "
+                                  "its key, YAML's limit for a key; shorten the key (or put a long value in "
+                                  "quotes)"),
     "two_documents": (HEAD + "events: []\n---\nx: 1\n",
                       "7:1: YAML syntax: a second YAML document (--- or a % directive); a scenario is one "
                       "document"),
