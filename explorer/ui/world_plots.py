@@ -384,9 +384,9 @@ class WorldPlots(LazyPane, QWidget):
         self.when.setText(f"<b>World {label}</b>")
 
     def _fit_columns(self) -> None:
-        """Names first: a value column is as wide as its header and three values in four need (up to
-        `VALUE_MAX`; a longer value wraps), the Variable column takes the rest. Fixed 92 px value columns
-        holding "yes" and "75" left names ~120 px at 1280x800, "Trotsky's / health" on two lines."""
+        """Names first: a value column is as wide as its header and three values in four need (of at most
+        200 sampled; up to `VALUE_MAX`, a longer value wraps), the Variable column takes the rest. Fixed
+        92 px value columns holding "yes" and "75" left names ~120 px at 1280x800 ("Trotsky's / health")."""
         m, t = self.model, self.table
         if not m.values:
             return
@@ -397,8 +397,9 @@ class WorldPlots(LazyPane, QWidget):
         for c in (1, 2, 3):
             if t.isColumnHidden(c):
                 continue
-            texts = sorted(self._text_width(fm, v.show(vals[c - 1])) for v, vals in zip(m.vars, m.values)
-                           if vals[c - 1] is not None)
+            step = max(1, len(m.values) // 200)  # at most 200 values a column: a big world costs no more
+            texts = sorted(self._text_width(fm, v.show(vals[c - 1]))
+                           for v, vals in zip(m.vars[::step], m.values[::step]) if vals[c - 1] is not None)
             need = texts[int(len(texts) * 0.75)] + 16 if texts else 0
             width = max(hfm.horizontalAdvance(m.headerData(c, Qt.Horizontal)) + 16, min(need, self.VALUE_MAX))
             if t.columnWidth(c) != width:
