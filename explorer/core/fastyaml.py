@@ -11,8 +11,10 @@ It gives up (returns NOT_FAST) whenever it cannot vouch for that: rapidyaml miss
 text, characters PyYAML refuses, anchors, aliases, tags, merge keys, duplicate keys, several documents,
 values PyYAML could not construct, or more values than the loader's budget; and texts rapidyaml reads
 where PyYAML refuses them or reads them otherwise (found by fuzzing both roads): any tab (PyYAML refuses
-one on a blank line or after `- `), `@` or a backquote where a token may start (reserved indicators), a
-`:` more than 1024 characters into a line (PyYAML's limit on a key's length), escaped surrogates
+one on a blank line or after `- `), a plain scalar starting with `@` or a backquote (reserved
+indicators) or holding " #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `:` first on its line
+(a flow key's on the line before) or more than 1024 characters into a line (PyYAML's limit on a key's
+length), keys rapidyaml rewrites in its JSON (`inf` as `.inf`), escaped surrogates
 (`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML reads two halves, which the loader refuses).
 The loader then composes with PyYAML, which also finds every problem with its exact line:col; messages
 never come from here.
@@ -44,6 +46,7 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 _SUSPECT = re.compile(r"[&*!%]")
 _RESERVED = re.compile(r"(?:^|(?<=[ \t\r\n\[{,:?-]))[@`]")
 SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_COLON_FIRST = re.compile(r"\n +:")  # 1.7 ms a 1.7 MB text (a literal first: memchr)
 KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
@@ -63,36 +66,46 @@ def _unprintable(text: str) -> bool:
 
 def _pyyaml_refuses(text: str) -> bool:
     """Whether the text may hold what rapidyaml reads and PyYAML refuses or reads otherwise (module
-    docstring; `@` and backquotes are _reserved's). Conservative: a tab in a comment or a quoted text
+    docstring; plain scalars are _plain_refused's). Conservative: a tab in a comment or a quoted text
     also sends the text down PyYAML's road."""
     if "\t" in text:
         return True
     if "\\" in text and SURROGATE_ESCAPE.search(text):
         return True
+    if "\n:" in text or text.lstrip(" ").startswith(":") or _COLON_FIRST.search(text):
+        return True  # a ':' first on its line: a flow key's on the line before, which PyYAML refuses
     if len(text) > KEY_LIMIT and max(map(len, text.split("\n"))) > KEY_LIMIT:  # 5 ms a 1.7 MB text,
         return any(":" in line[KEY_LIMIT:] for line in text.split("\n"))  # a regex scan 30 ms
     return False
 
 
-def _reserved(text: str, tree) -> bool:
-    """Whether a plain scalar (a value or a key) starts with `@` or a backquote, which PyYAML refuses
-    and rapidyaml reads as text. The tree's nodes are read only when such a character stands where a
-    token may start outside a comment line (the bundled scenario's comments quote `on:`)."""
-    if not ("@" in text or "`" in text):
-        return False
-    for m in _RESERVED.finditer(text):
-        i = m.start()
-        if not text[text.rfind("\n", 0, i) + 1:i].lstrip(" ").startswith("#"):
-            break
-    else:
+def _plain_refused(text: str, js: str, tree) -> bool:
+    """Whether a plain scalar reads otherwise in PyYAML: one starting with `@` or a backquote (reserved
+    indicators PyYAML refuses), one holding " #" (rapidyaml keeps `{a: b # c}` as the text "b # c",
+    for PyYAML a comment starts there and the mapping is never closed), an empty key (`{: 1}`). The
+    tree's nodes are read only when the text or the JSON may hold one (the bundled scenario's comment
+    lines quote `on:`: a match on a comment line does not count)."""
+    suspect = " #" in js or '"":' in js
+    if not suspect and ("@" in text or "`" in text):
+        for m in _RESERVED.finditer(text):
+            i = m.start()
+            if not text[text.rfind("\n", 0, i) + 1:i].lstrip(" ").startswith("#"):
+                suspect = True
+                break
+    if not suspect:
         return False
     val_plain, key_plain = ryml.VAL_PLAIN, ryml.KEY_PLAIN
     for i in range(tree.size()):
         t = tree.type(i)
-        if t & val_plain and tree.has_val(i) and bytes(tree.val(i))[:1] in (b"@", b"`"):
-            return True
-        if t & key_plain and tree.has_key(i) and bytes(tree.key(i))[:1] in (b"@", b"`"):
-            return True
+        if t & val_plain and tree.has_val(i):
+            v = tree.val(i)
+            v = bytes(v) if v is not None else b""
+            if v[:1] in (b"@", b"`") or b" #" in v:
+                return True
+        if t & key_plain and tree.has_key(i):
+            k = tree.key(i)
+            if k is None or not bytes(k) or bytes(k)[:1] in (b"@", b"`") or b" #" in bytes(k):
+                return True
     return False
 
 
@@ -204,9 +217,12 @@ def _json_of(tree, text: str) -> str | None:
         return None  # a top level that is not one mapping: PyYAML words the problem
     if _suspect(text) and any(tree.type(i) & _SPECIAL for i in range(tree.size())):
         return None
-    if _reserved(text, tree):
+    js = ryml.emit_json(tree)
+    if '".inf":' in js or '"-.inf":' in js or '".nan":' in js:
+        return None  # a key rapidyaml rewrote (`inf`, `NaN`, `-Infinity`): the JSON no longer has its text
+    if _plain_refused(text, js, tree):
         return None
-    return ryml.emit_json(tree)
+    return js
 
 
 class _Num(str):
