@@ -68,7 +68,7 @@ def _why(w: Why, status: str, sc, heads: dict) -> dict:
             "status": status, "condition": w.condition,
             "causes": [_cause(c, 1, sc, heads) for c in w.causes],
             "roots": [{"kind": r.kind, "title": r.title, "date": _iso(r.date),
-                       "words": f"the divergence “{heads[r.index]}”" if r.kind == "divergence" and r.index in heads
+                       "words": f"the divergence {_quoted(heads[r.index])}" if r.kind == "divergence" and r.index in heads
                        else root_words(sc, r)} for r in w.roots]}
 
 
@@ -271,22 +271,34 @@ def _branch_section(ws: Workspace, bid: str, number: int, var_names: list[str], 
     }
 
 
+def _before(dv, tl: Timeline, date: dt.date | None) -> dict | None:
+    """The world the day before a `set` strikes, for the values it replaces."""
+    return tl.state_at(date - dt.timedelta(days=1)) if date is not None and dv.kind == "set" else None
+
+
 def divergence_words(dv, tl: Timeline, date: dt.date | None = None) -> str:
     """A divergence as a sentence of its history (prose.divergence_sentence); with its date, a `set`
     also says the value it replaced."""
-    before = tl.state_at(date - dt.timedelta(days=1)) if date is not None and dv.kind == "set" else None
-    return divergence_sentence(tl.scenario, dv, before)
+    return divergence_sentence(tl.scenario, dv, _before(dv, tl, date))
 
 
 def _divergence_headline(ws: Workspace, tl: Timeline, a) -> str:
-    """The divergence's own label, else its branch's label when it is that branch's only one."""
+    """The divergence's own label, else its branch's label when it is that branch's only one, else what
+    it does in the app's words ("“The Texas Incident” does not happen", model.describe_divergence),
+    which name it in why-chains and roots: not the sentence, "the divergence “In this history …”"."""
     dv = a.divergence
     if dv.label:
         return dv.label
     owner = ws.branch(a.branch)
     if len(owner.divergences) == 1 and owner.label and owner.label != owner.id:
         return owner.label
-    return divergence_words(dv, tl, a.date).rstrip(".")
+    return tl.scenario.describe_divergence(dv, _before(dv, tl, a.date))
+
+
+def _quoted(head: str) -> str:
+    """A headline in the reader's quotes; quotes inside it turn single ("the divergence “‘The coup’
+    happens”", not "““The coup” happens”")."""
+    return "“" + head.replace("“", "‘").replace("”", "’") + "”"
 
 
 def _divergence_prose(ws: Workspace, tl: Timeline, a, branch_id: str, first: bool) -> str:
@@ -302,9 +314,12 @@ def _divergence_prose(ws: Workspace, tl: Timeline, a, branch_id: str, first: boo
         where = f"Here this history parts from an earlier one ({ws.branch(a.branch).label})"
     head = _divergence_headline(ws, tl, a)
     words = divergence_words(dv, tl, a.date)
-    text = f"{where}: {head.rstrip('.')}."
-    if words.rstrip(".").lower() != head.rstrip(".").lower():
-        text += f" {words}"
+    if words == f"In this history {head}.":  # no label: the sentence alone, not its words twice
+        text = f"{where}: {words}"
+    else:
+        text = f"{where}: {head.rstrip('.')}."
+        if words.rstrip(".").lower() != head.rstrip(".").lower():
+            text += f" {words}"
     if dv.kind == "event" and dv.rule is not None and not tl.happened(dv.rule.id):
         text += " What it needed did not hold, and it does not happen."
     return text

@@ -87,3 +87,32 @@ def test_the_html_report_has_no_engine_words(path, tmp_path):
     leaks = [ln.strip() for ln in lines if ENGINE.search(ln)]
     assert not leaks, "\n".join(leaks[:20])
     assert any("What it needed did not hold" in ln for ln in lines)
+
+
+UNLABELED = """\
+scenario: {id: t, title: T, start: 1940-01-01, end: 1940-12-31}
+variables:
+  x: {type: number, initial: 0, label: Unrest}
+events:
+  - {id: revolt, title: The revolt, on: 1940-02-01, effects: [{add: {x: 10}}],
+     outcomes: [{id: ok, title: The revolt succeeds}, {id: fails, title: The revolt is crushed}]}
+  - {id: march, title: The march, on: 1940-03-01, when: 'outcome("revolt") == "fails"'}
+branches:
+  - {id: b, divergences: [{outcome: {revolt: fails}}]}
+"""
+
+
+def test_an_unlabeled_divergence_is_named_in_the_apps_words_not_its_sentence():
+    """A divergence with no label, in a branch with none either, was named by its sentence: "Root causes: the
+    divergence “In this history “The revolt” ends “The revolt is crushed””", "chosen by the divergence In
+    this history …"."""
+    from explorer.core import load_scenario_text
+    r = build_report(Workspace(load_scenario_text(UNLABELED)), full_chronology=True)
+    b = next(x for x in r["branches"] if x["id"] == "b")
+    roots = [root["words"] for w in b["why"] for root in w["roots"] if root["kind"] == "divergence"]
+    assert roots and set(roots) == {"the divergence “‘The revolt’ ends ‘The revolt is crushed’”"}
+    titles = [c["title"] for w in b["why"] for c in w["causes"] if c["kind"] == "divergence"]
+    assert titles and set(titles) == {'divergence "“The revolt” ends “The revolt is crushed”"'}
+    told = [i["text"] for i in b["narrative"] if i["kind"] == "divergence"]
+    assert told == ["Here this branch parts from its parent: In this history “The revolt” ends “The revolt is "
+                    "crushed”."]
