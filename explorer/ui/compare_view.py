@@ -1,7 +1,7 @@
 """Side by side: the selected branch and the one it is compared with (or its parent), aligned by date.
 
 One event per row, as a diff viewer shows two files: left the selected branch, right the other; an
-event that moved or ended otherwise stays on one row (its date on the right after its title, when it
+event that moved or ended otherwise stays on one row (its date on the right before its title, when it
 moved), an event only one side has leaves the other side empty. One Date column: a second one repeated
 the first on every row both share and took the ~95 px that the titles, cut at 1280x800, needed. The rows come from `explorer.core.compare.side_by_side`. Clicking a row
 selects its event in the selected branch (an event gone from it shows why not).
@@ -94,7 +94,8 @@ class CompareModel(QAbstractTableModel):
                 return MARKS[p.status]
             if col == C_RIGHT:
                 if p.right_title and p.left_date and p.right_date and p.right_date != p.left_date:
-                    return f"{p.right_title} · {p.right_date.isoformat()}"  # moved: its date there
+                    # moved: its date there first (at the end, a long title's "…" cut it off)
+                    return f"{p.right_date.isoformat()} · {p.right_title}"
                 return p.right_title or ""
         if role == _BACKGROUND and p.status != style.SAME:
             return self._tint[p.status]
