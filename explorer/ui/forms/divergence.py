@@ -1,6 +1,7 @@
 """A divergence's form (force, suppress, outcome, set, one-off event), 'on another date', and its dialog."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
@@ -11,7 +12,7 @@ from ...core import edits
 from ...core.errors import ExplorerError
 from ...core.model import Divergence, EventRule, Outcome, Scenario, Timing
 
-from .widgets import (EffectsEdit, VariableValues, _Combo, _Dialog, _fmt, date_edit, event_id_from,
+from .widgets import (EffectsEdit, VariableValues, _Combo, _Dialog, _fmt, date_edit, event_id_from, with_default,
                       event_title, pydate)
 
 
@@ -32,8 +33,12 @@ class DivergenceForm(QWidget):
         self.scenario = scenario
         sc = scenario
         d = divergence
+        self.original = d
         if d is not None:
             kind, event, date = d.kind, d.event, d.on or date
+            if d.kind == "event" and d.on is None and d.rule is not None:
+                date = d.rule.timing.start  # the event's own `on:` / `between:` start, not the scenario's start
+        self.shown_date = date
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.kind = _Combo()
@@ -155,8 +160,21 @@ class DivergenceForm(QWidget):
         eid = self.new_id.text().strip()
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", eid):
             raise edits.EditError(f"'{eid}' is not an event id; use letters, digits and _")
-        rule = EventRule(eid, title, self.new_text.toPlainText().strip(), Timing("on", on, on),
-                         effects=self.new_effects.effects())
+        text = self.new_text.toPlainText().strip()
+        was = self.original if self.original is not None and self.original.kind == "event" else None
+        if was is None or was.rule is None:
+            rule = EventRule(eid, title, text, Timing("on", on, on), effects=self.new_effects.effects())
+            return Divergence("event", event=eid, rule=rule, on=on, label=label)
+        # an edit keeps what the form does not show (when, chance, outcomes, tags, text variants, a
+        # `between:` window while its date is not touched, ...) as the file says
+        rule = copy.deepcopy(was.rule)
+        rule.id, rule.title, rule.text = eid, title, text
+        rule.variants = with_default(rule.variants, text)
+        rule.effects = self.new_effects.effects()
+        if on == self.shown_date:
+            on = was.on
+        else:
+            rule.timing = Timing("on", on, on)
         return Divergence("event", event=eid, rule=rule, on=on, label=label)
 
     def suggested_label(self) -> str:

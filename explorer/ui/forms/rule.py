@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLa
 from ...core import edits
 from ...core.conditions import Scope
 from ...core.dates import Duration, parse_duration
-from ...core.model import EventRule, Outcome, Scenario, TextVariant, Timing
+from ...core.model import EventRule, Outcome, Scenario, Timing
 
-from .widgets import (TIMING_TEXT, ConditionEdit, EffectsEdit, _Combo, _Dialog, _fmt, date_edit,
+from .widgets import (TIMING_TEXT, ConditionEdit, EffectsEdit, _Combo, _Dialog, _fmt, date_edit, with_default,
                       event_id_from, pydate)
 
 
@@ -71,19 +71,6 @@ class OutcomeDialog(_Dialog):
         self.result_outcome = Outcome(oid, self.title_edit.text().strip() or oid, self.when.value(), weight,
                                       text, self.effects.effects(), with_default(self.variants, text))
         return None
-
-
-def with_default(variants: list, text: str) -> list:
-    """Text variants with their default's text replaced by the form's Text (added when it has none)."""
-    if not variants:
-        return []
-    out = copy.deepcopy(variants)
-    default = next((v for v in out if v.is_default), None)
-    if default is not None:
-        default.text = text
-    elif text:
-        out.append(TextVariant(text, True, bare=True))
-    return out
 
 
 class RuleDialog(_Dialog):

@@ -91,8 +91,18 @@ class VariableDialog(_Dialog):
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", name):
             return "give the variable a name: words joined by dots, like mexico.stability"
         t = self.type_box.currentData()
-        var = Variable(name, t, None, label=self.label_edit.text().strip(), unit=self.unit_edit.text().strip(),
-                       description=self.desc_edit.text().strip())
+        # what the form does not show (enum value labels, nolint, a bool's true_words / false_words) is
+        # kept as the file says: the edit starts from the variable, not from a blank one
+        old = self.scenario.variables.get(self.old_name) if self.old_name else None
+        var = copy.deepcopy(old) if old is not None else Variable(name, t, None)
+        var.name, var.type, var.initial = name, t, None
+        var.label, var.unit = self.label_edit.text().strip(), self.unit_edit.text().strip()
+        var.description = self.desc_edit.text().strip()
+        var.min = var.max = None
+        if t != "enum":
+            var.values, var.labels = (), {}
+        if t != "bool":  # a statement of true and false means nothing for another type
+            var.true_words = var.false_words = ""
         if t == "number":
             for attr, w in (("min", self.min_edit), ("max", self.max_edit)):
                 s = w.text().strip()

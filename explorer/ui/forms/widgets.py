@@ -1,6 +1,7 @@
 """Shared pieces of the authoring forms: dates, values, effects, conditions, the validating dialog base."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
@@ -12,7 +13,7 @@ from ...core import edits
 from ...core.conditions import ConditionError, compile_condition
 from ...core.dates import Duration, parse_duration
 from ...core.errors import ExplorerError
-from ...core.model import Effect, Scenario, Variable
+from ...core.model import Effect, Scenario, TextVariant, Variable
 from .. import style
 
 
@@ -268,6 +269,19 @@ class VariableValues(QWidget):
 EFFECT_KINDS = ("set", "add", "schedule", "cancel")
 
 
+def with_default(variants: list, text: str) -> list:
+    """Text variants with their default's text replaced by the form's Text (added when it has none)."""
+    if not variants:
+        return []
+    out = copy.deepcopy(variants)
+    default = next((v for v in out if v.is_default), None)
+    if default is not None:
+        default.text = text
+    elif text:
+        out.append(TextVariant(text, True, bare=True))
+    return out
+
+
 class EffectsEdit(QWidget):
     """Rows of effects: set/add a variable, schedule/cancel an event."""
 
@@ -305,7 +319,7 @@ class EffectsEdit(QWidget):
         h.addWidget(value, 2)
         h.addWidget(remove)
         self.lay.insertWidget(self.lay.count() - 1, row)
-        entry = {"row": row, "kind": kind, "target": target, "value": value}
+        entry = {"row": row, "kind": kind, "target": target, "value": value, "effect": effect}
         self.rows.append(entry)
 
         def fill(k, current=None):
@@ -356,7 +370,10 @@ class EffectsEdit(QWidget):
                 out.append(Effect("add", t, int(n) if n.is_integer() else n))
             elif k == "schedule":
                 try:
-                    out.append(Effect("schedule", t, delay=parse_duration(text) if text else Duration()))
+                    was = r["effect"]  # a schedule's `within` (not shown) is kept as the file says
+                    within = was.within if was is not None and was.kind == "schedule" else Duration()
+                    out.append(Effect("schedule", t, delay=parse_duration(text) if text else Duration(),
+                                      within=within))
                 except ValueError as e:
                     raise edits.EditError(f"effect {i + 1}: {e}") from None
             else:
