@@ -122,3 +122,14 @@ def test_source_marks_stay_with_their_sentence(bundled_pdf):
     assert len(re.findall(r"\.\[\d+\]", text)) > 100
     alone = re.findall(r"^[ \t]*(?:\[\d+\])+[ \t]*(?:NEW|CHANGED)?[ \t]*$", text, re.M)
     assert not alone, alone[:5]
+
+
+def test_a_branch_id_is_never_broken_across_lines(bundled_pdf):
+    """The id under a branch's heading is what a reader types after `what-if run --branch`: it stays on
+    one line with its words ("dies-1940-" / "us-backs-ponce" was broken at a hyphen)."""
+    from explorer.core import load_scenario
+    ids = {b.id for b in load_scenario(BUNDLED).branches if b.id != b.label}
+    text = pdftotext(bundled_pdf, layout=True)
+    found = re.findall(r"\bid ([\w-]+)\s*$", text, re.M)  # the meta line ends with the id
+    assert set(found) == ids, sorted(set(found) ^ ids)
+    assert not re.search(r"\bid\s*$", text, re.M)
