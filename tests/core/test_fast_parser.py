@@ -127,6 +127,9 @@ TRICKY_INVALID = {
     "flow_key_colon_on_the_next_line": EVENT + "    effects: [{set: {trotsky.alive\n      : false}}]\n",
     "empty_plain_key": HEAD.replace("values: [avila_camacho, workers_republic]",
                                     "values: {avila_camacho: A, workers_republic: B, : C}") + EVENT,
+    "entry_after_a_flow_mapping": EVENT + "branches:\n  - id: x\n    divergences:\n"
+                                          "      - {suppress: a} - {set: {labor.unrest: 90}, on: 1940-05-01}\n",
+    "entry_after_a_quoted_text": EVENT + "    tags:\n      - 'x' - y\n",
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
