@@ -13,9 +13,10 @@ from .errors import did_you_mean
 from .model import LINT_CODES
 from .positions import Report
 
-ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-EVENT_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# \Z, not $: `$` also matches before a final newline, and `id: |` keeps one ("a\n" was an event id)
+ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*\Z")
+EVENT_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 
 
 # --- structure -------------------------------------------------------------------------------

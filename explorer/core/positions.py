@@ -76,7 +76,17 @@ class Report:
         shown = path.split("#", 1)[0]  # `#key`, `#dup`: position look-ups only, not for the reader
         if shown in self.bad:
             return  # the value could not be read at all; that was said already
-        self.problems.append(Problem(self.file, line, col, shown, message))
+        self.problems.append(Problem(self.file, line, col, _one_line(shown), _one_line(message)))
+
+
+_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_BREAK_ESCAPES = {"\r": "\\r", "\n": "\\n", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _one_line(s: str) -> str:
+    """A problem is one line: a line break in a value or key it quotes (`id: |` keeps the id's newline)
+    is written as its escape, which also shows the reader where the stray break is."""
+    return _BREAK.sub(lambda m: _BREAK_ESCAPES[m.group()], s)
 
 
 ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")

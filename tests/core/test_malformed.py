@@ -102,6 +102,8 @@ CASES = {
                    "7:9: events[0].id: YAML reads no as false, not as an id; write it in quotes: \"no\""),
     "list_as_event_id": (HEAD + "events:\n  - id: []\n",  # was a TypeError: [] in a set of ids (fuzzing)
                          "7:9: events[0].id: '[]' is not an event id; use letters, digits and _"),
+    "block_scalar_id": (HEAD + "events:\n  - id: |\n      a\n",  # the message was two lines (fuzzing)
+                        "7:9: events[0].id: 'a\\n' is not an event id; use letters, digits and _"),
     "duplicate_event_ids": (HEAD + "events:\n  - id: a\n  - id: b\n  - id: a\n",
                             "9:9: events[2].id: duplicate event id 'a' (first at events[0]); ids must be unique"),
     "duplicate_branch_ids": (HEAD + "events:\n  - id: a\nbranches:\n  - id: x\n    divergences: [{suppress: a}]\n"
