@@ -44,7 +44,7 @@ def test_didnt_happen_from_the_timeline_menu(qtbot, app_window):
     menu = right_click_event(qtbot, w, auth, "quarantine_speech")
     pick(qtbot, menu, "whatIf_suppress")
     dlg = wait_dialog(qtbot, auth)
-    assert dlg.label_edit.text() == "Kennedy announces the quarantine does not happen"
+    assert dlg.label_edit.text() == "“Kennedy announces the quarantine” does not happen"
     assert dlg.ok_button.isEnabled() and dlg.id_label.text() == "no-kennedy-announces-the-quarantine"
     # the date defaults to the event's own, so the fork sits where it would have happened
     assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1962-10-22"
@@ -67,7 +67,7 @@ def test_happened_differently_from_the_inspector_button(qtbot, app_window):
     pick_from_button(qtbot, auth.what_if_button, "whatIf_outcome")
     dlg = wait_dialog(qtbot, auth)
     assert dlg.body.outcome.currentData() == "air_strike"  # the other outcome is offered first
-    assert dlg.label_edit.text() == "ExComm weighs its options: air strikes on the sites"
+    assert dlg.label_edit.text() == "“ExComm weighs its options” ends “air strikes on the sites”"
     click_ok(qtbot, dlg)
     bid = created(w, before)
     assert [e.event for e in downstream(w, bid, "excomm_decides") if e.status == "new"] == ["strike_escalates"]
@@ -88,6 +88,7 @@ def test_happened_on_another_date_from_the_map(qtbot, app_window):
     for _ in range(10):
         qtbot.keyClick(date, Qt.Key_Up)
     assert dlg.body.date.date().day() == 24
+    assert dlg.label_edit.text() == "“U-2 photographs the missile sites” happens on 24 October 1962"
     assert dlg.ok_button.isEnabled()
     click_ok(qtbot, dlg)
     bid = created(w, before)
@@ -106,6 +107,7 @@ def test_force_an_event_here(qtbot, app_window):
     dlg = wait_dialog(qtbot, auth)
     assert dlg.body.event.currentData() == "strike_escalates"  # what did not happen comes first
     assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1962-10-22"
+    assert dlg.label_edit.text() == "“Soviet commanders fire back” happens on 22 October 1962"
     click_ok(qtbot, dlg)
     bid = created(w, before)
     d = w.workspace.diff(bid)
@@ -124,7 +126,7 @@ def test_set_the_world_differently(qtbot, app_window):
     assert combo.currentData() == "tension"  # the variable the event changed
     choose(qtbot, combo, "war")
     choose(qtbot, values.rows[0][1].editor.box, True)
-    assert dlg.label_edit.text() == "Nuclear exchange = true from 1962-10-27"
+    assert dlg.label_edit.text() == "The superpowers were at nuclear war from 27 October 1962"
     click_ok(qtbot, dlg)
     bid = created(w, before)
     div = w.workspace.scenario.branch(bid).divergences[0]

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLine
 
 from ...core import edits
 from ...core.errors import ExplorerError
-from ...core.model import Divergence, EventRule, Outcome, Scenario, Timing
+from ...core.model import Divergence, EventRule, Scenario, Timing
+from ...reports.text import long_date
 
-from .widgets import (EffectsEdit, VariableValues, _Combo, _Dialog, _fmt, date_edit, event_id_from, with_default,
+from .widgets import (EffectsEdit, VariableValues, _Combo, _Dialog, date_edit, event_id_from, with_default,
                       event_title, pydate)
 
 
@@ -178,21 +179,20 @@ class DivergenceForm(QWidget):
         return Divergence("event", event=eid, rule=rule, on=on, label=label)
 
     def suggested_label(self) -> str:
+        """The branch label offered: what the divergence does in the app's words (the core's one home of
+        that wording, Scenario.describe_divergence), with its date in words where the date is the point:
+        "“Soviet commanders fire back” happens on 22 October 1962", "The superpowers were at nuclear war
+        from 27 October 1962" (it read "Nuclear exchange = true from 1962-10-27", the engine's form)."""
         try:
             d = self.divergence()
         except ExplorerError:
             return ""
-        sc = self.scenario
-        if d.kind == "suppress":
-            return f"{event_title(sc, d.event)} does not happen"
-        if d.kind == "outcome":
-            return f"{event_title(sc, d.event)}: {event_title(sc, d.event, d.outcome).split(' — ')[-1]}"
-        if d.kind == "force":
-            return f"{event_title(sc, d.event, d.outcome)}" + (f" on {d.on}" if d.on else "")
-        if d.kind == "set":
-            parts = [f"{sc.variables[n].title} = {_fmt(v)}" for n, v in d.values.items()]
-            return ", ".join(parts) + f" from {d.on}"
-        return d.rule.title
+        if d.kind == "event":
+            return d.rule.title
+        words = self.scenario.describe_divergence(d)
+        if d.on and d.kind in ("force", "set"):
+            words += f" {'on' if d.kind == 'force' else 'from'} {long_date(d.on)}"
+        return words
 
 
 class DateForm(QWidget):
@@ -221,7 +221,9 @@ class DateForm(QWidget):
                 Divergence("force", self.event_id, on=d, label="")]
 
     def suggested_label(self) -> str:
-        return f"{event_title(self.scenario, self.event_id)} on {pydate(self.date.date())}"
+        """ "“U-2 photographs the missile sites” happens on 24 October 1962": the forcing's words."""
+        force = Divergence("force", self.event_id)
+        return f"{self.scenario.describe_divergence(force)} on {long_date(pydate(self.date.date()))}"
 
 
 # --- "What if…" -------------------------------------------------------------------------------
