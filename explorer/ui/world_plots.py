@@ -120,6 +120,10 @@ class WorldPlots(LazyPane, QWidget):
         self.splitter.addWidget(bottom)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # 3:2 from the start: the stretch shares only the room past the widgets' size hints, and the
+        # plots' hint (~520 px) left the table ~130 px at 1280x800, three rows of 53 variables. A saved
+        # layout (window_layout: window/worldSplitter) restores the user's own sizes over this.
+        self.splitter.setSizes([600, 400])
         self.splitter.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

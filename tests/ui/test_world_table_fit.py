@@ -50,3 +50,24 @@ def test_names_first_and_no_row_cut_at_the_bottom(make_window, qtbot, tmp_path):
     qtbot.wait(100)
     bottom = t.rowAt(vp.height() - 1)
     assert bottom < 0 or t.rowViewportPosition(bottom) + t.rowHeight(bottom) <= vp.height()
+
+
+def test_the_table_gets_its_share_of_the_pane(make_window, qtbot, tmp_path):
+    """At 1280x800 the plots took ~535 px of the pane and the table under them ~130 px: three rows of
+    53 variables. The splitter's 3:2 stretch applied only to room beyond the plots' size hint; the pane
+    opens at 3:2: six rows and more, each of the three plots still over 100 px tall."""
+    shutil.copy(TROTSKY, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    _show_world(w, qtbot)
+    t, world = w.world.table, w.world
+    top, bottom = world.splitter.sizes()
+    assert bottom >= 0.35 * (top + bottom), (top, bottom)
+    vp = t.viewport()
+    shown = t.rowAt(vp.height() - 1) - t.rowAt(0) + 1 if t.rowAt(vp.height() - 1) >= 0 else 0
+    assert shown >= 6, shown
+    assert len(world.plots) == 3
+    for p in world.plots.values():
+        assert p.item.getViewBox().sceneBoundingRect().height() >= 60  # the plotting area itself
+        assert p.item.sceneBoundingRect().height() >= 100
+
