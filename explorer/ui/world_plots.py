@@ -424,7 +424,10 @@ class WorldPlots(LazyPane, QWidget):
         """Two lines for a row whose name or values do not fit their columns on one, else one."""
         fm = self.table.fontMetrics()
         one, two = fm.height() + 8, 2 * fm.height() + 10
-        widths = [self.table.columnWidth(c) - 14 for c in range(4)]
+        # a hidden column (Parent or Baseline repeating another) holds nothing to fit: its width of 0
+        # made every row two lines tall
+        widths = [self.table.columnWidth(c) - 14 if not self.table.isColumnHidden(c) else 1 << 20
+                  for c in range(4)]
         widths[0] -= 22  # the check box
         m = self.model
         n = self.proxy.rowCount()

@@ -71,3 +71,16 @@ def test_the_table_gets_its_share_of_the_pane(make_window, qtbot, tmp_path):
         assert p.item.getViewBox().sceneBoundingRect().height() >= 60  # the plotting area itself
         assert p.item.sceneBoundingRect().height() >= 100
 
+
+def test_a_hidden_column_makes_no_row_two_lines_tall(make_window, qtbot, tmp_path):
+    """A child of the baseline hides the Baseline column (it would repeat Parent): every row was then two
+    lines tall, "Trotsky alive | no | no" included, its hidden cell measured against a width of 0."""
+    shutil.copy(TROTSKY, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    _show_world(w, qtbot)
+    t, world = w.world.table, w.world
+    assert t.isColumnHidden(3) and not t.isColumnHidden(2)
+    fm = t.fontMetrics()
+    row = world.proxy.mapFromSource(world.model.index(world.model.row_of("trotsky.alive"), 0)).row()
+    assert t.rowHeight(row) < 2 * fm.height()
