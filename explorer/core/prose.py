@@ -166,18 +166,22 @@ def failed_term_words(scenario: Scenario, term) -> list[str]:
     return [_curly(s) for s in out]
 
 
+def reason_words(scenario: Scenario, wn, reason: str) -> str:
+    """One of a why-not's reasons in words, as the reports and the app's inspector show it: the window
+    sentence via `lapse_words`, the engine's straight quotes in the reader's, quotes inside them single
+    ('divergence “‘The revolt’ does not happen” suppresses it', not 'divergence "“The revolt” …"')."""
+    rule = scenario.event(wn.event)
+    if reason == wn.window_reason and wn.lapse is not None and rule is not None:
+        reason = lapse_words(scenario, rule.timing, wn.lapse.date)
+    return _curly(reason)
+
+
 def why_not_reasons(scenario: Scenario, wn) -> list[str]:
     """A why-not's reasons in words (the window sentence via `lapse_words`, not "its window (10w after
     revolution_1942) closed ... with the condition false"), an `after:` chain's predecessors' nested as
     "  (…)" lines, as `WhyNot.all_reasons` nests them."""
     def own(w) -> list[str]:
-        rule = scenario.event(w.event)
-        out = []
-        for r in w.reasons:
-            if r == w.window_reason and w.lapse is not None and rule is not None:
-                r = lapse_words(scenario, rule.timing, w.lapse.date)
-            out.append(_curly(r))
-        return out
+        return [reason_words(scenario, w, r) for r in w.reasons]
     out, sub = own(wn), wn.follows
     while sub is not None:
         out += [f"  ({r})" for r in own(sub)]

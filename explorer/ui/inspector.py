@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.errors import ExplorerError
 from ..core.explain import divergence_words
-from ..core.prose import cause_words, failed_read_words, lapse_words, timing_words, value_words, var_words
+from ..core.prose import cause_words, failed_read_words, reason_words, timing_words, value_words, var_words
 from . import style
 from .history import History, fmt_value
 from .panes import LazyPane
@@ -436,11 +436,8 @@ class Inspector(LazyPane, QWidget):
         return out
 
     def _reason_words(self, wn, reason: str) -> str:
-        """A why-not reason as the reader reads it (the engine's window sentence in words)."""
-        if reason != wn.window_reason or wn.lapse is None:
-            return reason
-        rule = self.history.scenario.event(wn.event)
-        return lapse_words(self.history.scenario, rule.timing, wn.lapse.date) if rule is not None else reason
+        """A why-not reason as the reader reads it, in the reports' words (prose.reason_words)."""
+        return reason_words(self.history.scenario, wn, reason)
 
     def _who(self, bid, tl, writer, text) -> str:
         """Who set a value a failed term saw, as a link where there is somewhere to go."""
