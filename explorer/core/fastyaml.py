@@ -15,9 +15,11 @@ one on a blank line or after `- `), a plain scalar starting with `@` or a backqu
 indicators) or holding " #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `- ` after a flow
 collection or a quoted text on its line (a second entry for rapidyaml), a `:` first on its line (a flow
 key's on the line before) or more than 1024 characters into a line (PyYAML's limit on a key's length),
-keys rapidyaml rewrites in its JSON (`inf` as `.inf`), escaped surrogates (`"\\ud83d\\ude00"`:
-rapidyaml joins the pair, PyYAML reads two halves, which the loader refuses). The loader then composes
-with PyYAML, which also finds every problem with its exact line:col; messages never come from here.
+keys rapidyaml rewrites in its JSON (`inf` as `.inf`), a plain scalar starting with ':' (`[:a]`), a
+line break escaped in a double-quoted text (a flow key over two lines: `{"a\\<break> b": 1}`), escaped
+surrogates (`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML reads two halves, which the loader
+refuses). The loader then composes with PyYAML, which also finds every problem with its exact line:col;
+messages never come from here.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ _COLON_FIRST = re.compile(r"\n +:")  # 1.7 ms a 1.7 MB text (a literal first: me
 # `- {a: 1} - {b: 2}`: rapidyaml reads a second entry where PyYAML refuses a '-' after a flow collection
 # or a quoted text on the same line (5 ms a 1.7 MB text)
 _ENTRY_AFTER_FLOW = re.compile(r"""[\]}"'] +-(?:[ \r\n]|$)""", re.M)
+_COLON_TEXT = re.compile(r'":[^ ]')  # in the JSON: a text starting with ':' (a key's is followed by ' ')
 KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
@@ -73,8 +76,8 @@ def _pyyaml_refuses(text: str) -> bool:
     also sends the text down PyYAML's road."""
     if "\t" in text:
         return True
-    if "\\" in text and SURROGATE_ESCAPE.search(text):
-        return True
+    if "\\" in text and (SURROGATE_ESCAPE.search(text) or "\\\n" in text or "\\\r\n" in text):
+        return True  # an escaped surrogate, or a line break escaped in a flow key ("a\<break> b": "ab")
     if "\n:" in text or text.lstrip(" ").startswith(":") or _COLON_FIRST.search(text):
         return True  # a ':' first on its line: a flow key's on the line before, which PyYAML refuses
     if _ENTRY_AFTER_FLOW.search(text):
@@ -87,10 +90,12 @@ def _pyyaml_refuses(text: str) -> bool:
 def _plain_refused(text: str, js: str, tree) -> bool:
     """Whether a plain scalar reads otherwise in PyYAML: one starting with `@` or a backquote (reserved
     indicators PyYAML refuses), one holding " #" (rapidyaml keeps `{a: b # c}` as the text "b # c",
-    for PyYAML a comment starts there and the mapping is never closed), an empty key (`{: 1}`). The
+    for PyYAML a comment starts there and the mapping is never closed), an empty key (`{: 1}`), one
+    starting with ':' (`[:a]`: text for rapidyaml, for PyYAML a value with no key in a flow; `title: :a`
+    in a block, which both read as text, takes PyYAML's road too). The
     tree's nodes are read only when the text or the JSON may hold one (the bundled scenario's comment
     lines quote `on:`: a match on a comment line does not count)."""
-    suspect = " #" in js or '"":' in js
+    suspect = " #" in js or '"":' in js or _COLON_TEXT.search(js) is not None
     if not suspect and ("@" in text or "`" in text):
         for m in _RESERVED.finditer(text):
             i = m.start()
@@ -105,11 +110,11 @@ def _plain_refused(text: str, js: str, tree) -> bool:
         if t & val_plain and tree.has_val(i):
             v = tree.val(i)
             v = bytes(v) if v is not None else b""
-            if v[:1] in (b"@", b"`") or b" #" in v:
+            if v[:1] in (b"@", b"`", b":") or b" #" in v:
                 return True
         if t & key_plain and tree.has_key(i):
             k = tree.key(i)
-            if k is None or not bytes(k) or bytes(k)[:1] in (b"@", b"`") or b" #" in bytes(k):
+            if k is None or not bytes(k) or bytes(k)[:1] in (b"@", b"`", b":") or b" #" in bytes(k):
                 return True
     return False
 

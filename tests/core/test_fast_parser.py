@@ -100,6 +100,8 @@ TRICKY_VALID = {
     # found by fuzzing (scratch fuzz.py): rapidyaml writes -.5 as -0.5 in JSON, which PyYAML's rules
     # then typed as a number; PyYAML reads the text -.5 as text (only .5 unsigned is a float in YAML 1.1)
     "signed_point_five": EVENT + "    title: -.5\n",
+    "colon_first_in_a_block_value": EVENT + "    title: :a\n",
+    "escaped_break_in_a_title": EVENT + '    title: "a \\\n      b"\n',
     "point_five_chance": EVENT + "    chance: .5\n",
 }
 
@@ -130,6 +132,10 @@ TRICKY_INVALID = {
     "entry_after_a_flow_mapping": EVENT + "branches:\n  - id: x\n    divergences:\n"
                                           "      - {suppress: a} - {set: {labor.unrest: 90}, on: 1940-05-01}\n",
     "entry_after_a_quoted_text": EVENT + "    tags:\n      - 'x' - y\n",
+    "colon_first_in_a_flow_value": EVENT + "    outcomes: [{id: x, title: :a}]\n",
+    "colon_first_in_a_flow_sequence": EVENT + "    tags: [:a]\n",
+    "flow_key_over_two_lines_by_an_escaped_break": EVENT + '    effects: [{set: {"trotsky.\\\n'
+                                                           '      alive": false}}]\n',
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
