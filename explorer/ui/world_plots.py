@@ -68,6 +68,7 @@ class WorldPlots(LazyPane, QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)
         self.table = WholeRowsTable()
+        self.table.resized = self._fit_columns  # the value columns' share is of the table's width
         self.table.setObjectName("worldTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
@@ -388,9 +389,11 @@ class WorldPlots(LazyPane, QWidget):
         self.when.setText(f"<b>World {label}</b>")
 
     def _fit_columns(self) -> None:
-        """Names first: a value column is as wide as its header and three values in four need (of at most
-        200 sampled; up to `VALUE_MAX`, a longer value wraps), the Variable column takes the rest. Fixed
-        92 px value columns holding "yes" and "75" left names ~120 px at 1280x800 ("Trotsky's / health")."""
+        """Names first: a value column is as wide as its header, three values in four and its longest
+        word need (of at most 200 values sampled; up to `VALUE_MAX`, a longer value wraps), the value
+        columns together at most half the table; the Variable column takes the rest. Fixed 92 px value
+        columns holding "yes" and "75" left names ~120 px at 1280x800 ("Trotsky's / health"); sized by
+        the numbers alone, "the house in Coyoacán" read "the hous…"."""
         m, t = self.model, self.table
         if not m.values:
             return
@@ -398,14 +401,24 @@ class WorldPlots(LazyPane, QWidget):
         bold = QFont(t.horizontalHeader().font())
         bold.setWeight(QFont.DemiBold)  # as the style sheet draws headers (6 px padding each side)
         hfm = QFontMetrics(bold)
+        step = max(1, len(m.values) // 200)  # at most 200 values a column: a big world costs no more
+        wanted = {}
         for c in (1, 2, 3):
             if t.isColumnHidden(c):
                 continue
-            step = max(1, len(m.values) // 200)  # at most 200 values a column: a big world costs no more
-            texts = sorted(self._text_width(fm, v.show(vals[c - 1]))
-                           for v, vals in zip(m.vars[::step], m.values[::step]) if vals[c - 1] is not None)
-            need = texts[int(len(texts) * 0.75)] + 16 if texts else 0
-            width = max(hfm.horizontalAdvance(m.headerData(c, Qt.Horizontal)) + 16, min(need, self.VALUE_MAX))
+            shown = [v.show(vals[c - 1]) for v, vals in zip(m.vars[::step], m.values[::step])
+                     if vals[c - 1] is not None]
+            texts = sorted(self._text_width(fm, x) for x in shown)
+            word = max((self._text_width(fm, w) for x in shown for w in x.split()), default=0)
+            need = max(texts[int(len(texts) * 0.75)] if texts else 0, word) + 16
+            header = hfm.horizontalAdvance(m.headerData(c, Qt.Horizontal)) + 16
+            wanted[c] = (header, max(header, min(need, self.VALUE_MAX)))
+        room = t.viewport().width() // 2
+        total = sum(w for _, w in wanted.values())
+        for c, (header, width) in wanted.items():
+            if total > room:  # shrink toward the headers, each by its share of the excess
+                width = max(header, width - (total - room) * (width - header) //
+                            max(sum(w - h for h, w in wanted.values()), 1))
             if t.columnWidth(c) != width:
                 t.setColumnWidth(c, width)
 

@@ -153,8 +153,12 @@ class WholeRowsTable(QTableView):
         if m.bottom() != self._bottom:
             self.setViewportMargins(m.left(), m.top(), m.right(), self._bottom)
 
+    resized = None  # called when the width changes (the World pane fits its columns again)
+
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
+        if self.resized is not None and ev.size().width() != ev.oldSize().width():
+            self.resized()
         self.whole_rows()
 
     def whole_rows(self) -> None:

@@ -84,3 +84,23 @@ def test_a_hidden_column_makes_no_row_two_lines_tall(make_window, qtbot, tmp_pat
     fm = t.fontMetrics()
     row = world.proxy.mapFromSource(world.model.index(world.model.row_of("trotsky.alive"), 0)).row()
     assert t.rowHeight(row) < 2 * fm.height()
+
+
+def test_a_long_value_is_cut_between_words_not_inside_one(make_window, qtbot, tmp_path):
+    """Sized by the numbers alone, the Branch column (~58 px) showed "the hous…" for "the house in
+    Coyoacán" (Where Trotsky is, Cárdenas keeps the army loyal at the end): a value column is at least
+    as wide as its longest word, within half the table."""
+    shutil.copy(TROTSKY, tmp_path / "t.yaml")
+    w = make_window(tmp_path / "t.yaml")
+    w.selection.select_branch("cardenas-keeps-army-1942")
+    _show_world(w, qtbot)
+    t, world, m = w.world.table, w.world, w.world.model
+    fm = t.fontMetrics()
+    src = m.row_of("trotsky.location") if "trotsky.location" in w.workspace.scenario.variables else next(
+        i for i, v in enumerate(m.vars) if v.title == "Where Trotsky is")
+    v = m.vars[src]
+    for c in (1, 2):
+        text = v.show(m.values[src][c - 1])
+        assert max(fm.horizontalAdvance(x) for x in text.split()) + 12 <= t.columnWidth(c), (text, t.columnWidth(c))
+    assert sum(t.columnWidth(c) for c in (1, 2, 3) if not t.isColumnHidden(c)) <= t.viewport().width() // 2 + 1
+    assert t.columnWidth(0) - 36 >= fm.horizontalAdvance("Security around Trotsky")
