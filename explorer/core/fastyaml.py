@@ -136,6 +136,13 @@ class _Unsure(Exception):
     pass
 
 
+# what a plain scalar cannot start with for PyYAML (its check_plain) and rapidyaml reads as text: `] x`,
+# `} x`, `%x` in a flow, `?x`/`:x` in a flow (`title: ?x` in a block, text for both, takes PyYAML's road
+# too), `@`/backquote (reserved); and " #" inside one (`{a: b # c}`: PyYAML's comment)
+_REFUSED = "not a plain scalar for PyYAML"  # a tag of its own, compared by identity
+_REFUSED_FIRST = frozenset("]},%@`?:")
+
+
 class _Typer:
     """PyYAML's implicit typing of plain scalars, cached per text (a scenario repeats its values)."""
 
@@ -149,10 +156,13 @@ class _Typer:
         t = self.tags.get(s)
         if t is None:
             t = _STR
-            for tag, regexp in self.resolvers.get(s[:1] if s else "", ()):
-                if regexp.match(s):
-                    t = tag
-                    break
+            if s[:1] in _REFUSED_FIRST or s[:2] == "- " or s == "-" or " #" in s:
+                t = _REFUSED  # once per distinct text; only a plain scalar's is then refused
+            else:
+                for tag, regexp in self.resolvers.get(s[:1] if s else "", ()):
+                    if regexp.match(s):
+                        t = tag
+                        break
             self.tags[s] = t
         return t
 
@@ -270,6 +280,8 @@ class _Walk:
                     raise _Unsure  # not the node we think: give up rather than guess
                 if not node_type(tree, node) & plain:
                     return v  # quoted or block text that looks like a date or a number: still text
+                if tag is _REFUSED:
+                    raise _Unsure  # a plain scalar PyYAML refuses (`title: ] x`)
                 return value_of(v, tag)
             if tv is int or v is None or v is True or v is False:
                 return v  # JSON's integers, null, true, false: plain scalars PyYAML reads the same

@@ -101,6 +101,8 @@ TRICKY_VALID = {
     # then typed as a number; PyYAML reads the text -.5 as text (only .5 unsigned is a float in YAML 1.1)
     "signed_point_five": EVENT + "    title: -.5\n",
     "colon_first_in_a_block_value": EVENT + "    title: :a\n",
+    "question_mark_first_in_a_block_value": EVENT + "    title: ?x\n",
+    "quoted_closing_bracket_first": EVENT + "    title: '] x'\n    text: \"}%@`?: #\"\n",
     "escaped_break_in_a_title": EVENT + '    title: "a \\\n      b"\n',
     "point_five_chance": EVENT + "    chance: .5\n",
 }
@@ -136,6 +138,10 @@ TRICKY_INVALID = {
     "colon_first_in_a_flow_sequence": EVENT + "    tags: [:a]\n",
     "flow_key_over_two_lines_by_an_escaped_break": EVENT + '    effects: [{set: {"trotsky.\\\n'
                                                            '      alive": false}}]\n',
+    "closing_bracket_first_in_a_title": EVENT + "    title: ] x\n",
+    "closing_brace_first_in_a_tag": EVENT + "    tags:\n      - }x\n",
+    "percent_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: %x}]\n",
+    "question_mark_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: ?x}]\n",
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
