@@ -97,13 +97,18 @@ class DockLayout:
 
 
     def _fit_watch(self) -> None:
-        """The Watch pane's width: the same with or without variables pinned (pinning the first one
-        used to widen it from a 170 px strip, re-wrapping the timeline's summary and moving its columns
-        under the reader's eyes). It shares the bottom row (window less the inspector) with the
-        timeline: 270 px at 1280 wide, where the timeline's three columns need the room; from there it
-        takes 55% of every further pixel, up to 560 (at 1920, 500 px: values on one or two lines beside
-        a long sparkline, where it had 260 px and the timeline's Event column 500 px of blank). Both
-        docks of the row are sized: given the watch alone, Qt split the change with the timeline."""
+        """The Watch pane's width, which depends on whether anything is pinned. Nothing pinned, it is
+        a strip of `WatchList.EMPTY_WIDTH` (180 px: its search box and hint, its maximum width while
+        empty) and the timeline and its Side by Side tab take the room (at 1280x800 an empty 270 px
+        pane cut their titles and tags). Something pinned, it shares the bottom row (window less the
+        inspector) with the timeline: 270 px at 1280 wide, where the timeline's three columns need
+        the room; from there it takes 55% of every further pixel, up to 560 (at 1920, 500 px: values
+        on one or two lines beside a long sparkline, where it had 260 px and the timeline's Event
+        column 500 px of blank). The share is asked for pinned or not: while the pane is empty its
+        maximum width holds it to the strip and the timeline gets the rest, and the first pin lifts
+        the limit (`WatchList.emptied` calls this again, on the first pin and the last unpin), so the
+        pane widens to a size the window already asked for. Both docks of the row are sized: given
+        the watch alone, Qt split the change with the timeline."""
         _, fi, _ = self.dock_fractions
         w = self.width()
         bottom = max(w - int(w * fi), 200)
