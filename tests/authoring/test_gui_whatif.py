@@ -81,7 +81,7 @@ def test_happened_on_another_date_from_the_map(qtbot, app_window):
     assert w.selection.event == ("u2_photos", 1)
     pick(qtbot, menu, "whatIf_date")
     dlg = wait_dialog(qtbot, auth)
-    assert not dlg.ok_button.isEnabled() and "other than 1962-10-14" in dlg.error.text()
+    assert not dlg.ok_button.isEnabled() and "other than 14 October 1962" in dlg.error.text()
     date = dlg.body.date
     date.setFocus()
     date.setCurrentSection(QDateTimeEdit.Section.DaySection)
@@ -173,3 +173,16 @@ def test_fork_from_a_deep_branch(qtbot, app_window):
     assert w.workspace.scenario.branch(bid).parent == "strike-contained"
     assert w.workspace.depth(bid) == 3
     check_undo_redo(qtbot, w, bid, "Fork", parent="strike-contained")
+
+
+def test_set_the_world_offers_enum_values_by_their_labels(qtbot, app_window):
+    w, auth = app_window
+    pick(qtbot, right_click_event(qtbot, w, auth, "black_saturday"), "whatIf_set")
+    dlg = wait_dialog(qtbot, auth)
+    combo = dlg.body.values.rows[0][0]
+    choose(qtbot, combo, "us.posture")
+    box = dlg.body.values.rows[0][1].editor.box
+    assert [box.itemText(i) for i in range(box.count())] == ["watch", "quarantine", "air strikes  (air_strike)"]
+    choose(qtbot, box, "air_strike")
+    assert dlg.label_edit.text() == "US posture is air strikes from 27 October 1962"
+    dlg.close()

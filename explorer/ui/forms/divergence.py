@@ -216,7 +216,7 @@ class DateForm(QWidget):
     def divergences(self) -> list[Divergence]:
         d = pydate(self.date.date())
         if d == self.original:
-            raise edits.EditError(f"choose a date other than {d}, when it happened")
+            raise edits.EditError(f"choose a date other than {long_date(d)}, when it happened")
         return [Divergence("suppress", self.event_id, label=""),
                 Divergence("force", self.event_id, on=d, label="")]
 

@@ -164,7 +164,8 @@ class ValueEdit(QWidget):
             self.box = QComboBox()
             self.box.setObjectName("valueBox")
             for v in ((True, False) if var.type == "bool" else var.values):
-                self.box.addItem(_fmt(v), v)
+                shown = var.label_of(v) if var.type == "enum" else _fmt(v)  # an enum value by its label
+                self.box.addItem(shown if shown == _fmt(v) else f"{shown}  ({v})", v)
             if value is not None:
                 i = self.box.findData(value)
                 self.box.setCurrentIndex(max(i, 0))
