@@ -119,6 +119,8 @@ class Authoring(ScenarioFiles, QObject):
         """Apply an edit as an undoable command; `after` = (branch, event) to select once it is made.
         A branch the edit adds opens at its fork: the cursor at its earliest dated divergence."""
         old = self.scenario
+        if old is not None and new_scenario == old:  # OK on a form left as it was: no undo step, no `*`
+            return
         if after is not None and len(after) == 2 and old is not None and old.branch(after[0]) is None:
             b = new_scenario.branch(after[0])
             dates = [d.on for d in b.divergences if d.on is not None] if b is not None else []

@@ -157,3 +157,18 @@ def test_editing_a_one_off_events_divergence_keeps_the_event(qtbot, tmp_path):
     assert load_scenario(path).branch("castro-speaks") == expected
     saved = read_text(path)
     assert "between: [1962-11-01, 1962-11-20]" in saved and "nolint: [never-fires]" in saved
+
+
+def test_ok_on_an_unchanged_form_is_no_edit(qtbot, tmp_path):
+    path = rich_scenario(tmp_path)
+    w, auth = open_window(qtbot, path, tmp_path)
+    pick(qtbot, outline_menu(qtbot, w, auth, "castro-speaks"), "editBranchAction")
+    click_ok(qtbot, wait_dialog(qtbot, auth))
+    auth.edit_rule("secret_deal")
+    click_ok(qtbot, wait_dialog(qtbot, auth))
+    auth.edit_variable_action.trigger()
+    dlg = wait_dialog(qtbot, auth)
+    choose(qtbot, dlg.pick, "us.posture")
+    click_ok(qtbot, dlg)
+    assert w.undo_stack.count() == 0 and not w.undo_action.isEnabled()
+    assert not w.windowTitle().startswith("*")

@@ -130,7 +130,7 @@ class RuleDialog(_Dialog):
         self.chance.setPlaceholderText("optional: 0..1 or an expression")
         form.addRow("Chance", self.chance)
         self.priority = QSpinBox()
-        self.priority.setRange(-1000, 1000)
+        self.priority.setRange(min(-1000, r.priority), max(1000, r.priority))  # the file's own, even beyond
         self.priority.setValue(r.priority)
         self.repeatable = QCheckBox("may happen again")
         self.repeatable.setChecked(r.repeatable)
