@@ -51,6 +51,9 @@ def test_add_and_edit_divergences(qtbot, app_window):
     type_into(qtbot, form.label, "An early hotline")
     click_ok(qtbot, sub)
     assert dlg.list.count() == 2 and "An early hotline" in dlg.list.item(1).text()
+    # the list reads in words, not the engine's 'hotline = True on 1962-10-01   [set]'
+    assert dlg.list.item(1).text() == ("◆ An early hotline: Moscow and Washington had a hotline, "
+                                       "from 1 October 1962")
     # edit the first divergence: suppress another event
     dlg.list.setCurrentRow(0)
     qtbot.mouseClick(dlg.edit_button, Qt.LeftButton)
@@ -59,6 +62,7 @@ def test_add_and_edit_divergences(qtbot, app_window):
     assert sub2.form.kind.currentData() == "suppress" and sub2.form.event.currentData() == "u2_photos"
     choose(qtbot, sub2.form.event, "black_saturday")
     click_ok(qtbot, sub2)
+    assert dlg.list.item(0).text() == "◆ The U-2 stays on the ground: “Black Saturday” does not happen"
     click_ok(qtbot, dlg)
     b = w.workspace.scenario.branch("no-photos")
     assert [d.kind for d in b.divergences] == ["suppress", "set"]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
 from ...core import edits
 from ...core.model import BASELINE, Divergence
 
-from .divergence import DivergenceDialog, check_force_date
+from .divergence import DivergenceDialog, check_force_date, divergence_line
 from .widgets import ToDo, _Combo, _Dialog
 
 
@@ -87,7 +87,7 @@ class BranchDialog(_Dialog):
         row = self.list.currentRow()
         self.list.clear()
         for d in self.divs:
-            item = QListWidgetItem(("◆ " + d.describe()) + (f"   [{d.kind}]" if d.label else ""))
+            item = QListWidgetItem("◆ " + divergence_line(self.scenario, d))
             self.list.addItem(item)
         if self.divs:
             self.list.setCurrentRow(min(max(row, 0), len(self.divs) - 1))

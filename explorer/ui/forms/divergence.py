@@ -195,6 +195,17 @@ class DivergenceForm(QWidget):
         return words
 
 
+def divergence_line(scenario: Scenario, d: Divergence) -> str:
+    """A divergence in a branch's list, in words: its label, what it does (the core's wording) and its
+    date: "The U-2 stays on the ground: “U-2 photographs the missile sites” does not happen",
+    "Moscow and Washington had a hotline, from 1 October 1962" (it read 'hotline = True on 1962-10-01
+    [set]', the engine's form)."""
+    words = scenario.describe_divergence(d)
+    if d.on:
+        words += f", {'on' if d.kind in ('force', 'event') else 'from'} {long_date(d.on)}"
+    return f"{d.label}: {words}" if d.label and d.label != words else words
+
+
 class DateForm(QWidget):
     """'Happened on another date': the event is suppressed where it was and forced at the new date."""
 
