@@ -1,9 +1,9 @@
 """File > Export Report…: choose branches, variables, format and page size; export off the GUI thread.
 
 The main window's File > Export Report… (Ctrl+E) calls `open_export_dialog(main_window)`, which opens
-`ExportReportDialog(main_window.workspace, <selected branch>)`. The export runs in a QThread with a
-progress bar and a Cancel button; a cancelled or failed export leaves no file behind (writes are
-atomic). Timelines are computed on the GUI thread before the worker starts, so the worker only reads
+`ExportReportDialog(main_window.workspace, <selected branch>, compared_branch=<the compared one>)`: while
+two branches are compared, both are ticked. The export runs in a QThread with a progress bar and a
+Cancel button; a cancelled or failed export leaves no file behind (writes are atomic). Timelines are computed on the GUI thread before the worker starts, so the worker only reads
 the workspace.
 """
 from __future__ import annotations
@@ -51,9 +51,12 @@ class ExportWorker(CancellableWorker):
 
 class ExportReportDialog(QDialog):
     def __init__(self, workspace, selected_branch: str | None = None, parent: QWidget | None = None,
-                 variables: list[str] | None = None, order: list[str] | None = None):
+                 variables: list[str] | None = None, order: list[str] | None = None,
+                 compared_branch: str | None = None):
         """`variables`: those to tick (the World pane's ticked ones); else the report's defaults.
-        `order`: the branches in the window's outline order (else the report's)."""
+        `order`: the branches in the window's outline order (else the report's). `compared_branch`:
+        the branch the selected one is compared with, ticked too (a reader comparing two histories
+        expects both in the report; "Only selected" ticks the two again)."""
         super().__init__(parent)
         self.workspace = workspace
         self.worker: ExportWorker | None = None
@@ -62,6 +65,7 @@ class ExportReportDialog(QDialog):
         self.setWindowTitle("Export Report")
         self.setObjectName("ExportReportDialog")
         selected = selected_branch if selected_branch in sc.branch_ids else BASELINE
+        chosen_branches = {selected} | ({compared_branch} if compared_branch in sc.branch_ids else set())
 
         # branches, as the tree they form
         self.branch_tree = QTreeWidget()
@@ -78,21 +82,21 @@ class ExportReportDialog(QDialog):
             item.setData(0, Qt.UserRole, bid)
             item.setToolTip(0, bid)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.Checked if bid == selected else Qt.Unchecked)
+            item.setCheckState(0, Qt.Checked if bid in chosen_branches else Qt.Unchecked)
             (parent_item.addChild(item) if parent_item else self.branch_tree.addTopLevelItem(item))
             self.branch_items[bid] = item
         self.branch_tree.expandAll()
         self.all_branches = QPushButton("All")
         self.no_branches = QPushButton("Only selected")
         self.all_branches.clicked.connect(lambda: self._check_branches(set(sc.branch_ids)))
-        self.no_branches.clicked.connect(lambda: self._check_branches({selected}))
+        self.no_branches.clicked.connect(lambda: self._check_branches(chosen_branches))
         self.branch_tree.itemChanged.connect(lambda *_: self._update_state())
 
         # variables to plot
         self.var_list = QListWidget()
         self.var_list.setObjectName("variables")
         chosen = {v for v in variables or () if v in sc.variables} or \
-            set(default_variables(workspace, [selected]))
+            set(default_variables(workspace, [selected, *sorted(chosen_branches - {selected})]))
         self.var_items: dict[str, QListWidgetItem] = {}
         for name, var in sc.variables.items():
             # the title only: "Trotsky's health  (trotsky.health)" was clipped in a half-width list at
@@ -399,8 +403,11 @@ def open_export_dialog(main_window) -> ExportReportDialog:
     world = getattr(main_window, "world", None)
     ticked = world.ticked() if world is not None and hasattr(world, "ticked") else None
     history = getattr(main_window, "history", None)
+    sel = getattr(main_window, "selection", None)
+    compared = getattr(sel, "compare", None)  # comparing two branches: both in the report
     dialog = ExportReportDialog(main_window.workspace, _selected_branch(main_window), main_window, variables=ticked,
-                                order=history.rows() if history is not None else None)
+                                order=history.rows() if history is not None else None,
+                                compared_branch=compared if isinstance(compared, str) else None)
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.open()
     return dialog
