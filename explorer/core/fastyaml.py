@@ -11,15 +11,15 @@ It gives up (returns NOT_FAST) whenever it cannot vouch for that: rapidyaml miss
 text, characters PyYAML refuses, anchors, aliases, tags, merge keys, duplicate keys, several documents,
 values PyYAML could not construct, or more values than the loader's budget; and texts rapidyaml reads
 where PyYAML refuses them or reads them otherwise (found by fuzzing both roads): any tab (PyYAML refuses
-one on a blank line or after `- `), a plain scalar starting with `@` or a backquote (reserved
-indicators) or holding " #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `- ` after a flow
-collection or a quoted text on its line (a second entry for rapidyaml), a `:` first on its line (a flow
-key's on the line before) or more than 1024 characters into a line (PyYAML's limit on a key's length),
-keys rapidyaml rewrites in its JSON (`inf` as `.inf`), a plain scalar starting with ':' (`[:a]`), a
-line break escaped in a double-quoted text (a flow key over two lines: `{"a\\<break> b": 1}`), escaped
-surrogates (`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML reads two halves, which the loader
-refuses). The loader then composes with PyYAML, which also finds every problem with its exact line:col;
-messages never come from here.
+one on a blank line or after `- `), a plain scalar PyYAML cannot start (`] x`, `@x`, `:a` in a flow:
+_REFUSED_FIRST) or holding " #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `- ` after a
+flow collection or a quoted text on its line (a second entry for rapidyaml), an explicit key
+(`? "a":b`), a `:` first on its line (a flow key's on the line before) or more than 1024 characters
+into a line (PyYAML's limit on a key's length), keys rapidyaml rewrites in its JSON (`inf` as `.inf`),
+a line break escaped in a double-quoted text (a flow key over two lines: `{"a\\<break> b": 1}`),
+escaped surrogates (`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML reads two halves, which the
+loader refuses). The loader then composes with PyYAML, which also finds every problem with its exact
+line:col; messages never come from here.
 """
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ _COLON_FIRST = re.compile(r"\n +:")  # 1.7 ms a 1.7 MB text (a literal first: me
 # or a quoted text on the same line (5 ms a 1.7 MB text)
 _ENTRY_AFTER_FLOW = re.compile(r"""[\]}"'] +-(?:[ \r\n]|$)""", re.M)
 _COLON_TEXT = re.compile(r'":[^ ]')  # in the JSON: a text starting with ':' (a key's is followed by ' ')
+_EXPLICIT_KEY = re.compile(r"\n[ -]*\?[ \r\n]")
 KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
@@ -82,6 +83,8 @@ def _pyyaml_refuses(text: str) -> bool:
         return True  # a ':' first on its line: a flow key's on the line before, which PyYAML refuses
     if _ENTRY_AFTER_FLOW.search(text):
         return True
+    if ("? " in text or "?\n" in text) and (_EXPLICIT_KEY.search(text) or text.lstrip(" -").startswith("?")):
+        return True  # `? "a":b`: a key and its value for rapidyaml, refused by PyYAML; explicit keys are rare
     if len(text) > KEY_LIMIT and max(map(len, text.split("\n"))) > KEY_LIMIT:  # 5 ms a 1.7 MB text,
         return any(":" in line[KEY_LIMIT:] for line in text.split("\n"))  # a regex scan 30 ms
     return False

@@ -142,6 +142,7 @@ TRICKY_INVALID = {
     "closing_brace_first_in_a_tag": EVENT + "    tags:\n      - }x\n",
     "percent_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: %x}]\n",
     "question_mark_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: ?x}]\n",
+    "explicit_key_with_an_adjacent_value": EVENT + '    ? "title":x\n',
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
