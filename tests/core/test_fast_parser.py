@@ -161,12 +161,14 @@ def test_tricky_valid_texts_give_the_same_model(name):
     _same_both_ways(text)
 
 
-# keys rapidyaml rewrites in its JSON (inf -> .inf): no key pattern allows them, so they never made
+# keys rapidyaml rewrites in its JSON (inf -> .inf), a BOM inside the text (PyYAML gives it no column:
+# 'a x\ufeff:\r\n\ufeffa: a' nested the second key): no key pattern allows them, so they never made
 # another model, but the fast road's values must be PyYAML's all the same
-REWRITTEN_KEYS = ["inf: 1\n", "nan: 1\n", "-inf: 1\n", "infinity: 1\n", "k: {: 1}\n", "k: {a: b # c}\n"]
+GIVE_UP = ["inf: 1\n", "nan: 1\n", "-inf: 1\n", "infinity: 1\n", "k: {: 1}\n", "k: {a: b # c}\n",
+           "a    x\ufeff:\r\n\ufeffa: a\n"]
 
 
-@pytest.mark.parametrize("text", REWRITTEN_KEYS)
+@pytest.mark.parametrize("text", GIVE_UP)
 def test_the_fast_road_gives_up_where_its_values_would_not_be_pyyamls(text):
     assert fast_data(text, MAX_NODES) is NOT_FAST
 
