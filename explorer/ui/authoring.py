@@ -359,8 +359,11 @@ class Authoring(ScenarioFiles, QObject):
         dlg = WhatIfDialog(self.w.workspace, bid, key[0], kind, date, parent=self.w)
 
         def accept(d):
-            self.push(d.result_scenario, f"Fork {quoted(d.label_edit.text())}", after=(d.new_branch, None))
-            self.w.statusBar().showMessage(f"New branch {d.new_branch} from {bid}", 4000)
+            label = d.label_edit.text().strip()
+            self.push(d.result_scenario, f"New branch {quoted(label)}", after=(d.new_branch, None))
+            # in labels, as the outline shows them (it said "New branch no-x from baseline", the ids)
+            parent = self.scenario.branch(bid)
+            self.w.statusBar().showMessage(f"New branch {quoted(label)} from {quoted(parent.label or bid)}", 4000)
         return self._show(dlg, accept)
 
     def new_branch(self, parent: str | None = None) -> QDialog:
@@ -438,12 +441,11 @@ class Authoring(ScenarioFiles, QObject):
     def edit_variable(self, name: str | None = None) -> QDialog:
         name = name or next(iter(self.scenario.variables))
         dlg = VariableDialog(self.w.workspace, name, parent=self.w)
-        return self._show(dlg, lambda d: self.push(d.result_scenario,
-                                                   f"Edit variable {quoted(d.name_edit.text())}"))
+        return self._show(dlg, lambda d: self.push(d.result_scenario, f"Edit variable {quoted(_var_name(d))}"))
 
     def new_variable(self) -> QDialog:
         dlg = VariableDialog(self.w.workspace, None, parent=self.w)
-        return self._show(dlg, lambda d: self.push(d.result_scenario, f"New variable {quoted(d.name_edit.text())}"))
+        return self._show(dlg, lambda d: self.push(d.result_scenario, f"New variable {quoted(_var_name(d))}"))
 
     # --- questions (methods so tests and scripts can answer them) ---------------------------------
 
@@ -475,3 +477,9 @@ class Authoring(ScenarioFiles, QObject):
         box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self.w)
         box.setObjectName("authoringError")
         box.open()
+
+
+def _var_name(dlg) -> str:
+    """A variable in the Edit menu's words: its label (what the World table and the why-chains show),
+    else its dotted name."""
+    return dlg.label_edit.text().strip() or dlg.name_edit.text().strip()

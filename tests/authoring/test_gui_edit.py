@@ -251,7 +251,7 @@ def test_variable_form(qtbot, app_window):
     click_ok(qtbot, dlg)
     v = w.workspace.scenario.variables["cuba.invaded"]
     assert v.type == "bool" and v.initial is False and v.label == "Cuba invaded"
-    undo_redo(qtbot, w, "New variable “cuba.invaded”", lambda sc: "cuba.invaded" not in sc.variables,
+    undo_redo(qtbot, w, "New variable “Cuba invaded”", lambda sc: "cuba.invaded" not in sc.variables,
               lambda sc: "cuba.invaded" in sc.variables)
     # edit an existing one: a new initial value re-runs the world
     auth.edit_variable_action.trigger()

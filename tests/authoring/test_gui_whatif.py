@@ -53,11 +53,12 @@ def test_didnt_happen_from_the_timeline_menu(qtbot, app_window):
     click_ok(qtbot, dlg)
     bid = created(w, before)
     assert bid == "no-speech"
+    assert w.statusBar().currentMessage() == "New branch “No speech” from “Baseline”"  # not the ids
     b = w.workspace.scenario.branch(bid)
     assert b.label == "No speech" and b.parent == "baseline" and b.divergences[0].kind == "suppress"
     assert downstream(w, bid, "quarantine_speech")
     assert "*" in w.windowTitle()
-    check_undo_redo(qtbot, w, bid, "No speech")
+    check_undo_redo(qtbot, w, bid, "New branch “No speech”")
 
 
 def test_happened_differently_from_the_inspector_button(qtbot, app_window):
@@ -71,7 +72,7 @@ def test_happened_differently_from_the_inspector_button(qtbot, app_window):
     click_ok(qtbot, dlg)
     bid = created(w, before)
     assert [e.event for e in downstream(w, bid, "excomm_decides") if e.status == "new"] == ["strike_escalates"]
-    check_undo_redo(qtbot, w, bid, "Fork")
+    check_undo_redo(qtbot, w, bid, "New branch “")
 
 
 def test_happened_on_another_date_from_the_map(qtbot, app_window):
@@ -96,7 +97,7 @@ def test_happened_on_another_date_from_the_map(qtbot, app_window):
     assert tl.firing("u2_photos").date == D("1962-10-24")
     assert tl.firing("excomm_decides").date == D("1962-10-30")  # 6 days after the photos: worked out
     assert downstream(w, bid, "u2_photos")
-    check_undo_redo(qtbot, w, bid, "Fork")
+    check_undo_redo(qtbot, w, bid, "New branch “")
 
 
 def test_force_an_event_here(qtbot, app_window):
@@ -112,7 +113,7 @@ def test_force_an_event_here(qtbot, app_window):
     bid = created(w, before)
     d = w.workspace.diff(bid)
     assert {e.event for e in d.gone} >= {"secret_deal", "hotline_installed"}  # war follows from the rules
-    check_undo_redo(qtbot, w, bid, "Fork")
+    check_undo_redo(qtbot, w, bid, "New branch “")
 
 
 def test_set_the_world_differently(qtbot, app_window):
@@ -132,7 +133,7 @@ def test_set_the_world_differently(qtbot, app_window):
     div = w.workspace.scenario.branch(bid).divergences[0]
     assert div.kind == "set" and div.values == {"war": True} and div.on == D("1962-10-27")
     assert {e.event for e in w.workspace.diff(bid).gone} >= {"secret_deal"}
-    check_undo_redo(qtbot, w, bid, "Fork")
+    check_undo_redo(qtbot, w, bid, "New branch “")
 
 
 def test_add_a_new_event_here(qtbot, app_window):
@@ -158,7 +159,7 @@ def test_add_a_new_event_here(qtbot, app_window):
     assert div.kind == "event" and div.rule.title == "A false alarm starts a war"
     assert w.workspace.timeline(bid).firing("a_false_alarm_starts_a_war").date == D("1962-10-28")
     assert {e.event for e in w.workspace.diff(bid).gone} >= {"hotline_installed"}
-    check_undo_redo(qtbot, w, bid, "Fork")
+    check_undo_redo(qtbot, w, bid, "New branch “")
 
 
 def test_fork_from_a_deep_branch(qtbot, app_window):
@@ -172,7 +173,7 @@ def test_fork_from_a_deep_branch(qtbot, app_window):
     bid = created(w, before)
     assert w.workspace.scenario.branch(bid).parent == "strike-contained"
     assert w.workspace.depth(bid) == 3
-    check_undo_redo(qtbot, w, bid, "Fork", parent="strike-contained")
+    check_undo_redo(qtbot, w, bid, "New branch “", parent="strike-contained")
 
 
 def test_set_the_world_offers_enum_values_by_their_labels(qtbot, app_window):
