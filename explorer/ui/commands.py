@@ -11,7 +11,9 @@ from ..core.model import Scenario
 
 
 def quoted(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split())
+    """A name in the Edit menu's quotes, cut at `limit`; quotes inside it turn single, as the reports
+    nest them ('New branch “‘The revolt’ does not happen”', not '““The revolt” does not happen”')."""
+    text = " ".join(str(text).split()).replace("“", "‘").replace("”", "’")
     return f"“{text[:limit - 1] + '…' if len(text) > limit else text}”"
 
 

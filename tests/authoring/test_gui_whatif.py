@@ -48,6 +48,12 @@ def test_didnt_happen_from_the_timeline_menu(qtbot, app_window):
     assert dlg.ok_button.isEnabled() and dlg.id_label.text() == "no-kennedy-announces-the-quarantine"
     # the date defaults to the event's own, so the fork sits where it would have happened
     assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1962-10-22"
+    assert dlg.label_edit.text().startswith("“")  # the offered label, accepted: the Edit menu nests its quotes
+    click_ok(qtbot, dlg)
+    assert w.undo_action.text().endswith("New branch “‘Kennedy announces the quarantine’ does…”")
+    edit_menu_click(qtbot, w, w.undo_action)
+    pick(qtbot, right_click_event(qtbot, w, auth, "quarantine_speech"), "whatIf_suppress")
+    dlg = wait_dialog(qtbot, auth)
     type_into(qtbot, dlg.label_edit, "No speech")
     assert dlg.id_label.text() == "no-speech"
     click_ok(qtbot, dlg)
