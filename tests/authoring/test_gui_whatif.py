@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QDateTimeEdit, QLabel
 
 from gui_support import (choose, click_event, click_ok, edit_menu_click, pick, pick_from_button,
                          right_click_event, right_click_lane, type_into, wait_dialog)
@@ -115,6 +115,8 @@ def test_force_an_event_here(qtbot, app_window):
     assert dlg.body.event.currentData() == "strike_escalates"  # what did not happen comes first
     assert dlg.body.use_date.isChecked() and dlg.body.date.date().toString("yyyy-MM-dd") == "1962-10-22"
     assert dlg.label_edit.text() == "“Soviet commanders fire back” happens on 22 October 1962"
+    assert "at Kennedy announces the quarantine, 22 October 1962" in dlg.findChild(QLabel, "whatIfHeading").text() \
+        .replace("<i>", "").replace("</i>", "").replace("</span>", "")
     click_ok(qtbot, dlg)
     bid = created(w, before)
     d = w.workspace.diff(bid)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from ...core import edits
 from ...core.model import Divergence
+from ...reports.text import long_date
 from .. import style
 
 from .divergence import DateForm, DivergenceForm, check_force_date
@@ -34,7 +35,7 @@ class WhatIfDialog(_Dialog):
         heading = QLabel(f"<b>What if</b> <i>{_html(title)}</i> <b>{WHAT_IF_KINDS[kind]}?</b>"
                          if kind in ("suppress", "outcome", "date") else
                          f"<b>What if {WHAT_IF_KINDS[kind]}?</b> <span style='color:{style.TEXT_MUTED}'>"
-                         f"at <i>{_html(title)}</i>{', ' + str(self.event_date) if self.event_date else ''}</span>")
+                         f"at <i>{_html(title)}</i>{', ' + long_date(self.event_date) if self.event_date else ''}</span>")
         heading.setObjectName("whatIfHeading")
         heading.setWordWrap(True)
         self.main.addWidget(heading)
