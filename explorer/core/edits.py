@@ -48,6 +48,8 @@ _DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "o
              "with", "without", "but", "not", "than", "its", "his", "her", "their", "does", "do", "did",
              "is", "are", "was", "were", "has", "have", "had", "will", "would", "never"}
 _NEGATIONS = {"not", "never", "no", "without", "fails"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"}
 
 
 def slug(text: str) -> str:
@@ -66,8 +68,8 @@ def slug(text: str) -> str:
             words = ["no"] + words
             while len("-".join(words)) > 40 and len(words) > 2:
                 words.pop()
-        while len(words) > 2 and words[-1] in _DANGLING:
-            words.pop()
+        while len(words) > 2 and (words[-1] in _DANGLING or words[-1] in _MONTHS or words[-1].isdigit()):
+            words.pop()  # nor on a date cut in two: "...-happens-on-24-may" (of "on 24 May 1942")
         s = "-".join(words)
     s = s.rstrip("-")
     if not s or not s[0].isalpha():

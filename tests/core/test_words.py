@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ("The United States invades Mexico in the summer of 1942", "the-united-states-invades-mexico"),
     ("Kennedy announces the quarantine does not happen", "no-kennedy-announces-the-quarantine"),
     ("Ñandú", "nandu"),
+    ("“Mercader kills Trotsky” happens on 24 May 1942", "mercader-kills-trotsky-happens"),  # not "...-on-24-may"
+    ("“The Mexican Socialist Revolution” happens on 13 June 1942", "the-mexican-socialist-revolution-happens"),
     ("1942", "branch-1942"),
 ])
 def test_branch_ids_from_labels_read_well(label, expected):
