@@ -149,6 +149,7 @@ def test_editing_a_one_off_events_divergence_keeps_the_event(qtbot, tmp_path):
     assert sub.form.date.date().toString("yyyy-MM-dd") == "1962-11-01"  # its window's start, not the scenario's
     type_into(qtbot, sub.form.label, "Castro flies to New York")
     click_ok(qtbot, sub)
+    assert dlg.list.item(0).text() == "◆ Castro flies to New York: “Castro speaks at the UN” happens, an event of its own"
     click_ok(qtbot, dlg)
     expected = copy.deepcopy(before)
     expected.divergences[0].label = "Castro flies to New York"

@@ -202,7 +202,7 @@ def divergence_line(scenario: Scenario, d: Divergence) -> str:
     [set]', the engine's form)."""
     words = scenario.describe_divergence(d)
     if d.on:
-        words += f", {'on' if d.kind in ('force', 'event') else 'from'} {long_date(d.on)}"
+        words += f" on {long_date(d.on)}" if d.kind in ("force", "event") else f", from {long_date(d.on)}"
     return f"{d.label}: {words}" if d.label and d.label != words else words
 
 
