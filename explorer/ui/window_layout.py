@@ -66,7 +66,18 @@ class DockLayout:
         self.analysis_dock.visibilityChanged.connect(lambda shown: shown and self.analysis_pane())
         self._default_sizes()
 
-    DEFAULT_FRACTIONS = (0.21, 0.34, 0.44)  # outline width, inspector width, timeline height
+    # outline width, inspector width, timeline height. The outline's 0.272 is 348 px at 1280: the
+    # bundled scenario's longest name with its Problems mark, "Roosevelt makes a deal with the
+    # Republic  ✓", needs 290 px of text room on the second level (346 px of dock), its longest
+    # third-level one 342; at 0.21 (268 px) 9 of its 18 names were cut, 5 of the 9 first rows, and
+    # at the 0.24 first suggested 5 still were. The room comes from the map alone (565 -> 485 px at
+    # 1280; at 0.275 its selected label "The Texas Incident never happens" is cut, and the
+    # inspector's World table needs its 0.34); the timeline spans under the outline and keeps its
+    # 653 px. At 1920 the names need only 0.18 (the outline gets 522 px, the map 853 -> 734).
+    DEFAULT_FRACTIONS = (0.272, 0.34, 0.44)
+    # the defaults before: a share saved equal to its old default was never dragged, and takes the
+    # new one (`showEvent`)
+    OLD_DEFAULTS = (0.21, 0.34, 0.44)
 
     def _default_sizes(self) -> None:
         self.dock_fractions = self.DEFAULT_FRACTIONS
@@ -200,7 +211,8 @@ class DockLayout:
         over the Branches outline). Restored into the shown window, Qt fits the arrangement to the
         window's size and retires the old tab bars at once; the shares saved with it (`window/shares`,
         fractions of the window) then size the docks for this window. A state saved without shares
-        (before they were saved) keeps its arrangement with the default shares."""
+        (before they were saved) keeps its arrangement with the default shares; a share saved equal to
+        its old default (`OLD_DEFAULTS`, as written by a layout nobody dragged) takes its new one."""
         super().showEvent(ev)
         if not getattr(self, "_sized", False):
             self._sized = True
@@ -210,6 +222,9 @@ class DockLayout:
                 self.inspector_dock.raise_()
                 self.timeline_dock.raise_()
             shares = getattr(self, "_saved_shares", None) if restored else None
+            if shares:  # a share left at its old default takes the default as it is now
+                shares = tuple(new if f == old else f
+                               for f, old, new in zip(shares, self.OLD_DEFAULTS, self.DEFAULT_FRACTIONS))
             self.dock_fractions = shares or self.DEFAULT_FRACTIONS
             self._apply_fractions()
 
