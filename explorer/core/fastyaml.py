@@ -11,15 +11,15 @@ It gives up (returns NOT_FAST) whenever it cannot vouch for that: rapidyaml miss
 text, characters PyYAML refuses, anchors, aliases, tags, merge keys, duplicate keys, several documents,
 values PyYAML could not construct, or more values than the loader's budget; and texts rapidyaml reads
 where PyYAML refuses them or reads them otherwise (found by fuzzing both roads): any tab (PyYAML refuses
-one on a blank line or after `- `), any BOM (PyYAML gives one no column), a plain scalar PyYAML cannot
-start (`] x`, `@x`, `:a` in a flow: _REFUSED_FIRST) or holding " #" (`{a: b # c}`: a comment for
-PyYAML), an empty key, a `- ` after a flow collection or a quoted text on its line (a second entry for
-rapidyaml), an explicit key (`? "a":b`), a `:` first on its line (a flow key's on the line before) or
-more than 1024 characters into a line (PyYAML's limit on a key's length), keys rapidyaml rewrites in its
-JSON (`inf` as `.inf`), a line break escaped in a double-quoted text (a flow key over two lines:
-`{"a\\<break> b": 1}`), escaped surrogates (`"\\ud83d\\ude00"`: rapidyaml joins the pair, PyYAML
-reads two halves, which the loader refuses). The loader then composes with PyYAML, which also finds
-every problem with its exact line:col; messages never come from here.
+one on a blank line or after `- `), a `%` first on a line (a directive), any BOM (PyYAML gives one no
+column), a plain scalar PyYAML cannot start (`] x`, `@x`, `:a` in a flow: _REFUSED_FIRST) or holding
+" #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `- ` after a flow collection or a quoted
+text on its line (a second entry for rapidyaml), an explicit key (`? "a":b`), a `:` first on its line
+(a flow key's on the line before) or more than 1024 characters into a line (PyYAML's limit on a key's
+length), keys rapidyaml rewrites in its JSON (`inf` as `.inf`), a line break escaped in a double-quoted
+text (a flow key over two lines: `{"a\\<break> b": 1}`), escaped surrogates (`"\\ud83d\\ude00"`:
+rapidyaml joins the pair, PyYAML reads two halves, which the loader refuses). The loader then composes
+with PyYAML, which also finds every problem with its exact line:col; messages never come from here.
 """
 from __future__ import annotations
 
@@ -75,8 +75,8 @@ def _pyyaml_refuses(text: str) -> bool:
     """Whether the text may hold what rapidyaml reads and PyYAML refuses or reads otherwise (module
     docstring; plain scalars are _plain_refused's). Conservative: a tab in a comment or a quoted text
     also sends the text down PyYAML's road."""
-    if "\t" in text:
-        return True
+    if "\t" in text or "\n%" in text or text.startswith("%"):
+        return True  # '%' first on a line is a directive for PyYAML (an error after the first line)
     if "\\" in text and (SURROGATE_ESCAPE.search(text) or "\\\n" in text or "\\\r\n" in text):
         return True  # an escaped surrogate, or a line break escaped in a flow key ("a\<break> b": "ab")
     if "\n:" in text or text.lstrip(" ").startswith(":") or _COLON_FIRST.search(text):

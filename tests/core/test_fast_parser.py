@@ -143,6 +143,7 @@ TRICKY_INVALID = {
     "percent_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: %x}]\n",
     "question_mark_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: ?x}]\n",
     "explicit_key_with_an_adjacent_value": EVENT + '    ? "title":x\n',
+    "percent_first_on_a_comment_line": "# a comment\n%# a directive for PyYAML\n" + HEAD + EVENT,
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
@@ -176,7 +177,7 @@ def test_the_fast_road_gives_up_where_its_values_would_not_be_pyyamls(text):
 @pytest.mark.parametrize("name", sorted(TRICKY_INVALID))
 def test_tricky_invalid_texts_give_the_same_messages(name):
     text = TRICKY_INVALID[name]
-    if not text.startswith(("- ", "---")):
+    if not text.startswith(("- ", "---", "# ")):
         text = HEAD + text
     _same_both_ways(text)
 
