@@ -73,13 +73,18 @@ class BranchMap(QWidget):
         header.addWidget(title)
         header.addSpacing(12)
         legend = QLabel(" &nbsp; ".join(
-            f"<span style='color:{style.STATUS_COLORS[s]}; font-size:13px'>●</span> {name}"
+            f"<span style='color:{style.STATUS_COLORS[s]}; font-size:13px'>●</span>&nbsp;{name}"
             for s, name in ((style.SAME, style.STATUS_LABELS[style.SAME]), (style.NEW, "new"),
                             (style.CHANGED, "changed")))
-            + f" &nbsp; <span style='color:{style.DIVERGENCE}; font-size:13px'>◆</span> divergence")
+            + f" &nbsp; <span style='color:{style.DIVERGENCE}; font-size:13px'>◆</span>&nbsp;divergence")
         legend.setObjectName("muted")
+        # the map is narrow at 1280 (the outline takes its names' room): the legend wraps onto a second
+        # line rather than cutting "◆ divergence" to a bare diamond (each mark joined to its name by a
+        # no-break space, so a line never ends on a mark whose name starts the next)
+        legend.setWordWrap(True)
         legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         header.addWidget(legend, 1)
+        self.legend = legend
         self.plot.setStatusTip("Click a lane to select its branch, a mark to inspect its event · drag to pan · "
                                "wheel to zoom · double-click to fit")
         for text, tip, slot in (("−", "Zoom out", lambda: self.zoom(1.5)), ("+", "Zoom in", lambda: self.zoom(1 / 1.5)),
