@@ -46,13 +46,11 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 # a token that may be an anchor (&a), alias (*a), tag (!t), directive (%) or merge key (<<): only then
 # are every node's flags read (1 us a node through the bindings), to tell them from ordinary text
 _SUSPECT = re.compile(r"[&*!%]")
-_RESERVED = re.compile(r"(?:^|(?<=[ \t\r\n\[{,:?-]))[@`]")
 SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _COLON_FIRST = re.compile(r"\n +:")  # 1.7 ms a 1.7 MB text (a literal first: memchr)
 # `- {a: 1} - {b: 2}`: rapidyaml reads a second entry where PyYAML refuses a '-' after a flow collection
 # or a quoted text on the same line (5 ms a 1.7 MB text)
 _ENTRY_AFTER_FLOW = re.compile(r"""[\]}"'] +-(?:[ \r\n]|$)""", re.M)
-_COLON_TEXT = re.compile(r'":[^ ]')  # in the JSON: a text starting with ':' (a key's is followed by ' ')
 _EXPLICIT_KEY = re.compile(r"\n[ -]*\?[ \r\n]")
 KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
@@ -73,7 +71,7 @@ def _unprintable(text: str) -> bool:
 
 def _pyyaml_refuses(text: str) -> bool:
     """Whether the text may hold what rapidyaml reads and PyYAML refuses or reads otherwise (module
-    docstring; plain scalars are _plain_refused's). Conservative: a tab in a comment or a quoted text
+    docstring; plain values are the typer's, plain keys _plain_refused's). Conservative: a tab in a comment or a quoted text
     also sends the text down PyYAML's road."""
     if "\t" in text or "\n%" in text or text.startswith("%"):
         return True  # '%' first on a line is a directive for PyYAML (an error after the first line)
@@ -90,23 +88,19 @@ def _pyyaml_refuses(text: str) -> bool:
     return False
 
 
-def _plain_refused(text: str, js: str, tree) -> bool:
-    """Whether a plain scalar reads otherwise in PyYAML: one starting with `@` or a backquote (reserved
-    indicators PyYAML refuses), one holding " #" (rapidyaml keeps `{a: b # c}` as the text "b # c",
-    for PyYAML a comment starts there and the mapping is never closed), an empty key (`{: 1}`), one
-    starting with ':' (`[:a]`: text for rapidyaml, for PyYAML a value with no key in a flow; `title: :a`
-    in a block, which both read as text, takes PyYAML's road too). The
-    tree's nodes are read only when the text or the JSON may hold one (the bundled scenario's comment
-    lines quote `on:`: a match on a comment line does not count)."""
-    suspect = " #" in js or '"":' in js or _COLON_TEXT.search(js) is not None
-    if not suspect and ("@" in text or "`" in text):
-        for m in _RESERVED.finditer(text):
-            i = m.start()
-            if not text[text.rfind("\n", 0, i) + 1:i].lstrip(" ").startswith("#"):
-                suspect = True
-                break
-    if not suspect:
+def _plain_refused(js: str, tree) -> bool:
+    """Whether a plain key reads otherwise in PyYAML: an empty one (`{: 1}`) or one holding " #" (a
+    comment for PyYAML). Plain values are the typer's (_REFUSED_FIRST: refused once per distinct text).
+    The tree's nodes are read only when the JSON holds an empty key or " #"."""
+    if not (" #" in js or '"":' in js):
         return False
+    key_plain = ryml.KEY_PLAIN
+    for i in range(tree.size()):
+        if tree.type(i) & key_plain and tree.has_key(i):
+            k = tree.key(i)
+            if k is None or not bytes(k) or bytes(k)[:1] in (b"@", b"`", b":") or b" #" in bytes(k):
+                return True
+    return False
     val_plain, key_plain = ryml.VAL_PLAIN, ryml.KEY_PLAIN
     for i in range(tree.size()):
         t = tree.type(i)
@@ -243,7 +237,7 @@ def _json_of(tree, text: str) -> str | None:
     js = ryml.emit_json(tree)
     if '".inf":' in js or '"-.inf":' in js or '".nan":' in js:
         return None  # a key rapidyaml rewrote (`inf`, `NaN`, `-Infinity`): the JSON no longer has its text
-    if _plain_refused(text, js, tree):
+    if _plain_refused(js, tree):
         return None
     return js
 
