@@ -71,8 +71,8 @@ def _unprintable(text: str) -> bool:
 
 def _pyyaml_refuses(text: str) -> bool:
     """Whether the text may hold what rapidyaml reads and PyYAML refuses or reads otherwise (module
-    docstring; plain values are the typer's, plain keys _plain_refused's). Conservative: a tab in a comment or a quoted text
-    also sends the text down PyYAML's road."""
+    docstring; plain values are the typer's, plain keys _plain_refused's). Conservative: a tab in a
+    comment or a quoted text also sends the text down PyYAML's road."""
     if "\t" in text or "\n%" in text or text.startswith("%"):
         return True  # '%' first on a line is a directive for PyYAML (an error after the first line)
     if "\\" in text and (SURROGATE_ESCAPE.search(text) or "\\\n" in text or "\\\r\n" in text):

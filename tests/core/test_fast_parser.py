@@ -100,6 +100,7 @@ TRICKY_VALID = {
     # found by fuzzing (scratch fuzz.py): rapidyaml writes -.5 as -0.5 in JSON, which PyYAML's rules
     # then typed as a number; PyYAML reads the text -.5 as text (only .5 unsigned is a float in YAML 1.1)
     "signed_point_five": EVENT + "    title: -.5\n",
+    "point_five_exponent": EVENT + "    title: .5e3\n    text: -.5e3\n",  # 0.5e3 in rapidyaml's JSON
     "colon_first_in_a_block_value": EVENT + "    title: :a\n",
     "question_mark_first_in_a_block_value": EVENT + "    title: ?x\n",
     "quoted_closing_bracket_first": EVENT + "    title: '] x'\n    text: \"}%@`?: #\"\n",
