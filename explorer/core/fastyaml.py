@@ -14,12 +14,13 @@ where PyYAML refuses them or reads them otherwise (found by fuzzing both roads):
 one on a blank line or after `- `), a `%` first on a line (a directive), any BOM (PyYAML gives one no
 column), a plain scalar PyYAML cannot start (`] x`, `@x`, `:a` in a flow: _REFUSED_FIRST) or holding
 " #" (`{a: b # c}`: a comment for PyYAML), an empty key, a `- ` after a flow collection or a quoted
-text on its line (a second entry for rapidyaml), an explicit key (`? "a":b`), a `:` first on its line
-(a flow key's on the line before) or more than 1024 characters into a line (PyYAML's limit on a key's
-length), keys rapidyaml rewrites in its JSON (`inf` as `.inf`), a line break escaped in a double-quoted
-text (a flow key over two lines: `{"a\\<break> b": 1}`), escaped surrogates (`"\\ud83d\\ude00"`:
-rapidyaml joins the pair, PyYAML reads two halves, which the loader refuses). The loader then composes
-with PyYAML, which also finds every problem with its exact line:col; messages never come from here.
+text on its line (a second entry for rapidyaml), an explicit key (`? "a":b`), text after a block
+scalar's indentation indicator (`|2 x`: rapidyaml drops it), a `:` first on its line (a flow key's on
+the line before) or more than 1024 characters into a line (PyYAML's limit on a key's length), keys
+rapidyaml rewrites in its JSON (`inf` as `.inf`), a line break escaped in a double-quoted text (a flow
+key over two lines: `{"a\\<break> b": 1}`), escaped surrogates (`"\\ud83d\\ude00"`: rapidyaml joins
+the pair, PyYAML reads two halves, which the loader refuses). The loader then composes with PyYAML,
+which also finds every problem with its exact line:col; messages never come from here.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ _COLON_FIRST = re.compile(r"\n +:")  # 1.7 ms a 1.7 MB text (a literal first: me
 # or a quoted text on the same line (5 ms a 1.7 MB text)
 _ENTRY_AFTER_FLOW = re.compile(r"""[\]}"'] +-(?:[ \r\n]|$)""", re.M)
 _EXPLICIT_KEY = re.compile(r"\n[ -]*\?[ \r\n]")
+_BLOCK_HEADER_TEXT = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]) +[^ #\r\n]")
 KEY_LIMIT = 1024  # PyYAML's scanner forgets a possible key this many characters after its start
 _STR = "tag:yaml.org,2002:str"
 _SPECIAL = (ryml.VALANCH | ryml.KEYANCH | ryml.VALREF | ryml.KEYREF | ryml.VALTAG | ryml.KEYTAG) if ryml else 0
@@ -81,6 +83,10 @@ def _pyyaml_refuses(text: str) -> bool:
         return True  # a ':' first on its line: a flow key's on the line before, which PyYAML refuses
     if _ENTRY_AFTER_FLOW.search(text):
         return True
+    for m in _BLOCK_HEADER_TEXT.finditer(text):  # `title: |2 x`: rapidyaml drops the x, PyYAML refuses it
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if not before.strip(" -?") or before.endswith((": ", "- ", "? ")):
+            return True
     if ("? " in text or "?\n" in text) and (_EXPLICIT_KEY.search(text) or text.lstrip(" -").startswith("?")):
         return True  # `? "a":b`: a key and its value for rapidyaml, refused by PyYAML; explicit keys are rare
     if len(text) > KEY_LIMIT and max(map(len, text.split("\n"))) > KEY_LIMIT:  # 5 ms a 1.7 MB text,

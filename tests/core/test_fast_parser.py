@@ -145,6 +145,7 @@ TRICKY_INVALID = {
     "question_mark_first_in_a_flow": EVENT + "    outcomes: [{id: x, title: ?x}]\n",
     "explicit_key_with_an_adjacent_value": EVENT + '    ? "title":x\n',
     "percent_first_on_a_comment_line": "# a comment\n%# a directive for PyYAML\n" + HEAD + EVENT,
+    "text_after_a_block_scalar_header": EVENT + "    title: |2 x\n      y\n",
     "tab_on_a_blank_line": EVENT + "    title: x\n\t\n",
     "tab_after_a_dash": EVENT + "    tags:\n      -\tx\n",
     "tab_first_on_a_comment_line": "\t# a comment\n" + EVENT,
