@@ -323,7 +323,7 @@ def _plain_ok(s: str, flow: bool) -> bool:
     return isinstance(got, str) and got == s
 
 
-_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")  # \Z: `$` also matches before a final newline
 
 
 def key_text(k, flow_ctx: bool = False) -> str:

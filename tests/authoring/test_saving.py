@@ -333,3 +333,14 @@ def test_recovery_goes_to_the_state_folder_when_the_folder_is_read_only(tmp_path
     assert read_recovery(p).path == rp
     discard_recovery(p)
     assert not rp.exists()
+
+
+def test_a_key_ending_in_a_line_break_is_quoted_when_written():
+    """`$` also matches before a final newline: the key 'a\\n' was written plain ('a\\n:'), which reads back as
+    another document. Keys are written plain only when the whole key is a plain name (\\Z)."""
+    import yaml
+
+    from explorer.core.emit import key_text
+    assert key_text("mexico.regime") == "mexico.regime"
+    text = key_text("a\n")
+    assert text != "a\n" and yaml.safe_load(f"{text}: 1") == {"a\n": 1}
