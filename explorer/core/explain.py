@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .conditions import Facts
 from .engine import Firing, Lapse
 from .errors import UnknownName, did_you_mean
+from .prose import cause_words, failed_term_words, outcome_words, quote, reason_words, root_words
 from .timeline import Timeline
 
 
@@ -49,28 +50,42 @@ class Why:
     causes: list[Cause]
     roots: list[Cause]  # divergences and initial values everything above leads back to
 
+    scenario: object = field(default=None, repr=False, compare=False)  # for the words (prose)
+
     def text(self) -> str:
-        out = [f"Why did \"{self.title}\" happen on {self.date} (branch {self.branch})?"]
-        if self.outcome:
-            out[0] = out[0][:-1] + f", with outcome {self.outcome}?"
-        if self.condition not in ("true", "True"):
-            out.append(f"  when: {self.condition}")
+        """The why-chain in the app's and the reports' words (prose.cause_words, root_words): "Army
+        loyalty was 55, set by “Mexico declares war on the Axis” (1942-05-22)", "Mexico was not
+        fighting the Axis from the start"; the raw condition and variable ids stay in the data."""
+        sc = self.scenario
+        head = f"Why did {quote(self.title)} happen on {self.date}"
+        if self.outcome and outcome_words(sc, self.event, self.outcome) not in self.title:
+            head += f", ending {quote(outcome_words(sc, self.event, self.outcome))}"
+        out = [f"{head} (branch {self.branch})?"]
+
         def walk(causes, depth):
-            initial = [c.via for c in causes if c.kind == "initial"]
-            if initial:  # leaves from the starting world, on one line
-                out.append(f"{'  ' * depth}- initial world: {', '.join(initial)}")
             for c in causes:
-                if c.kind == "initial":
-                    continue
-                when = f" ({c.date})" if c.date else ""
-                mark = " [see above]" if c.repeated else ""
-                out.append(f"{'  ' * depth}- {c.via}: {c.title}{when}{mark}")
+                before, after = cause_words(sc, c)
+                line = before if c.kind == "initial" else " ".join(
+                    x for x in (before, cause_target(c), after) if x)
+                out.append(f"{'  ' * depth}- {line}{' (see above)' if c.repeated else ''}")
                 walk(c.causes, depth + 1)
         walk(self.causes, 1)
+        if not self.causes:
+            out.append("  Nothing led to it but its own timing: its condition always held.")
         if self.roots:
             out.append("  Root causes: " + "; ".join(
-                f"{r.title}{f' ({r.date})' if r.date and r.kind == 'divergence' else ''}" for r in self.roots))
+                root_words(sc, r) + (f" ({r.date})" if r.date and r.kind == "divergence" else "")
+                for r in self.roots))
         return "\n".join(out)
+
+
+def cause_target(c: Cause) -> str:
+    """The cause a why-chain line links to, in words: an event's title and date in the reader's
+    quotes, a divergence's words ("“Washington backs General Ponce” (1944-07-02)")."""
+    title = c.title
+    if c.kind == "divergence" and title.startswith('divergence "') and title.endswith('"'):
+        title = title[len('divergence "'):-1]
+    return quote(title) + (f" ({c.date})" if c.date else "")
 
 
 @dataclass
@@ -91,6 +106,7 @@ class WhyNot:
     variables: dict = field(default_factory=dict, repr=False)  # name -> Variable, for value labels
     follows: "WhyNot | None" = None  # an `after:` follower's: its predecessor's own why-not
     window_reason: str = ""  # the reason that says its window closed (prose.lapse_words words it)
+    scenario: object = field(default=None, repr=False, compare=False)  # for the words (prose)
 
     def all_reasons(self) -> list[str]:
         """Its reasons, then its predecessors' (an `after:` chain), nested as "  (...)" lines."""
@@ -108,14 +124,17 @@ class WhyNot:
         return sub.failed if sub is not None else []
 
     def text(self) -> str:
-        out = [f"Why did \"{self.title}\" not happen (branch {self.branch})?"]
-        out += [f"  {r}" if r.startswith("  ") else f"  - {r}" for r in self.reasons]  # "  (..)": nested
+        """The why-not in the app's and the reports' words: its reasons (prose.reason_words: the window
+        as "it could happen only on …"), then what it needed that did not hold (prose.failed_term_words:
+        "needed Army loyalty at most 65; it was 75, set by “…” on …"); the raw terms stay in `failed`."""
+        sc = self.scenario
+        out = [f"Why did {quote(self.title)} not happen (branch {self.branch})?"]
+        out += [f"  {r}" if r.startswith("  ") else f"  - {reason_words(sc, self, r)}" for r in self.reasons]
         if self.follows is not None:
             out += ["    " + ln for ln in self.follows.text().splitlines()]
-        for t in self.failed:
-            out.append(f"  - false: {t.source}")
-            for name, value, who in t.reads:
-                out.append(f"      {name} was {fmt(value, self.variables.get(name))} ({who})")
+        if self.failed:
+            out.append("  What it needed did not hold:")
+            out += [f"    - {w}" for t in self.failed for w in failed_term_words(sc, t)]
         return "\n".join(out)
 
 
@@ -167,8 +186,10 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
             via = f"{r.var} = {fmt(r.value, variables.get(r.var))}"
             if r.writer is None:
                 c = Cause("initial", "initial world", None, via, index=None, var=r.var, value=r.value)
+                first = tl.initial_state[r.var]  # var and value: the root in words, with its unit (prose)
                 roots.setdefault(("initial", r.var), Cause("initial", f"initial {r.var} = "
-                                                           f"{fmt(tl.initial_state[r.var], variables.get(r.var))}", None, ""))
+                                                           f"{fmt(first, variables.get(r.var))}", None, "",
+                                                           var=r.var, value=first))
                 out.append(c)
             elif r.writer < 0:
                 out.append(_divergence_cause(tl, r.writer, via, roots, var=r.var, value=r.value))
@@ -191,7 +212,7 @@ def why(tl: Timeline, event_id: str, occurrence: int = 1) -> Why:
     rule = tl.rule(event_id)
     cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
     return Why(tl.branch_id, event_id, tl.title(event_id, f.outcome), f.date, f.outcome, cond, causes,
-               list(roots.values()))
+               list(roots.values()), scenario=tl.scenario)
 
 
 def _sources(tl: Timeline, event_id: str) -> str:
@@ -227,7 +248,8 @@ def why_not(tl: Timeline, event_id: str) -> WhyNot:
     if rule is None:
         raise UnknownName(f"no event '{event_id}'{did_you_mean(event_id, tl.result.program.by_id)}")
     cond = rule.when if isinstance(rule.when, str) else ("true" if rule.when else "false")
-    wn = WhyNot(tl.branch_id, event_id, rule.title, [], condition=cond, variables=tl.scenario.variables)
+    wn = WhyNot(tl.branch_id, event_id, rule.title, [], condition=cond, variables=tl.scenario.variables,
+                scenario=tl.scenario)
     if tl.happened(event_id):
         f = tl.firing(event_id)
         wn.reasons.append(f"it did happen, on {f.date}")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from .dates import Duration
-from .explain import Cause
 from .model import Scenario, Timing
+
+# `Cause` (explain.py) appears in annotations only: explain's text() words its chains here, so this
+# module imports nothing from explain (no import cycle).
 
 
 def value_words(scenario: Scenario, var: str, value) -> str:
@@ -192,6 +194,12 @@ def why_not_reasons(scenario: Scenario, wn) -> list[str]:
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+def quote(text: str) -> str:
+    """A title or a divergence's words in the reader's quotes, quotes inside them single:
+    "“The Texas Incident” does not happen" reads "“‘The Texas Incident’ does not happen”"."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def _curly(text: str) -> str:
     """The engine's straight-quoted titles ('set by "Roosevelt dies"') in the reader's quotes; quotes inside
     them turn single ('the divergence “‘The coup’ happens”', not '““The coup” happens”')."""
@@ -205,6 +213,8 @@ def root_words(scenario: Scenario, cause: Cause) -> str:
     """A why-chain's root in words: "Regime in Mexico was Constitutional government from the start"
     (explain gives "initial mexico.regime = Constitutional government"), "the divergence “Washington
     backs General Ponce”"."""
+    if cause.kind == "initial" and cause.var is not None:  # the value itself: "Unrest was 40% from the start"
+        return f"{read_words(scenario, cause.var, cause.value)} from the start"
     m = _INITIAL.match(cause.title) if cause.kind == "initial" else None
     if m is not None:
         v = scenario.variables.get(m.group(1))

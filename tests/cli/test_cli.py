@@ -236,20 +236,22 @@ def test_explain_why_and_why_not():
     p = what_if("explain", MISSILE, "--branch", "air-strike", "strike_escalates")
     assert p.returncode == 0, p.stderr
     out = p.stdout.splitlines()
-    assert out[0] == 'Why did "Soviet commanders fire back" happen on 1962-10-23 (branch air-strike)?'
-    assert out[1] == '  when: us.posture == "air_strike" and missiles.in_cuba'
-    assert "  - followed: ExComm weighs its options — air strikes on the sites (1962-10-20)" in out
-    assert any("Root causes:" in line and 'divergence "Kennedy orders air strikes"' in line for line in out)
+    assert out[0] == "Why did “Soviet commanders fire back” happen on 1962-10-23 (branch air-strike)?"
+    assert out[1] == "  - follows “ExComm weighs its options — air strikes on the sites” (1962-10-20)"
+    assert "  - US posture was air strikes, set by “ExComm weighs its options — air strikes on the sites” " \
+        "(1962-10-20) (see above)" in out
+    assert any("Root causes:" in line and "the divergence “Kennedy orders air strikes” (1962-10-20)" in line
+               for line in out)
     p = what_if("explain", MISSILE, "--branch", "air-strike", "secret_deal")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == [
-        'Why did "The secret deal" not happen (branch air-strike)?',
-        "  - its window (between 1962-10-28 and 1962-11-30) closed on 1962-11-30 with the condition false",
-        "  - false: not war",
-        '      war was true (set by "Soviet commanders fire back" on 1962-10-23)',
-        '  - false: us.posture == "quarantine"',
-        '      us.posture was air strikes (set by "ExComm weighs its options — air strikes on the sites" on '
-        "1962-10-20)",
+        "Why did “The secret deal” not happen (branch air-strike)?",
+        "  - it could happen between 1962-10-28 and 1962-11-30, and what it needed had not held when that "
+        "time ran out on 1962-11-30",
+        "  What it needed did not hold:",
+        "    - The superpowers were at nuclear war, set by “Soviet commanders fire back” on 1962-10-23",
+        "    - US posture was air strikes, set by “ExComm weighs its options — air strikes on the sites” on "
+        "1962-10-20",
     ]
 
 

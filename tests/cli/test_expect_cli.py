@@ -78,8 +78,8 @@ def test_failing_expectations_of_each_form(tmp_path):
     ]
     i = lines.index(fails[0])
     assert lines[i + 1] == '    false: happened("revolution")'
-    assert lines[i + 2] == '      Why did "The revolution" not happen (branch dies)?'
-    assert any("alive was false" in ln for ln in lines[i:])
+    assert lines[i + 2] == "      Why did “The revolution” not happen (branch dies)?"  # explain's words
+    assert any("“alive” was false, set by “The assassination”" in ln for ln in lines[i:])
     assert lines[-1] == "4 passed, 3 failed"
     suite = ET.parse(junit).getroot().find("testsuite")
     assert (suite.get("tests"), suite.get("failures")) == ("7", "3")

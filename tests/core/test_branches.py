@@ -351,14 +351,14 @@ def test_why_text_and_structure():
     assert isinstance(w, Why)
     assert (w.event, w.date, w.outcome) == ("republic", D("1940-09-16"), None)
     assert w.text() == textwrap.dedent("""\
-        Why did "The republic is declared" happen on 1940-09-16 (branch baseline)?
-          - scheduled by: The decree (1940-09-11)
-            - followed: The revolution — The workers win (1940-09-01)
-              - initial world: alive = true
-              - unrest = 65: The general strike (1940-03-01)
-              - happened("strike"): The general strike (1940-03-01) [see above]
-            - regime = new: The revolution — The workers win (1940-09-01) [see above]
-          Root causes: initial alive = true""")
+        Why did “The republic is declared” happen on 1940-09-16 (branch baseline)?
+          - scheduled by “The decree” (1940-09-11)
+            - follows “The revolution — The workers win” (1940-09-01)
+              - “Trotsky alive” was true from the start
+              - Labour unrest was 65, set by “The general strike” (1940-03-01)
+              - needed “The general strike” (1940-03-01) to have happened (see above)
+            - regime was new, set by “The revolution — The workers win” (1940-09-01) (see above)
+          Root causes: “Trotsky alive” was true from the start""")
     [decree] = w.causes
     assert (decree.kind, decree.event, decree.via) == ("event", "decree", "scheduled by")
     rev = decree.causes[0]
@@ -371,26 +371,25 @@ def test_why_text_and_structure():
 
     w = ws.why(BASELINE, "revolution")
     assert w.outcome == "wins" and w.condition == 'ripe and happened("strike")'
-    assert w.text().splitlines()[:2] == [
-        'Why did "The revolution — The workers win" happen on 1940-09-01 (branch baseline), with outcome wins?',
-        '  when: ripe and happened("strike")']
+    assert w.text().splitlines()[:2] == [  # the outcome is in the title: no id, no raw condition
+        "Why did “The revolution — The workers win” happen on 1940-09-01 (branch baseline)?",
+        "  - “Trotsky alive” was true from the start"]
 
     # an outcome chosen by a divergence leads back to it
     w = ws.why("loses", "revolution")
     assert [(c.kind, c.via) for c in w.causes][:2] == [("divergence", "outcome chosen by divergence"),
                                                         ("initial", "alive = true")]
-    assert w.text().splitlines()[3] == \
-        '  - outcome chosen by divergence: divergence "“The revolution” ends “The workers lose”" (1940-09-01)'
+    assert w.text().splitlines()[1] == \
+        "  - its outcome was chosen by the divergence “‘The revolution’ ends ‘The workers lose’” (1940-09-01)"
     assert [r.kind for r in w.roots] == ["divergence", "initial"]
     assert ws.causal_graph("loses").edges[("divergence", 0), ("event", ws.timeline("loses").firing(
         "revolution").index)]["kind"] == "outcome"
 
     w = ws.why("dies", "kill")
     assert w.text() == textwrap.dedent("""\
-        Why did "The assassination" happen on 1940-08-20 (branch dies)?
-          when: false
-          - forced by divergence: divergence "“The assassination” happens" (1940-08-20)
-          Root causes: divergence "“The assassination” happens" (1940-08-20)""")
+        Why did “The assassination” happen on 1940-08-20 (branch dies)?
+          - made to happen by the divergence “‘The assassination’ happens” (1940-08-20)
+          Root causes: the divergence “‘The assassination’ happens” (1940-08-20)""")
     assert [(r.kind, r.index) for r in w.roots] == [("divergence", 0)]
     w = ws.why("dies", "late_rule")
     assert w.causes[0].event == "kill" and w.causes[0].via == "followed"
@@ -416,21 +415,19 @@ def test_why_not_text_and_structure():
     assert wn.failed[1].reads == [("alive", False, 'set by "The assassination" on 1940-08-20')]
     assert wn.failed[2].reads == [('happened("strike")', False, "it had not happened")]
     assert wn.text() == textwrap.dedent("""\
-        Why did "The revolution" not happen (branch calm)?
-          - its window (between 1940-09-01 and 1940-12-31) closed on 1940-12-31 with the condition false
-          - false: unrest >= 60
-              unrest was 45 (set by "The late rule" on 1940-09-19)
-          - false: alive
-              alive was false (set by "The assassination" on 1940-08-20)
-          - false: happened("strike")
-              happened("strike") was false (it had not happened)""")
+        Why did “The revolution” not happen (branch calm)?
+          - it could happen between 1940-09-01 and 1940-12-31, and what it needed had not held when that time ran out on 1940-12-31
+          What it needed did not hold:
+            - needed Labour unrest at least 60; it was 45, set by “The late rule” on 1940-09-19
+            - “Trotsky alive” was false, set by “The assassination” on 1940-08-20
+            - “The general strike” had not happened""")
 
     wn = ws.why_not("loses", "decree")
     assert wn.text() == textwrap.dedent("""\
-        Why did "The decree" not happen (branch loses)?
-          - its window (10d after revolution) closed on 1940-09-11 with the condition false
-          - false: regime == "new"
-              regime was old (initial world)""")
+        Why did “The decree” not happen (branch loses)?
+          - it could happen 10d after “The revolution”, and what it needed had not held when that time ran out on 1940-09-11
+          What it needed did not hold:
+            - regime was old from the start""")
     assert ws.why_not("loses", "republic").reasons == [
         'only a schedule brings it about ("The decree"), and none did']
     assert ws.why_not(BASELINE, "kill").reasons == [

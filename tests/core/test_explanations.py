@@ -58,7 +58,8 @@ def test_an_outcome_term_shows_the_outcome_seen_and_who_chose_it():
     assert [(t.source, t.reads) for t in wn.failed] == [
         ('outcome("coup") == "succeeds"',
          [('outcome("coup")', "crushed", 'chosen by weight on 1940-03-01 (likely mode)')])]
-    assert 'outcome("coup") was crushed (chosen by weight on 1940-03-01 (likely mode))' in wn.text()
+    assert ("needed “The coup” to end “succeeds” (it ended “crushed”), chosen by weight on 1940-03-01 "
+            "(likely mode)") in wn.text()
     why = w.why("coup-wins", "purge")
     via = [c.via for c in why.causes]
     assert via == ['outcome("coup") = succeeds']
@@ -71,12 +72,12 @@ def test_why_not_of_an_after_follower_nests_its_predecessors_why_not():
     assert wn.failed == []  # the rally's failed terms are the rally's, not the march's
     assert wn.follows is not None and [t.source for t in wn.follows.failed] == ["x > 5"]
     assert wn.text().splitlines() == [
-        'Why did "The march" not happen (branch baseline)?',
-        '  - it follows "The rally", which did not happen',
-        '    Why did "The rally" not happen (branch baseline)?',
-        "      - its window (on 1940-05-01) closed on 1940-05-01 with the condition false",
-        "      - false: x > 5",
-        "          x was 0 (initial world)",
+        "Why did “The march” not happen (branch baseline)?",
+        "  - it follows “The rally”, which did not happen",
+        "    Why did “The rally” not happen (branch baseline)?",
+        "      - it could happen only on 1940-05-01, and what it needed did not hold then",
+        "      What it needed did not hold:",
+        "        - needed x above 5; it was 0 from the start",
     ]
 
 
@@ -84,25 +85,26 @@ def test_a_one_off_event_names_the_divergence_that_added_it():
     why = ws().why("flees", "flight")
     assert [(c.kind, c.via, c.title) for c in why.causes] == [
         ("divergence", "added by divergence", 'divergence "He flees"')]
-    assert 'added by divergence: divergence "He flees"' in why.text()
+    assert "  - added by divergence “He flees” (1940-02-01)" in why.text().splitlines()
 
 
 def test_contrast_walks_both_histories_to_where_they_part():
     w = ws()
     c = w.contrast("dies", "baseline", "funeral")
     assert c.text().splitlines()[:4] == [
-        '"The funeral" happened in dies on 1940-06-04 but not in baseline.',
-        'They part at: divergence "Mercader strikes" (1940-06-01), in dies only.',
-        '  - forced by divergence: The assassination (1940-06-01)',
-        '  - followed: The funeral (1940-06-04)',
+        "“The funeral” happened in dies on 1940-06-04 but not in baseline.",
+        "They part at: the divergence “Mercader strikes” (1940-06-01), in dies only.",
+        "  - “The assassination” (1940-06-01): made to happen by the divergence “Mercader strikes” (1940-06-01)",
+        "  - “The funeral” (1940-06-04): follows “The assassination” (1940-06-01)",
     ]
     back = w.contrast("baseline", "dies", "funeral")
-    assert back.text().splitlines()[0] == '"The funeral" did not happen in baseline but did in dies (1940-06-04).'
-    assert 'They part at: divergence "Mercader strikes" (1940-06-01), in dies only.' in back.text()
+    assert back.text().splitlines()[0] == "“The funeral” did not happen in baseline but did in dies (1940-06-04)."
+    assert "They part at: the divergence “Mercader strikes” (1940-06-01), in dies only." in back.text()
     same = w.contrast("flees", "dies", "rally")
     assert same.text().splitlines()[:2] == [
-        '"The rally" happened in flees on 1940-05-01 but not in dies.',
-        'They part at: divergence "He flees" (1940-02-01), in flees only.']
+        "“The rally” happened in flees on 1940-05-01 but not in dies.",
+        "They part at: the divergence “He flees” (1940-02-01), in flees only."]
+    assert "  - “The rally” (1940-05-01): x was 9, set by “The flight” (1940-02-01)" in same.text().splitlines()
 
 
 def test_run_lapsed_names_the_outcome_seen():
