@@ -111,6 +111,7 @@ def lapse_words(scenario: Scenario, timing: Timing, date) -> str:
 # how a cause bears on what it caused: (words before the cause's link, words after it)
 _VIA = {
     "forced by divergence": ("made to happen by the divergence", ""),
+    "added by divergence": ("added by the divergence", ""),
     "outcome chosen by divergence": ("its outcome was chosen by the divergence", ""),
     "scheduled by": ("scheduled by", ""),
     "followed": ("follows", ""),
@@ -171,10 +172,12 @@ def failed_term_words(scenario: Scenario, term) -> list[str]:
 def reason_words(scenario: Scenario, wn, reason: str) -> str:
     """One of a why-not's reasons in words, as the reports and the app's inspector show it: the window
     sentence via `lapse_words`, the engine's straight quotes in the reader's, quotes inside them single
-    ('divergence “‘The revolt’ does not happen” suppresses it', not 'divergence "“The revolt” …"')."""
+    ('the divergence “‘The revolt’ does not happen” suppresses it', not 'divergence "“The revolt” …"')."""
     rule = scenario.event(wn.event)
     if reason == wn.window_reason and wn.lapse is not None and rule is not None:
         reason = lapse_words(scenario, rule.timing, wn.lapse.date)
+    if reason.startswith('divergence "'):  # the engine's 'divergence "…" suppresses it': a sentence names it
+        reason = "the " + reason
     return _curly(reason)
 
 

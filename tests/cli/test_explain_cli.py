@@ -22,7 +22,7 @@ def test_explain_against_the_parent_names_where_the_histories_part():
     assert lines[0] == ("“The Workers' and Peasants' Republic declared” did not happen in "
                         "army-stays-loyal-1942 but did in baseline (1942-09-16).")
     assert lines[1] == ("They part at: “The young officers defect” (1942-06-10), in baseline only (in "
-                        "army-stays-loyal-1942: divergence “The officers stay in their barracks” suppresses "
+                        "army-stays-loyal-1942: the divergence “The officers stay in their barracks” suppresses "
                         "it from 1942-06-10).")
     assert lines[2] == ("  - “The Ávila Camacho government collapses” (1942-08-20): Army loyalty to the "
                         "government in power was 25, set by “The young officers defect” (1942-06-10)")

@@ -85,7 +85,7 @@ def test_a_one_off_event_names_the_divergence_that_added_it():
     why = ws().why("flees", "flight")
     assert [(c.kind, c.via, c.title) for c in why.causes] == [
         ("divergence", "added by divergence", 'divergence "He flees"')]
-    assert "  - added by divergence “He flees” (1940-02-01)" in why.text().splitlines()
+    assert "  - added by the divergence “He flees” (1940-02-01)" in why.text().splitlines()
 
 
 def test_contrast_walks_both_histories_to_where_they_part():

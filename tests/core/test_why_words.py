@@ -158,4 +158,4 @@ def test_a_divergence_named_inside_a_why_not_nests_its_quotes():
                                       "divergences: [{suppress: revolt}]")
     ws = Workspace(load_scenario_text(text))
     reasons = why_not_reasons(ws.scenario, ws.why_not("b", "revolt"))
-    assert reasons[0] == "divergence “‘The revolt’ does not happen” suppresses it from 1940-02-01"  # not ““The …”
+    assert reasons[0] == "the divergence “‘The revolt’ does not happen” suppresses it from 1940-02-01"  # not ““The …”

@@ -10,6 +10,6 @@ def test_a_suppressing_divergence_reads_with_nested_quotes(make_window, scenario
     w = make_window(scenario_file)
     w.selection.select_branch("no-photos", ("u2_photos", 1))
     shown = w.inspector.browser.toPlainText()
-    assert "divergence “‘U-2 photographs the missile sites’ does not happen” suppresses it" in shown
+    assert "the divergence “‘U-2 photographs the missile sites’ does not happen” suppresses it" in shown
     (line,) = [x for x in shown.splitlines() if "suppresses it" in x]
     assert '"' not in line and "““" not in line, line
