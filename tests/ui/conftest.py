@@ -77,3 +77,16 @@ def deepest_branch():
         ids = ws.scenario.branch_ids
         return max(ids[1:], key=lambda b: (ws.depth(b), ids.index(b)))
     return pick
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's font and style sheet, as `what-if` runs with them (pytest-qt's QApplication comes
+    without them: rows 14 px high where the user's are 21)."""
+    from explorer.ui.app import style_application
+    font, sheet, style = qapp.font(), qapp.styleSheet(), qapp.style().name()
+    style_application(qapp)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setStyle(style)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
@@ -136,19 +135,6 @@ def test_what_if_at_a_gone_event_forces_that_event(make_window, qtbot):
     dlg.close()
 
 
-@pytest.fixture
-def styled(qapp):
-    """The app's font and style sheet, as `what-if` runs with them (pytest-qt's QApplication comes
-    without them: rows 14 px high where the user's are 21)."""
-    from explorer.ui.app import style_application
-    font, sheet, style = qapp.font(), qapp.styleSheet(), qapp.style().name()
-    style_application(qapp)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setStyle(style)
-
-
 def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styled):
     """File > Export Report… at 1920x1080 opened at 760x520: the 18 branches in a list that scrolled,
     "Washington backs Ponce in Guatem…" cut, on a screen with room to spare. The dialog now takes the
@@ -176,13 +162,9 @@ def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styl
     d.close()
 
 
-def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtbot, styled):
-    """Edit Event Rule on "The revolution crushed" at 1280x800: the form was wider than its 680 px
-    dialog, so the effects' values (what the rule does) were hidden to the right of a sideways scroll
-    bar, and the text box cut mid-word. The dialog now opens as wide as its form, within the window."""
+def _click_revolution_crushed(w, qtbot):
+    """In "Cárdenas keeps the army loyal", a real click on The revolution crushed's row."""
     from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QScrollArea
-    w = make_window(TROTSKY)
     w.selection.select_branch("cardenas-keeps-army-1942")
     tv, m = w.timeline.table, w.timeline.model
     qtbot.waitUntil(lambda: m.row_of(("revolution_crushed", 1)) >= 0, timeout=5000)
@@ -190,6 +172,15 @@ def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtb
     tv.scrollTo(idx)
     c = tv.visualRect(idx).center()
     QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+
+
+def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtbot, styled):
+    """Edit Event Rule on "The revolution crushed" at 1280x800: the form was wider than its 680 px
+    dialog, so the effects' values (what the rule does) were hidden to the right of a sideways scroll
+    bar, and the text box cut mid-word. The dialog now opens as wide as its form, within the window."""
+    from PySide6.QtWidgets import QScrollArea
+    w = make_window(TROTSKY)
+    _click_revolution_crushed(w, qtbot)
     auth = w.authoring
     QTest.mouseClick(auth.rule_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
@@ -207,15 +198,8 @@ def test_the_cursor_follows_an_edited_event_to_its_new_date(make_window, qtbot):
     world table showed the world before the event the inspector was describing. Undo brings both back."""
     import datetime as dt
 
-    from PySide6.QtCore import QPoint
     w = make_window(TROTSKY)
-    w.selection.select_branch("cardenas-keeps-army-1942")
-    tv, m = w.timeline.table, w.timeline.model
-    qtbot.waitUntil(lambda: m.row_of(("revolution_crushed", 1)) >= 0, timeout=5000)
-    idx = m.index(m.row_of(("revolution_crushed", 1)), 2)
-    tv.scrollTo(idx)
-    c = tv.visualRect(idx).center()
-    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+    _click_revolution_crushed(w, qtbot)
     assert w.selection.cursor == dt.date(1942, 8, 2)
     auth = w.authoring
     QTest.mouseClick(auth.rule_button, Qt.LeftButton)

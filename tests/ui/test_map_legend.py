@@ -9,18 +9,6 @@ import pytest
 TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
 
 
-@pytest.fixture
-def app_style(qapp):
-    """The app's font and style sheet, as `what-if` runs with them."""
-    from explorer.ui.app import style_application
-    font, sheet, style = qapp.font(), qapp.styleSheet(), qapp.style().name()
-    style_application(qapp)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setStyle(style)
-
-
 def _reads_whole(label) -> bool:
     if label.wordWrap():
         return label.heightForWidth(label.width()) <= label.height()
@@ -28,7 +16,7 @@ def _reads_whole(label) -> bool:
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080), (1024, 700)])
-def test_the_map_legend_reads_whole(make_window, qtbot, app_style, size):
+def test_the_map_legend_reads_whole(make_window, qtbot, styled, size):
     w = make_window(TROTSKY)
     w.resize(*size)
     w.show()
