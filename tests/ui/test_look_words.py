@@ -101,21 +101,27 @@ def test_why_not_says_what_a_number_needed_to_be(make_window, qtbot):
     assert "<=" not in text
 
 
+def _click_event_row(w, qtbot, branch, event):
+    """A real click on `event`'s row in `branch`'s timeline."""
+    from PySide6.QtCore import QPoint
+    w.selection.select_branch(branch)
+    tv, m = w.timeline.table, w.timeline.model
+    qtbot.waitUntil(lambda: m.row_of((event, 1)) >= 0, timeout=5000)
+    idx = m.index(m.row_of((event, 1)), 2)
+    tv.scrollTo(idx)
+    c = tv.visualRect(idx).center()
+    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+
+
 def test_what_if_at_a_gone_event_forces_that_event(make_window, qtbot):
     """A novelist at "The young officers defect", gone in "Cárdenas keeps the army loyal", asks What if…
     > …a latent event were forced here: the form offered "Mercader kills Trotsky" (the first latent
     event of the file), not the event the reader stood on, which is what did not happen here."""
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMenu
     w = make_window(TROTSKY)
     auth = w.authoring
-    w.selection.select_branch("cardenas-keeps-army-1942")
-    tv, m = w.timeline.table, w.timeline.model
-    qtbot.waitUntil(lambda: m.row_of(("army_defection", 1)) >= 0, timeout=5000)
-    idx = m.index(m.row_of(("army_defection", 1)), 2)
-    tv.scrollTo(idx)
-    c = tv.visualRect(idx).center()
-    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
+    _click_event_row(w, qtbot, "cardenas-keeps-army-1942", "army_defection")
     assert w.selection.event == ("army_defection", 1)
 
     def choose():
@@ -162,25 +168,13 @@ def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styl
     d.close()
 
 
-def _click_revolution_crushed(w, qtbot):
-    """In "Cárdenas keeps the army loyal", a real click on The revolution crushed's row."""
-    from PySide6.QtCore import QPoint
-    w.selection.select_branch("cardenas-keeps-army-1942")
-    tv, m = w.timeline.table, w.timeline.model
-    qtbot.waitUntil(lambda: m.row_of(("revolution_crushed", 1)) >= 0, timeout=5000)
-    idx = m.index(m.row_of(("revolution_crushed", 1)), 2)
-    tv.scrollTo(idx)
-    c = tv.visualRect(idx).center()
-    QTest.mouseClick(tv.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(c.x(), c.y()))
-
-
 def test_rule_form_shows_its_effects_without_scrolling_sideways(make_window, qtbot, styled):
     """Edit Event Rule on "The revolution crushed" at 1280x800: the form was wider than its 680 px
     dialog, so the effects' values (what the rule does) were hidden to the right of a sideways scroll
     bar, and the text box cut mid-word. The dialog now opens as wide as its form, within the window."""
     from PySide6.QtWidgets import QScrollArea
     w = make_window(TROTSKY)
-    _click_revolution_crushed(w, qtbot)
+    _click_event_row(w, qtbot, "cardenas-keeps-army-1942", "revolution_crushed")
     auth = w.authoring
     QTest.mouseClick(auth.rule_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
@@ -199,7 +193,7 @@ def test_the_cursor_follows_an_edited_event_to_its_new_date(make_window, qtbot):
     import datetime as dt
 
     w = make_window(TROTSKY)
-    _click_revolution_crushed(w, qtbot)
+    _click_event_row(w, qtbot, "cardenas-keeps-army-1942", "revolution_crushed")
     assert w.selection.cursor == dt.date(1942, 8, 2)
     auth = w.authoring
     QTest.mouseClick(auth.rule_button, Qt.LeftButton)

@@ -233,9 +233,8 @@ def test_header_fits_one_line_at_1280_and_at_1920(window, qtbot):
         assert pane.note.height() <= pane.note.fontMetrics().height() + 6  # the note: one line
 
 
-def test_down_walks_a_whole_graph_column_across_the_bands(make_window, qtbot):
-    """On the bundled scenario a column's rules sit in several bands with empty rows between: Down
-    goes to the next rule below, however far (it stopped at the first empty row)."""
+def _bundled_whole_graph(make_window, qtbot):
+    """The bundled scenario's rule graph with Whole graph ticked by a real click, laid out in bands."""
     from pathlib import Path
     w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
     w.show_rule_graph()
@@ -243,6 +242,13 @@ def test_down_walks_a_whole_graph_column_across_the_bands(make_window, qtbot):
     qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
     QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
     qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    return pane
+
+
+def test_down_walks_a_whole_graph_column_across_the_bands(make_window, qtbot):
+    """On the bundled scenario a column's rules sit in several bands with empty rows between: Down
+    goes to the next rule below, however far (it stopped at the first empty row)."""
+    pane = _bundled_whole_graph(make_window, qtbot)
     lay = pane.layout_
 
     def column(c):
@@ -273,13 +279,7 @@ def _ink_inside(pane, key, inset=4):
 def test_whole_graph_zoomed_out_draws_boxes_without_text_and_still_answers_the_pointer(make_window, qtbot):
     """Level of detail: zoomed out the whole graph's boxes are drawn without their text (below ~5 px
     it is noise, and costly); zoomed in they read as before; hover and click work at any zoom."""
-    from pathlib import Path
-    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
-    w.show_rule_graph()
-    pane = w.rule_graph
-    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
-    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
-    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    pane = _bundled_whole_graph(make_window, qtbot)
     target = max(pane.rects, key=lambda k: len(pane.touching.get(k, ())))  # a rule with edges
     for scale, text in ((1.0, True), (0.35, False)):
         pane.view.resetTransform()
@@ -339,14 +339,8 @@ def test_whole_graph_fitted_names_its_bands_without_overlapping_them(make_window
     """Fit on the bundled scenario: 14 bands in ~250 px, and their names were drawn over each other.
     Now a band too thin for its name under the last one's goes unnamed; zoomed in, each band shown
     is named."""
-    from pathlib import Path
     from PySide6.QtGui import QFont, QFontMetrics
-    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
-    w.show_rule_graph()
-    pane = w.rule_graph
-    qtbot.waitUntil(lambda: pane.isVisible() and pane.layout_ is not None, timeout=10000)
-    QTest.mouseClick(pane.whole_box, Qt.LeftButton, Qt.NoModifier, pane.whole_box.rect().center())
-    qtbot.waitUntil(lambda: bool(pane.layout_.bands), timeout=5000)
+    pane = _bundled_whole_graph(make_window, qtbot)
     f = QFont()
     f.setPointSizeF(8.5)
     f.setBold(True)
