@@ -21,10 +21,14 @@ def _spin(seconds: float) -> None:
         sum(range(200))  # Python work: it needs the interpreter lock, as the GUI's paints do
 
 
-def _calls(hook, until) -> int:
+def _calls(hook, until, waited_at=None) -> int:
+    """Calls the hook as a worker's run does; `waited_at` gets the time each call that waited began."""
     n = 0
     while not until.is_set():
+        t, before = time.perf_counter(), hook.waits
         hook()
+        if waited_at is not None and hook.waits > before:
+            waited_at.append(t)
         n += 1
         sum(range(200))
     return n
@@ -33,19 +37,20 @@ def _calls(hook, until) -> int:
 def test_it_waits_while_the_watched_thread_works_and_never_while_it_sleeps():
     hook = StepAside()  # watches the main thread, as the app's GUI thread
     done = threading.Event()
-    t = threading.Thread(target=_calls, args=(hook, done))
+    waited_at: list[float] = []
+    t = threading.Thread(target=_calls, args=(hook, done, waited_at))
     t.start()
     time.sleep(0.05)  # (starting the thread was work here)
-    before = hook.waits
+    idle_from = time.perf_counter()
     time.sleep(0.3)  # idle: no CPU used here, so the other thread never waits
-    idle_waits = hook.waits - before
+    idle_to = time.perf_counter()
     _spin(0.3)
     done.set()
     t.join()
-    # at most one, at the idle span's edges: the hook judges the last millisecond or so, which on a busy
-    # machine may hold this thread's read of `waits` or its wake-up (work, or waiting for a CPU)
-    assert idle_waits <= 1
-    assert hook.waits - before - idle_waits >= 1
+    # none inside the idle span; its edges are left out (20 ms each): the hook judges the last
+    # millisecond or so, and this thread's wake-up there is work, or waiting for a CPU on a busy machine
+    assert [w for w in waited_at if idle_from + 0.02 < w < idle_to - 0.02] == []
+    assert [w for w in waited_at if w >= idle_to], "it never waited while this thread worked"
 
 
 def test_it_never_waits_once_its_worker_is_stopping():
