@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shlex
 from dataclasses import dataclass, field
 
 from .conditions import Condition, Facts, Scope, compile_condition
 from .engine import LIKELY, SAMPLED
-from .explain import fmt, why, why_not
+from .explain import FailedTerm, chooser, divergence_words, reads_outcome, why, why_not
 from .loader import problem_at
 from .model import Expectation, Scenario
 from .program import outcomes_of
+from .prose import failed_term_words
 from .timeline import Timeline
 from .workspace import Workspace
 
@@ -85,11 +87,11 @@ def check_branch(ws: Workspace, branch_id: str, seed: int = 0) -> list[Outcome]:
     out = []
     for e in b.expect:
         cond = compile_condition(e.that, scope)
+        p = problem_at(ws.scenario, e.path, "") if e.path else None
         if e.p is None:
-            res = _check_plain(ws, branch_id, e, cond)
+            res = _check_plain(ws, branch_id, e, cond, p.file if p is not None else "")
         else:
             res = _check_sampled(ws, branch_id, e, cond, seed)
-        p = problem_at(ws.scenario, e.path, "") if e.path else None
         if p is not None:
             res.file, res.line, res.col = p.file, p.line, p.col
         out.append(res)
@@ -100,50 +102,74 @@ def check_all(ws: Workspace, seed: int = 0) -> list[Outcome]:
     return [r for bid in ws.scenario.branch_ids for r in check_branch(ws, bid, seed)]
 
 
-def _check_plain(ws: Workspace, branch_id: str, e: Expectation, cond: Condition) -> Outcome:
+def _check_plain(ws: Workspace, branch_id: str, e: Expectation, cond: Condition, file: str) -> Outcome:
     tl = ws.timeline(branch_id, LIKELY, 0)
     state, facts, ordinal = _world(tl, e.on)
     if cond.fn(state, facts):
         return Outcome(branch_id, e, True)
-    chain = []
+    chain: list[str] = []
+    told: set = set()  # an event's why / why-not is told once, under the first term that reads it
     for term in cond.terms:
         if term.fn(state, facts):
             continue
-        chain.append(f"false: {term.source}")
-        chain += ["  " + ln for ln in _explain_term(tl, term, state, facts, ordinal)]
+        failed = FailedTerm(term.source, _term_reads(tl, term, state, facts, ordinal, e.on))
+        words = failed_term_words(ws.scenario, failed) or [_bare_words(term, ordinal)]
+        chain += [f"- {w}" for w in words]
+        for ev in sorted(term.events, key=lambda ev: (term.source.find(ev), ev)):
+            if ev not in told:
+                told.add(ev)
+                chain += ["  " + ln for ln in _event_chain(tl, ev, facts, file)]
     return Outcome(branch_id, e, False, "false", chain)
 
 
-def _explain_term(tl: Timeline, term, state: dict, facts: Facts, ordinal: int) -> list[str]:
-    """Why a term came out false: each variable it read with who set it, each event's why / why-not."""
-    out = []
-    for var in sorted(term.reads):
-        out.append(f"{var} was {fmt(state[var])} ({_who_set(tl, var, ordinal)})")
-    for ev in sorted(term.events):
-        if tl.rule(ev) is None:
-            out.append(f"\"{ev}\" is not an event of this branch")
-            continue
+def _term_reads(tl: Timeline, term, state: dict, facts: Facts, ordinal: int,
+                on: dt.date | None) -> list[tuple[str, object, str]]:
+    """What a false term read, as explain.failed_terms gives a rule's (name, value seen, who set it), so
+    that prose words both alike: a variable with who set it, an event with its date or its outcome."""
+    reads = [(var, state[var], _who_set(tl, var, ordinal)) for var in sorted(term.reads)]
+    for ev in sorted(term.events, key=lambda ev: (term.source.find(ev), ev)):
         rec = facts.fired.get(ev)
-        if rec is None:
-            lines = why_not(tl, ev).text().splitlines()
+        if reads_outcome(term.source, ev):
+            reads.append((f'outcome("{ev}")', rec[2] if rec else "none",
+                          chooser(tl, tl.firings[rec[3]]) if rec else "it had not happened"))
+        elif rec is not None:
+            reads.append((f'happened("{ev}")', True, f"on {dt.date.fromordinal(rec[1])}"))
         else:
-            f = tl.firings[rec[3]]
-            lines = why(tl, ev, f.occurrence).text().splitlines()
-        out += _first_levels(lines, tl.branch_id, ev)
-    return out
+            reads.append((f'happened("{ev}")', False, f"by {on}" if on else "it had not happened"))
+    return reads
 
 
-def _first_levels(lines: list[str], branch: str, event: str, depth: int = 2) -> list[str]:
-    """A why / why-not text cut to its first `depth` levels of causes; `explain` gives the rest."""
+def _bare_words(term, ordinal: int) -> str:
+    """A false term that read no variable and no event (`date >= "1945-01-01"`): its text and the day."""
+    return f"{term.source} did not hold on {dt.date.fromordinal(ordinal)}"
+
+
+def _event_chain(tl: Timeline, ev: str, facts: Facts, file: str) -> list[str]:
+    """The why (it happened by then) or why-not of an event a false term read, in explain's words."""
+    if tl.rule(ev) is None:
+        return [f"“{ev}” is a one-off event of another branch's divergence: it cannot happen in this one"]
+    rec = facts.fired.get(ev)
+    if rec is None:
+        lines = why_not(tl, ev).text().splitlines()
+    else:
+        lines = why(tl, ev, tl.firings[rec[3]].occurrence).text().splitlines()
+    return _first_levels(lines, tl.branch_id, ev, file)
+
+
+def _first_levels(lines: list[str], branch: str, event: str, file: str, depth: int = 2) -> list[str]:
+    """A why / why-not text cut to its first `depth` levels of causes; `explain` gives the rest (the
+    command names the scenario's file, ready to copy)."""
     keep = [ln for ln in lines if not ln.lstrip().startswith("- ") or
             (len(ln) - len(ln.lstrip())) <= 2 * depth]
     if len(keep) < len(lines):
-        keep.append(f"  (the whole chain: what-if explain SCENARIO --branch {branch} {event})")
+        where = shlex.quote(file) if file else "SCENARIO"
+        keep.append(f"  (the whole chain: what-if explain {where} --branch {branch} {event})")
     return keep
 
 
 def _who_set(tl: Timeline, var: str, ordinal: int) -> str:
-    """Who gave the variable its value as of day `ordinal`: a firing, a divergence, the initial world."""
+    """Who gave the variable its value as of day `ordinal`: a firing, a divergence, the initial world (in
+    explain's form, `set by "…" on DATE`, which prose words)."""
     best = None
     for f in tl.firings:
         if f.ordinal > ordinal:
@@ -152,7 +178,7 @@ def _who_set(tl: Timeline, var: str, ordinal: int) -> str:
             best = (f.ordinal, 1, f"set by \"{tl.title(f.event, f.outcome)}\" on {f.date}")
     for d in tl.divergences:
         if d.divergence.kind == "set" and var in d.divergence.values and d.ordinal <= ordinal:
-            cand = (d.ordinal, 0, f"divergence \"{d.label}\" on {d.date}")
+            cand = (d.ordinal, 0, f"divergence \"{divergence_words(tl, d)}\" on {d.date}")
             if best is None or cand[:2] >= best[:2]:
                 best = cand
     return best[2] if best else "initial world"
@@ -188,6 +214,7 @@ def _check_sampled(ws: Workspace, branch_id: str, e: Expectation, cond: Conditio
     chain = []
     if not passed:
         inside = lo <= bound <= hi
+        side = "below" if op in (">=", ">") else "above"
         chain.append("inconclusive: the interval straddles the bound; give more runs or a looser bound"
-                     if inside else f"the share is {'below' if op in ('>=', '>') else 'above'} {bound:g}")
+                     if inside else f"the whole 95% interval is {side} {bound * 100:g}%")
     return Outcome(branch_id, e, passed, seen, chain)

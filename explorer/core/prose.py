@@ -80,7 +80,13 @@ _OP_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 
 def _compared_words(scenario: Scenario, var: str, value, source: str) -> str | None:
     """A failed `var <= 65` in words: "needed Army loyalty at most 65; it was 80" (the value alone,
-    "was 80", did not say why it stopped the rule); None when the term is not a number compared."""
+    "was 80", did not say why it stopped the rule); `var == "x"`: "needed Regime in Mexico to be
+    Constitutional government; it was Pro-American military junta"; None when the term is neither."""
+    same = re.search(r'(?<![\w.])' + re.escape(var) + r'\s*(==|!=)\s*["\']([^"\']*)["\']', source)
+    if same is not None and isinstance(value, str):
+        op, want_value = same.groups()
+        return (f"needed {var_words(scenario, var)} {'not ' if op == '!=' else ''}to be "
+                f"{value_words(scenario, var, want_value)}; it was {value_words(scenario, var, value)}")
     want = re.search(r'(?<![\w.])' + re.escape(var) + r'\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\w.])', source)
     if want is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -156,6 +162,9 @@ def failed_term_words(scenario: Scenario, term) -> list[str]:
     "Regime in Mexico was Revolutionary Military Committee, set by “The Ávila Camacho government
     collapses” on 1942-08-20", "Mexico was not fighting the Axis from the start", "“The Wallace talks”
     had not happened". The raw term stays in the data for authors."""
+    order = _order_words(scenario, term)
+    if order is not None:
+        return [order]
     out = []
     for name, value, who in term.reads:
         words = failed_read_words(scenario, name, value, term.source)
@@ -167,6 +176,35 @@ def failed_term_words(scenario: Scenario, term) -> list[str]:
         else:
             out.append(words)
     return [_curly(s) for s in out]
+
+
+_ORDER = re.compile(r'^days_since\(\s*["\']([^"\']+)["\']\s*\)\s*(<=|>=|<|>)\s*'
+                    r'days_since\(\s*["\']([^"\']+)["\']\s*\)$')
+_ORDER_WORDS = {">": "before", ">=": "no later than", "<": "after", "<=": "no earlier than"}
+
+
+def _order_words(scenario: Scenario, term) -> str | None:
+    """A failed `days_since("a") > days_since("b")` (the way to say a came first) in words: "needed “A” to
+    happen before “B”; they happened on 1942-05-24 and 1942-05-22" (each read alone, "“A” had happened on
+    …", did not say what was wanted); None for any other term."""
+    m = _ORDER.match(term.source.strip())
+    if m is None:
+        return None
+    a, op, b = m.groups()
+    seen = {name: (value, who) for name, value, who in term.reads}
+
+    def when(ev):  # the date it happened, or None; `who` reads "on 1942-05-24" (explain.failed_terms)
+        value, who = seen.get(f'happened("{ev}")', (False, ""))
+        return who[3:] if value and who.startswith("on ") else None
+    da, db = when(a), when(b)
+    if da and db:
+        fact = f"they happened on {da} and {db}"
+    elif da or db:
+        fact = f"“{event_words(scenario, b if da else a)}” did not happen"
+    else:
+        fact = "neither happened"
+    return (f"needed “{event_words(scenario, a)}” to happen {_ORDER_WORDS[op]} “{event_words(scenario, b)}”; "
+            f"{fact}")
 
 
 def reason_words(scenario: Scenario, wn, reason: str) -> str:

@@ -250,8 +250,8 @@ def test_explain_why_and_why_not():
         "time ran out on 1962-11-30",
         "  What it needed did not hold:",
         "    - The superpowers were at nuclear war, set by “Soviet commanders fire back” on 1962-10-23",
-        "    - US posture was air strikes, set by “ExComm weighs its options — air strikes on the sites” on "
-        "1962-10-20",
+        "    - needed US posture to be quarantine; it was air strikes, set by “ExComm weighs its options — "
+        "air strikes on the sites” on 1962-10-20",
     ]
 
 

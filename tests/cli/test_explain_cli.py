@@ -27,7 +27,8 @@ def test_explain_against_the_parent_names_where_the_histories_part():
     assert lines[2] == ("  - “The Ávila Camacho government collapses” (1942-08-20): Army loyalty to the "
                         "government in power was 25, set by “The young officers defect” (1942-06-10)")
     assert "Why not in army-stays-loyal-1942:" in lines
-    assert "      - State of the revolution was crushed, set by “The revolution crushed” on 1942-08-02" in lines
+    assert ("      - needed State of the revolution to be victorious; it was crushed, set by “The revolution "
+            "crushed” on 1942-08-02") in lines
 
 
 # engine words explain printed before it read as the app and the reports do

@@ -427,7 +427,7 @@ def test_why_not_text_and_structure():
         Why did “The decree” not happen (branch loses)?
           - it could happen 10d after “The revolution”, and what it needed had not held when that time ran out on 1940-09-11
           What it needed did not hold:
-            - regime was old from the start""")
+            - needed regime to be new; it was old from the start""")
     assert ws.why_not("loses", "republic").reasons == [
         'only a schedule brings it about ("The decree"), and none did']
     assert ws.why_not(BASELINE, "kill").reasons == [

@@ -80,11 +80,11 @@ def test_a_failure_carries_its_position_and_the_why_not_chain():
     first, second = fails
     line = text.splitlines()[first.line - 1]
     assert first.file == "t.yaml" and line[first.col - 1:].startswith('happened("revolution")')
-    assert first.chain[0] == 'false: happened("revolution")'
-    assert "Why did “The revolution” not happen (branch dies)?" in first.chain[1]  # explain's words
+    assert first.chain[0] == "- “The revolution” had not happened"  # in explain's words
+    assert "Why did “The revolution” not happen (branch dies)?" in first.chain[1]
     assert any("“alive” was false, set by “The assassination”" in ln for ln in first.chain)
     assert line[second.col - 1:].startswith('regime == "new"')  # inside the quotes
-    assert second.chain == ['false: regime == "new"', "  regime was old (initial world)"]
+    assert second.chain == ["- needed regime to be new; it was old from the start"]
 
 
 def test_an_expectation_on_a_date_reads_the_world_of_that_day():
@@ -113,7 +113,7 @@ def test_probabilistic_expectations_need_the_confidence_bound_to_clear():
     assert [o.passed for o in outs] == [True, False, False, True]
     assert "sampled runs" in outs[1].seen
     assert outs[1].chain == ["inconclusive: the interval straddles the bound; give more runs or a looser bound"]
-    assert outs[2].chain == ["the share is above 0.1"]
+    assert outs[2].chain == ["the whole 95% interval is above 10%"]
 
 
 def test_wilson_interval():

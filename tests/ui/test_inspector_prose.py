@@ -65,7 +65,7 @@ def test_why_not_words_a_failed_outcome_and_a_predecessors_terms(make_window, tm
     w.selection.select_branch("baseline", ("mission_withdraws", 1))
     text = w.inspector.browser.toPlainText()
     assert "Why did “The Mexican crisis” not happen?" in text
-    assert "Regime in Mexico was The Workers' Republic, from the start" in text
+    assert "needed Regime in Mexico to be A Soviet satellite; it was The Workers' Republic, from the start" in text
     for ident in ("mexico.regime", "pcm_satellite", "republic\"", "false"):
         assert ident not in text, ident
     click_link(w, "cond:show")
