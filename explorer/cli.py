@@ -102,6 +102,10 @@ def cmd_run(args) -> int:
     from .core.explain import fmt
     from .core.serialize import timeline_dict
     ws = _workspace(args)
+    when = None
+    if args.at:  # a bad date is told before anything is printed, not after the whole timeline
+        from .core.edits import parse_date_arg
+        when = parse_date_arg(args.at, ws.scenario)
     data = timeline_dict(ws, args.branch, lapsed=args.format == "json" or args.lapsed)
     if args.format == "json":
         _print_json(data)
@@ -121,21 +125,35 @@ def cmd_run(args) -> int:
         gone = "  (gone)" if e["status"] == "gone" else ""
         print(f"{marks.get(e['status'], ' ')} {e['date']}  {e['title']}{out}{gone}")
     if data["lapsed"] and args.lapsed:
-        print("Lapsed:")
-        for lp in data["lapsed"]:
-            print(f"  {lp['date']}  {lp['title']}: {lp['reason']}")
-    if args.at:
-        from .core.edits import parse_date_arg
-        when = parse_date_arg(args.at, ws.scenario)
+        _print_lapsed(ws, args.branch)
+    if when is not None:
         print(f"The world on {when}:")
         tl = ws.timeline(args.branch)
-        for k, v in tl.state_at(when).items():
-            print(f"  {k} = {fmt(v)}")
+        for k, v in tl.state_at(when).items():  # values as --state shows them (an enum by its label)
+            print(f"  {k} = {fmt(v, ws.scenario.variables.get(k))}")
     if args.state:
         print("Final state:")
         for k, v in data["final_state"].items():
             print(f"  {k} = {fmt(v, ws.scenario.variables.get(k))}")
     return 0
+
+
+def _print_lapsed(ws, branch_id: str) -> None:
+    """The events whose window closed, each with why in explain's words (prose): "needed Army loyalty …
+    at least 50; it was 25, set by “The young officers defect” on 1942-06-10", not the raw condition
+    (the JSON keeps that, in `reason`)."""
+    from .core.explain import failed_terms
+    from .core.prose import failed_term_words
+    tl = ws.timeline(branch_id)
+    print("Lapsed:")
+    for lp in tl.lapsed:
+        print(f"  {lp.date}  {tl.title(lp.event)}")
+        if lp.kind in ("chance", "mtth"):
+            words = [lp.detail]
+        else:
+            words = [w for t in failed_terms(tl, lp.event, lp) for w in failed_term_words(ws.scenario, t)]
+        for w in words or ["none of its outcomes' conditions held"]:
+            print(f"      - {w}")
 
 
 def _warn_noops(ws, branch_id: str) -> None:
@@ -148,13 +166,16 @@ def _warn_noops(ws, branch_id: str) -> None:
 
 
 def cmd_diff(args) -> int:
-    from .core.explain import fmt
+    """Events and variables in words, as explain and montecarlo say them (labels, titles, values with
+    their units); the JSON keeps the ids."""
+    from .core.prose import outcome_words, quote, value_words, var_words
     from .core.serialize import diff_dict
     ws = _workspace(args)
     d = ws.diff(args.branch, args.other)
     if args.format == "json":
         _print_json(diff_dict(d))
         return 0
+    sc = ws.scenario
     c = d.counts()
     print(f"{args.branch} against {d.other}: {c['new']} new, {c['gone']} gone, {c['changed']} changed, "
           f"{c['same']} same")
@@ -168,28 +189,60 @@ def cmd_diff(args) -> int:
             if e.date != e.other_date:
                 what.append(f"date {e.other_date} -> {e.date}")
             if e.outcome != e.other_outcome:
-                what.append(f"outcome {e.other_outcome} -> {e.outcome}")
+                was, now = (quote(outcome_words(sc, e.event, o)) if o else "none"
+                            for o in (e.other_outcome, e.outcome))
+                what.append(f"outcome {was} -> {now}")
             print(f"~ {e.date}  {e.title}  ({', '.join(what)})")
     if d.variables:
         print("World variables that differ:")
         for v in d.variables:
+            name = var_words(sc, v.var)
             if v.final == v.other_final:
-                var = ws.scenario.variables.get(v.var)
-                print(f"  {v.var}: ends {fmt(v.final, var)} in both, by another path (first differs "
+                print(f"  {name}: {value_words(sc, v.var, v.final)} in both, by another path (first differs "
                       f"{v.first_difference})")
             else:
-                var = ws.scenario.variables.get(v.var)
-                print(f"  {v.var}: {fmt(v.other_final, var)} -> {fmt(v.final, var)}  (first differs {v.first_difference})")
+                print(f"  {name}: {value_words(sc, v.var, v.other_final)} -> {value_words(sc, v.var, v.final)}  "
+                      f"(first differs {v.first_difference})")
     return 0
 
 
 def cmd_explain(args) -> int:
     ws = _workspace(args)
+    event = event_named(ws, args.event)
     if args.against:
-        print(ws.contrast(args.branch, args.against, args.event).text())
+        print(ws.contrast(args.branch, args.against, event).text())
         return 0
-    print(ws.explain(args.branch, args.event).text())
+    print(ws.explain(args.branch, event).text())
     return 0
+
+
+def event_named(ws, name: str) -> str:
+    """The event an argument names: its id, or its title as `run` prints it ("The Mexican Socialist
+    Revolution", "The battle for the National Palace — The coup is crushed"; any case), since `run` shows
+    titles and no ids. An unknown name that is close to a title is told so; else the id's own error."""
+    sc = ws.scenario
+    rules = list(sc.events) + [d.rule for b in sc.branches for d in b.divergences
+                               if d.kind == "event" and d.rule is not None]
+    if any(r.id == name for r in rules):
+        return name
+    titles: dict[str, set] = {}
+    for r in rules:
+        for t in [r.title] + [f"{r.title} — {o.title}" for o in r.outcomes if o.title]:
+            if t:
+                titles.setdefault(t.casefold(), set()).add(r.id)
+    ids = titles.get(" ".join(name.split()).casefold(), set())
+    if len(ids) == 1:
+        return next(iter(ids))
+    if len(ids) > 1:
+        raise ExplorerError(f"'{name}' is the title of {len(ids)} events: give one of their ids, "
+                            f"{', '.join(sorted(ids))}")
+    if " " in name.strip():  # a title, not an id: suggest the closest title
+        import difflib
+        shown = {t.casefold(): t for r in rules for t in [r.title] if t}
+        close = difflib.get_close_matches(name.casefold(), list(shown), n=1, cutoff=0.6)
+        hint = f" (did you mean “{shown[close[0]]}”?)" if close else ""
+        raise ExplorerError(f"no event '{name}'{hint}")
+    return name  # the core says "no event 'x' (did you mean …?)" for ids
 
 
 COMMANDS = {}
@@ -218,7 +271,7 @@ def add_mode(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("likely", "sampled"), default="likely", metavar="likely|sampled",
                    help="likely: the likeliest history (default); sampled: chance drawn from --seed")
     p.add_argument("--seed", type=int, default=None, metavar="N",
-                   help="random seed for --mode sampled (default 0; an error without it)")
+                   help="random seed for --mode sampled (default 0; only with --mode sampled)")
 
 
 def add_format(p: argparse.ArgumentParser, choices=("text", "json"), help_text: str = "output format "
@@ -282,12 +335,19 @@ def _parser() -> argparse.ArgumentParser:
     add_scenario(v, nargs="+")
     v.set_defaults(func=cmd_validate)
 
-    b = _add_command(sub, "branches", "the branch tree")
+    b = _add_command(sub, "branches", "the branch tree",
+                     description="Print the branch tree: each branch's label, [its id, the date it forks from "
+                     "its parent] and how many events its history has. Give an id to run, diff and explain "
+                     "as --branch ID.")
     add_scenario(b)
     add_format(b)
     b.set_defaults(func=cmd_branches)
 
-    r = _add_command(sub, "run", "a branch's timeline, marked against its parent")
+    r = _add_command(sub, "run", "a branch's timeline, marked against its parent",
+                     description="Print a branch's history, one event a line with its date, marked against "
+                     "its parent: + new, ~ changed (another date or outcome), - gone (it happened in the "
+                     "parent, not here), blank the same. Ask why with: what-if explain SCENARIO --branch ID "
+                     "'EVENT TITLE'.")
     add_scenario(r)
     add_branch(r)
     add_mode(r)
@@ -297,16 +357,22 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--at", metavar="DATE", help="also print the world at the end of DATE (YYYY-MM-DD)")
     r.set_defaults(func=cmd_run)
 
-    d = _add_command(sub, "diff", "what a branch changed against its parent (or OTHER)")
+    d = _add_command(sub, "diff", "what a branch changed against its parent (or OTHER)",
+                     description="Compare a branch's history with its parent's (or OTHER's): the events new "
+                     "(+), gone (-) and changed (~: date or outcome), then the world variables that end "
+                     "differently or got there by another path, with the first date they differ.")
     add_scenario(d)
     d.add_argument("branch", metavar="BRANCH", help="the branch to compare")
     d.add_argument("other", nargs="?", metavar="OTHER", help="the branch to compare with (default: the parent)")
     add_format(d)
     d.set_defaults(func=cmd_diff)
 
-    e = _add_command(sub, "explain", "why (or why not) an event happened")
+    e = _add_command(sub, "explain", "why (or why not) an event happened",
+                     description="Why an event happened in a branch: the chain of causes back to the "
+                     "branch's divergences and the starting world; or, if it did not happen, why not. "
+                     "With --against, where the two branches' histories part and the chain from there.")
     add_scenario(e)
-    e.add_argument("event", metavar="EVENT", help="the event's id")
+    e.add_argument("event", metavar="EVENT", help="the event: its id, or its title as `run` prints it")
     add_branch(e)
     e.add_argument("--against", metavar="ID", help="contrast with this branch: where the two histories "
                    "part, and the chain from there to the event")
@@ -342,7 +408,7 @@ def _app_parser() -> argparse.ArgumentParser:
     g.add_argument("--branch", metavar="ID", help="the branch to select")
     g.add_argument("--event", metavar="ID", help="the event to select")
     g.add_argument("--size", default="1280x800", metavar="WxH", help="window size for --screenshot (default 1280x800)")
-    g.add_argument("-h", "--help", action="help", help="show this help and exit")
+    g.add_argument("-h", "--help", action="help", help="show this help message and exit")
     g.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                    help="print the version and exit")
     return p

@@ -103,10 +103,13 @@ def run(args) -> int:
 
 @register("test", "check every branch's expect: entries; exit 1 on a failure")
 def configure(p) -> None:
+    p.description = ("Check what each branch's `expect:` entries say must hold, like unit tests: one line "
+                     "per failure (file:line:col) with what it needed and what the branch had, then "
+                     "N passed, M failed.")
     add_scenario(p, nargs="+")
     p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML (for CI)")
     p.add_argument("--seed", type=int, default=0, metavar="N",
-                   help="first seed of the sampled runs of p: expectations (default 0)")
+                   help="first seed of the sampled runs that expectations with p: check (default 0)")
     p.add_argument("--watch", action="store_true",
                    help="check again whenever a file is saved, until Ctrl-C")
     p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS",

@@ -52,6 +52,8 @@ def _configure_fork(p: argparse.ArgumentParser) -> None:
 
 @register("rm-branch", "remove a branch from a scenario file (-r: and its sub-branches)")
 def _configure_rm(p: argparse.ArgumentParser) -> None:
+    p.description = ("Remove a branch from the scenario file and save it (comments and other lines are "
+                     "kept). A branch with branches below it is removed only with --recursive.")
     add_scenario(p)
     p.add_argument("branch", metavar="ID", help="the branch to remove")
     p.add_argument("--recursive", "-r", action="store_true", help="also remove the branches below it")

@@ -82,6 +82,14 @@ def _compared_words(scenario: Scenario, var: str, value, source: str) -> str | N
     """A failed `var <= 65` in words: "needed Army loyalty at most 65; it was 80" (the value alone,
     "was 80", did not say why it stopped the rule); `var == "x"`: "needed Regime in Mexico to be
     Constitutional government; it was Pro-American military junta"; None when the term is neither."""
+    among = re.search(r'(?<![\w.])' + re.escape(var) + r'\s+(not\s+in|in)\s*\[([^\]]*)\]', source)
+    if among is not None and isinstance(value, str):  # `revolution.status in ["none", "crushed"]`
+        wanted = [value_words(scenario, var, w) for w in re.findall(r'["\']([^"\']*)["\']', among.group(2))]
+        if wanted:
+            neg = among.group(1) != "in"
+            listed = ", ".join(wanted[:-1]) + (f" {'nor' if neg else 'or'} " if len(wanted) > 1 else "") + wanted[-1]
+            return (f"needed {var_words(scenario, var)} {'not ' if neg else ''}to be {listed}; "
+                    f"it was {value_words(scenario, var, value)}")
     same = re.search(r'(?<![\w.])' + re.escape(var) + r'\s*(==|!=)\s*["\']([^"\']*)["\']', source)
     if same is not None and isinstance(value, str):
         op, want_value = same.groups()

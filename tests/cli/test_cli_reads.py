@@ -1,0 +1,118 @@
+"""The command line read as a new user reads it (the `testwords` pass): every command on the bundled
+scenarios, each finding a test run as a subprocess. Words as `explain` and the app say them (labels,
+titles, values with their units), errors in one line before anything is printed."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TROTSKY = "scenarios/trotsky_mexico.yaml"
+
+
+def what_if(*args) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, env=env)
+
+
+def test_run_at_a_date_outside_the_scenario_prints_nothing_but_the_error():
+    """The date was checked after the whole timeline had been printed: 113 lines, then the error."""
+    r = what_if("run", TROTSKY, "--at", "1960-01-01")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == "what-if: 1960-01-01 lies outside the scenario (1940-01-01 to 1950-12-31)\n"
+
+
+def test_run_at_shows_values_as_state_does():
+    """--at printed enum ids ("mexico.regime = workers_republic") where --state prints their labels."""
+    at = what_if("run", TROTSKY, "--at", "1943-01-01").stdout.splitlines()
+    state = what_if("run", TROTSKY, "--branch", "trotsky-dies-1940", "--state").stdout.splitlines()
+    assert "  mexico.regime = Mexican Workers' and Peasants' Republic" in at
+    assert "  mexico.regime = Constitutional government" in state
+    assert not any(ln in at for ln in ("  mexico.regime = workers_republic", "  trotsky.location = national_palace"))
+
+
+def test_run_lapsed_says_why_in_explains_words():
+    """--lapsed printed the raw condition: "The revolution crushed: false: army.loyalty >= 50
+    [army.loyalty = 25]"; now what it needed and what the world had, as `explain` says it."""
+    r = what_if("run", TROTSKY, "--lapsed")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    i = out.index("Lapsed:")
+    lapsed = out[i + 1:]
+    assert lapsed[:2] == [
+        "  1942-08-02  The revolution crushed",
+        "      - needed Army loyalty to the government in power at least 50; it was 25, set by “The young "
+        "officers defect” on 1942-06-10"]
+    assert lapsed[2:4] == [  # `revolution.status in ["none", "crushed"]`, said as what it needed
+        "  1942-08-04  The Bracero agreement",
+        "      - needed State of the revolution to be no revolution or crushed; it was insurrection under way, "
+        "set by “The Mexican Socialist Revolution” on 1942-05-24"]
+    assert not [ln for ln in lapsed if "false:" in ln or "army.loyalty" in ln or " = " in ln]
+
+
+def test_diff_names_variables_and_outcomes_as_explain_does():
+    """diff said "trotsky.health: 55 -> 65" and "(outcome crushed -> succeeds)": ids, where explain,
+    montecarlo and the app say labels and titles."""
+    r = what_if("diff", TROTSKY, "stalin-coup-succeeds")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert ("~ 1945-11-09  The battle for the National Palace — The coup succeeds  (outcome “The coup is "
+            "crushed” -> “The coup succeeds”)") in out
+    assert "  Trotsky's health: 55 -> 65  (first differs 1946-08-01)" in out
+    assert "  Trotsky alive: no in both, by another path (first differs 1945-11-09)" in out
+    assert not [ln for ln in out if "trotsky." in ln]
+
+
+def test_explain_takes_the_title_run_prints():
+    """`run` prints titles, never ids; explain took only ids ("no event 'The Mexican Socialist
+    Revolution'"), so what a user read could not be asked about."""
+    by_title = what_if("explain", TROTSKY, "--branch", "trotsky-dies-1940", "The Mexican Socialist Revolution")
+    by_id = what_if("explain", TROTSKY, "--branch", "trotsky-dies-1940", "revolution_1942")
+    assert by_title.returncode == 0, by_title.stderr
+    assert by_title.stdout == by_id.stdout
+    assert by_title.stdout.startswith("Why did “The Mexican Socialist Revolution” not happen")
+    with_outcome = what_if("explain", TROTSKY, "The battle for the National Palace — The coup is crushed")
+    assert with_outcome.returncode == 0, with_outcome.stderr
+    assert with_outcome.stdout.startswith("Why did “The battle for the National Palace — The coup is crushed” "
+                                          "happen on 1945-11-09")
+    close = what_if("explain", TROTSKY, "The Mexican Socialist Revolutoin")
+    assert close.returncode == 2 and close.stdout == ""
+    assert close.stderr == ("what-if: no event 'The Mexican Socialist Revolutoin' (did you mean “The Mexican "
+                            "Socialist Revolution”?)\n")
+
+
+def test_lint_of_a_file_that_does_not_load_does_not_say_0_warnings(tmp_path):
+    """lint printed the load error and then "0 warnings", as if the file were clean."""
+    src = (ROOT / TROTSKY).read_text().replace("    when: revolution_ripe", "    when: revolution_rip", 1)
+    f = tmp_path / "broken.yaml"
+    f.write_text(src)
+    r = what_if("lint", str(f))
+    assert r.returncode == 2
+    assert "unknown" in r.stderr and str(f) in r.stderr
+    assert r.stdout == "0 warnings (and files that do not load or run)\n"
+
+
+def test_every_command_says_what_it_does_in_its_help():
+    """Seven commands' --help began with their arguments; run's did not say what + ~ - mean."""
+    r = what_if("--help")
+    commands = [ln.split()[0] for ln in r.stdout.split("commands:")[1].split("exit status")[0].splitlines()
+                if ln.startswith("    ")]
+    assert len(commands) >= 14
+    for c in commands:
+        h = what_if(c, "--help").stdout
+        head = h.split("\n\n")[1]
+        assert not head.startswith(("positional arguments", "options")), c
+    run = " ".join(what_if("run", "--help").stdout.split())  # the lines wrap where they will
+    assert "+ new" in run and "~ changed" in run and "- gone" in run
+    explain = what_if("explain", "--help").stdout
+    assert "title" in explain
+
+
+def test_help_says_help_one_way():
+    """`what-if --help` printed "show this help message and exit" above "show this help and exit"."""
+    out = what_if("--help").stdout
+    assert "show this help and exit" not in out
+    assert out.count("show this help message and exit") == 2
