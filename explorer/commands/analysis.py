@@ -130,6 +130,13 @@ def _configure_sensitivity(p) -> None:
 
 # --- search -----------------------------------------------------------------------------------------
 
+def _tried(res) -> str:
+    """What the search tried, in sensitivity's words (the candidates the goal's influence graph rules out
+    "cannot reach the goal")."""
+    return (f"{res.evaluated} set{'s' if res.evaluated != 1 else ''} of divergences tried, made of "
+            f"{res.candidates} single divergences; {res.pruned} more cannot reach the goal")
+
+
 def cmd_search(args) -> int:
     from ..core import load_scenario
     from ..core.search import search
@@ -155,8 +162,7 @@ def cmd_search(args) -> int:
         for note in res.notes:
             print(f"note: {note}")
         if not res.results:
-            print(f"no set of at most {args.max_divergences} divergence(s) found ({res.evaluated} tried, "
-                  f"{res.candidates} candidates, {res.pruned} pruned)")
+            print(f"no set of at most {args.max_divergences} divergence(s) found ({_tried(res)})")
         for i, f in enumerate(res.results, 1):
             value = _sampled(f.mean, f.mean_delta, f.ci, res.kind) if f.mean is not None else \
                 f"goal {_value(f.value)}"
@@ -168,8 +174,7 @@ def cmd_search(args) -> int:
                 print("     first changes: " + "; ".join(f.first_changes))
             if i <= len(written):
                 print(f"     written as branch {written[i - 1]}")
-        print(f"({res.evaluated} divergence sets tried; {res.candidates} candidates, {res.pruned} pruned by "
-              "the goal's influence graph)")
+        print(f"({_tried(res)})")
     data = res.to_dict()
     data["written"] = written
     _emit(args, data, text)

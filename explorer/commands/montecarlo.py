@@ -35,10 +35,11 @@ def run(args) -> int:
 
 
 def print_text(sc, mc, data: dict, args) -> None:
+    from ..core.prose import outcome_words, quote
     print(f"{sc.title} — branch {args.branch}: {mc.runs} sampled runs from seed {args.seed}")
     print("P(at least once)  median date  event  [mean times per run, for events that repeat]")
     for e in data["events"]:
-        outs = ", ".join(f"{k} {v:.0%}" for k, v in e["outcomes"].items())
+        outs = ", ".join(f"{quote(outcome_words(sc, e['id'], k))} {v:.0%}" for k, v in e["outcomes"].items())
         times = f"  ×{e['mean_times']:.2f} per run" if e["mean_times"] > e["probability"] + 1e-9 else ""
         print(f"{e['probability']:6.0%}  {e['date_p50'] or '':10}  {e['title']}" + (f"  ({outs})" if outs else "")
               + times)

@@ -116,3 +116,23 @@ def test_help_says_help_one_way():
     out = what_if("--help").stdout
     assert "show this help and exit" not in out
     assert out.count("show this help message and exit") == 2
+
+
+def test_montecarlo_names_outcomes_by_their_titles():
+    """montecarlo's outcome shares were ids ("(backs_down 10%, stands_firm 30%)") beside titles, where run,
+    diff and explain say an outcome by its title."""
+    r = what_if("montecarlo", TROTSKY, "--runs", "10")
+    assert r.returncode == 0, r.stderr
+    palace = next(ln for ln in r.stdout.splitlines() if "  The battle for the National Palace  (" in ln)
+    assert palace.endswith("(“The coup is crushed” 60%, “The coup succeeds” 40%)")
+    assert "backs_down" not in r.stdout and "stands_firm" not in r.stdout
+
+
+def test_search_says_what_it_left_out_as_sensitivity_does():
+    """search ended "(241 divergence sets tried; 241 candidates, 29 pruned by the goal's influence graph)";
+    sensitivity says the same 29 "cannot reach the goal"."""
+    r = what_if("search", TROTSKY, "--goal", "trotsky.alive", "--results", "1", "--timeout", "60")
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.splitlines()[-1]
+    assert "pruned" not in last and "influence graph" not in last
+    assert last.endswith("single divergences; 29 more cannot reach the goal)"), last
