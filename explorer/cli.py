@@ -63,9 +63,14 @@ def cmd_validate(args) -> int:
             for p in problems:
                 print(p, file=sys.stderr)
             continue
-        print(f"{path}: ok — {len(sc.variables)} variables, {len(sc.events)} events, "
-              f"{len(sc.branches)} branches")
+        print(f"{path}: ok — {counted(len(sc.variables), 'variable')}, {counted(len(sc.events), 'event')}, "
+              f"{counted(len(sc.branches), 'branch')}")
     return EXIT_USER if failed else 0
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 variable', '2 branches'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith(('s', 'ch')) else 's'}"
 
 
 MAX_DRAWN_DEPTH = 40  # deeper branches are drawn at this indentation, marked with their level
@@ -171,6 +176,11 @@ def cmd_diff(args) -> int:
     from .core.prose import outcome_words, quote, value_words, var_words
     from .core.serialize import diff_dict
     ws = _workspace(args)
+    if args.other is None and ws.branch(args.branch).parent is None:  # it would compare it with itself
+        raise ExplorerError(f"the {args.branch} has no parent to compare it with; name the other branch: "
+                            f"what-if diff {args.scenario} {args.branch} OTHER")
+    if args.other == args.branch:
+        raise ExplorerError(f"that compares '{args.branch}' with itself; name another branch as OTHER")
     d = ws.diff(args.branch, args.other)
     if args.format == "json":
         _print_json(diff_dict(d))

@@ -46,7 +46,9 @@ def run_once(paths: list[str], seed: int, junit: str | None, verbose: bool) -> i
                 failed += 1
                 print(o.text())
         suites.append((path, outcomes, problems))
-    print(f"{passed} passed, {failed} failed" + (" (and files that do not load or run)" if broken else ""))
+    note = " (and files that do not load or run)" if broken else \
+        " (no branch has expect: entries)" if not passed + failed else ""
+    print(f"{passed} passed, {failed} failed{note}")
     if junit:
         _write_junit(junit, suites)
     if broken:

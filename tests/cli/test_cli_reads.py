@@ -136,3 +136,44 @@ def test_search_says_what_it_left_out_as_sensitivity_does():
     last = r.stdout.splitlines()[-1]
     assert "pruned" not in last and "influence graph" not in last
     assert last.endswith("single divergences; 29 more cannot reach the goal)"), last
+
+
+def test_diff_of_the_baseline_asks_for_the_branch_to_compare_with():
+    """`diff S baseline` compared the baseline with itself: "baseline against baseline: 0 new, 0 gone,
+    0 changed, 112 same", as if that were an answer."""
+    r = what_if("diff", TROTSKY, "baseline")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == ("what-if: the baseline has no parent to compare it with; name the other branch: "
+                        f"what-if diff {TROTSKY} baseline OTHER\n")
+    same = what_if("diff", TROTSKY, "trotsky-dies-1940", "trotsky-dies-1940")
+    assert (same.returncode, same.stdout) == (2, "")
+    assert same.stderr == "what-if: that compares 'trotsky-dies-1940' with itself; name another branch as OTHER\n"
+    assert what_if("diff", TROTSKY, "baseline", "trotsky-dies-1940").returncode == 0
+
+
+ONE = """\
+scenario: {id: t, title: T, start: 1940-01-01, end: 1940-12-31}
+variables:
+  n: {type: number, initial: 0}
+events:
+  - id: a
+    title: Ping
+    on: 1940-03-01
+    effects: [{add: {n: 1}}]
+"""
+
+
+def test_validate_counts_in_english(tmp_path):
+    """"ok — 1 variables, 1 events, 1 branches"."""
+    f = tmp_path / "one.yaml"
+    f.write_text(ONE)
+    r = what_if("validate", str(f))
+    assert (r.returncode, r.stdout) == (0, f"{f}: ok — 1 variable, 1 event, 1 branch\n")
+
+
+def test_test_on_a_file_without_expectations_says_so(tmp_path):
+    """"0 passed, 0 failed" and exit 0 for a file with no `expect:` at all read as a pass."""
+    f = tmp_path / "one.yaml"
+    f.write_text(ONE)
+    r = what_if("test", str(f))
+    assert (r.returncode, r.stdout) == (0, "0 passed, 0 failed (no branch has expect: entries)\n")
