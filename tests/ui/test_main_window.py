@@ -141,7 +141,7 @@ def test_a_gone_event_explains_why_not(window, qtbot):
     text = w.inspector.browser.toPlainText()
     assert "Why not?" in text
     # the reading view speaks in labels: no variable ids, no raw condition
-    assert "US posture was watch, from the start" in text
+    assert "needed US posture to be quarantine; it was watch, from the start" in text
     assert "us.posture" not in text
     # the raw condition is one click away, with the failing term highlighted
     click(qtbot, w.inspector.browser.viewport(), w.inspector.link_rect("cond:show").center())
