@@ -126,7 +126,8 @@ class ExportReportDialog(QDialog):
         self.full_chronology.setToolTip(
             "Off: a branch whose parent is also in the report begins at its divergence and refers back "
             "to its parent's section.\nOn: every branch's chronology is told in full (a longer report).")
-        self.path_edit = QLineEdit(str(self._default_path("pdf", selected)))
+        self.path_edit = QLineEdit(str(self._default_path("pdf", selected, compared_branch
+                                                          if compared_branch in chosen_branches else None)))
         self.path_edit.setObjectName("output")
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self._browse)
@@ -225,13 +226,18 @@ class ExportReportDialog(QDialog):
 
     # --- choices ------------------------------------------------------------------------------------
 
-    def _default_path(self, fmt: str, branch: str) -> Path:
+    def _default_path(self, fmt: str, branch: str, compared: str | None = None) -> Path:
+        """The file offered: the scenario's id, the branch's (both while comparing: the report is
+        about the two, "…-baseline-vs-us-invades-1942-report.pdf"), beside the scenario."""
         sc = self.workspace.scenario
         folder = Path(sc.path).resolve().parent if sc.path else None
         if folder is None or not folder.is_dir():
             docs = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
             folder = Path(docs) if docs else Path.home()
-        stem = sc.id if branch == BASELINE else f"{sc.id}-{branch}"
+        if compared and compared != branch:
+            stem = f"{sc.id}-{branch}-vs-{compared}"
+        else:
+            stem = sc.id if branch == BASELINE else f"{sc.id}-{branch}"
         return folder / f"{stem}-report{_render().DEFAULT_SUFFIX[fmt]}"
 
     def checked_branches(self) -> list[str]:

@@ -3,6 +3,8 @@ are ticked (only the selected one was: a reader comparing "Kennedy orders air st
 commanders hold fire" got a report of one of them)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -35,6 +37,8 @@ def test_exporting_while_comparing_ticks_both_branches(window, qtbot):
     d = export_dialog(w, qtbot)
     try:
         assert sorted(d.checked_branches()) == ["air-strike", "strike-contained"]
+        # the file offered names both, selected first (it named the selected branch alone)
+        assert Path(d.path_edit.text()).name == "missile-crisis-air-strike-vs-strike-contained-report.pdf"
         # "Only selected" goes back to the two compared, not to one of them
         QTest.mouseClick(d.all_branches, Qt.LeftButton)
         QTest.mouseClick(d.no_branches, Qt.LeftButton)
@@ -47,5 +51,6 @@ def test_exporting_while_comparing_ticks_both_branches(window, qtbot):
     d = export_dialog(w, qtbot)
     try:
         assert d.checked_branches() == ["air-strike"]
+        assert Path(d.path_edit.text()).name == "missile-crisis-air-strike-report.pdf"
     finally:
         d.close()
