@@ -101,6 +101,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         self.watch.changed.connect(lambda: self.workspace is not None and self.settings.setValue(
             f"watch/{self.workspace.scenario.id}", list(self.watch.names)))
         self.watch.emptied.connect(lambda _: QTimer.singleShot(0, self._fit_watch))  # narrow strip or its share
+        self.outline.needChanged.connect(lambda: QTimer.singleShot(0, self._fit_outline))  # by its names
         self.setDockNestingEnabled(True)
         # below this the docks' own minimum sizes no longer fit and Qt lets them paint over each other
         self.setMinimumSize(960, 620)

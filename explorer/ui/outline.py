@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeView)
@@ -235,6 +235,10 @@ class TwoLineDelegate(QStyledItemDelegate):
 class BranchOutline(QTreeView):
     """Arrow keys move between branches; the selection follows the current row."""
 
+    # the width its names need changed (another scenario, branches added or removed, the Problems
+    # pane's marks): the window sizes the outline's dock by it (`DockLayout._fit_outline`)
+    needChanged = Signal()
+
     def __init__(self, selection: Selection, parent=None):
         super().__init__(parent)
         self.selection = selection
@@ -279,6 +283,46 @@ class BranchOutline(QTreeView):
         finally:
             self._syncing = False
         self._follow(self.selection.branch)
+        self._need = None
+        self.needChanged.emit()
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """The Problems pane's marks after each name ("✓", "✗", "changes nothing")."""
+        if marks != self.model_.marks:
+            self.model_.marks = marks
+            self._need = None
+            self.needChanged.emit()
+        self.viewport().update()
+
+    _need = None
+
+    def name_width(self) -> int:
+        """The width the view needs for every branch's name to read whole with its mark, at its depth,
+        with room for the ⇄ before it: the widest row's indentation, text and padding, plus the frame
+        and, when the rows overflow the view, the scroll bar. Measured in the regular weight: the
+        selected name's bold is set tighter, then regular, where it would be cut (`fit_label`). The line
+        under each name (the divergence) is elided as before: the names decide."""
+        if self._need is None:
+            m, d = self.model_, self.itemDelegateForColumn(0)
+            widest = 0
+            for bid in m._ids:  # noqa: SLF001 (every branch, in row order)
+                idx = m.index_of(bid)
+                opt = QStyleOptionViewItem()
+                self.initViewItemOption(opt)
+                opt.rect = self.visualRect(idx)
+                d.initStyleOption(opt, idx)
+                # room for the ⇄ of the branch compared with, which may be any of them
+                opt.features |= QStyleOptionViewItem.HasDecoration
+                opt.decorationSize = QSize(16, 16)
+                text = self.style().subElementRect(QStyle.SE_ItemViewItemText, opt, self).adjusted(2, 3, -2, -3)
+                pad = text.left() + (opt.rect.right() - text.right())  # indentation included
+                font = QFont(opt.font)
+                font.setBold(False)  # the selected name's bold gives way to regular where it must
+                widest = max(widest, pad + QFontMetrics(font).horizontalAdvance(opt.text) + 1)
+            self._need = widest
+        rows = self.model_.history is not None and len(self.model_._ids)  # noqa: SLF001
+        tall = rows and self.sizeHintForRow(0) * rows > self.viewport().height()
+        return self._need + 2 * self.frameWidth() + (self.verticalScrollBar().sizeHint().width() if tall else 0)
 
     def _current_changed(self, current, previous) -> None:
         if self._syncing:
@@ -321,4 +365,6 @@ class BranchOutline(QTreeView):
             self._syncing = False
         if reset:
             self._follow(self.selection.branch)
+            self._need = None
+            self.needChanged.emit()
         self.viewport().update()

@@ -340,8 +340,7 @@ def install_problems(window) -> ProblemsPane:
     window.scenarioFailed.connect(pane.show_load_errors)
 
     def marks() -> None:
-        window.outline.model_.marks = {b: "  ".join(m) for b, m in pane.marks.items()}
-        window.outline.viewport().update()
+        window.outline.set_marks({b: "  ".join(m) for b, m in pane.marks.items()})
     pane.checked.connect(marks)
 
     def open_form(target) -> None:

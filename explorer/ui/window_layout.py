@@ -66,22 +66,36 @@ class DockLayout:
         self.analysis_dock.visibilityChanged.connect(lambda shown: shown and self.analysis_pane())
         self._default_sizes()
 
-    # outline width, inspector width, timeline height. The outline's 0.272 is 348 px at 1280: the
-    # bundled scenario's longest name with its Problems mark, "Roosevelt makes a deal with the
-    # Republic  ✓", needs 290 px of text room on the second level (346 px of dock), its longest
-    # third-level one 342; at 0.21 (268 px) 9 of its 18 names were cut, 5 of the 9 first rows, and
-    # at the 0.24 first suggested 5 still were. The room comes from the map alone (565 -> 485 px at
-    # 1280; at 0.275 its selected label "The Texas Incident never happens" is cut, and the
-    # inspector's World table needs its 0.34); the timeline spans under the outline and keeps its
-    # 653 px. At 1920 the names need only 0.18 (the outline gets 522 px, the map 853 -> 734).
-    DEFAULT_FRACTIONS = (0.272, 0.34, 0.44)
-    # the defaults before: a share saved equal to its old default was never dragged, and takes the
-    # new one (`showEvent`)
-    OLD_DEFAULTS = (0.21, 0.34, 0.44)
+    # outline width, inspector width, timeline height as shares of the window; the outline's `None`:
+    # sized by its names (`_outline_width`) until the reader drags it. A fixed 0.272 (every name of the
+    # bundled scenario whole at 1280x800, 348 px) gave it 522 px at 1920, ~175 px of blank taken from
+    # the map; sized by its names it has the same ~350 px at both.
+    DEFAULT_FRACTIONS = (None, 0.34, 0.44)
+    # the outline's share before: a share saved equal to one of them was never dragged, and the
+    # outline is sized by its names again (`showEvent`)
+    OLD_OUTLINE_DEFAULTS = (0.21, 0.272)
+    # the outline sized by its names, no narrower than OUTLINE_MIN px (a header's words) nor wider than
+    # OUTLINE_MAX px or OUTLINE_MAX_SHARE of the window (the map keeps its room at 960 px; a long name
+    # is elided past it)
+    OUTLINE_MIN, OUTLINE_MAX, OUTLINE_MAX_SHARE = 220, 480, 0.3
 
     def _default_sizes(self) -> None:
         self.dock_fractions = self.DEFAULT_FRACTIONS
         self._apply_fractions()
+
+    def _outline_width(self) -> int:
+        """The outline dock's width: its dragged share of the window, else what its names need."""
+        fo, w = self.dock_fractions[0], self.width()
+        if fo is not None:
+            return int(w * fo)
+        need = self.outline.name_width() + max(self.outline_dock.width() - self.outline.width(), 0)
+        return max(self.OUTLINE_MIN, min(need, self.OUTLINE_MAX, int(w * self.OUTLINE_MAX_SHARE)))
+
+    def _fit_outline(self) -> None:
+        """The outline's names changed (another scenario, a branch added, the Problems pane's marks):
+        an outline sized by them follows."""
+        if getattr(self, "_applied", False) and self.dock_fractions[0] is None:
+            self._apply_fractions()
 
     def _dock_sizes(self) -> tuple:
         """The docks' sizes as `_apply_fractions` sets them. The timeline's height counts the tab bar
@@ -101,7 +115,8 @@ class DockLayout:
         map) and a window made small and large again gets its layout back."""
         fo, fi, ft = self.dock_fractions
         w, h = self.width(), self.height()
-        self.resizeDocks([self.outline_dock, self.inspector_dock], [int(w * fo), int(w * fi)], Qt.Horizontal)
+        self.resizeDocks([self.outline_dock, self.inspector_dock], [self._outline_width(), int(w * fi)],
+                         Qt.Horizontal)
         self.resizeDocks([self.timeline_dock], [int(h * ft)], Qt.Vertical)
         self._fit_watch()
         self._applied = True
@@ -129,10 +144,12 @@ class DockLayout:
         self.resizeDocks([self.timeline_dock, self.watch_dock], [max(bottom - width, 100), width], Qt.Horizontal)
 
     def _adopt_fractions(self) -> None:
-        """The docks' current sizes become their shares (after the user moved a separator)."""
+        """The docks' current sizes become their shares (after the user moved a separator); an outline
+        sized by its names stays so unless that separator was the one moved."""
         w, h = max(self.width(), 1), max(self.height(), 1)
         o, i, t = self._dock_sizes()
-        self.dock_fractions = (o / w, i / w, t / h)
+        fitted = self.dock_fractions[0] is None and abs(o - self._outline_width()) <= 4
+        self.dock_fractions = (None if fitted else o / w, i / w, t / h)
 
 
     def resizeEvent(self, ev) -> None:
@@ -159,19 +176,21 @@ class DockLayout:
     @staticmethod
     def _shares(value) -> tuple | None:
         """The saved shares (a settings file is the user's: anything else than three fractions that
-        leave the map room is ignored)."""
+        leave the map room is ignored); the outline's "fit": sized by its names."""
         try:
-            shares = tuple(float(v) for v in value)
+            shares = tuple(None if i == 0 and v == "fit" else float(v) for i, v in enumerate(value))
         except (TypeError, ValueError):
             return None
-        if len(shares) != 3 or not all(0 < f < 0.9 for f in shares) or shares[0] + shares[1] >= 0.9:
+        if len(shares) != 3 or not all(f is None or 0 < f < 0.9 for f in shares) or shares[1] is None \
+                or shares[2] is None or (shares[0] or 0) + shares[1] >= 0.9:
             return None
         return shares
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(1))
-        self.settings.setValue("window/shares", list(self.dock_fractions))
+        fo, fi, ft = self.dock_fractions
+        self.settings.setValue("window/shares", ["fit" if fo is None else fo, fi, ft])
         self.settings.setValue("window/worldSplitter", self.world.splitter.saveState())
         self.settings.sync()
 
@@ -211,8 +230,9 @@ class DockLayout:
         over the Branches outline). Restored into the shown window, Qt fits the arrangement to the
         window's size and retires the old tab bars at once; the shares saved with it (`window/shares`,
         fractions of the window) then size the docks for this window. A state saved without shares
-        (before they were saved) keeps its arrangement with the default shares; a share saved equal to
-        its old default (`OLD_DEFAULTS`, as written by a layout nobody dragged) takes its new one."""
+        (before they were saved) keeps its arrangement with the default shares; an outline share saved
+        equal to an old default (`OLD_OUTLINE_DEFAULTS`, as written by a layout nobody dragged) gives
+        the outline back its width by its names."""
         super().showEvent(ev)
         if not getattr(self, "_sized", False):
             self._sized = True
@@ -222,9 +242,8 @@ class DockLayout:
                 self.inspector_dock.raise_()
                 self.timeline_dock.raise_()
             shares = getattr(self, "_saved_shares", None) if restored else None
-            if shares:  # a share left at its old default takes the default as it is now
-                shares = tuple(new if f == old else f
-                               for f, old, new in zip(shares, self.OLD_DEFAULTS, self.DEFAULT_FRACTIONS))
+            if shares and shares[0] in self.OLD_OUTLINE_DEFAULTS:  # never dragged: by its names now
+                shares = (None,) + shares[1:]
             self.dock_fractions = shares or self.DEFAULT_FRACTIONS
             self._apply_fractions()
 

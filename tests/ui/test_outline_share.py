@@ -1,14 +1,16 @@
-"""The Branches outline's share of the window at 1280x800: at 0.21 (268 px) 5 of the 9 visible names
-of the bundled scenario were cut ("Cárdenas keeps the army loya…", "Roosevelt makes a deal with the
-Rep…"); its longest second-level name with the Problems pane's mark, "Roosevelt makes a deal with the
-Republic  ✓", needs 290 px in the outline's font, 346 px of dock. Every name now reads whole at
-1280x800 with fresh settings, and the timeline keeps its room (the bottom row spans under the outline)."""
+"""The Branches outline's width. At a share of 0.21 (268 px at 1280x800) 5 of the 9 visible names of
+the bundled scenario were cut ("Cárdenas keeps the army loya…", "Roosevelt makes a deal with the
+Rep…"); at a share of 0.272 every name read whole at 1280, but at 1920 the outline took 522 px, ~175
+of them blank, from the map. Now it is as wide as its names need (their longest, "Roosevelt makes a
+deal with the Republic  ✓", whole) at every window size, until the reader drags its separator: that
+width is kept, as a share of the window, across resizes and sessions; Reset Layout fits it again."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
@@ -41,7 +43,7 @@ def cut_names(w, max_depth: int) -> list[str]:
 def test_every_name_in_the_outline_reads_whole_at_1280(make_window, qtbot):
     w = make_window(TROTSKY)
     qtbot.waitUntil(lambda: len(w.outline.model_.marks) == len(w.history.branch_ids), timeout=20000)
-    qtbot.waitUntil(lambda: abs(w.outline_dock.width() - 1280 * w.dock_fractions[0]) <= 2, timeout=5000)
+    qtbot.waitUntil(lambda: abs(w.outline_dock.width() - w._outline_width()) <= 2, timeout=5000)
     assert cut_names(w, max_depth=1) == []  # the top level and the second
     assert cut_names(w, max_depth=99) == []  # and, at this share, the third level too
     # the timeline keeps its room: its Event column reads three titles in four whole
@@ -54,15 +56,99 @@ def test_every_name_in_the_outline_reads_whole_at_1280(make_window, qtbot):
     assert sum(fm.horizontalAdvance(x) + 12 <= t.columnWidth(C_EVENT) for x in titles) / len(titles) >= 0.75
 
 
-def test_a_settings_file_with_the_old_default_share_opens_with_the_new_one(make_window, scenario_file,
-                                                                          settings):
-    """A layout saved with the untouched 0.21 outline share (the default until now) opens with the
-    outline's new share; a share the reader dragged is kept, and so are the others."""
+def settle(qtbot, w, size) -> None:
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def test_the_outline_is_as_wide_as_its_names_at_1280_and_at_1920(make_window, qtbot, styled):
+    """At 1920x1080 the outline had 522 px (its 0.272 share) for names that need ~350: the map had
+    that much less. By its names it has the same width at both sizes, and every name reads whole."""
+    w = make_window(TROTSKY)
+    qtbot.waitUntil(lambda: len(w.outline.model_.marks) == len(w.history.branch_ids), timeout=20000)
+    settle(qtbot, w, (1280, 800))
+    at_1280 = w.outline_dock.width()
+    assert cut_names(w, max_depth=99) == []
+    assert 300 <= at_1280 <= 0.3 * 1280
+    settle(qtbot, w, (1920, 1080))
+    assert cut_names(w, max_depth=99) == []
+    assert abs(w.outline_dock.width() - at_1280) <= 4, (w.outline_dock.width(), at_1280)
+    assert w.centralWidget().width() >= 1920 - 0.34 * 1920 - at_1280 - 20  # the map has the rest
+
+
+def drag_outline_separator(w, dx: int) -> None:
+    """A real drag of the separator between the outline and the map."""
+    g, c = w.outline_dock.geometry(), w.centralWidget().geometry()
+    start = QPoint((g.right() + c.left()) // 2, g.center().y())
+    QTest.mouseMove(w, start)
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, start)
+    for step in (5, dx // 4, dx // 2, dx):
+        QTest.mouseMove(w, start + QPoint(step, 0))
+        QApplication.processEvents()
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, start + QPoint(dx, 0))
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_a_dragged_outline_keeps_its_width_until_reset(make_window, scenario_file, settings, qtbot):
+    """The reader's width wins over the names' one: kept as a share when the window grows, saved and
+    reopened; dragging another separator leaves an outline sized by its names so; View > Reset Layout
+    sizes it by its names again."""
+    from explorer.ui.main_window import MainWindow
+    w = make_window(scenario_file)
+    settle(qtbot, w, (1280, 800))
+    fitted = w.outline_dock.width()
+    # another separator (the inspector's) dragged: the outline stays sized by its names
+    g, c = w.inspector_dock.geometry(), w.centralWidget().geometry()
+    start = QPoint((c.right() + g.left()) // 2, g.center().y())
+    QTest.mouseMove(w, start)
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, start)
+    for step in (-5, -20, -40):
+        QTest.mouseMove(w, start + QPoint(step, 0))
+        QApplication.processEvents()
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, start + QPoint(-40, 0))
+    for _ in range(3):
+        QApplication.processEvents()
+    assert w.inspector_dock.width() > 0.34 * 1280 + 20  # that drag happened
+    settle(qtbot, w, (1920, 1080))
+    assert abs(w.outline_dock.width() - fitted) <= 4
+    settle(qtbot, w, (1280, 800))
+    drag_outline_separator(w, 120)
+    dragged = w.outline_dock.width()
+    assert dragged > fitted + 80
+    settle(qtbot, w, (1920, 1080))
+    assert abs(w.outline_dock.width() - dragged * 1920 / 1280) <= 12  # its share of the window
+    w.close()  # saves the layout
+    again = MainWindow(settings=QSettings(settings.fileName(), QSettings.IniFormat))
+    try:
+        assert again.open_path(scenario_file)
+        again.resize(1280, 800)
+        again.show()
+        for _ in range(10):
+            QApplication.processEvents()
+        assert abs(again.outline_dock.width() - dragged) <= 12
+        again.reset_layout()
+        for _ in range(5):
+            QApplication.processEvents()
+        assert abs(again.outline_dock.width() - fitted) <= 4
+    finally:
+        again.close()
+        again.deleteLater()
+        QApplication.processEvents()
+
+
+def test_a_settings_file_with_an_old_default_share_opens_sized_by_the_names(make_window, scenario_file,
+                                                                           settings):
+    """A layout saved with an untouched outline share (0.21, then 0.272: the defaults until now) opens
+    with the outline sized by its names; a share the reader dragged is kept, and so are the others."""
     from explorer.ui.main_window import MainWindow
     first = make_window(scenario_file)
     QApplication.processEvents()
+    fitted = first.outline_dock.width()
     first.close()
-    for saved, wanted in ((0.21, MainWindow.DEFAULT_FRACTIONS[0]), (0.18, 0.18)):
+    for saved, wanted in ((0.21, None), (0.272, None), (0.18, 0.18)):
         settings.setValue("window/shares", [saved, 0.30, 0.44])
         settings.sync()
         w = MainWindow(settings=QSettings(settings.fileName(), QSettings.IniFormat))
@@ -73,7 +159,7 @@ def test_a_settings_file_with_the_old_default_share_opens_with_the_new_one(make_
             for _ in range(10):
                 QApplication.processEvents()
             assert w.dock_fractions == (wanted, 0.30, 0.44), (saved, w.dock_fractions)
-            assert abs(w.outline_dock.width() - 1280 * wanted) <= 12
+            assert abs(w.outline_dock.width() - (fitted if wanted is None else 1280 * wanted)) <= 12
         finally:
             w.close()
             w.deleteLater()

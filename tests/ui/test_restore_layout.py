@@ -73,7 +73,9 @@ def test_a_layout_saved_at_one_size_opens_right_at_another(make_window, scenario
         # each dock its share of this window, not the pixels it had in the other one
         fo, fi, ft = w.DEFAULT_FRACTIONS
         width, height = opened
-        assert abs(w.outline_dock.width() - width * fo) <= 12, (w.outline_dock.width(), width * fo)
+        assert fo is None  # the outline by its names: as wide at every size, within its bounds
+        names = min(w.outline.name_width(), w.OUTLINE_MAX, int(width * w.OUTLINE_MAX_SHARE))
+        assert abs(w.outline_dock.width() - max(names, w.OUTLINE_MIN)) <= 12, (w.outline_dock.width(), names)
         assert abs(w.inspector_dock.width() - width * fi) <= 12, (w.inspector_dock.width(), width * fi)
         bottom = w.timeline_dock.geometry().bottom() - w.centralWidget().geometry().bottom()
         assert abs(bottom - height * ft) <= 12, (bottom, height * ft)
