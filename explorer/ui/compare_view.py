@@ -86,15 +86,20 @@ class CompareModel(QAbstractTableModel):
         p = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
+            # the Date column is where the row sits (the earlier of its dates, so the column reads in
+            # order: it showed the left's date, and an event moved later on the left read 04-27 above
+            # 04-12); a moved event's later date is said before its title on its side (at the end, a
+            # long title's "…" cut it off)
             if col == C_DATE:
-                return (p.left_date or p.right_date).isoformat() if p.left_date or p.right_date else ""
+                return p.date.isoformat()
             if col == C_LEFT:
+                if p.left_title and p.left_date and p.left_date != p.date:
+                    return f"{p.left_date.isoformat()} · {p.left_title}"
                 return p.left_title or ""
             if col == C_MARK:
                 return MARKS[p.status]
             if col == C_RIGHT:
-                if p.right_title and p.left_date and p.right_date and p.right_date != p.left_date:
-                    # moved: its date there first (at the end, a long title's "…" cut it off)
+                if p.right_title and p.right_date and p.right_date != p.date:
                     return f"{p.right_date.isoformat()} · {p.right_title}"
                 return p.right_title or ""
         if role == _BACKGROUND and p.status != style.SAME:

@@ -195,9 +195,12 @@ def test_side_by_side_at_1280_reads_the_names_and_titles(make_window, qtbot, tmp
     assert m.index(same, 3).data() == m.rows[same].right_title
     for r, p in enumerate(m.rows):
         if p.left_date and p.right_date and p.left_date != p.right_date:
-            # the date reads even where the column cuts a long title ("Trotsky erased from history · 1950-…")
-            shown = fm.elidedText(m.index(r, 3).data(), Qt.ElideRight, t.columnWidth(3) - 12)
-            assert p.right_date.isoformat() in shown, shown
+            # the date reads even where the column cuts a long title ("Trotsky erased from history · 1950-…"):
+            # the row's, in the Date column; the later one before the title on its side
+            later, col = (p.right_date, 3) if p.right_date > p.left_date else (p.left_date, 1)
+            shown = fm.elidedText(m.index(r, col).data(), Qt.ElideRight, t.columnWidth(col) - 12)
+            assert shown.startswith(later.isoformat()), shown
+            assert m.index(r, 0).data() == min(p.left_date, p.right_date).isoformat()
         if p.left_date is None:
             assert m.index(r, 0).data() == p.right_date.isoformat()
     w.selection.select_branch("stalin-coup-succeeds")  # against its parent: three events moved
@@ -207,8 +210,29 @@ def test_side_by_side_at_1280_reads_the_names_and_titles(make_window, qtbot, tmp
     moved = [(r, p) for r, p in enumerate(m.rows) if p.left_date and p.right_date and p.left_date != p.right_date]
     assert moved
     for r, p in moved:
-        shown = fm.elidedText(m.index(r, 3).data(), Qt.ElideRight, t.columnWidth(3) - 12)
-        assert p.right_date.isoformat() in shown, shown
+        later, col = (p.right_date, 3) if p.right_date > p.left_date else (p.left_date, 1)
+        shown = fm.elidedText(m.index(r, col).data(), Qt.ElideRight, t.columnWidth(col) - 12)
+        assert later.isoformat() in shown, shown
+
+
+def test_side_by_side_dates_read_in_order(make_window, qtbot):
+    """"Trotsky flees Mexico City" against the baseline: its junta is installed on 1950-04-27, the
+    baseline's on 04-08. The row sits at 04-08, but the Date column showed the left's 04-27, above
+    04-12 and 04-26: the column read out of order. It shows where each row sits; the moved event's
+    other date is said on its side, before its title."""
+    from pathlib import Path
+    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
+    w.selection.select_branch("trotsky-flees-1950")
+    w.selection.set_compare("baseline")
+    w.compare_dock.raise_()
+    cv, m = w.compare_view, w.compare_view.model
+    qtbot.waitUntil(lambda: cv.isVisible() and m.rowCount() > 0 and m.right_label == "Trotsky survives 1940",
+                    timeout=5000)
+    dates = [m.index(r, 0).data() for r in range(m.rowCount())]
+    assert dates == sorted(dates)
+    r = next(r for r, p in enumerate(m.rows) if p.event == "us_junta_installed")
+    assert (m.index(r, 0).data(), m.index(r, 1).data(), m.index(r, 3).data()) == (
+        "1950-04-08", "1950-04-27 · A pro-American junta installed", "A pro-American junta installed")
 
 
 def _lines(label, width=None) -> list[str]:
