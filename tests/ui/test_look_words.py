@@ -210,3 +210,28 @@ def test_the_cursor_follows_an_edited_event_to_its_new_date(make_window, qtbot):
     assert w.selection.cursor == dt.date(1942, 8, 30)
     w.undo_stack.undo()
     assert w.selection.cursor == dt.date(1942, 8, 2)
+
+
+def test_new_rule_form_opens_as_wide_as_its_fields_and_fits_after_another_event(make_window, qtbot, styled):
+    """Edit > New Event Rule… at 1920x1080 opened a 1173 px dialog of mostly blank fields: its width
+    was measured while the Timing row still counted the hidden "after another event" fields (the
+    event box alone 528 px wide, the longest "title  (id)" of 193). It opens at the form's width now,
+    and choosing "after another event" with the keyboard fits the row without a sideways scroll bar."""
+    from PySide6.QtWidgets import QScrollArea
+    w = make_window(TROTSKY)
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: w.width() == 1920, timeout=3000)
+    auth = w.authoring
+    auth.new_rule_action.trigger()
+    qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+    dlg = auth.dialog
+    scroll = dlg.findChild(QScrollArea)
+    assert dlg.width() <= 900, (dlg.width(), scroll.widget().minimumSizeHint().width())
+    dlg.timing.setFocus()
+    QTest.keyClicks(dlg.timing, "aft")  # "after another event"
+    qtbot.waitUntil(lambda: dlg.timing.currentData() == "after", timeout=3000)
+    qtbot.waitUntil(lambda: dlg.after_event.isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert scroll.horizontalScrollBar().maximum() == 0, (dlg.width(), scroll.widget().minimumSizeHint().width())
+    assert dlg.after_event.width() >= 200  # the event's title still reads
+    dlg.close()

@@ -4,8 +4,9 @@ from __future__ import annotations
 import copy
 import re
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from ...core import edits
 from ...core.conditions import Scope
@@ -111,6 +112,10 @@ class RuleDialog(_Dialog):
         self.after_event.setObjectName("afterEvent")
         self.after_event.set_items([(f"{e.title}  ({e.id})", e.id) for e in sc.events if e.id != event_id],
                                    r.timing.event)
+        # as wide as the row leaves it, not as its longest "title  (id)" (528 px of the bundled 193: the
+        # Timing row then needed 1,040 px); typing narrows the list, which shows the titles whole
+        self.after_event.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.after_event.setMinimumContentsLength(24)
         self.delay = QLineEdit(str(r.timing.delay) if r.timing.delay != Duration() else "")
         self.delay.setObjectName("afterDelay")
         self.delay.setPlaceholderText("delay, e.g. 30d")
@@ -202,7 +207,10 @@ class RuleDialog(_Dialog):
         self._fill_outcomes()
         self._timing_changed()
         # as wide as the form, within the window: at 680 px the effects' values (what the rule does) were
-        # hidden right of a sideways scroll bar at 1280x800 (the form needs ~890 px)
+        # hidden right of a sideways scroll bar at 1280x800 (the form needs ~890 px). Measured once the
+        # Timing row forgot the fields `_timing_changed` hid (the form's item for the row kept the
+        # minimum it measured with them shown: a new rule's form opened 1,173 px wide at 1920x1080)
+        trow.updateGeometry()  # its item in the form forgets the minimum it cached
         m = self.main.contentsMargins()
         need = (body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
                 + 2 * scroll.frameWidth() + m.left() + m.right() + 4)
