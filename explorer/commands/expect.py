@@ -7,7 +7,7 @@ import time
 from xml.etree import ElementTree as ET
 
 from ..cli import EXIT_USER, add_scenario, register
-from ..core.errors import ScenarioError
+from ..core.errors import ExplorerError, ScenarioError
 
 EXIT_FAILED = 1
 
@@ -88,6 +88,8 @@ def _stamps(paths: list[str]) -> list:
 
 
 def run(args) -> int:
+    if args.watch and not args.interval > 0:  # 0 polled in a busy loop, a whole core until Ctrl-C
+        raise ExplorerError("--interval must be more than 0 seconds (it is how long --watch waits between looks)")
     seen = _stamps(args.scenarios)  # before the check: a save during it, or just after, is seen
     code = run_once(args.scenarios, args.seed, args.junit, args.verbose)
     if not args.watch:

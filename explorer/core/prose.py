@@ -63,16 +63,16 @@ def failed_read_words(scenario: Scenario, name: str, value, source: str) -> str:
     if m is None:
         return _compared_words(scenario, name, value, source) or read_words(scenario, name, value)
     kind, ev = m.groups()
-    title = f"“{event_words(scenario, ev)}”"
+    title = quote(event_words(scenario, ev))
     if kind == "happened":
         return f"{title} had {'happened' if value else 'not happened'}"
-    seen = "it had not happened" if value in (None, "none") else f"it ended “{outcome_words(scenario, ev, value)}”"
+    seen = "it had not happened" if value in (None, "none") else f"it ended {quote(outcome_words(scenario, ev, value))}"
     want = re.search(r'outcome\(\s*["\']' + re.escape(ev) + r'["\']\s*\)\s*(==|!=)\s*["\']([^"\']+)["\']',
                      source)
     if want is None:
         return f"{title}: {seen}"
     op, oid = want.groups()
-    return f"needed {title} {'not ' if op == '!=' else ''}to end “{outcome_words(scenario, ev, oid)}” ({seen})"
+    return f"needed {title} {'not ' if op == '!=' else ''}to end {quote(outcome_words(scenario, ev, oid))} ({seen})"
 
 
 _OP_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
@@ -108,7 +108,7 @@ def timing_words(scenario: Scenario, timing: Timing) -> str:
     """When a rule is tested, with the predecessor's title instead of its id."""
     if timing.kind == "after" and timing.event:
         extra = f", waiting up to {timing.within}" if timing.within != Duration() else ""
-        return f"{timing.delay} after “{event_words(scenario, timing.event)}”{extra}"
+        return f"{timing.delay} after {quote(event_words(scenario, timing.event))}{extra}"
     return timing.describe()
 
 
@@ -208,10 +208,11 @@ def _order_words(scenario: Scenario, term) -> str | None:
     if da and db:
         fact = f"they happened on {da} and {db}"
     elif da or db:
-        fact = f"“{event_words(scenario, b if da else a)}” did not happen"
+        fact = f"{quote(event_words(scenario, b if da else a))} did not happen"
     else:
         fact = "neither happened"
-    return (f"needed “{event_words(scenario, a)}” to happen {_ORDER_WORDS[op]} “{event_words(scenario, b)}”; "
+    return (f"needed {quote(event_words(scenario, a))} to happen {_ORDER_WORDS[op]} "
+            f"{quote(event_words(scenario, b))}; "
             f"{fact}")
 
 
@@ -240,19 +241,24 @@ def why_not_reasons(scenario: Scenario, wn) -> list[str]:
     return out
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+# a straight-quoted title in the engine's words: it closes at a quote followed by a space, punctuation or
+# the end, and may hold quoted words of its own ('set by "Stalin denounces the "deviation"" on …')
+_QUOTED = re.compile(r'"((?:[^"]|"[^"\s][^"]*")+?)"' + r"(?=[\s,;.:)?!'’—]|$)")
+_INNER = re.compile(r'"([^"]*)"')
 
 
 def quote(text: str) -> str:
     """A title or a divergence's words in the reader's quotes, quotes inside them single:
-    "“The Texas Incident” does not happen" reads "“‘The Texas Incident’ does not happen”"."""
-    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+    "“The Texas Incident” does not happen" reads "“‘The Texas Incident’ does not happen”", and
+    'Stalin denounces the "petty-bourgeois deviation"' reads “Stalin denounces the ‘petty-bourgeois
+    deviation’”."""
+    return "“" + _INNER.sub(r"‘\1’", text).replace("“", "‘").replace("”", "’") + "”"
 
 
 def _curly(text: str) -> str:
     """The engine's straight-quoted titles ('set by "Roosevelt dies"') in the reader's quotes; quotes inside
     them turn single ('the divergence “‘The coup’ happens”', not '““The coup” happens”')."""
-    return _QUOTED.sub(lambda m: "“" + m.group(1).replace("“", "‘").replace("”", "’") + "”", text)
+    return _QUOTED.sub(lambda m: quote(m.group(1)), text)
 
 
 _INITIAL = re.compile(r"^initial (\S+) = (.*)$")

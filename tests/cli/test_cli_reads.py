@@ -177,3 +177,51 @@ def test_test_on_a_file_without_expectations_says_so(tmp_path):
     f.write_text(ONE)
     r = what_if("test", str(f))
     assert (r.returncode, r.stdout) == (0, "0 passed, 0 failed (no branch has expect: entries)\n")
+
+
+def test_watch_interval_must_be_more_than_zero(tmp_path):
+    """`test --watch --interval 0` polled the file in a busy loop, a whole core until Ctrl-C."""
+    f = tmp_path / "one.yaml"
+    f.write_text(ONE)
+    r = subprocess.run([sys.executable, "-m", "explorer", "test", str(f), "--watch", "--interval", "0"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=20,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == "what-if: --interval must be more than 0 seconds (it is how long --watch waits between looks)\n"
+
+
+QUOTED = """\
+scenario: {id: t, title: T, start: 1940-01-01, end: 1940-12-31}
+variables:
+  iso: {type: number, initial: 10, label: Isolation}
+events:
+  - id: denounce
+    title: Stalin denounces the "deviation"
+    on: 1940-02-01
+    effects: [{set: {iso: 25}}]
+  - id: deal
+    title: The deal
+    on: 1940-03-01
+    when: iso < 20
+  - id: talks
+    title: The talks
+    on: 1940-04-01
+    when: iso >= 20
+"""
+
+
+def test_a_title_with_quotes_inside_reads_with_single_quotes_inside(tmp_path):
+    """A title with straight quotes ("Stalin denounces the "petty-bourgeois deviation"", the bundled
+    scenario's) came out half-curled: “Stalin denounces the "deviation"” in a why, and in a why-not's
+    'set by' the quotes paired wrongly."""
+    f = tmp_path / "q.yaml"
+    f.write_text(QUOTED)
+    why = what_if("explain", str(f), "talks")
+    assert "  - Isolation was 25, set by “Stalin denounces the ‘deviation’” (1940-02-01)" in why.stdout.splitlines()
+    why_not = what_if("explain", str(f), "deal")
+    assert ("    - needed Isolation below 20; it was 25, set by “Stalin denounces the ‘deviation’” on 1940-02-01"
+            in why_not.stdout.splitlines()), why_not.stdout
+    lapsed = what_if("run", str(f), "--lapsed").stdout
+    assert "set by “Stalin denounces the ‘deviation’” on 1940-02-01" in lapsed
+    by_title = what_if("explain", str(f), 'Stalin denounces the "deviation"')
+    assert by_title.stdout.startswith("Why did “Stalin denounces the ‘deviation’” happen on 1940-02-01")
