@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 TROTSKY = Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml"
 
@@ -234,4 +235,22 @@ def test_new_rule_form_opens_as_wide_as_its_fields_and_fits_after_another_event(
     qtbot.wait(50)
     assert scroll.horizontalScrollBar().maximum() == 0, (dlg.width(), scroll.widget().minimumSizeHint().width())
     assert dlg.after_event.width() >= 200  # the event's title still reads
+    # the row's fields read: the delay's and the wait's hints whole, and the event chosen from its
+    # title on (its box showed the end of "Trotsky captured  (trotsky_captured_in_guatemala)": the id)
+    for edit in (dlg.delay, dlg.within):
+        assert edit.width() - 12 >= edit.fontMetrics().horizontalAdvance(edit.placeholderText()), edit.width()
+    box = dlg.after_event
+    box.setFocus()
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), "Trotsky captured")
+    found = box.completer().popup()
+    qtbot.waitUntil(found.isVisible, timeout=3000)
+    QTest.keyClick(found, Qt.Key_Down)
+    QTest.keyClick(found, Qt.Key_Return)
+    qtbot.waitUntil(lambda: box.currentData() == "trotsky_captured_in_guatemala", timeout=3000)
+    dlg.delay.setFocus()  # leaving the box
+    QApplication.processEvents()
+    assert box.lineEdit().text().startswith("Trotsky captured")
+    assert box.lineEdit().cursorPosition() == 0  # shown from its start
+    assert dlg.width() <= w.width()
     dlg.close()

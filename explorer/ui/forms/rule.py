@@ -210,13 +210,24 @@ class RuleDialog(_Dialog):
         # hidden right of a sideways scroll bar at 1280x800 (the form needs ~890 px). Measured once the
         # Timing row forgot the fields `_timing_changed` hid (the form's item for the row kept the
         # minimum it measured with them shown: a new rule's form opened 1,173 px wide at 1920x1080)
-        trow.updateGeometry()  # its item in the form forgets the minimum it cached
+        self._body, self._scroll, self._trow = body, scroll, trow
+        self.resize(self._fit_width(680), 640)
+
+    def _fit_width(self, least: int) -> int:
+        """The dialog's width for its form, within the window: at least `least`, and the Timing row at
+        its natural width (its fields' hints whole) when it fits."""
+        self._trow.updateGeometry()  # its item in the form forgets the minimum it cached
         m = self.main.contentsMargins()
-        need = (body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                + 2 * scroll.frameWidth() + m.left() + m.right() + 4)
+        frame = (self._scroll.verticalScrollBar().sizeHint().width() + 2 * self._scroll.frameWidth()
+                 + m.left() + m.right() + 4)
+        form = self.form
+        label = max((form.itemAt(r, QFormLayout.LabelRole).sizeHint().width() for r in range(form.rowCount())
+                     if form.itemAt(r, QFormLayout.LabelRole) is not None), default=0)
+        row = label + form.horizontalSpacing() + self._trow.sizeHint().width()
+        need = max(self._body.minimumSizeHint().width(), row) + frame
         host = self.parentWidget()
         limit = host.width() if host is not None else self.screen().availableGeometry().width()
-        self.resize(min(max(680, need), limit), 640)
+        return min(max(least, need), limit)
 
     def _scope(self) -> Scope:
         sc = self.scenario
@@ -234,6 +245,8 @@ class RuleDialog(_Dialog):
         self.end.setVisible(k == "between")
         for w in (self.after_event, self.delay, self.within):
             w.setVisible(k == "after")
+        if hasattr(self, "_trow"):  # a choice made in the open form: widen it for the row's fields
+            self.resize(self._fit_width(self.width()), self.height())
         self.validate()
 
     def _fill_outcomes(self) -> None:

@@ -132,6 +132,18 @@ class _Combo(QComboBox):
         c.setCompletionMode(QCompleter.PopupCompletion)
         c.setMaxVisibleItems(self.VISIBLE)
         self.lineEdit().editingFinished.connect(self._settle)
+        self.currentIndexChanged.connect(lambda _: self._home())
+        self._home()
+
+    def _home(self) -> None:
+        """The chosen item shown from its start: its title, not the end of "title  (id)" where the box
+        is narrower than the text (the line edit leaves its cursor, and its view, at the end)."""
+        if self.isEditable() and not self.lineEdit().hasFocus():
+            self.lineEdit().setCursorPosition(0)
+
+    def focusOutEvent(self, ev) -> None:
+        super().focusOutEvent(ev)
+        self._home()
 
     def _settle(self) -> None:
         """Text typed that names no item goes back to the chosen item's title (never a stale search)."""
