@@ -257,6 +257,8 @@ def event_named(ws, name: str) -> str:
 
 COMMANDS = {}
 CORE_COMMANDS = ("validate", "branches", "run", "diff", "explain")  # defined here, not in commands/
+HELP_ORDER = ("scenarios", "validate", "lint", "test", "branches", "run", "diff", "explain", "report", "montecarlo",
+              "sensitivity", "search", "fork", "rm-branch")
 
 EXIT_STATUS = ("exit status: 0 done; 1 checks failed (a test or a strict lint found problems); "
                "2 a user error (bad input, unknown name, unreadable file), told in one line on stderr")
@@ -390,6 +392,9 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, (help_text, configure) in COMMANDS.items():
         configure(_add_command(sub, name, help_text))
+    # listed in the order a user meets them (the README's table too), not as the modules registered
+    rank = {name: i for i, name in enumerate(HELP_ORDER)}
+    sub._choices_actions.sort(key=lambda a: rank.get(a.dest, len(rank)))  # noqa: SLF001 - argparse has no API
     return p
 
 

@@ -225,3 +225,15 @@ def test_a_title_with_quotes_inside_reads_with_single_quotes_inside(tmp_path):
     assert "set by “Stalin denounces the ‘deviation’” on 1940-02-01" in lapsed
     by_title = what_if("explain", str(f), 'Stalin denounces the "deviation"')
     assert by_title.stdout.startswith("Why did “Stalin denounces the ‘deviation’” happen on 1940-02-01")
+
+
+def test_help_lists_the_commands_in_the_order_a_user_meets_them_as_the_readme_does():
+    """`what-if --help` listed them as the modules happened to register (validate ... scenarios last:
+    the command that says where to start came last); the README's table had a third order."""
+    out = what_if("--help").stdout
+    listed = [ln.split()[0] for ln in out.split("commands:")[1].split("exit status")[0].splitlines()
+              if ln.startswith("    ")]
+    assert listed[:4] == ["scenarios", "validate", "lint", "test"]
+    readme = (ROOT / "README.md").read_text().split("## The command line")[1].split("## ")[0]
+    rows = [ln.split("`")[1].split()[1] for ln in readme.splitlines() if ln.startswith("| `what-if ")]
+    assert [r for r in rows if r in listed] == listed
