@@ -432,8 +432,13 @@ class Authoring(ScenarioFiles, QObject):
         return self._show(dlg, lambda d: self._rule_saved(d, f"New rule {quoted(d.result_rule.title)}"))
 
     def _rule_saved(self, d, text: str) -> None:
+        """The edit pushed; the window then shows the rule's event: kept selected when it was, and a new
+        rule's, so its author sees at once whether and why it happens in the branch (it stayed on what
+        was shown before, the new event somewhere in the timeline)."""
         key = self.w.selection.event
-        after = (self.w.selection.branch, key if key and key[0] == d.result_rule.id else None)
+        if not (key and key[0] == d.result_rule.id):
+            key = (d.result_rule.id, 1) if d.event_id is None else None
+        after = (self.w.selection.branch, key)
         runs_before = self.w.workspace.runs
         self.push(d.result_scenario, text, after=after)
         self.last_repropagated = self.w.workspace.runs - runs_before

@@ -254,3 +254,52 @@ def test_new_rule_form_opens_as_wide_as_its_fields_and_fits_after_another_event(
     assert box.lineEdit().cursorPosition() == 0  # shown from its start
     assert dlg.width() <= w.width()
     dlg.close()
+
+
+def test_a_new_rule_saved_opens_at_its_event(make_window, qtbot, styled):
+    """A designer adds a rule with the form and Saves: the window stayed on what it showed before, the
+    new event somewhere in the timeline ("119 events · 11 new" the only sign). It opens at the new
+    event: its row current, the cursor on its date, the inspector saying why it happened; a rule that
+    does not happen in the branch opens at its why-not."""
+    w = make_window(TROTSKY)
+    w.selection.select_branch("trotsky-flees-1950")
+    auth = w.authoring
+
+    def new_rule(title: str, when: str):
+        auth.new_rule_action.trigger()
+        qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+        dlg = auth.dialog
+        QTest.keyClicks(dlg.title_edit, title)
+        dlg.timing.setFocus()
+        QTest.keyClicks(dlg.timing, "aft")
+        qtbot.waitUntil(lambda: dlg.after_event.isVisible(), timeout=3000)
+        box = dlg.after_event
+        box.setFocus()
+        box.lineEdit().selectAll()
+        QTest.keyClicks(box.lineEdit(), "Trotsky captured")
+        found = box.completer().popup()
+        qtbot.waitUntil(found.isVisible, timeout=3000)
+        QTest.keyClick(found, Qt.Key_Down)
+        QTest.keyClick(found, Qt.Key_Return)
+        QTest.keyClicks(dlg.delay, "90d")
+        QTest.keyClicks(dlg.when.edit, when)
+        qtbot.waitUntil(dlg.ok_button.isEnabled, timeout=3000)
+        rid = dlg.id_edit.text()
+        QTest.mouseClick(dlg.ok_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: w.workspace.scenario.event(rid) is not None, timeout=5000)
+        QApplication.processEvents()
+        return rid
+
+    rid = new_rule("Trotsky writes his memoirs in prison", "trotsky.alive")
+    assert w.selection.branch == "trotsky-flees-1950"
+    assert w.selection.event == (rid, 1)
+    f = w.workspace.timeline("trotsky-flees-1950").firing(rid)
+    assert f is not None and w.selection.cursor == f.date
+    t, m = w.timeline.table, w.timeline.model
+    assert m.visible[t.currentIndex().row()].key == (rid, 1)
+    text = w.inspector.browser.toPlainText()
+    assert text.startswith("Trotsky writes his memoirs in prison") and "Why?" in text
+    rid = new_rule("Trotsky is freed by his guards", "not trotsky.alive")  # he is alive: it cannot happen
+    assert w.selection.event == (rid, 1)
+    text = w.inspector.browser.toPlainText()
+    assert text.startswith("Trotsky is freed by his guards") and "Why not?" in text
