@@ -499,8 +499,25 @@ def _main(argv: list[str] | None) -> int:
     return open_app(args)
 
 
+def _check_openable(path: str) -> None:
+    """The load's own "cannot open" for a file that is not there or is a folder (without reading it: a
+    pipe read here would be lost to the app)."""
+    why = None
+    try:
+        if os.path.isdir(path):
+            why = "it is a folder, not a regular file"
+        else:
+            os.stat(path)
+    except OSError as e:
+        why = e.strerror
+    if why is not None:
+        from .core.errors import Problem
+        raise ScenarioError([Problem(path, 0, 0, "", f"cannot open: {why}")])
+
+
 def open_app(args) -> int:
     path = args.scenario or str(bundled_scenario())
+    _check_openable(path)  # a mistyped name is the thing to fix first, before the display or Qt
     from . import desktop
     if not args.screenshot:  # a screenshot renders offscreen: no display needed
         desktop.check_desktop()  # no display, or a missing xcb library: one line, not Qt's abort

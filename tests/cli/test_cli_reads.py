@@ -237,3 +237,14 @@ def test_help_lists_the_commands_in_the_order_a_user_meets_them_as_the_readme_do
     readme = (ROOT / "README.md").read_text().split("## The command line")[1].split("## ")[0]
     rows = [ln.split("`")[1].split()[1] for ln in readme.splitlines() if ln.startswith("| `what-if ")]
     assert [r for r in rows if r in listed] == listed
+
+
+def test_opening_a_file_that_is_not_there_says_so_before_anything_about_the_display(tmp_path):
+    """`what-if nope.yaml` on a machine without a display answered "no display to open the app on": the
+    typo in the file name, the thing to fix first, was not mentioned."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    for name, why in (("nope.yaml", "No such file or directory"), (".", "it is a folder, not a regular file")):
+        r = subprocess.run([sys.executable, "-m", "explorer", name], capture_output=True, text=True,
+                           cwd=tmp_path, timeout=60, env=env)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", f"{name}: cannot open: {why}\n")
