@@ -95,7 +95,10 @@ class DockLayout:
         """The outline's names changed (another scenario, a branch added, the Problems pane's marks):
         an outline sized by them follows."""
         if getattr(self, "_applied", False) and self.dock_fractions[0] is None:
-            self._apply_fractions()
+            width = self._outline_width()
+            if abs(self.outline_dock.width() - width) > 2:  # else no relayout (the marks came, same width)
+                self.resizeDocks([self.outline_dock, self.inspector_dock],
+                                 [width, self.inspector_dock.width()], Qt.Horizontal)
 
     def _dock_sizes(self) -> tuple:
         """The docks' sizes as `_apply_fractions` sets them. The timeline's height counts the tab bar
