@@ -272,11 +272,10 @@ class Inspector(LazyPane, QWidget):
         if f.changes or f.scheduled or f.cancelled:
             out.append("<h3>Effects</h3>")
             sc = h.scenario
-            for c in f.changes:
-                same = " <span class='muted'>(no change)</span>" if c.old == c.new else ""
+            for c in f.changes:  # an effect that finds its value already there "stays" (no arrow)
+                was = "stays" if c.old == c.new else f"{esc(value_words(sc, c.var, c.old))} &rarr;"
                 out.append(f"<p style='margin:1px 0'>{esc(var_words(sc, c.var))}: <span class='muted'>"
-                           f"{esc(value_words(sc, c.var, c.old))} &rarr;</span> "
-                           f"<b>{esc(value_words(sc, c.var, c.new))}</b>{same}</p>")
+                           f"{was}</span> <b>{esc(value_words(sc, c.var, c.new))}</b></p>")
             for s in f.scheduled:
                 out.append(f"<p style='margin:1px 0'>schedules {self._event_ref(bid, tl, s, f)}</p>")
             for s in f.cancelled:

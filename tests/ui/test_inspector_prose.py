@@ -197,3 +197,17 @@ def test_causes_boxes_take_two_lines_when_the_pane_has_room(make_window, qtbot):
     for i in long:
         assert "…" not in i.title_shown() and i.title_shown() == i.title, i.title
         assert i.rect().height() > 42
+
+
+def test_an_effect_that_changes_nothing_reads_as_staying(make_window, qtbot):
+    """"Guatemala City falls" in "Trotsky flees Mexico City" raises Latin America's revolutionary
+    momentum, already at its 100: the Effects read "100 → 100 (no change)", an arrow for no move.
+    It reads "stays 100"; the effects that move keep their arrow."""
+    from pathlib import Path
+    w = make_window(Path(__file__).resolve().parents[2] / "scenarios" / "trotsky_mexico.yaml")
+    w.selection.select_branch("trotsky-flees-1950", ("guatemala_city_falls", 1))
+    QApplication.processEvents()
+    text = w.inspector.browser.toPlainText()
+    assert "Revolutionary momentum in Latin America: stays 100" in text
+    assert "100 → 100" not in text and "(no change)" not in text
+    assert "Revolutionary momentum in Guatemala: 70 → 50" in text
