@@ -30,6 +30,13 @@ def _workspace(args):
     return ws
 
 
+def branch_words(scenario, branch_id: str) -> str:
+    """A branch as every command's first line names it, as `run` does: "Trotsky dies in 1940
+    [trotsky-dies-1940]" (its label, then the id to type)."""
+    b = scenario.branch(branch_id)
+    return f"{b.label} [{b.id}]" if b is not None and b.label else f"[{branch_id}]"
+
+
 def check_seed(mode: str, seed) -> None:
     """`--seed` means nothing in likely mode, which draws no dice: say so rather than ignore it."""
     if seed is not None and mode != "sampled":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..cli import add_branch, add_format, add_scenario, register
+from ..cli import add_branch, add_format, add_scenario, branch_words, register
 from ..core.errors import ExplorerError
 from .progress import add_executor_options, executor_for, progress_bar
 
@@ -89,7 +89,7 @@ def cmd_sensitivity(args) -> int:
 
     def text():
         at = f" at {res.goal.at}" if res.goal.at else " at the end"
-        head = f"{sc.title} — branch {args.branch}: goal {args.goal}{at} is {_value(res.base_value)}"
+        head = f"{sc.title} — {branch_words(sc, args.branch)}: goal {args.goal}{at} is {_value(res.base_value)}"
         if res.runs:
             what = "P(goal)" if res.kind == "condition" else "mean"
             head += f"; {what} {res.base_mean:.3f} over {res.runs} runs from seed {res.seed}"
@@ -156,7 +156,7 @@ def cmd_search(args) -> int:
 
     def text():
         at = f" at {args.at}" if args.at else " at the end"
-        print(f"{sc.title} — from {args.parent}: goal {args.goal}{at} is {_value(res.base_value)}"
+        print(f"{sc.title} — {branch_words(sc, args.parent)}: goal {args.goal}{at} is {_value(res.base_value)}"
               + (f"; P(goal) {res.base_mean:.3f} over {res.runs} runs" if res.runs and res.base_mean is not None
                  else ""))
         for note in res.notes:

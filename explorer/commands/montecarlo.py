@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..cli import add_branch, add_format, add_scenario, register
+from ..cli import add_branch, add_format, add_scenario, branch_words, register
 from ..core.errors import ExplorerError
 from .progress import add_executor_options, executor_for, progress_bar
 
@@ -36,7 +36,7 @@ def run(args) -> int:
 
 def print_text(sc, mc, data: dict, args) -> None:
     from ..core.prose import outcome_words, quote
-    print(f"{sc.title} — branch {args.branch}: {mc.runs} sampled runs from seed {args.seed}")
+    print(f"{sc.title} — {branch_words(sc, args.branch)}: {mc.runs} sampled runs from seed {args.seed}")
     print("P(at least once)  median date  event  [mean times per run, for events that repeat]")
     for e in data["events"]:
         outs = ", ".join(f"{quote(outcome_words(sc, e['id'], k))} {v:.0%}" for k, v in e["outcomes"].items())

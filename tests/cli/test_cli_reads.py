@@ -248,3 +248,22 @@ def test_opening_a_file_that_is_not_there_says_so_before_anything_about_the_disp
         r = subprocess.run([sys.executable, "-m", "explorer", name], capture_output=True, text=True,
                            cwd=tmp_path, timeout=60, env=env)
         assert (r.returncode, r.stdout, r.stderr) == (2, "", f"{name}: cannot open: {why}\n")
+
+
+def test_every_command_names_its_branch_as_run_does():
+    """run heads its output "Trotsky's Mexico — Trotsky survives 1940 [baseline]"; montecarlo and
+    sensitivity said "— branch baseline:", search "— from baseline:" (the id alone, three wordings)."""
+    heads = {
+        "run": what_if("run", TROTSKY, "--branch", "trotsky-dies-1940"),
+        "montecarlo": what_if("montecarlo", TROTSKY, "--branch", "trotsky-dies-1940", "--runs", "2"),
+        "sensitivity": what_if("sensitivity", TROTSKY, "--branch", "trotsky-dies-1940", "--goal", "trotsky.alive",
+                               "--top", "1"),
+        "search": what_if("search", TROTSKY, "--from", "trotsky-dies-1940", "--goal", "trotsky.alive",
+                          "--results", "1"),
+    }
+    for name, r in heads.items():
+        assert r.returncode == 0, (name, r.stderr)
+        head = r.stdout.splitlines()[0]
+        assert head.startswith("Trotsky's Mexico — Trotsky dies in 1940 [trotsky-dies-1940]"), (name, head)
+    assert heads["search"].stdout.splitlines()[0] == ("Trotsky's Mexico — Trotsky dies in 1940 [trotsky-dies-1940]: "
+                                                      "goal trotsky.alive at the end is false")
