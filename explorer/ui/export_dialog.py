@@ -204,7 +204,8 @@ class ExportReportDialog(QDialog):
     def _fit_lists(self, parent) -> None:
         """Room for every branch, whole, where the screen has it: at 760x520 the 18 bundled branches
         scrolled and "Washington backs Ponce in Guatem…" was cut, on a 1920x1080 window with room to
-        spare. Grows to the lists' needs, never past the window (or the screen) it opens over."""
+        spare. Grows to the lists' needs, never past the window (or the screen) it opens over; the
+        variables' list too ("US anti-revolutionary vigilance in the hemisphere" scrolled it sideways)."""
         tree = self.branch_tree
         items = list(self.branch_items.values())
         if not items:
@@ -218,7 +219,11 @@ class ExportReportDialog(QDialog):
         need_w = max(fm.horizontalAdvance(i.text(0)) + tree.indentation() * depth(i) for i in items) + 48
         need_h = row * len(items) + 2 * tree.frameWidth() + 4
         room = (parent.geometry() if parent is not None else self.screen().availableGeometry())
-        extra_w = max(0, need_w - tree.viewport().width()) * 2  # the variables' list beside it grows alike
+        vl = self.var_list
+        vfm = vl.fontMetrics()
+        var_w = max((vfm.horizontalAdvance(vl.item(i).text()) for i in range(vl.count())), default=0) + 40
+        # the two lists share the dialog's extra width half and half: the larger shortfall, twice
+        extra_w = max(0, need_w - tree.viewport().width(), var_w - vl.viewport().width()) * 2
         extra_h = max(0, need_h - tree.viewport().height())
         self.resize(min(self.width() + extra_w, room.width()), min(self.height() + extra_h, room.height()))
         if parent is not None:  # centred again over the window, as Qt placed it at its first size

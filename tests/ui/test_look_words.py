@@ -165,6 +165,13 @@ def test_export_dialog_shows_every_branch_whole_at_1920(make_window, qtbot, styl
         assert rect.right() <= tree.viewport().width()
         # the check box and the text: the column holds the whole name
         assert rect.width() - 24 >= fm.horizontalAdvance(item.text(0)), (item.text(0), rect, d.size())
+    # and the variables beside them: "US anti-revolutionary vigilance in the hemisphere" was 23 px too
+    # long for its list, which scrolled sideways at every window size
+    vl = d.var_list
+    assert vl.horizontalScrollBar().maximum() == 0, (vl.viewport().width(), d.size())
+    for i in range(vl.count()):
+        rect = vl.visualItemRect(vl.item(i))
+        assert rect.right() <= vl.viewport().width() and rect.width() - 24 >= fm.horizontalAdvance(vl.item(i).text())
     assert d.width() <= w.width() and d.height() <= w.height()
     d.close()
 
