@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from . import style
 from .background import CancellableWorker
@@ -220,6 +220,12 @@ class ProblemsPane(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)  # double-click or Enter
+        # the message takes the room, the mark, place and code are as wide as they are (the last
+        # column, Code, stretched over the pane while the message kept 100 px: "'Trotsky is f…")
+        # (sized once per result in `_show`: ResizeToContents would measure every row at each relayout)
+        hh = self.tree.header()
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(1, QHeaderView.Stretch)
         lay.addWidget(self.tree, 1)
         self.rows: list[Row] = []
         self.marks: dict = {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 WORLD = """\
 scenario: {id: p, title: Problems, start: 1940-01-01, end: 1940-12-31}
@@ -231,3 +232,26 @@ def test_the_child_s_scenario_is_pickled_in_parts_and_other_threads_run_between(
     assert back.branch_ids == sc.branch_ids and list(back.variables) == list(sc.variables)
     last = sc.branch_ids[-1]
     assert [f.key for f in Workspace(back).timeline(last).firings] == [f.key for f in Workspace(sc).timeline(last).firings]
+
+
+def test_the_problem_reads_before_its_code(make_window, tmp_path, qtbot):
+    """A warning in the pane at 1280x800: the Problem column kept Qt's 100 px ("'Trotsky is f…") while
+    the last column, Code, stretched over the rest of the pane, blank but for "never-fires". The
+    Problem column takes the room; the small columns are as wide as what they hold."""
+    w = _window(make_window, tmp_path)
+    qtbot.waitUntil(lambda: bool(w.problems.rows), timeout=20000)
+    w.problems_dock.raise_()
+    tree = w.problems.tree
+    qtbot.waitUntil(lambda: tree.isVisible() and tree.topLevelItemCount() > 0, timeout=5000)
+    QApplication.processEvents()
+    fm = tree.fontMetrics()
+    widths = [tree.columnWidth(c) for c in range(4)]
+    assert widths[1] == max(widths), widths
+    for c in (2, 3):
+        need = max(fm.horizontalAdvance(tree.topLevelItem(i).text(c)) for i in range(tree.topLevelItemCount()))
+        head = fm.horizontalAdvance(tree.headerItem().text(c))
+        assert widths[c] <= max(need, head) + 40, (c, widths)
+    assert sum(widths) <= tree.viewport().width() + 1
+    # a message the room holds reads whole
+    room = widths[1] - 12
+    assert any(fm.horizontalAdvance(tree.topLevelItem(i).text(1)) <= room for i in range(tree.topLevelItemCount()))
