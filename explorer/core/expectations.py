@@ -112,7 +112,8 @@ def _check_plain(ws: Workspace, branch_id: str, e: Expectation, cond: Condition,
     for term in cond.terms:
         if term.fn(state, facts):
             continue
-        failed = FailedTerm(term.source, _term_reads(tl, term, state, facts, ordinal, e.on))
+        failed = FailedTerm(term.source, _term_reads(tl, term, state, facts, ordinal, e.on),
+                            dt.date.fromordinal(ordinal))
         words = failed_term_words(ws.scenario, failed) or [_bare_words(term, ordinal)]
         chain += [f"- {w}" for w in words]
         for ev in sorted(term.events, key=lambda ev: (term.source.find(ev), ev)):
@@ -149,10 +150,12 @@ def _event_chain(tl: Timeline, ev: str, facts: Facts, file: str) -> list[str]:
     if tl.rule(ev) is None:
         return [f"“{ev}” is a one-off event of another branch's divergence: it cannot happen in this one"]
     rec = facts.fired.get(ev)
-    if rec is None:
-        lines = why_not(tl, ev).text().splitlines()
-    else:
+    if rec is not None:
         lines = why(tl, ev, tl.firings[rec[3]].occurrence).text().splitlines()
+    elif tl.happened(ev):  # later than the expectation's date: why it came when it did
+        lines = why(tl, ev, 1).text().splitlines()
+    else:
+        lines = why_not(tl, ev).text().splitlines()
     return _first_levels(lines, tl.branch_id, ev, file)
 
 

@@ -92,6 +92,7 @@ def cause_target(c: Cause) -> str:
 class FailedTerm:
     source: str
     reads: list[tuple[str, object, str]]  # (var or event, value seen, who set it)
+    on: dt.date | None = None  # the day it was read (prose words `days_since` and `date` against it)
 
 
 @dataclass
@@ -324,7 +325,7 @@ def failed_terms(tl: Timeline, event_id: str, lapse: Lapse) -> list[FailedTerm]:
                 continue
             reads.append((f"happened(\"{ev}\")", rec is not None,
                           f"on {dt.date.fromordinal(rec[1])}" if rec else "it had not happened"))
-        out.append(FailedTerm(term.source, reads))
+        out.append(FailedTerm(term.source, reads, lapse.date))
     return out
 
 

@@ -6,6 +6,7 @@ so the raw condition stays one click away for authors and nowhere else.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .dates import Duration
@@ -170,9 +171,9 @@ def failed_term_words(scenario: Scenario, term) -> list[str]:
     "Regime in Mexico was Revolutionary Military Committee, set by “The Ávila Camacho government
     collapses” on 1942-08-20", "Mexico was not fighting the Axis from the start", "“The Wallace talks”
     had not happened". The raw term stays in the data for authors."""
-    order = _order_words(scenario, term)
-    if order is not None:
-        return [order]
+    whole = _order_words(scenario, term) or _since_words(scenario, term) or _date_words(term)
+    if whole is not None:
+        return [whole]
     out = []
     for name, value, who in term.reads:
         words = failed_read_words(scenario, name, value, term.source)
@@ -214,6 +215,40 @@ def _order_words(scenario: Scenario, term) -> str | None:
     return (f"needed {quote(event_words(scenario, a))} to happen {_ORDER_WORDS[op]} "
             f"{quote(event_words(scenario, b))}; "
             f"{fact}")
+
+
+_SINCE = re.compile(r'^days_since\(\s*["\']([^"\']+)["\']\s*\)\s*(<=|>=|<|>)\s*(\d+)$')
+_SINCE_WORDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
+_DATE = re.compile(r'^date\s*(<=|>=|<|>|==|!=)\s*["\'](\d{4}-\d\d-\d\d)["\']$')
+_DATE_WORDS = {">": "after", ">=": "on or after", "<": "before", "<=": "on or before", "==": "", "!=": "other than"}
+
+
+def _since_words(scenario: Scenario, term) -> str | None:
+    """A failed `days_since("x") > 365` in words, against the day it was read: "needed “The junta
+    installed” to have happened more than 365 days before 1950-09-15; it happened on 1950-04-08, 160 days
+    before" ("had happened on …" alone did not say what was wanted); None for any other term."""
+    m = _SINCE.match(term.source.strip())
+    on = getattr(term, "on", None)
+    if m is None or on is None:
+        return None
+    ev, op, n = m.groups()
+    value, who = next(((v, w) for name, v, w in term.reads if name == f'happened("{ev}")'), (False, ""))
+    want = f"needed {quote(event_words(scenario, ev))} to have happened {_SINCE_WORDS[op]} {n} days before {on}"
+    if not (value and who.startswith("on ")):
+        return f"{want}; it had not happened"
+    when = who[3:]
+    days = (on - dt.date.fromisoformat(when)).days
+    return f"{want}; it happened on {when}, {days} day{'s' if days != 1 else ''} before"
+
+
+def _date_words(term) -> str | None:
+    """A failed `date >= "1945-01-01"`: "needed the date to be on or after 1945-01-01; it was 1944-12-31"."""
+    m = _DATE.match(term.source.strip())
+    on = getattr(term, "on", None)
+    if m is None or on is None:
+        return None
+    op, day = m.groups()
+    return f"needed the date to be {(_DATE_WORDS[op] + ' ') if _DATE_WORDS[op] else ''}{day}; it was {on}"
 
 
 def reason_words(scenario: Scenario, wn, reason: str) -> str:

@@ -267,3 +267,47 @@ def test_every_command_names_its_branch_as_run_does():
         assert head.startswith("Trotsky's Mexico — Trotsky dies in 1940 [trotsky-dies-1940]"), (name, head)
     assert heads["search"].stdout.splitlines()[0] == ("Trotsky's Mexico — Trotsky dies in 1940 [trotsky-dies-1940]: "
                                                       "goal trotsky.alive at the end is false")
+
+
+DAYS = """\
+scenario: {id: t, title: T, start: 1940-01-01, end: 1940-12-31}
+variables:
+  n: {type: number, initial: 0, label: Strikes}
+events:
+  - id: junta
+    title: The junta installed
+    on: 1940-03-01
+  - id: battalion
+    title: A battalion for Korea
+    on: 1940-05-01
+    when: days_since("junta") > 365
+  - id: revolution
+    title: The revolution
+    on: 1940-06-01
+branches:
+  - id: baseline
+    expect:
+      - days_since("junta") < 10
+      - {that: 'happened("revolution")', on: 1940-05-01}
+      - 'date >= "1941-01-01"'
+"""
+
+
+def test_days_since_and_dates_in_words(tmp_path):
+    """A failed `days_since("junta") > 365` read "“The junta installed” had happened on 1940-03-01",
+    which did not say what was wanted; `date >= "…"` was printed raw; an event the expectation wanted by
+    a date, which came later, was explained as "Why did … not happen? - it did happen, on …"."""
+    f = tmp_path / "days.yaml"
+    f.write_text(DAYS)
+    why_not = what_if("explain", str(f), "battalion").stdout.splitlines()
+    assert ("    - needed “The junta installed” to have happened more than 365 days before 1940-05-01; it "
+            "happened on 1940-03-01, 61 days before") in why_not
+    r = what_if("test", str(f))
+    assert r.returncode == 1, r.stderr
+    out = r.stdout.splitlines()
+    assert ("    - needed “The junta installed” to have happened less than 10 days before 1940-12-31; it "
+            "happened on 1940-03-01, 305 days before") in out
+    i = out.index("    - “The revolution” had not happened by 1940-05-01")
+    assert out[i + 1] == "      Why did “The revolution” happen on 1940-06-01 (branch baseline)?"  # later, and why
+    assert "    - needed the date to be on or after 1941-01-01; it was 1940-12-31" in out
+    assert not [ln for ln in out if "days_since" in ln and ": FAIL [" not in ln]
