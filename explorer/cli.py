@@ -160,7 +160,9 @@ def _print_lapsed(ws, branch_id: str) -> None:
     print("Lapsed:")
     for lp in tl.lapsed:
         print(f"  {lp.date}  {tl.title(lp.event)}")
-        if lp.kind in ("chance", "mtth"):
+        if lp.kind == "chance":  # as explain's why-not says it
+            words = [f"its condition held on {lp.date}, but {lp.detail}"]
+        elif lp.kind == "mtth":
             words = [lp.detail]
         else:
             words = [w for t in failed_terms(tl, lp.event, lp) for w in failed_term_words(ws.scenario, t)]

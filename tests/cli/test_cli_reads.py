@@ -311,3 +311,14 @@ def test_days_since_and_dates_in_words(tmp_path):
     assert out[i + 1] == "      Why did “The revolution” happen on 1940-06-01 (branch baseline)?"  # later, and why
     assert "    - needed the date to be on or after 1941-01-01; it was 1940-12-31" in out
     assert not [ln for ln in out if "days_since" in ln and ": FAIL [" not in ln]
+
+
+def test_run_lapsed_says_a_chance_passed_as_explain_does():
+    """A chance that did not come up read "- chance 0.60 did not come up (sampled, seed 2)"; explain's
+    why-not says "its condition held on …, but chance 0.60 did not come up"."""
+    r = what_if("run", "scenarios/missile_crisis.yaml", "--branch", "air-strike", "--mode", "sampled", "--seed", "2",
+                "--lapsed")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    i = out.index("  1962-10-23  Soviet commanders fire back", out.index("Lapsed:"))
+    assert out[i + 1] == "      - its condition held on 1962-10-23, but chance 0.60 did not come up (sampled, seed 2)"
