@@ -299,9 +299,9 @@ class ProblemsPane(QWidget):
             if r.severity in ("error", "failed"):
                 item.setForeground(0, QColor("#c0392b"))
             self.tree.addTopLevelItem(item)
+        self.tree.setHeaderHidden(not self.rows)  # first: a hidden header's labels are not measured
         for c in (0, 2, 3):
             self.tree.resizeColumnToContents(c)
-        self.tree.setHeaderHidden(not self.rows)
         self.tree.placeholder = EMPTY
         self.tree.viewport().update()
         n = {s: sum(r.severity == s for r in self.rows) for s in ("error", "warning", "failed")}

@@ -234,7 +234,7 @@ def test_the_child_s_scenario_is_pickled_in_parts_and_other_threads_run_between(
     assert [f.key for f in Workspace(back).timeline(last).firings] == [f.key for f in Workspace(sc).timeline(last).firings]
 
 
-def test_the_problem_reads_before_its_code(make_window, tmp_path, qtbot):
+def test_the_problem_reads_before_its_code(make_window, tmp_path, qtbot, styled):
     """A warning in the pane at 1280x800: the Problem column kept Qt's 100 px ("'Trotsky is f…") while
     the last column, Code, stretched over the rest of the pane, blank but for "never-fires". The
     Problem column takes the room; the small columns are as wide as what they hold."""
@@ -255,3 +255,28 @@ def test_the_problem_reads_before_its_code(make_window, tmp_path, qtbot):
     # a message the room holds reads whole
     room = widths[1] - 12
     assert any(fm.horizontalAdvance(tree.topLevelItem(i).text(1)) <= room for i in range(tree.topLevelItemCount()))
+
+
+def test_the_first_problem_of_a_clean_file_shows_its_column_names(make_window, scenario_file, qtbot, styled):
+    """A file with no problems, then a rule added in the app that never happens: its warning has no
+    place in the file yet, and the Where column was sized to it while the header was still hidden
+    (the empty list hides it): "Wh". The columns are sized with their names."""
+    from PySide6.QtTest import QTest
+    w = make_window(scenario_file)
+    qtbot.waitUntil(lambda: w.problems.title.text().endswith("none</span>"), timeout=20000)
+    tree = w.problems.tree
+    assert tree.isHeaderHidden()
+    auth = w.authoring
+    auth.new_rule_action.trigger()
+    qtbot.waitUntil(lambda: auth.dialog is not None and auth.dialog.isVisible(), timeout=3000)
+    QTest.keyClicks(auth.dialog.title_edit, "A plot nobody hatches")
+    QTest.keyClicks(auth.dialog.when.edit, "false")
+    qtbot.waitUntil(auth.dialog.ok_button.isEnabled, timeout=3000)
+    QTest.mouseClick(auth.dialog.ok_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any("A plot nobody hatches" in r.message for r in w.problems.rows), timeout=20000)
+    assert all(r.where == "" for r in w.problems.rows if "A plot nobody hatches" in r.message)
+    w.problems_dock.raise_()
+    QApplication.processEvents()
+    fm = tree.fontMetrics()
+    for c in (2, 3):
+        assert tree.columnWidth(c) >= fm.horizontalAdvance(tree.headerItem().text(c)) + 12, (c, tree.columnWidth(c))
