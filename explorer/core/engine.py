@@ -87,6 +87,10 @@ class _Run:
         self.last_cp = 0
         self.tests = 0
         self.pause = pause
+        # a ParentLog (reuse.py) the run keeps from its first fork day's checkpoint on, for its children's
+        # restarts to reuse; `rec` is it once started, None before (and in runs without one)
+        self.want_log = None
+        self.rec = None
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -165,20 +169,19 @@ class _Run:
 
     def _push(self, ordinal: int, cr: CRule, wend: int, cause: str, by) -> None:
         self.seq += 1
-        heapq.heappush(self.agenda, (ordinal, -cr.priority, cr.idx, self.seq, wend, cause, by))
+        e = (ordinal, -cr.priority, cr.idx, self.seq, wend, cause, by)
+        heapq.heappush(self.agenda, e)
+        if self.rec is not None:
+            self.rec.pushed(e)
 
     # --- the loop ---------------------------------------------------------------------------------
 
     def run(self) -> None:
-        heappop = heapq.heappop
         end = self.p.end
         agenda = self.agenda
-        rules, waiting, woken = self.rules, self.waiting, self.woken
-        state, facts = self.state, self.facts  # the same objects all run long (set up by fresh/resume)
-        swatch = self.swatch
+        rules = self.rules
         divs = self.divs
-        pause = self.pause
-        pause_at = 1 if pause is not None else -1  # the first test, then every PAUSE_EVERY; never without
+        self.pause_at = 1 if self.pause is not None else -1  # the first test, then every PAUSE_EVERY
         di = 0
         while self.resumed_at is not None and di < len(divs) and divs[di].ordinal < self.resumed_at:
             di += 1  # already part of the checkpoint we resumed from
@@ -195,6 +198,8 @@ class _Run:
             if nxt > end:
                 break
             if nxt > self.today:
+                if self.rec is not None:
+                    self.rec.day(nxt)
                 self._expire(nxt)
                 self._maybe_checkpoint(nxt, nxt in cp_days)
                 while stop <= nxt:
@@ -206,43 +211,55 @@ class _Run:
                     self._apply_divergence(divs[di])
                     di += 1
                 self._start_day(nxt)
+                if self.rec is not None:
+                    self.rec.started(nxt)
                 continue
-            ordinal, _, r, seq, wend, cause, by = heappop(agenda)
-            self.tests += 1
-            if self.tests == pause_at:
-                pause()
-                pause_at += PAUSE_EVERY
-            # the common case, a waiting rule woken by a change: re-test it, and nothing else to do
-            # unless it now holds (fired rules are never waiting, so no repeat checks are needed)
-            cr = rules[r]
-            w = waiting.get(r)
-            if w is not None and w[0] >= wend and cr.plain and not self.cancel_seq and not self.suppress_from:
-                woken.discard(r)
-                cur = w[3]
-                if cur is None:
-                    if cr.cond.fn(state, facts):
-                        self._fire(r, ordinal, cause, by)
-                    continue
-                for t in _conjuncts(cr):  # the conjunction, one conjunct at a time
-                    if not t[1](state, facts):
-                        if t is not cur:  # watch the conjunct that is false now
-                            del swatch[cur[0]][r]
-                            waiting[r] = (w[0], w[1], w[2], t)
-                            sw = swatch.get(t[0])
-                            if sw is None:
-                                swatch[t[0]] = {r: t[1]}
-                            else:
-                                sw[r] = t[1]
-                        break
-                else:
-                    self._fire(r, ordinal, cause, by)
-                continue
-            self._process(r, ordinal, seq, wend, cause, by)
+            e = self._pop_one()
+            if self.rec is not None:
+                self.rec.popped(e)
         # what still waits lapses against the final world, in expiry order: RunResult.lapses makes
         # those EndLapses on first use (the run hands over its `waiting`, no longer changed)
         self.ending = (FinalWorld(self.state, self.writer, self.fired, self.p.by_id), self.waiting, rules, end) \
             if self.waiting else None
         self.stats["tests"] = self.tests
+
+    def _pop_one(self) -> tuple:
+        """Take the agenda's first entry and test (maybe fire) its rule; returns the entry."""
+        rules, waiting, woken, state, facts, swatch = (self.rules, self.waiting, self.woken, self.state,
+                                                       self.facts, self.swatch)
+        e = heapq.heappop(self.agenda)
+        ordinal, _, r, seq, wend, cause, by = e
+        self.tests += 1
+        if self.tests == self.pause_at:
+            self.pause()
+            self.pause_at += PAUSE_EVERY
+        # the common case, a waiting rule woken by a change: re-test it, and nothing else to do
+        # unless it now holds (fired rules are never waiting, so no repeat checks are needed)
+        cr = rules[r]
+        w = waiting.get(r)
+        if w is not None and w[0] >= wend and cr.plain and not self.cancel_seq and not self.suppress_from:
+            woken.discard(r)
+            cur = w[3]
+            if cur is None:
+                if cr.cond.fn(state, facts):
+                    self._fire(r, ordinal, cause, by)
+                return e
+            for t in _conjuncts(cr):  # the conjunction, one conjunct at a time
+                if not t[1](state, facts):
+                    if t is not cur:  # watch the conjunct that is false now
+                        del swatch[cur[0]][r]
+                        waiting[r] = (w[0], w[1], w[2], t)
+                        sw = swatch.get(t[0])
+                        if sw is None:
+                            swatch[t[0]] = {r: t[1]}
+                        else:
+                            sw[r] = t[1]
+                    break
+            else:
+                self._fire(r, ordinal, cause, by)
+            return e
+        self._process(r, ordinal, seq, wend, cause, by)
+        return e
 
     def _start_day(self, ordinal: int) -> None:
         if not self.timedep:
@@ -268,6 +285,9 @@ class _Run:
             len(self.rules), dict(self.facts.fired), dict(self.mtth_pending),
             {k: set(v) for k, v in self.watch.items() if v} if forced else None,
             {k: dict(v) for k, v in self.swatch.items() if v} if forced else None))
+        if self.rec is not None or (forced and self.want_log is not None):
+            self.rec = self.want_log  # the log starts at the first fork day's checkpoint
+            self.rec.checkpoint_at(self, self.checkpoints[-1])
 
     def _expire(self, before: int) -> None:
         expiry = self.expiry
@@ -277,6 +297,8 @@ class _Run:
             if w is not None and w[0] == wend:
                 self._stop_waiting(r)
                 self._lapse(r, wend, "window")
+                if self.rec is not None:
+                    self.rec.expired(r, wend)
 
     def _process(self, r: int, ordinal: int, seq: int, wend: int, cause: str, by) -> None:
         if self.forced_pending and seq in self.forced_pending:  # a force divergence, its turn today
@@ -508,11 +530,8 @@ class _Run:
                 self._push(when, target, when + ef[3], "scheduled", idx)
                 scheduled.append(target.id)
             else:
-                target = self.rules[ef[1]]
-                self.cancel_seq[target.idx] = self.seq + 1
-                self.mtth_pending.pop(target.idx, None)
-                self._stop_waiting(target.idx)
-                cancelled.append(target.id)
+                self._cancel(ef[1])
+                cancelled.append(self.rules[ef[1]].id)
         self.firings.append(Firing(idx, cr.id, ordinal, outcome, occurrence, cause, by, reads, event_reads,
                                    tuple(changes), tuple(scheduled), tuple(cancelled), text, outcome_text))
         rec = (occurrence, ordinal, outcome, idx)
@@ -530,6 +549,14 @@ class _Run:
         changed.append(EVENT_KEY + cr.id)
         self._wake(changed)
 
+    def _cancel(self, r: int) -> None:
+        """A `cancel` effect: the rule's pending entries and wait are void."""
+        self.cancel_seq[r] = self.seq + 1
+        self.mtth_pending.pop(r, None)
+        self._stop_waiting(r)
+        if self.rec is not None:
+            self.rec.touched.add(r)
+
     def _wake(self, keys) -> None:
         if not self.waiting:
             return
@@ -546,7 +573,7 @@ class _Run:
                 sw = swatch.get(k)
                 if sw:  # plain conjunctions watching this key: tested only if that conjunct now holds
                     candidates.extend([r for r, fn in sw.items() if r not in woken and fn(state, facts)])
-        waiting, rules, agenda, today = self.waiting, self.rules, self.agenda, self.today
+        waiting, rules, agenda, today, rec = self.waiting, self.rules, self.agenda, self.today, self.rec
         heappush = heapq.heappush
         seq = self.seq
         for w in candidates:
@@ -554,7 +581,10 @@ class _Run:
                 woken.add(w)
                 wend, cause, by, _ = waiting[w]
                 seq += 1
-                heappush(agenda, (today, -rules[w].priority, w, seq, wend, cause, by))
+                e = (today, -rules[w].priority, w, seq, wend, cause, by)
+                heappush(agenda, e)
+                if rec is not None:
+                    rec.pushed(e)
         self.seq = seq
 
     def _lapse(self, r: int, ordinal: int, kind: str, detail: str = "") -> None:
@@ -569,6 +599,8 @@ class _Run:
 
     def _apply_divergence(self, d: AppliedDivergence) -> None:
         dv = d.divergence
+        if self.rec is not None:  # a child restarting before it cannot reuse what follows
+            self.rec.diverged(d.ordinal)
         marker = -(d.k + 1)
         if dv.kind == "set":
             changed = []
@@ -586,14 +618,17 @@ class _Run:
             self.first_test.setdefault(r, d.ordinal)
             self.seq += 1
             self.forced_pending[self.seq] = dv.outcome
-            heapq.heappush(self.agenda, (d.ordinal, -cr.priority - 0.5, r, self.seq, d.ordinal, "forced", marker))
+            e = (d.ordinal, -cr.priority - 0.5, r, self.seq, d.ordinal, "forced", marker)
+            heapq.heappush(self.agenda, e)
+            if self.rec is not None:
+                self.rec.pushed(e)
         elif dv.kind == "suppress":
             self._stop_waiting(self.p.by_id[dv.event])
 
 
 def run_program(program: Program, divergences: list | None = None, *, mode: str = LIKELY, seed: int = 0,
                 naive: bool = False, resume: tuple | None = None, checkpoint_every: int | None = None,
-                record_reads: bool = True, pause=None, checkpoint_days=()) -> RunResult:
+                record_reads: bool = True, pause=None, checkpoint_days=(), log=None) -> RunResult:
     """Run from the start, or from `resume` = (checkpoint, prefix firings, prefix lapses).
 
     `record_reads=False` leaves out what each firing and lapse read (the why-graph's material): the
@@ -601,16 +636,21 @@ def run_program(program: Program, divergences: list | None = None, *, mode: str 
     without arguments the run calls every PAUSE_EVERY agenda tests (it changes nothing in the run):
     the app's branch worker waits there while the GUI thread works, so that the two do not share
     the interpreter lock half and half (ui/branch_worker.py). `checkpoint_days` get a checkpoint whatever
-    `checkpoint_every` says (known children's forks); a day with nothing on it changes no history."""
+    `checkpoint_every` says (known children's forks); a day with nothing on it changes no history.
+    `log`: a reuse.ParentLog the run keeps from its first checkpoint day on (RunResult.log), for its
+    children's restarts to reuse what it did after their fork (reuse.py); it changes nothing in the run."""
     t0 = time.perf_counter()
     run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every, record_reads, pause,
                checkpoint_days)
+    run.want_log = log if checkpoint_days else None
     with paused_gc(freeze=len(program.rules) >= BIG_PROGRAM):
         if resume is None:
             run.fresh()
         else:
             run.resume(*resume)
         run.run()
+        if run.rec is not None:
+            run.rec.finish(run)
     return RunResult(program, run.firings, run.lapses, run.state, run.first_test, run.checkpoints,
                      list(divergences or ()), mode, seed, time.perf_counter() - t0,
-                     resume[0].ordinal if resume else None, run.stats, run.ending)
+                     resume[0].ordinal if resume else None, run.stats, run.ending, log=run.rec)

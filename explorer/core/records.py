@@ -202,6 +202,9 @@ class RunResult:
     # EndLapses `lapses` makes on first use
     ending: tuple | None = field(default=None, repr=False)
     _lapses: list | None = field(default=None, repr=False)
+    # what the run did after its first fork day (reuse.ParentLog), for its children's restarts; None
+    # when it has no child with a dated fork
+    log: Any = field(default=None, repr=False)
 
     @property
     def lapses(self) -> list:

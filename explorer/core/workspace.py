@@ -15,6 +15,7 @@ from .gcpause import paused_gc
 from .errors import DivergenceError, UnknownName, did_you_mean
 from .model import BASELINE, Branch, Scenario
 from .program import Program, program_of
+from .reuse import ParentLog, restart
 from .timeline import Timeline
 
 if TYPE_CHECKING:  # diff and explain are imported where asked: `validate` and `run` need neither
@@ -175,7 +176,8 @@ class Workspace:
         if branch.parent is None:
             self.runs += 1
             result = run_program(self.program, [], mode=key.mode, seed=key.seed, checkpoint_every=every,
-                                 record_reads=not self.lean, pause=self.pause, checkpoint_days=days)
+                                 record_reads=not self.lean, pause=self.pause, checkpoint_days=days,
+                                 log=ParentLog() if days else None)
             return Timeline(self.scenario, branch, result)
         parent = self.timeline(branch.parent, key.mode, key.seed)
         divergences, program = self._divergences(branch, parent)
@@ -224,11 +226,17 @@ class Workspace:
         cps = [c for c in parent.result.checkpoints if c.ordinal <= start]
         mode, seed = mode or parent.result.mode, parent.result.seed if seed is None else seed
         every = every or self.checkpoint_every
+        log = ParentLog() if days else None
         if not cps:
             return run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                               record_reads=not self.lean, pause=self.pause, checkpoint_days=days)
+                               record_reads=not self.lean, pause=self.pause, checkpoint_days=days, log=log)
+        if not days and parent.result.log is not None:  # a child of its own would need checkpoints
+            result = restart(program, divergences, parent.result, cps[-1], mode, seed, not self.lean, self.pause)
+            if result is not None:
+                result.checkpoints = cps
+                return result
         result = run_program(program, divergences, mode=mode, seed=seed, checkpoint_every=every,
-                             record_reads=not self.lean, pause=self.pause, checkpoint_days=days,
+                             record_reads=not self.lean, pause=self.pause, checkpoint_days=days, log=log,
                              resume=(cps[-1], parent.result.firings, parent.result.run_lapses))
         result.checkpoints = cps + result.checkpoints
         return result

@@ -1,0 +1,599 @@
+"""A child's restart that reuses its parent's run after the fork: only what the divergence reaches is simulated.
+
+A branch's history after its fork differs from its parent's only where the difference propagates. On
+the 10,000-rule benchmark, a branch that sets one variable at 90 % of the timeline re-runs 1,444 agenda
+tests and lapses after the fork, of which about a fifth belong to rules the change ever reaches; a plain
+restart re-tests and re-records them all, so it cannot be much more than 10x faster than a full run.
+
+The parent's run keeps a `ParentLog` from its first fork day's checkpoint on: every step in its order
+(a day begins, a rule's window lapses, a day's date-dependent rules are queued, an agenda entry is
+popped with the firings and lapses it made) and, after each step, the rule-local state of every rule
+the step touched (its wait, its pending agenda entries, cancel mark, mean-time-to-happen wait,
+date-dependence, wake mark and first test). A child restarting from one of its checkpoints runs
+`_MergedRun`: the engine itself (`engine._Run`), but only for *tainted* rules, merged with the
+parent's log for every other rule.
+
+The invariant. Walking the parent's log in its own order, at every point:
+- D, the keys (variables and "@event") whose value or writer differs between the child and the parent
+  at the same point (writers compared through `fmap`, parent firing index -> the child's), is exactly
+  kept: every firing applied on either side rechecks the keys it changed.
+- An untainted rule reads no key in D (its condition, chance, outcomes, texts and effect targets),
+  and its local state is the parent's at this point. So its next step is the parent's: replayed (its
+  firing's changes applied, records re-made with the child's firing indices), never re-tested.
+- A rule becomes tainted, for good, when a key it reads enters D, when something the child does pushes,
+  cancels or suppresses it, or when a parent step the child does not repeat (a tainted rule's) pushes or
+  cancels it. It then takes its local state from the log as it was just before that point, and the
+  engine simulates it from there on. Wakes need no taint of their own: a rule is woken only by a change
+  to a key it reads, and a change that differs between the two sides puts the key in D.
+- The order is the full run's: the parent's steps of untainted rules are the full run's, popped in
+  agenda order; the child's own agenda (tainted rules only) is merged with them by (date, -priority,
+  rule), a tainted rule's parent step and its own step at the same key taken together (so that a firing
+  the same on both sides leaves D, and the rules it wakes, alone). The child visits the parent's days
+  and its own; a day visited with nothing on it changes nothing (expiries keep their (end, rule) order).
+Anything outside this (the parent diverging after the fork, a run-away, an index without a
+counterpart) raises `_Fallback`, and the caller restarts the plain way, which stays the reference: the
+hypothesis properties check that both equal a full run.
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from bisect import bisect_left
+from operator import itemgetter
+
+from .conditions import Facts
+from .engine import BIG_PROGRAM, EVENT_KEY, MAX_FIRINGS_PER_DAY, _Run
+from .errors import EngineError
+from .gcpause import paused_gc
+from .records import EventRead, FinalWorld, Firing, Lapse, Read, RunResult
+
+DAY, EXPIRE, START, POP = 0, 1, 2, 3  # the kinds of the log's steps (first item of each tuple)
+REPLAY_PAUSE = 256  # parent steps replayed between two calls of the run's `pause` hook
+_first = itemgetter(0)
+_NONE = object()  # a parent firing the child has no counterpart of: equal to no index
+
+
+class _Fallback(Exception):
+    """The reuse cannot be exact here: restart the plain way."""
+
+
+class ParentLog:
+    """What a run did after its first fork day's checkpoint, step by step (see the module's docstring).
+
+    Steps: (DAY, d); (EXPIRE, window end, rule, lapse index); (START, d) once a day's date-dependent
+    rules are queued; (POP, date, -priority, rule, firings from, to, lapses from, to). `snaps[r]`:
+    [(step position, rule-local state after that step)] for each step that touched rule r.
+    """
+
+    def __init__(self):
+        self.items: list[tuple] = []
+        self.snaps: dict[int, list] = {}
+        self.touched: set[int] = set()
+        self.cp_pos: dict[int, int] = {}  # checkpoint day -> position of the first step after it
+        self.base = None  # the first checkpoint: every rule's state before any snapshot
+        self.pend0: dict[int, tuple] = {}  # rule -> its agenda entries at the first checkpoint
+        self.pend: dict[int, list] = {}  # rule -> its agenda entries now (while the run goes on)
+        self.div_days: list[int] = []  # days the run applied a divergence while logging
+        self.run = None
+        self.final_seq = 0
+        self.record_reads = True
+        self.nf = self.nl = 0
+
+    # --- kept by the run (engine._Run calls these) ---------------------------------------------
+    def checkpoint_at(self, run, cp) -> None:
+        if self.run is None:
+            self.run, self.base = run, cp
+            pend: dict[int, list] = {}
+            for e in run.agenda:
+                r = e[2]
+                if r in pend:
+                    pend[r].append(e)
+                else:
+                    pend[r] = [e]
+            self.pend = pend
+            self.pend0 = {r: tuple(es) for r, es in pend.items()}
+            self.nf, self.nl = len(run.firings), len(run.lapses)
+        self.cp_pos[cp.ordinal] = len(self.items)
+
+    def day(self, d: int) -> None:
+        self.items.append((DAY, d))
+
+    def started(self, d: int) -> None:
+        self._end((START, d))
+
+    def expired(self, r: int, wend: int) -> None:
+        self.touched.add(r)
+        self._end((EXPIRE, wend, r, len(self.run.lapses) - 1))
+
+    def pushed(self, e: tuple) -> None:
+        r = e[2]
+        es = self.pend.get(r)
+        if es is None:
+            self.pend[r] = [e]
+        else:
+            es.append(e)
+        self.touched.add(r)
+
+    def popped(self, e: tuple) -> None:
+        r = e[2]
+        self.pend[r].remove(e)
+        self.touched.add(r)
+        run = self.run
+        self._end((POP, e[0], e[1], r, self.nf, len(run.firings), self.nl, len(run.lapses)))
+
+    def diverged(self, d: int) -> None:
+        self.div_days.append(d)
+
+    def _end(self, item: tuple) -> None:
+        pos = len(self.items)
+        self.items.append(item)
+        run = self.run
+        if self.touched:
+            waiting, pend, cancel, mtth, timedep, woken, ft = (run.waiting, self.pend, run.cancel_seq,
+                                                               run.mtth_pending, run.timedep, run.woken,
+                                                               run.first_test)
+            snaps = self.snaps
+            for u in self.touched:
+                es = pend.get(u)
+                snap = (pos, (waiting.get(u), tuple(es) if es else (), cancel.get(u), mtth.get(u),
+                              u in timedep, u in woken, ft.get(u)))
+                s = snaps.get(u)
+                if s is None:
+                    snaps[u] = [snap]
+                else:
+                    s.append(snap)
+            self.touched.clear()
+        self.nf, self.nl = len(run.firings), len(run.lapses)
+
+    def finish(self, run) -> None:
+        self.final_seq, self.record_reads = run.seq, run.record_reads
+        # rule -> the last step that touched it, when it was left with nothing pending (no wait, entry,
+        # mean-time wait): after that step nothing can happen to it unless a child does it
+        self.quiet_after = {u: s[-1][0] for u, s in self.snaps.items()
+                            if s[-1][1][0] is None and not s[-1][1][1] and s[-1][1][3] is None}
+        self.run = self.pend = None  # what a child needs is kept; the run's world can go
+        taint_readers(run.p)  # made once per program, here rather than in the first child's restart
+
+
+def taint_readers(program) -> dict:
+    """key -> the rules that read it anywhere (condition, chance, outcomes, texts, effect targets):
+    a key entering D taints them. Made once per program."""
+    d = program.__dict__.get("_taint_readers")
+    if d is not None:
+        return d
+    out: dict[str, list] = {}
+    for cr in program.rules:
+        keys = set(cr.keys)
+        effects = list(cr.effects)
+        texts = [cr.text]
+        for o in cr.outcomes:
+            effects.extend(o.effects)
+            texts.append(o.text)
+        for t in texts:
+            if t is None:
+                continue
+            for cond, tpl in t.choices:
+                conds = [cond] + [p.expr for p in tpl.parts]
+                for c in conds:
+                    if c is not None:
+                        keys.update(c.reads)
+                        keys.update(EVENT_KEY + e for e in c.events)
+        for ef in effects:
+            if ef[0] in ("set", "add"):
+                keys.add(ef[1])
+        for k in keys:
+            rs = out.get(k)
+            if rs is None:
+                out[k] = [cr.idx]
+            else:
+                rs.append(cr.idx)
+    program._taint_readers = out
+    return out
+
+
+def restart(program, divergences: list, parent: RunResult, cp, mode: str, seed: int, record_reads: bool,
+            pause=None) -> RunResult | None:
+    """The child's run from `cp` (a checkpoint of `parent` taken while it kept its log), reusing the
+    parent's steps; None when that cannot be done exactly here (the caller restarts the plain way)."""
+    log = parent.log
+    if (log is None or cp.ordinal not in log.cp_pos or any(d >= cp.ordinal for d in log.div_days)
+            or mode != parent.mode or seed != parent.seed or record_reads != log.record_reads):
+        return None
+    t0 = time.perf_counter()
+    run = _MergedRun(program, list(divergences), mode, seed, False, None, record_reads, pause)
+    try:
+        with paused_gc(freeze=len(program.rules) >= BIG_PROGRAM):
+            run.begin(cp, parent, log)
+            run.merge()
+    except (_Fallback, EngineError):
+        return None  # the plain restart is the reference (and says what ran away)
+    return RunResult(program, run.firings, run.lapses, run.state, run.final_first_tests(parent), [],
+                     list(divergences), mode, seed, time.perf_counter() - t0, cp.ordinal, run.stats,
+                     run.ending)
+
+
+class _MergedRun(_Run):
+    """The engine for tainted rules, merged with the parent's log for the others."""
+
+    # --- set-up ---------------------------------------------------------------------------------
+    def begin(self, cp, parent: RunResult, log: ParentLog) -> None:
+        self.state, self.writer, self.fired = dict(cp.state), dict(cp.writer), dict(cp.fired)
+        self.agenda, self.waiting, self.watch, self.swatch, self.expiry = [], {}, {}, {}, []
+        self.timedep, self.cancel_seq, self.first_test = set(), {}, {}
+        self.seq = log.final_seq  # above every parent entry's: a rule's entries keep their order
+        self.firings = parent.firings[: cp.n_firings]
+        self.lapses = parent.run_lapses[: cp.n_lapses]
+        self.facts = Facts(cp.ordinal, dict(cp.facts_fired))
+        self.today = cp.ordinal - 1
+        self.resumed_at = cp.ordinal
+        # the parent's side: its world as the log goes (fired: only what changed since the checkpoint)
+        self.pstate, self.pwriter, self.pfired, self.cpfired = dict(cp.state), dict(cp.writer), {}, cp.fired
+        self.pf, self.pl = parent.firings, parent.run_lapses
+        self.n0 = cp.n_firings  # firings before it are the same on both sides
+        self.fmap: dict[int, int] = {}  # parent firing index -> the child's
+        self.tainted: set[int] = set()
+        self.D: set[str] = set()
+        self.log, self.items, self.i = log, log.items, log.cp_pos[cp.ordinal]
+        self.pday = cp.ordinal
+        self.parent = parent
+        self.readers = taint_readers(self.p)
+        self.replayed = 0
+        self.pause_at = 1 if self.pause is not None else -1
+        for cr in self.rules[cp.n_rules:]:  # one-off events the parent lacks: simulated from the start
+            self.tainted.add(cr.idx)
+            self._push_initial(cr, cp.ordinal)
+
+    def _map(self, x):
+        """The child's index for a parent firing index (or divergence mark, or None)."""
+        if x is None or x < self.n0:
+            return x
+        b = self.fmap.get(x)
+        if b is None:
+            raise _Fallback(f"parent firing {x} has no counterpart")
+        return b
+
+    # --- taint ----------------------------------------------------------------------------------
+    def _taint(self, u: int) -> None:
+        """From now on the engine simulates rule u, from its state in the parent just before the
+        current step of the log."""
+        if u in self.tainted:
+            return
+        self.tainted.add(u)
+        log = self.log
+        snaps = log.snaps.get(u)
+        at = bisect_left(snaps, self.i, key=_first) - 1 if snaps else -1
+        if at >= 0:
+            w, pend, cseq, mt, td, wk, ft = snaps[at][1]
+        else:
+            b = log.base
+            w, pend, cseq, mt, td, wk = (b.waiting.get(u), log.pend0.get(u, ()), b.cancel_seq.get(u),
+                                         b.mtth.get(u), u in b.timedep, False)
+            ft = self.parent.first_test.get(u)
+            if ft is not None and ft >= b.ordinal:
+                ft = None
+        if w is not None:
+            w = (w[0], w[1], self._map(w[2]), w[3])
+            self.waiting[u] = w
+            heapq.heappush(self.expiry, (w[0], u))
+            if w[3] is not None:
+                k, fn = w[3]
+                sw = self.swatch.get(k)
+                if sw is None:
+                    self.swatch[k] = {u: fn}
+                else:
+                    sw[u] = fn
+            else:
+                for k in self.rules[u].keys:
+                    self.watch.setdefault(k, set()).add(u)
+        for e in pend:
+            heapq.heappush(self.agenda, e[:6] + (self._map(e[6]),))
+        if cseq is not None:
+            self.cancel_seq[u] = cseq
+        if mt is not None:
+            self.mtth_pending[u] = mt
+        if td:
+            self.timedep.add(u)
+        if wk:
+            self.woken.add(u)
+        if ft is not None:
+            self.first_test[u] = ft
+
+    def _image(self, x):
+        """What the child's index must be for parent index x to correspond (_NONE: none can)."""
+        if x is None or x < self.n0:
+            return x
+        return self.fmap.get(x, _NONE)
+
+    def _differs(self, k: str) -> bool:
+        """Whether key k's value or writer differs between the two sides now."""
+        if k[0] == EVENT_KEY:
+            r = self.p.by_id[k[1:]]
+            b = self.fired.get(r)
+            p = self.pfired[r] if r in self.pfired else self.cpfired.get(r)
+            if b is None or p is None:
+                return b is not p
+            return b[0] != p[0] or b[1] != p[1] or b[2] != p[2] or b[3] != self._image(p[3])
+        sb, sp = self.state[k], self.pstate[k]
+        if sb != sp or type(sb) is not type(sp):
+            return True
+        return self.writer.get(k) != self._image(self.pwriter.get(k))
+
+    def _recheck(self, keys) -> None:
+        D, readers, tainted = self.D, self.readers, self.tainted
+        for k in keys:
+            if self._differs(k):
+                if k not in D:
+                    D.add(k)
+                    for u in readers.get(k, ()):
+                        if u not in tainted:
+                            self._taint_reader(u)
+            else:
+                D.discard(k)
+
+    def _taint_reader(self, u: int) -> None:
+        """Taint a rule that reads a key now in D, unless nothing can happen to it from here on in the
+        parent (no wait, no pending entry, no mean-time wait, no later step touching it): most of a
+        variable's readers fired or lapsed long ago. If the child pushes or cancels it, `_taint` runs then."""
+        log = self.log
+        if u not in log.snaps:
+            b = log.base
+            if u not in b.waiting and u not in log.pend0 and u not in b.mtth:
+                return
+        else:
+            q = log.quiet_after.get(u)
+            if q is not None and q < self.i:
+                return
+        self._taint(u)
+
+    # --- the engine's hooks: what the child does to a rule taints it first ------------------------
+    def _push(self, ordinal, cr, wend, cause, by) -> None:
+        if cr.idx not in self.tainted:
+            self._taint(cr.idx)
+        _Run._push(self, ordinal, cr, wend, cause, by)
+
+    def _cancel(self, r: int) -> None:
+        if r not in self.tainted:
+            self._taint(r)
+        _Run._cancel(self, r)
+
+    def _wake(self, keys) -> None:
+        self._recheck(keys)  # a reader of a key now in D joins the waking index before the wake
+        _Run._wake(self, keys)
+
+    def _apply_divergence(self, d) -> None:
+        dv = d.divergence
+        if dv.kind == "set":
+            for var in dv.values:  # its writer is the divergence whatever the value
+                for u in self.readers.get(var, ()):
+                    self._taint(u)
+            _Run._apply_divergence(self, d)
+            self._recheck(list(dv.values))
+            return
+        if dv.kind in ("force", "suppress"):
+            self._taint(self.p.by_id[dv.event])
+        _Run._apply_divergence(self, d)
+
+    # --- the parent's steps ---------------------------------------------------------------------
+    def _parent_fires(self, f0: int, f1: int) -> list:
+        """Apply a skipped parent step's firings to the parent's side; taint what they pushed or
+        cancelled (the child does not repeat them). Returns the keys they changed."""
+        keys = []
+        pstate, pwriter, by_id, tainted = self.pstate, self.pwriter, self.p.by_id, self.tainted
+        for pf in self.pf[f0:f1]:
+            r = by_id[pf.event]
+            for u in self.p.followers.get(r, ()):
+                if u not in tainted:
+                    self._taint(u)
+            for eid in pf.scheduled + pf.cancelled:
+                u = by_id[eid]
+                if u not in tainted:
+                    self._taint(u)
+            for ch in pf.changes:
+                if ch.old != ch.new:
+                    pstate[ch.var] = ch.new
+                    pwriter[ch.var] = pf.index
+                    keys.append(ch.var)
+            self.pfired[r] = (pf.occurrence, pf.ordinal, pf.outcome, pf.index)
+            keys.append(EVENT_KEY + pf.event)
+        return keys
+
+    def _mapped_reads(self, reads: tuple) -> tuple:
+        n0 = self.n0
+        for x in reads:
+            if x.writer is not None and x.writer >= n0:
+                break
+        else:
+            return reads
+        m = self._map
+        return tuple([Read(x.var, x.value, m(x.writer)) for x in reads])
+
+    def _mapped_event_reads(self, ers: tuple) -> tuple:
+        n0 = self.n0
+        for x in ers:
+            if x.firing is not None and x.firing >= n0:
+                break
+        else:
+            return ers
+        m = self._map
+        return tuple([EventRead(x.event, m(x.firing)) for x in ers])
+
+    def _replay_lapse(self, pl: Lapse) -> None:
+        reads, ers = self._mapped_reads(pl._reads), self._mapped_event_reads(pl._event_reads)
+        self.lapses.append(pl if reads is pl._reads and ers is pl._event_reads
+                           else Lapse(pl.event, pl.ordinal, pl.kind, reads, ers, pl.detail))
+
+    def _replay_firing(self, pf: Firing, r: int) -> None:
+        """An untainted rule's firing, as the parent made it, with the child's indices."""
+        bidx = len(self.firings)
+        self.day_total += 1
+        if self.day_total > MAX_FIRINGS_PER_DAY or bidx > self.max_firings:
+            raise _Fallback("run-away")
+        by = self._map(pf.caused_by)
+        reads, ers = self._mapped_reads(pf.reads), self._mapped_event_reads(pf.event_reads)
+        if bidx != pf.index or by != pf.caused_by or reads is not pf.reads or ers is not pf.event_reads:
+            pf_b = Firing(bidx, pf.event, pf.ordinal, pf.outcome, pf.occurrence, pf.cause, by, reads, ers,
+                          pf.changes, pf.scheduled, pf.cancelled, pf.text, pf.outcome_text)
+        else:
+            pf_b = pf
+        self.fmap[pf.index] = bidx
+        self.firings.append(pf_b)
+        state, writer, pstate, pwriter = self.state, self.writer, self.pstate, self.pwriter
+        changed = []
+        for ch in pf.changes:
+            if ch.old != ch.new:
+                v = ch.var
+                state[v] = pstate[v] = ch.new
+                writer[v] = bidx
+                pwriter[v] = pf.index
+                changed.append(v)
+        rec = (pf.occurrence, pf.ordinal, pf.outcome, bidx)
+        self.fired[r] = rec
+        self.facts.fired[pf.event] = rec
+        self.pfired[r] = (pf.occurrence, pf.ordinal, pf.outcome, pf.index)
+        # what it does to tainted rules, in the order engine._fire does it
+        cr, tainted, rules = self.rules[r], self.tainted, self.rules
+        if tainted:
+            effects = cr.effects
+            if pf.outcome is not None:
+                effects = effects + next(o for o in cr.outcomes if o.id == pf.outcome).effects
+            for ef in effects:
+                kind = ef[0]
+                if kind == "set" or kind == "add" or ef[1] not in tainted:
+                    continue
+                if kind == "schedule":
+                    when = ef[2].add_to(pf.ordinal)
+                    _Run._push(self, when, rules[ef[1]], when + ef[3], "scheduled", bidx)
+                else:
+                    _Run._cancel(self, ef[1])
+            for f in self.p.followers.get(r, ()):
+                if f in tainted:
+                    fr = rules[f]
+                    when = fr.delay.add_to(pf.ordinal)
+                    _Run._push(self, when, fr, when + fr.within, "after", bidx)
+            changed.append(EVENT_KEY + pf.event)
+            _Run._wake(self, changed)
+
+    # --- the merged loop --------------------------------------------------------------------------
+    def merge(self) -> None:
+        items, n, end = self.items, len(self.items), self.p.end
+        agenda, tainted = self.agenda, self.tainted
+        divs = self.divs
+        di = 0
+        while di < len(divs) and divs[di].ordinal < self.resumed_at:
+            di += 1  # the parent's: part of the checkpoint
+        stops = sorted({d.ordinal for d in divs[di:]}, reverse=True)
+        stop = stops.pop() if stops else end + 1
+        pause, next_pause = self.pause, REPLAY_PAUSE
+        while True:
+            i = self.i
+            it = items[i] if i < n else None
+            if it is not None and it[0] == DAY:
+                self.pday = it[1]
+                self.i = i + 1
+                continue
+            today = self.today
+            if it is not None and it[0] == POP:  # the parent's next step is a pop on today
+                if agenda and agenda[0][0] == today and (agenda[0][1], agenda[0][2]) <= (it[2], it[3]):
+                    if agenda[0][1] == it[2] and agenda[0][2] == it[3]:  # a tainted rule's step, both sides
+                        keys = self._parent_fires(it[4], it[5])
+                        nf = len(self.firings)
+                        if it[5] > it[4]:  # if the child fires too, its firing stands for the parent's
+                            self.fmap[it[4]] = nf
+                        self._pop_one()
+                        if len(self.firings) == nf:
+                            self.fmap.pop(it[4], None)
+                        self._recheck(keys)
+                        self.i = i + 1
+                    else:
+                        self._pop_one()
+                    continue
+                r = it[3]
+                if r in tainted:
+                    if it[5] > it[4]:
+                        self._recheck(self._parent_fires(it[4], it[5]))
+                else:
+                    for pf in self.pf[it[4]:it[5]]:
+                        self._replay_firing(pf, r)
+                    for pl in self.pl[it[6]:it[7]]:
+                        self._replay_lapse(pl)
+                self.i = i + 1
+                self.replayed += 1
+                if pause is not None and self.replayed >= next_pause:
+                    pause()
+                    next_pause += REPLAY_PAUSE
+                continue
+            if agenda and agenda[0][0] <= today:
+                self._pop_one()
+                continue
+            # both sides are done with today: the next day either visits
+            pday = self.pday if it is not None else end + 1
+            nxt = agenda[0][0] if agenda else end + 1
+            if self.timedep and nxt > today + 1:
+                nxt = today + 1
+            if stop < nxt:
+                nxt = stop
+            if pday < nxt:
+                nxt = pday
+            if nxt > end:
+                break
+            self._expire_merged(nxt)
+            while stop <= nxt:
+                stop = stops.pop() if stops else end + 1
+            self.today = nxt
+            self.facts.set_today(nxt)
+            self.day_total = 0
+            while di < len(divs) and divs[di].ordinal == nxt:
+                self._apply_divergence(divs[di])
+                di += 1
+            self._start_day(nxt)
+            if nxt == pday:
+                if items[self.i][0] != START:
+                    raise _Fallback("log out of step")
+                self.i += 1
+        # untainted rules still waiting at the end wait as in the parent
+        pend = self.parent.ending
+        waiting = {r: w for r, w in pend[1].items() if r not in tainted} if pend is not None else {}
+        waiting.update(self.waiting)
+        self.ending = (FinalWorld(self.state, self.writer, self.fired, self.p.by_id), waiting, self.rules, end) \
+            if waiting else None
+        self.stats["tests"] = self.tests
+        self.stats["reused steps"] = self.replayed
+        self.stats["tainted rules"] = len(tainted)
+
+    def _expire_merged(self, before: int) -> None:
+        """The windows ending before `before`, in (end, rule) order: the parent's for untainted rules
+        (their lapses replayed), the child's own for tainted ones."""
+        items, n, expiry, waiting, tainted = self.items, len(self.items), self.expiry, self.waiting, self.tainted
+        while True:
+            while expiry and expiry[0][0] < before:
+                wend, r = expiry[0]
+                w = waiting.get(r)
+                if w is not None and w[0] == wend:
+                    break
+                heapq.heappop(expiry)  # a wait that ended otherwise
+            own = expiry[0] if expiry and expiry[0][0] < before else None
+            i = self.i
+            it = items[i] if i < n else None
+            if it is None or it[0] != EXPIRE or it[1] >= before:
+                it = None
+            if it is None and own is None:
+                return
+            if own is None or (it is not None and (it[1], it[2]) < own):
+                if it[2] not in tainted:
+                    self._replay_lapse(self.pl[it[3]])
+                self.i = i + 1
+            else:
+                wend, r = heapq.heappop(expiry)
+                self._stop_waiting(r)
+                self._lapse(r, wend, "window")
+
+    def final_first_tests(self, parent: RunResult) -> dict:
+        """The parent's first tests for the rules never tainted, the child's own for the others."""
+        out = dict(parent.first_test)
+        own = self.first_test
+        for u in self.tainted:
+            if u in own:
+                out[u] = own[u]
+            else:
+                out.pop(u, None)
+        return out
