@@ -369,7 +369,7 @@ class _MergedRun(_Run):
             _Run._apply_divergence(self, d)
             self._recheck(list(dv.values))
             return
-        if dv.kind in ("force", "suppress"):
+        if dv.event is not None and dv.event in self.p.by_id:  # force, suppress, an outcome from today on
             self._taint(self.p.by_id[dv.event])
         _Run._apply_divergence(self, d)
 
