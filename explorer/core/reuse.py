@@ -151,6 +151,9 @@ class ParentLog:
         # mean-time wait): after that step nothing can happen to it unless a child does it
         self.quiet_after = {u: s[-1][0] for u, s in self.snaps.items()
                             if s[-1][1][0] is None and not s[-1][1][1] and s[-1][1][3] is None}
+        # the rules anything can happen to after the log's start: touched by a step, or waiting,
+        # pending or in a mean-time wait at the start
+        self.live = set(self.snaps) | set(self.base.waiting) | set(self.pend0) | set(self.base.mtth)
         self.run = self.pend = None  # what a child needs is kept; the run's world can go
         taint_readers(run.p)  # made once per program, here rather than in the first child's restart
 
@@ -231,13 +234,13 @@ class _MergedRun(_Run):
         self.pf, self.pl = parent.firings, parent.run_lapses
         self.n0 = cp.n_firings  # firings before it are the same on both sides
         self.fmap: dict[int, int] = {}  # parent firing index -> the child's
+        self.rcache: dict[tuple, Read] = {}  # (variable, parent writer) -> the child's Read of it
         self.tainted: set[int] = set()
         self.D: set[str] = set()
         self.log, self.items, self.i = log, log.items, log.cp_pos[cp.ordinal]
         self.pday = cp.ordinal
         self.parent = parent
         self.readers = taint_readers(self.p)
-        self.replayed = 0
         self.pause_at = 1 if self.pause is not None else -1
         for cr in self.rules[cp.n_rules:]:  # one-off events the parent lacks: simulated from the start
             self.tainted.add(cr.idx)
@@ -319,31 +322,21 @@ class _MergedRun(_Run):
         return self.writer.get(k) != self._image(self.pwriter.get(k))
 
     def _recheck(self, keys) -> None:
-        D, readers, tainted = self.D, self.readers, self.tainted
+        D, readers, tainted, n = self.D, self.readers, self.tainted, len(self.items)
         for k in keys:
             if self._differs(k):
                 if k not in D:
                     D.add(k)
+                    live, quiet, i = self.log.live, self.log.quiet_after, self.i
                     for u in readers.get(k, ()):
-                        if u not in tainted:
-                            self._taint_reader(u)
+                        # unless nothing can happen to it from here on in the parent (no wait, pending
+                        # entry or mean-time wait, and no later step touching it): most of a variable's
+                        # readers fired or lapsed long ago. If the child pushes or cancels it, it is
+                        # tainted then (_push, _cancel).
+                        if u not in tainted and u in live and quiet.get(u, n) >= i:
+                            self._taint(u)
             else:
                 D.discard(k)
-
-    def _taint_reader(self, u: int) -> None:
-        """Taint a rule that reads a key now in D, unless nothing can happen to it from here on in the
-        parent (no wait, no pending entry, no mean-time wait, no later step touching it): most of a
-        variable's readers fired or lapsed long ago. If the child pushes or cancels it, `_taint` runs then."""
-        log = self.log
-        if u not in log.snaps:
-            b = log.base
-            if u not in b.waiting and u not in log.pend0 and u not in b.mtth:
-                return
-        else:
-            q = log.quiet_after.get(u)
-            if q is not None and q < self.i:
-                return
-        self._taint(u)
 
     # --- the engine's hooks: what the child does to a rule taints it first ------------------------
     def _push(self, ordinal, cr, wend, cause, by) -> None:
@@ -398,14 +391,22 @@ class _MergedRun(_Run):
         return keys
 
     def _mapped_reads(self, reads: tuple) -> tuple:
-        n0 = self.n0
-        for x in reads:
-            if x.writer is not None and x.writer >= n0:
-                break
-        else:
-            return reads
-        m = self._map
-        return tuple([Read(x.var, x.value, m(x.writer)) for x in reads])
+        """A parent record's reads with the child's writers (the same tuple when none moved); a read of
+        a later firing's write is made once per (variable, writer) and shared, as nothing changes it."""
+        n0, cache, out = self.n0, self.rcache, None
+        for j, x in enumerate(reads):
+            w = x.writer
+            if w is None or w < n0:
+                if out is not None:
+                    out.append(x)
+                continue
+            if out is None:
+                out = list(reads[:j])
+            y = cache.get((x.var, w))
+            if y is None:
+                y = cache[(x.var, w)] = Read(x.var, x.value, self._map(w))
+            out.append(y)
+        return reads if out is None else tuple(out)
 
     def _mapped_event_reads(self, ers: tuple) -> tuple:
         n0 = self.n0
@@ -476,7 +477,8 @@ class _MergedRun(_Run):
     # --- the merged loop --------------------------------------------------------------------------
     def merge(self) -> None:
         items, n, end = self.items, len(self.items), self.p.end
-        agenda, tainted = self.agenda, self.tainted
+        agenda, tainted, expiry = self.agenda, self.tainted, self.expiry
+        pf_all, pl_all = self.pf, self.pl
         divs = self.divs
         di = 0
         while di < len(divs) and divs[di].ordinal < self.resumed_at:
@@ -484,16 +486,17 @@ class _MergedRun(_Run):
         stops = sorted({d.ordinal for d in divs[di:]}, reverse=True)
         stop = stops.pop() if stops else end + 1
         pause, next_pause = self.pause, REPLAY_PAUSE
+        i = self.i  # the parent's next step; self.i is kept equal to it wherever a rule may be tainted
         while True:
-            i = self.i
             it = items[i] if i < n else None
             if it is not None and it[0] == DAY:
                 self.pday = it[1]
-                self.i = i + 1
+                i += 1
                 continue
             today = self.today
             if it is not None and it[0] == POP:  # the parent's next step is a pop on today
                 if agenda and agenda[0][0] == today and (agenda[0][1], agenda[0][2]) <= (it[2], it[3]):
+                    self.i = i
                     if agenda[0][1] == it[2] and agenda[0][2] == it[3]:  # a tainted rule's step, both sides
                         keys = self._parent_fires(it[4], it[5])
                         nf = len(self.firings)
@@ -503,26 +506,28 @@ class _MergedRun(_Run):
                         if len(self.firings) == nf:
                             self.fmap.pop(it[4], None)
                         self._recheck(keys)
-                        self.i = i + 1
+                        i += 1
                     else:
                         self._pop_one()
                     continue
                 r = it[3]
                 if r in tainted:
                     if it[5] > it[4]:
+                        self.i = i
                         self._recheck(self._parent_fires(it[4], it[5]))
                 else:
-                    for pf in self.pf[it[4]:it[5]]:
-                        self._replay_firing(pf, r)
-                    for pl in self.pl[it[6]:it[7]]:
-                        self._replay_lapse(pl)
-                self.i = i + 1
-                self.replayed += 1
-                if pause is not None and self.replayed >= next_pause:
+                    if it[5] > it[4]:
+                        self._replay_firing(pf_all[it[4]], r)
+                    if it[7] > it[6]:
+                        self._replay_lapse(pl_all[it[6]])
+                i += 1
+                if pause is not None and i >= next_pause:
+                    self.i = i
                     pause()
-                    next_pause += REPLAY_PAUSE
+                    next_pause = i + REPLAY_PAUSE
                 continue
             if agenda and agenda[0][0] <= today:
+                self.i = i
                 self._pop_one()
                 continue
             # both sides are done with today: the next day either visits
@@ -536,20 +541,25 @@ class _MergedRun(_Run):
                 nxt = pday
             if nxt > end:
                 break
-            self._expire_merged(nxt)
+            if (it is not None and it[0] == EXPIRE) or (expiry and expiry[0][0] < nxt):
+                self.i = i
+                self._expire_merged(nxt)
+                i = self.i
             while stop <= nxt:
                 stop = stops.pop() if stops else end + 1
             self.today = nxt
             self.facts.set_today(nxt)
             self.day_total = 0
+            self.i = i
             while di < len(divs) and divs[di].ordinal == nxt:
                 self._apply_divergence(divs[di])
                 di += 1
-            self._start_day(nxt)
+            if self.timedep:
+                self._start_day(nxt)
             if nxt == pday:
-                if items[self.i][0] != START:
+                if items[i][0] != START:
                     raise _Fallback("log out of step")
-                self.i += 1
+                i += 1
         # untainted rules still waiting at the end wait as in the parent
         pend = self.parent.ending
         waiting = {r: w for r, w in pend[1].items() if r not in tainted} if pend is not None else {}
@@ -557,7 +567,7 @@ class _MergedRun(_Run):
         self.ending = (FinalWorld(self.state, self.writer, self.fired, self.p.by_id), waiting, self.rules, end) \
             if waiting else None
         self.stats["tests"] = self.tests
-        self.stats["reused steps"] = self.replayed
+        self.stats["reused steps"] = i - self.log.cp_pos[self.resumed_at]
         self.stats["tainted rules"] = len(tainted)
 
     def _expire_merged(self, before: int) -> None:
