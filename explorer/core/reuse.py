@@ -567,7 +567,7 @@ class _MergedRun(_Run):
         self.ending = (FinalWorld(self.state, self.writer, self.fired, self.p.by_id), waiting, self.rules, end) \
             if waiting else None
         self.stats["tests"] = self.tests
-        self.stats["reused steps"] = i - self.log.cp_pos[self.resumed_at]
+        self.stats["parent steps"] = i - self.log.cp_pos[self.resumed_at]
         self.stats["tainted rules"] = len(tainted)
 
     def _expire_merged(self, before: int) -> None:
