@@ -74,6 +74,8 @@ class Lapse:
 
     `reads` are the values its condition last saw. Rules still waiting when the run ends lapse against
     the final world; their reads are taken from it on first use, since most are never asked for.
+    `final`: (source, x) whose `source.reads_of(x)` gives (reads, event_reads) on first use: the final
+    world and the rule, or a reused restart's index map and the parent's lapse (reuse.py).
     """
 
     __slots__ = ("event", "ordinal", "kind", "detail", "_reads", "_event_reads", "_final")

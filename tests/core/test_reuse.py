@@ -153,3 +153,16 @@ branches:
     assert reused(calm)
     same_history(calm, ws.full_run("calm"))
     assert {f.event for f in calm.firings} == {"boost", "target"}
+
+
+def test_a_child_whose_difference_spreads_everywhere_finishes_as_a_plain_run():
+    """Forking early, the difference reaches most of the world; past a point walking the parent's log
+    costs more than it saves, and the child takes every rule over mid-run: still exact."""
+    from benchmarks.synthetic import late_branch
+    for mode in (LIKELY, SAMPLED):
+        sc = make_scenario(2000, 20, 1, 1)
+        sc.branches.append(late_branch(sc, 0.1))
+        ws = Workspace(sc, mode=mode, seed=3)
+        tl = ws.timeline("late")
+        assert reused(tl) and "plain from" in tl.result.stats, tl.result.stats
+        same_history(tl, ws.full_run("late"))
