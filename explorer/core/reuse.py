@@ -328,6 +328,7 @@ class _MergedRun(_Run):
         self.fmap = self.mapper.fmap  # parent firing index -> the child's
         self._map = self.mapper.map
         self.tainted: set[int] = set()
+        self.later: list[tuple] = []  # (position, rule): waiting readers to taint before that parent step
         self.D: set[str] = set()
         self.log, self.items, self.i = log, log.items, log.cp_pos[cp.ordinal]
         self.start_pos = self.i
@@ -340,24 +341,49 @@ class _MergedRun(_Run):
             self._push_initial(cr, cp.ordinal)
 
     # --- taint ----------------------------------------------------------------------------------
-    def _taint(self, u: int) -> None:
+    def _state(self, u: int) -> tuple:
+        """(rule u's local state in the parent just before the log's current step, the position of
+        the next step that touches it or None)."""
+        log = self.log
+        snaps = log.snaps.get(u)
+        at = bisect_left(snaps, self.i, key=_first) if snaps else 0
+        nxt = snaps[at][0] if snaps and at < len(snaps) else None
+        if at:
+            return snaps[at - 1][1], nxt
+        b = log.base
+        ft = self.parent.first_test.get(u)
+        if ft is not None and ft >= b.ordinal:
+            ft = None
+        return (b.waiting.get(u), log.pend0.get(u, ()), b.cancel_seq.get(u), b.mtth.get(u), u in b.timedep,
+                False, ft), nxt
+
+    def _taint_reader(self, u: int) -> None:
+        """A rule that reads a key now in D. Waiting on a conjunct whose key both sides agree on, it can
+        be woken only when that key changes: by a step of the parent's that touches it (it is tainted
+        before that step, `later`), or with the key entering D (it reads it). Until then it does nothing
+        and is left to the parent, as most of a variable's waiting readers stay waiting to the end."""
+        state, nxt = self._state(u)
+        w = state[0]
+        if w is not None and w[3] is not None and w[3][0] not in self.D:
+            if nxt is not None:
+                heapq.heappush(self.later, (nxt, u))
+            return
+        self._taint(u, state)
+
+    def _taint_due(self, i: int) -> None:
+        """Taint the waiting readers left to the parent (`_taint_reader`) whose next step is at `i`."""
+        later = self.later
+        self.i = i
+        while later and later[0][0] <= i:
+            self._taint(heapq.heappop(later)[1])
+
+    def _taint(self, u: int, state: tuple | None = None) -> None:
         """From now on the engine simulates rule u, from its state in the parent just before the
         current step of the log."""
         if u in self.tainted:
             return
         self.tainted.add(u)
-        log = self.log
-        snaps = log.snaps.get(u)
-        at = bisect_left(snaps, self.i, key=_first) - 1 if snaps else -1
-        if at >= 0:
-            w, pend, cseq, mt, td, wk, ft = snaps[at][1]
-        else:
-            b = log.base
-            w, pend, cseq, mt, td, wk = (b.waiting.get(u), log.pend0.get(u, ()), b.cancel_seq.get(u),
-                                         b.mtth.get(u), u in b.timedep, False)
-            ft = self.parent.first_test.get(u)
-            if ft is not None and ft >= b.ordinal:
-                ft = None
+        w, pend, cseq, mt, td, wk, ft = state if state is not None else self._state(u)[0]
         if w is not None:
             w = (w[0], w[1], self._map(w[2]), w[3])
             self.waiting[u] = w
@@ -418,7 +444,7 @@ class _MergedRun(_Run):
                         # readers fired or lapsed long ago. If the child pushes or cancels it, it is
                         # tainted then (_push, _cancel).
                         if u not in tainted and u in live and quiet.get(u, n) >= i:
-                            self._taint(u)
+                            self._taint_reader(u)
             else:
                 D.discard(k)
 
@@ -545,7 +571,10 @@ class _MergedRun(_Run):
         pause, next_pause = self.pause, REPLAY_PAUSE
         i = self.i  # the parent's next step; self.i is kept equal to it wherever a rule may be tainted
         window_at, tests_at = i, self.tests
+        later = self.later
         while True:
+            if later and later[0][0] <= i:
+                self._taint_due(i)
             it = items[i] if i < n else None
             if it is not None and it[0] == DAY:
                 self.pday = it[1]
@@ -587,7 +616,7 @@ class _MergedRun(_Run):
                             break  # the child has a step today now: back to comparing
                     else:
                         i += 1
-                    if i >= n:
+                    if i >= n or (later and later[0][0] <= i):
                         break
                     it = items[i]
                     if it[0] != POP or (agenda and agenda[0][0] == today
@@ -674,7 +703,10 @@ class _MergedRun(_Run):
         """The windows ending before `before`, in (end, rule) order: the parent's for untainted rules
         (their lapses replayed), the child's own for tainted ones."""
         items, n, expiry, waiting, tainted = self.items, len(self.items), self.expiry, self.waiting, self.tainted
+        later = self.later
         while True:
+            if later and later[0][0] <= self.i:
+                self._taint_due(self.i)
             while expiry and expiry[0][0] < before:
                 wend, r = expiry[0]
                 w = waiting.get(r)
@@ -694,7 +726,8 @@ class _MergedRun(_Run):
                         self._replay_lapse(self.pl[it[3]])
                     i += 1
                     it = items[i] if i < n else None
-                    if it is None or it[0] != EXPIRE or it[1] >= before or (own is not None and (it[1], it[2]) >= own):
+                    if (it is None or it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
+                            or (own is not None and (it[1], it[2]) >= own)):
                         break
                 self.i = i
             else:
