@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections.abc import Mapping
 from bisect import bisect_left
-from operator import itemgetter
 
 from .conditions import Facts
 from .engine import BIG_PROGRAM, EVENT_KEY, MAX_FIRINGS_PER_DAY, _Run
@@ -47,14 +47,13 @@ from .errors import EngineError
 from .gcpause import paused_gc
 from .records import EventRead, FinalWorld, Firing, Lapse, Read, RunResult
 
-DAY, EXPIRE, START, POP = 0, 1, 2, 3  # the kinds of the log's steps (first item of each tuple)
+EXPIRE, START, POP = 1, 2, 3  # the kinds of the log's steps (first item of each tuple)
 REPLAY_PAUSE = 256  # parent steps replayed between two calls of the run's `pause` hook
 # Every WINDOW of the parent's steps, the child's own agenda tests are compared with them: past PLAIN per
 # step the difference has spread through most of the world and walking the parent's log costs more than
 # it saves (10,000 rules: 6 % at a fork at 90 %, 18 % at 50 % where both ways cost the same, 36 % at 10 %
 # where reuse was 28 % slower), so the child takes every rule over and finishes as a plain run.
 WINDOW, PLAIN = 1024, 0.2
-_first = itemgetter(0)
 _NONE = object()  # a parent firing the child has no counterpart of: equal to no index
 
 
@@ -65,9 +64,11 @@ class _Fallback(Exception):
 class ParentLog:
     """What a run did after its first fork day's checkpoint, step by step (see the module's docstring).
 
-    Steps: (DAY, d); (EXPIRE, window end, rule, lapse index); (START, d) once a day's date-dependent
-    rules are queued; (POP, date, -priority, rule, firings from, to, lapses from, to). `snaps[r]`:
-    [(step position, rule-local state after that step)] for each step that touched rule r.
+    Steps: (EXPIRE, window end, rule, lapse index, day) as day d begins; (START, d) once day d's
+    date-dependent rules are queued, if there were any; (POP, date, -priority, rule, firings from, to,
+    lapses from, to). `snaps[r]`: [(step position, rule-local state after that step)] for each step that
+    touched rule r. `next_step[i]`: the first step from i on that is not a pop that made no record (a
+    test that stayed false: nothing for a child to do there).
     """
 
     def __init__(self):
@@ -101,14 +102,15 @@ class ParentLog:
         self.cp_pos[cp.ordinal] = len(self.items)
 
     def day(self, d: int) -> None:
-        self.items.append((DAY, d))
+        self.cur_day = d
 
     def started(self, d: int) -> None:
-        self._end((START, d))
+        if self.touched:
+            self._end((START, d))
 
     def expired(self, r: int, wend: int) -> None:
         self.touched.add(r)
-        self._end((EXPIRE, wend, r, len(self.run.lapses) - 1))
+        self._end((EXPIRE, wend, r, len(self.run.lapses) - 1, self.cur_day))
 
     def pushed(self, e: tuple) -> None:
         r = e[2]
@@ -180,6 +182,20 @@ class ParentLog:
         # the rules anything can happen to after the log's start: touched by a step, or waiting,
         # pending or in a mean-time wait at the start
         self.live = set(self.snaps) | set(self.base.waiting) | set(self.pend0) | set(self.base.mtth)
+        nxt, n = len(self.items), len(self.items)
+        self.next_step = step = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            it = self.items[i]
+            if it[0] != POP or it[5] > it[4] or it[7] > it[6]:
+                nxt = i
+            step[i] = nxt
+        # for each lapse the run made while logging, the highest firing index its reads name (-1:
+        # none): a child maps its reads only when that is at or past its own fork (most are not)
+        first = self.base.n_lapses
+        self.lapse_first = first
+        self.lapse_maxw = [max([-1] + [x.writer for x in lp._reads if x.writer is not None]
+                               + [x.firing for x in lp._event_reads if x.firing is not None])
+                           for lp in run.lapses[first:]]
         self.run = self.pend = None  # what a child needs is kept; the run's world can go
         taint_readers(run.p)  # made once per program, here rather than in the first child's restart
 
@@ -286,22 +302,6 @@ class _Mapper:
             return ers
         return tuple([EventRead(x.event, self.map(x.firing)) for x in ers])
 
-    def moved(self, reads: tuple, ers: tuple) -> bool:
-        """Whether a record with these reads needs them mapped (checked here that they can be, so that
-        mapping them later, on first use, cannot fail)."""
-        n0, fmap, out = self.n0, self.fmap, False
-        for x in reads:
-            if x.writer is not None and x.writer >= n0:
-                if x.writer not in fmap:
-                    raise _Fallback(f"parent firing {x.writer} has no counterpart")
-                out = True
-        for x in ers:
-            if x.firing is not None and x.firing >= n0:
-                if x.firing not in fmap:
-                    raise _Fallback(f"parent firing {x.firing} has no counterpart")
-                out = True
-        return out
-
     def reads_of(self, pl: Lapse) -> tuple:  # a Lapse's `_final` protocol (records.Lapse._resolve)
         return self.reads(pl.reads), self.event_reads(pl.event_reads)
 
@@ -332,7 +332,6 @@ class _MergedRun(_Run):
         self.D: set[str] = set()
         self.log, self.items, self.i = log, log.items, log.cp_pos[cp.ordinal]
         self.start_pos = self.i
-        self.pday = cp.ordinal
         self.parent = parent
         self.readers = taint_readers(self.p)
         self.pause_at = 1 if self.pause is not None else -1
@@ -346,7 +345,7 @@ class _MergedRun(_Run):
         the next step that touches it or None)."""
         log = self.log
         snaps = log.snaps.get(u)
-        at = bisect_left(snaps, self.i, key=_first) if snaps else 0
+        at = bisect_left(snaps, (self.i,)) if snaps else 0  # (i,) sorts before (i, state)
         nxt = snaps[at][0] if snaps and at < len(snaps) else None
         if at:
             return snaps[at - 1][1], nxt
@@ -500,9 +499,11 @@ class _MergedRun(_Run):
             keys.append(EVENT_KEY + pf.event)
         return keys
 
-    def _replay_lapse(self, pl: Lapse) -> None:
-        """An untainted rule's lapse, its reads mapped to the child's writers on first use."""
-        if self.mapper.moved(pl._reads, pl._event_reads):
+    def _replay_lapse(self, li: int) -> None:
+        """An untainted rule's lapse (the parent's index li), its reads mapped to the child's writers on
+        first use: a reader of a key whose writer has no counterpart would be tainted, so they all map."""
+        pl = self.pl[li]
+        if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0:
             pl = Lapse(pl.event, pl.ordinal, pl.kind, None, None, pl.detail, final=(self.mapper, pl))
         self.lapses.append(pl)
 
@@ -561,7 +562,7 @@ class _MergedRun(_Run):
     def merge(self) -> None:
         items, n, end = self.items, len(self.items), self.p.end
         agenda, tainted, expiry = self.agenda, self.tainted, self.expiry
-        pf_all, pl_all = self.pf, self.pl
+        pf_all = self.pf
         divs = self.divs
         di = 0
         while di < len(divs) and divs[di].ordinal < self.resumed_at:
@@ -571,17 +572,13 @@ class _MergedRun(_Run):
         pause, next_pause = self.pause, REPLAY_PAUSE
         i = self.i  # the parent's next step; self.i is kept equal to it wherever a rule may be tainted
         window_at, tests_at = i, self.tests
-        later = self.later
+        later, next_step = self.later, self.log.next_step
         while True:
             if later and later[0][0] <= i:
                 self._taint_due(i)
             it = items[i] if i < n else None
-            if it is not None and it[0] == DAY:
-                self.pday = it[1]
-                i += 1
-                continue
             today = self.today
-            if it is not None and it[0] == POP:  # the parent's next step is a pop on today
+            if it is not None and it[0] == POP and it[1] == today:  # the parent's next step: a pop today
                 if agenda and agenda[0][0] == today and (agenda[0][1], agenda[0][2]) <= (it[2], it[3]):
                     self.i = i
                     if agenda[0][1] == it[2] and agenda[0][2] == it[3]:  # a tainted rule's step, both sides
@@ -600,6 +597,8 @@ class _MergedRun(_Run):
                 # the parent's pops that come before anything of the child's today: most made no record
                 # (a test that stayed false) and need nothing here
                 while True:
+                    if it[1] > today:
+                        break  # the parent's next day
                     if it[5] > it[4] or it[7] > it[6]:
                         r = it[3]
                         if r in tainted:
@@ -610,7 +609,7 @@ class _MergedRun(_Run):
                             if it[5] > it[4]:
                                 self._replay_firing(pf_all[it[4]], r)
                             if it[7] > it[6]:
-                                self._replay_lapse(pl_all[it[6]])
+                                self._replay_lapse(it[6])
                         i += 1
                         if agenda and agenda[0][0] == today:
                             break  # the child has a step today now: back to comparing
@@ -638,12 +637,21 @@ class _MergedRun(_Run):
                     self._go_plain()
                     return
                 window_at, tests_at = i, self.tests
-            pday = self.pday if it is not None else end + 1
+            pday = end + 1 if it is None else it[4] if it[0] == EXPIRE else it[1]
             nxt = agenda[0][0] if agenda else end + 1
             if self.timedep and nxt > today + 1:
                 nxt = today + 1
             if stop < nxt:
                 nxt = stop
+            if it is not None and it[0] == POP and pday < nxt:
+                # the parent's days up to its next record are tests that stayed false: the child has
+                # nothing on them, nor anything before them, so it need not visit them
+                j = next_step[i]
+                if later and later[0][0] < j:
+                    j = later[0][0]
+                if j > i and items[j - 1][1] < nxt:
+                    i = j
+                    continue
             if pday < nxt:
                 nxt = pday
             if nxt > end:
@@ -663,9 +671,7 @@ class _MergedRun(_Run):
                 di += 1
             if self.timedep:
                 self._start_day(nxt)
-            if nxt == pday:
-                if items[i][0] != START:
-                    raise _Fallback("log out of step")
+            if i < n and items[i][0] == START and items[i][1] == nxt:
                 i += 1
         self._finish(i)
 
@@ -723,7 +729,7 @@ class _MergedRun(_Run):
             if own is None or (it is not None and (it[1], it[2]) < own):
                 while True:  # the parent's, up to the child's next one
                     if it[2] not in tainted:
-                        self._replay_lapse(self.pl[it[3]])
+                        self._replay_lapse(it[3])
                     i += 1
                     it = items[i] if i < n else None
                     if (it is None or it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
@@ -735,19 +741,40 @@ class _MergedRun(_Run):
                 self._stop_waiting(r)
                 self._lapse(r, wend, "window")
 
-    def final_first_tests(self, parent: RunResult) -> dict:
+    def final_first_tests(self, parent: RunResult) -> Mapping:
         """The parent's first tests for the rules never tainted, the child's own for the others (and,
         once it went plain, for every rule first tested after that)."""
-        own = self.first_test
-        if "plain from" in self.stats:
-            day, tainted = self.stats["plain from"], self.tainted
-            out = {u: t for u, t in parent.first_test.items() if t < day and u not in tainted}
-            out.update(own)
-            return out
-        out = dict(parent.first_test)
-        for u in self.tainted:
-            if u in own:
-                out[u] = own[u]
-            else:
-                out.pop(u, None)
-        return out
+        return _FirstTests(self.first_test, self.tainted, parent.first_test, self.stats.get("plain from"))
+
+
+class _FirstTests(Mapping):
+    """A reused restart's first tests (rule -> day), read through to the parent's: copying those (one
+    per rule tested, 10,000 on the benchmark) was a twentieth of the restart; views only `get` a few."""
+
+    def __init__(self, own: dict, tainted: set, parent: dict, plain_from: int | None):
+        self.own, self.tainted, self.parent, self.plain_from = own, tainted, parent, plain_from
+        self._all: dict | None = None
+
+    def __getitem__(self, u):
+        if u in self.own:
+            return self.own[u]
+        if u in self.tainted:
+            raise KeyError(u)
+        t = self.parent[u]
+        if self.plain_from is not None and t >= self.plain_from:
+            raise KeyError(u)
+        return t
+
+    def _dict(self) -> dict:
+        if self._all is None:
+            out = {u: t for u, t in self.parent.items() if u not in self.tainted
+                   and (self.plain_from is None or t < self.plain_from)}
+            out.update(self.own)
+            self._all = out
+        return self._all
+
+    def __iter__(self):
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
