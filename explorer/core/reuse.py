@@ -257,6 +257,17 @@ def restart(program, divergences: list, parent: RunResult, cp, mode: str, seed: 
                      run.ending)
 
 
+def _reach(program, cr, outcome: str | None) -> tuple:
+    """What a firing of `cr` with `outcome` does to other rules, in engine._fire's order: its schedule and
+    cancel effects, then its followers as ("after", rule)."""
+    effects = cr.effects
+    if outcome is not None:
+        effects = effects + next(o for o in cr.outcomes if o.id == outcome).effects
+    out = [ef for ef in effects if ef[0] != "set" and ef[0] != "add"]
+    out += [("after", f) for f in program.followers.get(cr.idx, ())]
+    return tuple(out)
+
+
 class _Mapper:
     """Parent firing index -> the child's, and what follows from it for records: shared with the
     child's lapses, whose reads are mapped on first use (most are never asked for)."""
@@ -329,6 +340,8 @@ class _MergedRun(_Run):
         self._map = self.mapper.map
         self.tainted: set[int] = set()
         self.later: list[tuple] = []  # (position, rule): waiting readers to taint before that parent step
+        reach = self.p.__dict__.get("_reach")  # (rule, outcome) -> what its firing does to other rules
+        self.reach = reach if reach is not None else self.p.__dict__.setdefault("_reach", {})
         self.D: set[str] = set()
         self.log, self.items, self.i = log, log.items, log.cp_pos[cp.ordinal]
         self.start_pos = self.i
@@ -536,25 +549,24 @@ class _MergedRun(_Run):
         self.facts.fired[pf.event] = rec
         self.pfired[r] = (pf.occurrence, pf.ordinal, pf.outcome, pf.index)
         # what it does to tainted rules, in the order engine._fire does it
-        cr, tainted, rules = self.rules[r], self.tainted, self.rules
-        if tainted:
-            effects = cr.effects
-            if pf.outcome is not None:
-                effects = effects + next(o for o in cr.outcomes if o.id == pf.outcome).effects
-            for ef in effects:
-                kind = ef[0]
-                if kind == "set" or kind == "add" or ef[1] not in tainted:
-                    continue
-                if kind == "schedule":
-                    when = ef[2].add_to(pf.ordinal)
-                    _Run._push(self, when, rules[ef[1]], when + ef[3], "scheduled", bidx)
-                else:
-                    _Run._cancel(self, ef[1])
-            for f in self.p.followers.get(r, ()):
-                if f in tainted:
-                    fr = rules[f]
-                    when = fr.delay.add_to(pf.ordinal)
-                    _Run._push(self, when, fr, when + fr.within, "after", bidx)
+        tainted, rules = self.tainted, self.rules
+        reach = self.reach.get((r, pf.outcome))
+        if reach is None:
+            reach = self.reach[(r, pf.outcome)] = _reach(self.p, rules[r], pf.outcome)
+        for ef in reach:
+            if ef[1] not in tainted:
+                continue
+            kind = ef[0]
+            if kind == "after":
+                fr = rules[ef[1]]
+                when = fr.delay.add_to(pf.ordinal)
+                _Run._push(self, when, fr, when + fr.within, "after", bidx)
+            elif kind == "schedule":
+                when = ef[2].add_to(pf.ordinal)
+                _Run._push(self, when, rules[ef[1]], when + ef[3], "scheduled", bidx)
+            else:
+                _Run._cancel(self, ef[1])
+        if self.waiting:
             changed.append(EVENT_KEY + pf.event)
             _Run._wake(self, changed)
 
