@@ -77,7 +77,7 @@ class ParentLog:
         self.touched: set[int] = set()
         self.cp_pos: dict[int, int] = {}  # checkpoint day -> position of the first step after it
         self.base = None  # the first checkpoint: every rule's state before any snapshot
-        self.pend0: dict[int, tuple] = {}  # rule -> its agenda entries at the first checkpoint
+        self.base_state: dict[int, tuple] = {}  # rule -> its local state at the first checkpoint
         self.pend: dict[int, list] = {}  # rule -> its agenda entries now (while the run goes on)
         self.div_days: list[int] = []  # days the run applied a divergence while logging
         self.run = None
@@ -97,7 +97,12 @@ class ParentLog:
                 else:
                     pend[r] = [e]
             self.pend = pend
-            self.pend0 = {r: tuple(es) for r, es in pend.items()}
+            # the local state at the log's start of every rule with anything pending then (one look-up
+            # for a child, where most rules it takes over were not touched since)
+            ft = run.first_test
+            self.base_state = {u: (run.waiting.get(u), tuple(pend.get(u, ())), run.cancel_seq.get(u),
+                                   run.mtth_pending.get(u), u in run.timedep, False, ft.get(u))
+                               for u in set(pend) | set(run.waiting) | set(run.mtth_pending)}
             self.nf, self.nl = len(run.firings), len(run.lapses)
         self.cp_pos[cp.ordinal] = len(self.items)
 
@@ -179,9 +184,13 @@ class ParentLog:
         # mean-time wait): after that step nothing can happen to it unless a child does it
         self.quiet_after = {u: s[-1][0] for u, s in self.snaps.items()
                             if s[-1][1][0] is None and not s[-1][1][1] and s[-1][1][3] is None}
-        # the rules anything can happen to after the log's start: touched by a step, or waiting,
-        # pending or in a mean-time wait at the start
-        self.live = set(self.snaps) | set(self.base.waiting) | set(self.pend0) | set(self.base.mtth)
+        # rule -> the position past which nothing can happen to it (a child need not take it over
+        # once there), for the rules anything can happen to after the log's start: touched by a step,
+        # or with something pending at the start
+        n = len(self.items)
+        self.live_until = dict.fromkeys(self.base_state, n)
+        self.live_until.update(dict.fromkeys(self.snaps, n))
+        self.live_until.update(self.quiet_after)
         nxt, n = len(self.items), len(self.items)
         self.next_step = step = [n] * (n + 1)
         for i in range(n - 1, -1, -1):
@@ -362,12 +371,13 @@ class _MergedRun(_Run):
         nxt = snaps[at][0] if snaps and at < len(snaps) else None
         if at:
             return snaps[at - 1][1], nxt
-        b = log.base
-        ft = self.parent.first_test.get(u)
-        if ft is not None and ft >= b.ordinal:
+        state = log.base_state.get(u)
+        if state is not None:
+            return state, nxt
+        ft = self.parent.first_test.get(u)  # nothing pending at the start: tested before it or not yet
+        if ft is not None and ft >= log.base.ordinal:
             ft = None
-        return (b.waiting.get(u), log.pend0.get(u, ()), b.cancel_seq.get(u), b.mtth.get(u), u in b.timedep,
-                False, ft), nxt
+        return (None, (), log.base.cancel_seq.get(u), None, False, False, ft), nxt
 
     def _taint_reader(self, u: int) -> None:
         """A rule that reads a key now in D. Waiting on a conjunct whose key both sides agree on, it can
@@ -444,18 +454,18 @@ class _MergedRun(_Run):
         return self.writer.get(k) != self._image(self.pwriter.get(k))
 
     def _recheck(self, keys) -> None:
-        D, readers, tainted, n = self.D, self.readers, self.tainted, len(self.items)
+        D, readers, tainted = self.D, self.readers, self.tainted
         for k in keys:
             if self._differs(k):
                 if k not in D:
                     D.add(k)
-                    live, quiet, i = self.log.live, self.log.quiet_after, self.i
+                    live_until, i = self.log.live_until, self.i
                     for u in readers.get(k, ()):
                         # unless nothing can happen to it from here on in the parent (no wait, pending
                         # entry or mean-time wait, and no later step touching it): most of a variable's
                         # readers fired or lapsed long ago. If the child pushes or cancels it, it is
                         # tainted then (_push, _cancel).
-                        if u not in tainted and u in live and quiet.get(u, n) >= i:
+                        if live_until.get(u, -1) >= i and u not in tainted:
                             self._taint_reader(u)
             else:
                 D.discard(k)
@@ -690,10 +700,9 @@ class _MergedRun(_Run):
     def _go_plain(self) -> None:
         """Take over every rule something can still happen to (from its state in the parent now), and
         finish as the plain engine: the end of the day, so nothing of today is pending."""
-        log, i, n, tainted = self.log, self.i, len(self.items), self.tainted
-        quiet = log.quiet_after
-        for u in log.live:
-            if u not in tainted and quiet.get(u, n) >= i:
+        log, i, tainted = self.log, self.i, self.tainted
+        for u, until in log.live_until.items():
+            if until >= i and u not in tainted:
                 self._taint(u)
         self.stats["plain from"] = self.today + 1
         self.__class__ = _Run  # no hooks from here on: every rule that matters is the child's own
