@@ -326,6 +326,25 @@ class _Mapper:
         return self.reads(pl.reads), self.event_reads(pl.event_reads)
 
 
+class _ReusedLapse(Lapse):
+    """A parent's lapse in a child's history: the same lapse, its reads naming the child's firings. Made
+    without reading the parent's (a child re-makes a few hundred); what it read is mapped on first use."""
+
+    __slots__ = ("_src", "_mapper")
+
+    def __init__(self, src: Lapse, mapper: _Mapper):  # noqa: the base's fields are read through _src
+        self._src, self._mapper, self._reads = src, mapper, None
+
+    event = property(lambda self: self._src.event)
+    ordinal = property(lambda self: self._src.ordinal)
+    kind = property(lambda self: self._src.kind)
+    detail = property(lambda self: self._src.detail)
+
+    def _resolve(self) -> None:
+        if self._reads is None:
+            self._reads, self._event_reads = self._mapper.reads_of(self._src)
+
+
 class _MergedRun(_Run):
     """The engine for tainted rules, merged with the parent's log for the others."""
 
@@ -526,9 +545,8 @@ class _MergedRun(_Run):
         """An untainted rule's lapse (the parent's index li), its reads mapped to the child's writers on
         first use: a reader of a key whose writer has no counterpart would be tainted, so they all map."""
         pl = self.pl[li]
-        if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0:
-            pl = Lapse(pl.event, pl.ordinal, pl.kind, None, None, pl.detail, final=(self.mapper, pl))
-        self.lapses.append(pl)
+        self.lapses.append(_ReusedLapse(pl, self.mapper) if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0
+                           else pl)
 
     def _replay_firing(self, pf: Firing, r: int) -> None:
         """An untainted rule's firing, as the parent made it, with the child's indices."""
