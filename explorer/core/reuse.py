@@ -550,19 +550,24 @@ class _MergedRun(_Run):
 
     def _replay_firing(self, pf: Firing, r: int) -> None:
         """An untainted rule's firing, as the parent made it, with the child's indices."""
-        bidx = len(self.firings)
+        firings, mapper = self.firings, self.mapper
+        bidx = len(firings)
         self.day_total += 1
         if self.day_total > MAX_FIRINGS_PER_DAY or bidx > self.max_firings:
             raise _Fallback("run-away")
-        by = self._map(pf.caused_by)
-        reads, ers = self.mapper.reads(pf.reads), self.mapper.event_reads(pf.event_reads)
-        if bidx != pf.index or by != pf.caused_by or reads is not pf.reads or ers is not pf.event_reads:
+        pidx, by = pf.index, pf.caused_by
+        if by is not None and by >= self.n0:
+            by = mapper.map(by)
+        reads, ers = mapper.reads(pf.reads), pf.event_reads
+        if ers:
+            ers = mapper.event_reads(ers)
+        if bidx != pidx or by != pf.caused_by or reads is not pf.reads or ers is not pf.event_reads:
             pf_b = Firing(bidx, pf.event, pf.ordinal, pf.outcome, pf.occurrence, pf.cause, by, reads, ers,
                           pf.changes, pf.scheduled, pf.cancelled, pf.text, pf.outcome_text)
         else:
             pf_b = pf
-        self.fmap[pf.index] = bidx
-        self.firings.append(pf_b)
+        self.fmap[pidx] = bidx
+        firings.append(pf_b)
         state, writer, pstate, pwriter = self.state, self.writer, self.pstate, self.pwriter
         changed = []
         for ch in pf.changes:
@@ -570,12 +575,13 @@ class _MergedRun(_Run):
                 v = ch.var
                 state[v] = pstate[v] = ch.new
                 writer[v] = bidx
-                pwriter[v] = pf.index
+                pwriter[v] = pidx
                 changed.append(v)
-        rec = (pf.occurrence, pf.ordinal, pf.outcome, bidx)
+        occ, ordinal, outcome = pf.occurrence, pf.ordinal, pf.outcome
+        rec = (occ, ordinal, outcome, bidx)
         self.fired[r] = rec
         self.facts.fired[pf.event] = rec
-        self.pfired[r] = (pf.occurrence, pf.ordinal, pf.outcome, pf.index)
+        self.pfired[r] = (occ, ordinal, outcome, pidx)
         # what it does to tainted rules, in the order engine._fire does it
         tainted, rules = self.tainted, self.rules
         reach = self.reach.get((r, pf.outcome))
@@ -748,7 +754,8 @@ class _MergedRun(_Run):
         """The windows ending before `before`, in (end, rule) order: the parent's for untainted rules
         (their lapses replayed), the child's own for tainted ones."""
         items, n, expiry, waiting, tainted = self.items, len(self.items), self.expiry, self.waiting, self.tainted
-        later = self.later
+        later, pl, lapses, mapper, n0 = self.later, self.pl, self.lapses, self.mapper, self.n0
+        maxw, first = self.log.lapse_maxw, self.log.lapse_first
         while True:
             if later and later[0][0] <= self.i:
                 self._taint_due(self.i)
@@ -766,9 +773,11 @@ class _MergedRun(_Run):
             if it is None and own is None:
                 return
             if own is None or (it is not None and (it[1], it[2]) < own):
-                while True:  # the parent's, up to the child's next one
+                while True:  # the parent's, up to the child's next one (as _replay_lapse, inlined)
                     if it[2] not in tainted:
-                        self._replay_lapse(it[3])
+                        li = it[3]
+                        lp = pl[li]
+                        lapses.append(_ReusedLapse(lp, mapper) if maxw[li - first] >= n0 else lp)
                     i += 1
                     it = items[i] if i < n else None
                     if (it is None or it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
