@@ -205,6 +205,11 @@ class ParentLog:
         self.lapse_maxw = [max([-1] + [x.writer for x in lp._reads if x.writer is not None]
                                + [x.firing for x in lp._event_reads if x.firing is not None])
                            for lp in run.lapses[first:]]
+        first = self.base.n_firings  # likewise for its firings
+        self.firing_first = first
+        self.firing_maxw = [max([-1] + [x.writer for x in f.reads if x.writer is not None]
+                                + [x.firing for x in f.event_reads if x.firing is not None])
+                            for f in run.firings[first:]]
         self.run = self.pend = None  # what a child needs is kept; the run's world can go
         taint_readers(run.p)  # made once per program, here rather than in the first child's restart
 
@@ -343,6 +348,49 @@ class _ReusedLapse(Lapse):
     def _resolve(self) -> None:
         if self._reads is None:
             self._reads, self._event_reads = self._mapper.reads_of(self._src)
+
+
+def _parent_field(name: str) -> property:
+    return property(lambda self: getattr(self._src, name))
+
+
+class _ReusedFiring(Firing):
+    """A parent's firing in a child's history: its own index and cause, the rest the parent's firing's,
+    what it read naming the child's firings (mapped on first use: most are never asked for). Made
+    without copying the parent's fields (a child re-makes a couple of hundred); equal to the Firing a
+    full run makes."""
+
+    __slots__ = ("_src", "_mapper", "_mapped")
+
+    def __init__(self, src: Firing, index: int, caused_by, mapper: _Mapper | None):  # noqa: fields via _src
+        self._src, self.index, self.caused_by, self._mapper, self._mapped = src, index, caused_by, mapper, None
+
+    event, ordinal, outcome, occurrence, cause, changes, scheduled, cancelled, text, outcome_text = (
+        _parent_field(n) for n in ("event", "ordinal", "outcome", "occurrence", "cause", "changes", "scheduled",
+                                   "cancelled", "text", "outcome_text"))
+
+    def _reads(self) -> tuple:
+        if self._mapped is None:
+            m, src = self._mapper, self._src
+            self._mapped = (src.reads, src.event_reads) if m is None else (m.reads(src.reads),
+                                                                          m.event_reads(src.event_reads))
+        return self._mapped
+
+    reads = property(lambda self: self._reads()[0])
+    event_reads = property(lambda self: self._reads()[1])
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Firing):
+            return NotImplemented
+        return _firing_fields(self) == _firing_fields(other)
+
+    def __hash__(self) -> int:  # as the dataclass's: the fields in order
+        return hash(_firing_fields(self))
+
+
+def _firing_fields(f: Firing) -> tuple:
+    return (f.index, f.event, f.ordinal, f.outcome, f.occurrence, f.cause, f.caused_by, f.reads, f.event_reads,
+            f.changes, f.scheduled, f.cancelled, f.text, f.outcome_text)
 
 
 class _MergedRun(_Run):
@@ -558,16 +606,10 @@ class _MergedRun(_Run):
         pidx, by = pf.index, pf.caused_by
         if by is not None and by >= self.n0:
             by = mapper.map(by)
-        reads, ers = mapper.reads(pf.reads), pf.event_reads
-        if ers:
-            ers = mapper.event_reads(ers)
-        if bidx != pidx or by != pf.caused_by or reads is not pf.reads or ers is not pf.event_reads:
-            pf_b = Firing(bidx, pf.event, pf.ordinal, pf.outcome, pf.occurrence, pf.cause, by, reads, ers,
-                          pf.changes, pf.scheduled, pf.cancelled, pf.text, pf.outcome_text)
-        else:
-            pf_b = pf
+        moved = self.log.firing_maxw[pidx - self.log.firing_first] >= self.n0
         self.fmap[pidx] = bidx
-        firings.append(pf_b)
+        firings.append(_ReusedFiring(pf, bidx, by, mapper if moved else None)
+                       if moved or bidx != pidx or by != pf.caused_by else pf)
         state, writer, pstate, pwriter = self.state, self.writer, self.pstate, self.pwriter
         changed = []
         for ch in pf.changes:
