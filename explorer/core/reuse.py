@@ -554,12 +554,9 @@ class _MergedRun(_Run):
 
     def _apply_divergence(self, d) -> None:
         dv = d.divergence
-        if dv.kind == "set":
-            for var in dv.values:  # its writer is the divergence whatever the value
-                for u in self.readers.get(var, ()):
-                    self._taint(u)
+        if dv.kind == "set":  # (what changes is rechecked, and its readers tainted, before the wake)
             _Run._apply_divergence(self, d)
-            self._recheck(list(dv.values))
+            self._recheck(list(dv.values))  # the writer is the divergence whatever the value
             return
         if dv.event is not None and dv.event in self.p.by_id:  # force, suppress, an outcome from today on
             self._taint(self.p.by_id[dv.event])
