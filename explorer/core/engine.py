@@ -237,7 +237,8 @@ class _Run:
         # unless it now holds (fired rules are never waiting, so no repeat checks are needed)
         cr = rules[r]
         w = waiting.get(r)
-        if w is not None and w[0] >= wend and cr.plain and not self.cancel_seq and not self.suppress_from:
+        if (w is not None and w[0] >= wend and cr.plain and not self.cancel_seq and not self.suppress_from
+                and not self.forced_pending):  # (a force on a waiting rule fires it: _process)
             woken.discard(r)
             cur = w[3]
             if cur is None:

@@ -442,6 +442,31 @@ def test_force_on_a_date():
     assert tl.firings[0].event == "kill"
 
 
+def test_a_force_fires_a_rule_that_is_waiting_for_its_condition():
+    """A plain rule waiting for a condition that never holds is forced on a date: it fires then. The
+    engine's fast path for re-testing a waiting rule took the forced entry for a wake-up and re-tested
+    it (false: no firing) unless the branch also suppressed or cancelled something; found by the reuse
+    property (tests/core/test_reuse.py), where a branch with a suppress below one with a force fired it."""
+    sc = scenario("""
+    variables:
+      x: {type: number, initial: 0}
+    events:
+      - id: nudge
+        on: 1940-02-01
+        effects: [{add: {x: 1}}]
+      - id: waiter
+        between: [1940-01-01, 1940-12-31]
+        when: x >= 5
+    branches:
+      - id: pushed
+        divergences: [{force: waiter, on: 1940-03-01}]
+    """)
+    assert "waiter" not in [f.event for f in timeline(sc).firings]
+    tl = timeline(sc, "pushed")
+    assert fired(tl) == [("nudge", "1940-02-01", None), ("waiter", "1940-03-01", None)]
+    assert tl.firing("waiter").cause == "forced"
+
+
 def test_suppress_without_on_starts_when_it_first_happened_in_the_parent():
     sc = scenario(WORLD + """
     branches:
