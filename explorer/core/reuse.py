@@ -331,49 +331,25 @@ class _Mapper:
         return self.reads(pl.reads), self.event_reads(pl.event_reads)
 
 
-class _ReusedLapse(Lapse):
-    """A parent's lapse in a child's history: the same lapse, its reads naming the child's firings. Made
-    without reading the parent's (a child re-makes a few hundred); what it read is mapped on first use."""
-
-    __slots__ = ("_src", "_mapper")
-
-    def __init__(self, src: Lapse, mapper: _Mapper):  # noqa: the base's fields are read through _src
-        self._src, self._mapper, self._reads = src, mapper, None
-
-    event = property(lambda self: self._src.event)
-    ordinal = property(lambda self: self._src.ordinal)
-    kind = property(lambda self: self._src.kind)
-    detail = property(lambda self: self._src.detail)
-
-    def _resolve(self) -> None:
-        if self._reads is None:
-            self._reads, self._event_reads = self._mapper.reads_of(self._src)
-
-
-def _parent_field(name: str) -> property:
-    return property(lambda self: getattr(self._src, name))
-
-
 class _ReusedFiring(Firing):
-    """A parent's firing in a child's history: its own index and cause, the rest the parent's firing's,
-    what it read naming the child's firings (mapped on first use: most are never asked for). Made
-    without copying the parent's fields (a child re-makes a couple of hundred); equal to the Firing a
-    full run makes."""
+    """A parent's firing in a child's history, with the child's index and cause; what it read names the
+    child's firings, mapped on first use (most are never asked for). Its other fields are copied: views
+    read them for every row, and reading them through the parent's would cost the GUI thread more than
+    the copy costs the restart."""
 
     __slots__ = ("_src", "_mapper", "_mapped")
 
-    def __init__(self, src: Firing, index: int, caused_by, mapper: _Mapper | None):  # noqa: fields via _src
-        self._src, self.index, self.caused_by, self._mapper, self._mapped = src, index, caused_by, mapper, None
-
-    event, ordinal, outcome, occurrence, cause, changes, scheduled, cancelled, text, outcome_text = (
-        _parent_field(n) for n in ("event", "ordinal", "outcome", "occurrence", "cause", "changes", "scheduled",
-                                   "cancelled", "text", "outcome_text"))
+    def __init__(self, src: Firing, index: int, caused_by, mapper: _Mapper):  # noqa: reads via _src
+        self.index, self.event, self.ordinal, self.outcome, self.occurrence, self.cause = (
+            index, src.event, src.ordinal, src.outcome, src.occurrence, src.cause)
+        self.caused_by, self.changes, self.scheduled, self.cancelled, self.text, self.outcome_text = (
+            caused_by, src.changes, src.scheduled, src.cancelled, src.text, src.outcome_text)
+        self._src, self._mapper, self._mapped = src, mapper, None
 
     def _reads(self) -> tuple:
         if self._mapped is None:
             m, src = self._mapper, self._src
-            self._mapped = (src.reads, src.event_reads) if m is None else (m.reads(src.reads),
-                                                                          m.event_reads(src.event_reads))
+            self._mapped = (m.reads(src.reads), m.event_reads(src.event_reads))
         return self._mapped
 
     reads = property(lambda self: self._reads()[0])
@@ -590,8 +566,8 @@ class _MergedRun(_Run):
         """An untainted rule's lapse (the parent's index li), its reads mapped to the child's writers on
         first use: a reader of a key whose writer has no counterpart would be tainted, so they all map."""
         pl = self.pl[li]
-        self.lapses.append(_ReusedLapse(pl, self.mapper) if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0
-                           else pl)
+        self.lapses.append(Lapse(pl.event, pl.ordinal, pl.kind, None, None, pl.detail, final=(self.mapper, pl))
+                           if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0 else pl)
 
     def _replay_firing(self, pf: Firing, r: int) -> None:
         """An untainted rule's firing, as the parent made it, with the child's indices."""
@@ -603,10 +579,14 @@ class _MergedRun(_Run):
         pidx, by = pf.index, pf.caused_by
         if by is not None and by >= self.n0:
             by = mapper.map(by)
-        moved = self.log.firing_maxw[pidx - self.log.firing_first] >= self.n0
         self.fmap[pidx] = bidx
-        firings.append(_ReusedFiring(pf, bidx, by, mapper if moved else None)
-                       if moved or bidx != pidx or by != pf.caused_by else pf)
+        if self.log.firing_maxw[pidx - self.log.firing_first] >= self.n0:  # its reads name moved firings
+            firings.append(_ReusedFiring(pf, bidx, by, mapper))
+        elif bidx != pidx or by != pf.caused_by:
+            firings.append(Firing(bidx, pf.event, pf.ordinal, pf.outcome, pf.occurrence, pf.cause, by, pf.reads,
+                                  pf.event_reads, pf.changes, pf.scheduled, pf.cancelled, pf.text, pf.outcome_text))
+        else:
+            firings.append(pf)
         state, writer, pstate, pwriter = self.state, self.writer, self.pstate, self.pwriter
         changed = []
         for ch in pf.changes:
@@ -816,7 +796,8 @@ class _MergedRun(_Run):
                     if it[2] not in tainted:
                         li = it[3]
                         lp = pl[li]
-                        lapses.append(_ReusedLapse(lp, mapper) if maxw[li - first] >= n0 else lp)
+                        lapses.append(Lapse(lp.event, lp.ordinal, lp.kind, None, None, lp.detail, final=(mapper, lp))
+                                      if maxw[li - first] >= n0 else lp)
                     i += 1
                     it = items[i] if i < n else None
                     if (it is None or it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
