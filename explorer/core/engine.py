@@ -87,7 +87,7 @@ class _Run:
         self.last_cp = 0
         self.tests = 0
         self.pause = pause
-        # a ParentLog (reuse.py) the run keeps from its first fork day's checkpoint on, for its children's
+        # a ParentLog (parent_log.py) the run keeps from its first fork day's checkpoint on, for its children's
         # restarts to reuse; `rec` is it once started, None before (and in runs without one)
         self.want_log = None
         self.rec = None
@@ -638,7 +638,7 @@ def run_program(program: Program, divergences: list | None = None, *, mode: str 
     the app's branch worker waits there while the GUI thread works, so that the two do not share
     the interpreter lock half and half (ui/branch_worker.py). `checkpoint_days` get a checkpoint whatever
     `checkpoint_every` says (known children's forks); a day with nothing on it changes no history.
-    `log`: a reuse.ParentLog the run keeps from its first checkpoint day on (RunResult.log), for its
+    `log`: a parent_log.ParentLog the run keeps from its first checkpoint day on (RunResult.log), for its
     children's restarts to reuse what it did after their fork (reuse.py); it changes nothing in the run."""
     t0 = time.perf_counter()
     run = _Run(program, list(divergences or ()), mode, seed, naive, checkpoint_every, record_reads, pause,

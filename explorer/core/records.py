@@ -75,7 +75,7 @@ class Lapse:
     `reads` are the values its condition last saw. Rules still waiting when the run ends lapse against
     the final world; their reads are taken from it on first use, since most are never asked for.
     `final`: (source, x) whose `source.reads_of(x)` gives (reads, event_reads) on first use: the final
-    world and the rule, or a reused restart's index map and the parent's lapse (reuse.py).
+    world and the rule, or a reused restart's index map and the parent's lapse (reuse_records.py).
     """
 
     __slots__ = ("event", "ordinal", "kind", "detail", "_reads", "_event_reads", "_final")
@@ -204,7 +204,7 @@ class RunResult:
     # EndLapses `lapses` makes on first use
     ending: tuple | None = field(default=None, repr=False)
     _lapses: list | None = field(default=None, repr=False)
-    # what the run did after its first fork day (reuse.ParentLog), for its children's restarts; None
+    # what the run did after its first fork day (parent_log.ParentLog), for its children's restarts; None
     # when it has no child with a dated fork
     log: Any = field(default=None, repr=False)
 

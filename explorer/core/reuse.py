@@ -38,16 +38,17 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Mapping
 from bisect import bisect_left
+from collections.abc import Mapping
 
 from .conditions import Facts
 from .engine import BIG_PROGRAM, EVENT_KEY, MAX_FIRINGS_PER_DAY, _Run
 from .errors import EngineError
 from .gcpause import paused_gc
-from .records import EventRead, FinalWorld, Firing, Lapse, Read, RunResult
+from .parent_log import EXPIRE, POP, START, ParentLog, taint_readers
+from .records import FinalWorld, Firing, Lapse, RunResult
+from .reuse_records import FirstTests, IndexMap, ReusedFiring, Unmapped
 
-EXPIRE, START, POP = 1, 2, 3  # the kinds of the log's steps (first item of each tuple)
 REPLAY_PAUSE = 256  # parent steps replayed between two calls of the run's `pause` hook
 # Every WINDOW of the parent's steps, the child's own agenda tests are compared with them: past PLAIN per
 # step the difference has spread through most of the world and walking the parent's log costs more than
@@ -59,195 +60,6 @@ _NONE = object()  # a parent firing the child has no counterpart of: equal to no
 
 class _Fallback(Exception):
     """The reuse cannot be exact here: restart the plain way."""
-
-
-class ParentLog:
-    """What a run did after its first fork day's checkpoint, step by step (see the module's docstring).
-
-    Steps: (EXPIRE, window end, rule, lapse index, day) as day d begins; (START, d) once day d's
-    date-dependent rules are queued, if there were any; (POP, date, -priority, rule, firings from, to,
-    lapses from, to). `snaps[r]`: [(step position, rule-local state after that step)] for each step that
-    touched rule r. `next_step[i]`: the first step from i on that is not a pop that made no record (a
-    test that stayed false: nothing for a child to do there).
-    """
-
-    def __init__(self):
-        self.items: list[tuple] = []
-        self.snaps: dict[int, list] = {}
-        self.touched: set[int] = set()
-        self.cp_pos: dict[int, int] = {}  # checkpoint day -> position of the first step after it
-        self.base = None  # the first checkpoint: every rule's state before any snapshot
-        self.base_state: dict[int, tuple] = {}  # rule -> its local state at the first checkpoint
-        self.pend: dict[int, list] = {}  # rule -> its agenda entries now (while the run goes on)
-        self.div_days: list[int] = []  # days the run applied a divergence while logging
-        self.run = None
-        self.final_seq = 0
-        self.record_reads = True
-        self.nf = self.nl = 0
-
-    # --- kept by the run (engine._Run calls these) ---------------------------------------------
-    def checkpoint_at(self, run, cp) -> None:
-        if self.run is None:
-            self.run, self.base = run, cp
-            pend: dict[int, list] = {}
-            for e in run.agenda:
-                r = e[2]
-                if r in pend:
-                    pend[r].append(e)
-                else:
-                    pend[r] = [e]
-            self.pend = pend
-            # the local state at the log's start of every rule with anything pending then (one look-up
-            # for a child, where most rules it takes over were not touched since)
-            ft = run.first_test
-            self.base_state = {u: (run.waiting.get(u), tuple(pend.get(u, ())), run.cancel_seq.get(u),
-                                   run.mtth_pending.get(u), u in run.timedep, False, ft.get(u))
-                               for u in set(pend) | set(run.waiting) | set(run.mtth_pending)}
-            self.nf, self.nl = len(run.firings), len(run.lapses)
-        self.cp_pos[cp.ordinal] = len(self.items)
-
-    def day(self, d: int) -> None:
-        self.cur_day = d
-
-    def started(self, d: int) -> None:
-        if self.touched:
-            self._end((START, d))
-
-    def expired(self, r: int, wend: int) -> None:
-        self.touched.add(r)
-        self._end((EXPIRE, wend, r, len(self.run.lapses) - 1, self.cur_day))
-
-    def pushed(self, e: tuple) -> None:
-        r = e[2]
-        es = self.pend.get(r)
-        if es is None:
-            self.pend[r] = [e]
-        else:
-            es.append(e)
-        self.touched.add(r)
-
-    def popped(self, e: tuple) -> None:
-        r = e[2]
-        es = self.pend[r]
-        es.remove(e)
-        run = self.run
-        nf, nl = len(run.firings), len(run.lapses)
-        items = self.items
-        pos = len(items)
-        items.append((POP, e[0], e[1], r, self.nf, nf, self.nl, nl))
-        self.nf, self.nl = nf, nl
-        touched = self.touched
-        if not touched:  # the common case: a test that changed only its own rule (inlined: a tenth of
-            s = self.snaps.get(r)  # a big run's steps come here while it keeps its log)
-            snap = (pos, (run.waiting.get(r), tuple(es), run.cancel_seq.get(r), run.mtth_pending.get(r),
-                          r in run.timedep, r in run.woken, run.first_test.get(r)))
-            if s is None:
-                self.snaps[r] = [snap]
-            else:
-                s.append(snap)
-            return
-        touched.add(r)
-        self._snap(pos)
-
-    def diverged(self, d: int) -> None:
-        self.div_days.append(d)
-
-    def _end(self, item: tuple) -> None:
-        pos = len(self.items)
-        self.items.append(item)
-        self._snap(pos)
-        run = self.run
-        self.nf, self.nl = len(run.firings), len(run.lapses)
-
-    def _snap(self, pos: int) -> None:
-        """The rule-local state, after step `pos`, of every rule it touched."""
-        run = self.run
-        if self.touched:
-            waiting, pend, cancel, mtth, timedep, woken, ft = (run.waiting, self.pend, run.cancel_seq,
-                                                               run.mtth_pending, run.timedep, run.woken,
-                                                               run.first_test)
-            snaps = self.snaps
-            for u in self.touched:
-                es = pend.get(u)
-                snap = (pos, (waiting.get(u), tuple(es) if es else (), cancel.get(u), mtth.get(u),
-                              u in timedep, u in woken, ft.get(u)))
-                s = snaps.get(u)
-                if s is None:
-                    snaps[u] = [snap]
-                else:
-                    s.append(snap)
-            self.touched.clear()
-
-    def finish(self, run) -> None:
-        self.final_seq, self.record_reads = run.seq, run.record_reads
-        # rule -> the last step that touched it, when it was left with nothing pending (no wait, entry,
-        # mean-time wait): after that step nothing can happen to it unless a child does it
-        self.quiet_after = {u: s[-1][0] for u, s in self.snaps.items()
-                            if s[-1][1][0] is None and not s[-1][1][1] and s[-1][1][3] is None}
-        # rule -> the position past which nothing can happen to it (a child need not take it over
-        # once there), for the rules anything can happen to after the log's start: touched by a step,
-        # or with something pending at the start
-        n = len(self.items)
-        self.live_until = dict.fromkeys(self.base_state, n)
-        self.live_until.update(dict.fromkeys(self.snaps, n))
-        self.live_until.update(self.quiet_after)
-        nxt, n = len(self.items), len(self.items)
-        self.next_step = step = [n] * (n + 1)
-        for i in range(n - 1, -1, -1):
-            it = self.items[i]
-            if it[0] != POP or it[5] > it[4] or it[7] > it[6]:
-                nxt = i
-            step[i] = nxt
-        # for each lapse the run made while logging, the highest firing index its reads name (-1:
-        # none): a child maps its reads only when that is at or past its own fork (most are not)
-        first = self.base.n_lapses
-        self.lapse_first = first
-        self.lapse_maxw = [max([-1] + [x.writer for x in lp._reads if x.writer is not None]
-                               + [x.firing for x in lp._event_reads if x.firing is not None])
-                           for lp in run.lapses[first:]]
-        first = self.base.n_firings  # likewise for its firings
-        self.firing_first = first
-        self.firing_maxw = [max([-1] + [x.writer for x in f.reads if x.writer is not None]
-                                + [x.firing for x in f.event_reads if x.firing is not None])
-                            for f in run.firings[first:]]
-        self.run = self.pend = None  # what a child needs is kept; the run's world can go
-        taint_readers(run.p)  # made once per program, here rather than in the first child's restart
-
-
-def taint_readers(program) -> dict:
-    """key -> the rules that read it anywhere (condition, chance, outcomes, texts, effect targets):
-    a key entering D taints them. Made once per program."""
-    d = program.__dict__.get("_taint_readers")
-    if d is not None:
-        return d
-    out: dict[str, list] = {}
-    for cr in program.rules:
-        keys = set(cr.keys)
-        effects = list(cr.effects)
-        texts = [cr.text]
-        for o in cr.outcomes:
-            effects.extend(o.effects)
-            texts.append(o.text)
-        for t in texts:
-            if t is None:
-                continue
-            for cond, tpl in t.choices:
-                conds = [cond] + [p.expr for p in tpl.parts]
-                for c in conds:
-                    if c is not None:
-                        keys.update(c.reads)
-                        keys.update(EVENT_KEY + e for e in c.events)
-        for ef in effects:
-            if ef[0] in ("set", "add"):
-                keys.add(ef[1])
-        for k in keys:
-            rs = out.get(k)
-            if rs is None:
-                out[k] = [cr.idx]
-            else:
-                rs.append(cr.idx)
-    program._taint_readers = out
-    return out
 
 
 def restart(program, divergences: list, parent: RunResult, cp, mode: str, seed: int, record_reads: bool,
@@ -264,7 +76,7 @@ def restart(program, divergences: list, parent: RunResult, cp, mode: str, seed: 
         with paused_gc(freeze=len(program.rules) >= BIG_PROGRAM):
             run.begin(cp, parent, log)
             run.merge()
-    except (_Fallback, EngineError):
+    except (_Fallback, Unmapped, EngineError):
         return None  # the plain restart is the reference (and says what ran away)
     return RunResult(program, run.firings, run.lapses, run.state, _MergedRun.final_first_tests(run, parent), [],
                      list(divergences), mode, seed, time.perf_counter() - t0, cp.ordinal, run.stats,
@@ -280,93 +92,6 @@ def _reach(program, cr, outcome: str | None) -> tuple:
     out = [ef for ef in effects if ef[0] != "set" and ef[0] != "add"]
     out += [("after", f) for f in program.followers.get(cr.idx, ())]
     return tuple(out)
-
-
-class _Mapper:
-    """Parent firing index -> the child's, and what follows from it for records: shared with the
-    child's lapses, whose reads are mapped on first use (most are never asked for)."""
-
-    def __init__(self, n0: int):
-        self.n0 = n0  # firings before it are the same on both sides
-        self.fmap: dict[int, int] = {}
-        self.rcache: dict[tuple, Read] = {}  # (variable, parent writer) -> the child's Read of it
-
-    def map(self, x):
-        """The child's index for a parent firing index (or divergence mark, or None)."""
-        if x is None or x < self.n0:
-            return x
-        b = self.fmap.get(x)
-        if b is None:
-            raise _Fallback(f"parent firing {x} has no counterpart")
-        return b
-
-    def reads(self, reads: tuple) -> tuple:
-        """A parent record's reads with the child's writers (the same tuple when none moved); a read of
-        a later firing's write is made once per (variable, writer) and shared, as nothing changes it."""
-        n0, cache, out = self.n0, self.rcache, None
-        for j, x in enumerate(reads):
-            w = x.writer
-            if w is None or w < n0:
-                if out is not None:
-                    out.append(x)
-                continue
-            if out is None:
-                out = list(reads[:j])
-            y = cache.get((x.var, w))
-            if y is None:
-                y = cache[(x.var, w)] = Read(x.var, x.value, self.map(w))
-            out.append(y)
-        return reads if out is None else tuple(out)
-
-    def event_reads(self, ers: tuple) -> tuple:
-        n0 = self.n0
-        for x in ers:
-            if x.firing is not None and x.firing >= n0:
-                break
-        else:
-            return ers
-        return tuple([EventRead(x.event, self.map(x.firing)) for x in ers])
-
-    def reads_of(self, pl: Lapse) -> tuple:  # a Lapse's `_final` protocol (records.Lapse._resolve)
-        return self.reads(pl.reads), self.event_reads(pl.event_reads)
-
-
-class _ReusedFiring(Firing):
-    """A parent's firing in a child's history, with the child's index and cause; what it read names the
-    child's firings, mapped on first use (most are never asked for). Its other fields are copied: views
-    read them for every row, and reading them through the parent's would cost the GUI thread more than
-    the copy costs the restart."""
-
-    __slots__ = ("_src", "_mapper", "_mapped")
-
-    def __init__(self, src: Firing, index: int, caused_by, mapper: _Mapper):  # noqa: reads via _src
-        self.index, self.event, self.ordinal, self.outcome, self.occurrence, self.cause = (
-            index, src.event, src.ordinal, src.outcome, src.occurrence, src.cause)
-        self.caused_by, self.changes, self.scheduled, self.cancelled, self.text, self.outcome_text = (
-            caused_by, src.changes, src.scheduled, src.cancelled, src.text, src.outcome_text)
-        self._src, self._mapper, self._mapped = src, mapper, None
-
-    def _reads(self) -> tuple:
-        if self._mapped is None:
-            m, src = self._mapper, self._src
-            self._mapped = (m.reads(src.reads), m.event_reads(src.event_reads))
-        return self._mapped
-
-    reads = property(lambda self: self._reads()[0])
-    event_reads = property(lambda self: self._reads()[1])
-
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, Firing):
-            return NotImplemented
-        return _firing_fields(self) == _firing_fields(other)
-
-    def __hash__(self) -> int:  # as the dataclass's: the fields in order
-        return hash(_firing_fields(self))
-
-
-def _firing_fields(f: Firing) -> tuple:
-    return (f.index, f.event, f.ordinal, f.outcome, f.occurrence, f.cause, f.caused_by, f.reads, f.event_reads,
-            f.changes, f.scheduled, f.cancelled, f.text, f.outcome_text)
 
 
 class _MergedRun(_Run):
@@ -387,7 +112,7 @@ class _MergedRun(_Run):
         self.pstate, self.pwriter, self.pfired, self.cpfired = dict(cp.state), dict(cp.writer), {}, cp.fired
         self.pf, self.pl = parent.firings, parent.run_lapses
         self.n0 = cp.n_firings  # firings before it are the same on both sides
-        self.mapper = _Mapper(self.n0)
+        self.mapper = IndexMap(self.n0)
         self.fmap = self.mapper.fmap  # parent firing index -> the child's
         self._map = self.mapper.map
         self.tainted: set[int] = set()
@@ -581,7 +306,7 @@ class _MergedRun(_Run):
             by = mapper.map(by)
         self.fmap[pidx] = bidx
         if self.log.firing_maxw[pidx - self.log.firing_first] >= self.n0:  # its reads name moved firings
-            firings.append(_ReusedFiring(pf, bidx, by, mapper))
+            firings.append(ReusedFiring(pf, bidx, by, mapper))
         elif bidx != pidx or by != pf.caused_by:
             firings.append(Firing(bidx, pf.event, pf.ordinal, pf.outcome, pf.occurrence, pf.cause, by, pf.reads,
                                   pf.event_reads, pf.changes, pf.scheduled, pf.cancelled, pf.text, pf.outcome_text))
@@ -812,37 +537,4 @@ class _MergedRun(_Run):
     def final_first_tests(self, parent: RunResult) -> Mapping:
         """The parent's first tests for the rules never tainted, the child's own for the others (and,
         once it went plain, for every rule first tested after that)."""
-        return _FirstTests(self.first_test, self.tainted, parent.first_test, self.stats.get("plain from"))
-
-
-class _FirstTests(Mapping):
-    """A reused restart's first tests (rule -> day), read through to the parent's: copying those (one
-    per rule tested, 10,000 on the benchmark) was a twentieth of the restart; views only `get` a few."""
-
-    def __init__(self, own: dict, tainted: set, parent: dict, plain_from: int | None):
-        self.own, self.tainted, self.parent, self.plain_from = own, tainted, parent, plain_from
-        self._all: dict | None = None
-
-    def __getitem__(self, u):
-        if u in self.own:
-            return self.own[u]
-        if u in self.tainted:
-            raise KeyError(u)
-        t = self.parent[u]
-        if self.plain_from is not None and t >= self.plain_from:
-            raise KeyError(u)
-        return t
-
-    def _dict(self) -> dict:
-        if self._all is None:
-            out = {u: t for u, t in self.parent.items() if u not in self.tainted
-                   and (self.plain_from is None or t < self.plain_from)}
-            out.update(self.own)
-            self._all = out
-        return self._all
-
-    def __iter__(self):
-        return iter(self._dict())
-
-    def __len__(self) -> int:
-        return len(self._dict())
+        return FirstTests(self.first_test, self.tainted, parent.first_test, self.stats.get("plain from"))

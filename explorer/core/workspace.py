@@ -15,7 +15,8 @@ from .gcpause import paused_gc
 from .errors import DivergenceError, UnknownName, did_you_mean
 from .model import BASELINE, Branch, Scenario
 from .program import Program, program_of
-from .reuse import ParentLog, restart
+from .parent_log import ParentLog
+from .reuse import restart
 from .timeline import Timeline
 
 if TYPE_CHECKING:  # diff and explain are imported where asked: `validate` and `run` need neither
