@@ -11,13 +11,12 @@ What a run produces (Firing, Lapse, Checkpoint, RunResult) lives in records.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import heapq
-import math
 import time
 from collections import Counter
 
 from .conditions import Condition, Facts
+from .dice import LIKELY, SAMPLED, Dice  # noqa: F401 - LIKELY, SAMPLED: imported from here too
 from .errors import EngineError
 from .gcpause import paused_gc
 from .program import EVENT_KEY, CRule, Program
@@ -25,15 +24,8 @@ from .records import (AppliedDivergence, Change, Checkpoint, EndLapse, EventRead
                       Read, FinalWorld, RunResult, world_reads)
 from .runaway import MAX_FIRINGS_PER_DAY, runaway_error  # noqa: F401 - lint.py reads the limit here
 
-LIKELY, SAMPLED = "likely", "sampled"
 PAUSE_EVERY = 32  # agenda tests between two calls of a run's `pause` hook (about 1 ms on 10,000 rules)
 BIG_PROGRAM = 1000  # rules: from here a run's history is frozen out of the collector (gcpause.py)
-
-
-def draw(seed: int, event: str, occurrence: int, salt: str) -> float:
-    """A uniform number in [0, 1) fixed by (seed, event, occurrence): branches share their dice."""
-    h = hashlib.blake2b(f"{seed}\x1f{event}\x1f{occurrence}\x1f{salt}".encode(), digest_size=8)
-    return int.from_bytes(h.digest(), "big") / 2.0**64
 
 
 def _conjuncts(cr: CRule) -> tuple | None:
@@ -47,7 +39,7 @@ def _conjuncts(cr: CRule) -> tuple | None:
     return d["_conjuncts"]
 
 
-class _Run:
+class _Run(Dice):
     def __init__(self, program: Program, divergences: list, mode: str, seed: int, naive: bool,
                  checkpoint_every: int | None, record_reads: bool = True, pause=None,
                  checkpoint_days=()):
@@ -385,12 +377,7 @@ class _Run:
         if r in self.mtth_pending:
             return
         self._stop_waiting(r)
-        if self.mode == LIKELY:
-            days = cr.mtth
-        else:
-            occurrence = self.fired[r][0] + 1 if r in self.fired else 1
-            u = draw(self.seed, cr.id, occurrence, f"mtth@{ordinal}")
-            days = max(1, round(-cr.mtth * math.log1p(-u)))
+        days = self._mtth_days(cr, ordinal)
         at = ordinal + days
         if at > min(wend, self.p.end):
             self._lapse(r, ordinal, "mtth", f"its condition held on {dt.date.fromordinal(ordinal)}, but its "
@@ -422,53 +409,6 @@ class _Run:
             watch = self.watch
             for k in self.rules[r].keys:
                 watch[k].discard(r)
-
-    def _test(self, cr: CRule):
-        s, f = self.state, self.facts
-        if not cr.cond.fn(s, f):
-            return False
-        if cr.outcomes and not any(o.when is None or o.when.fn(s, f) for o in cr.outcomes):
-            return False
-        c = cr.chance
-        if c is not None:
-            p = c.fn(s, f) if isinstance(c, Condition) else c
-            occurrence = self.fired[cr.idx][0] + 1 if cr.idx in self.fired else 1
-            if self.mode == LIKELY:
-                if p < 0.5:
-                    return "chance"
-            # a repeatable rule re-armed after a miss rolls again: its test date salts the draw
-            elif draw(self.seed, cr.id, occurrence,
-                      f"chance@{self.today}" if cr.repeatable else "chance") >= p:
-                return "chance"
-        return True
-
-    def _choose_outcome(self, cr: CRule, occurrence: int, forced: str | None) -> str | None:
-        if not cr.outcomes:
-            return None
-        if forced is not None:
-            return forced
-        chosen = None
-        for since, outcome in self.forced_outcome.get(cr.idx, ()):  # the latest one in effect today
-            if since <= self.today:
-                chosen = outcome
-        if chosen is not None:
-            return chosen
-        s, f = self.state, self.facts
-        eligible = [o for o in cr.outcomes if o.when is None or o.when.fn(s, f)] or list(cr.outcomes)
-        weights = [max(0.0, float(o.weight.fn(s, f) if isinstance(o.weight, Condition) else o.weight))
-                   for o in eligible]
-        if self.mode == LIKELY or len(eligible) == 1:
-            best = max(range(len(eligible)), key=lambda i: (weights[i], -i))
-            return eligible[best].id
-        total = sum(weights)
-        if total <= 0:
-            return eligible[0].id
-        u = draw(self.seed, cr.id, occurrence, "outcome") * total
-        for o, w in zip(eligible, weights):
-            u -= w
-            if u < 0:
-                return o.id
-        return eligible[-1].id
 
     def _reads(self, cr: CRule) -> tuple:
         if not self.record_reads:  # Monte Carlo asks what happened, never why: 15% of a run saved
