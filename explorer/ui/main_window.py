@@ -100,8 +100,8 @@ class MainWindow(Menus, DockLayout, QMainWindow):
         self.world.model.toggled.connect(lambda *_: self._save_ticks())
         self.watch.changed.connect(lambda: self.workspace is not None and self.settings.setValue(
             f"watch/{self.workspace.scenario.id}", list(self.watch.names)))
-        self.watch.emptied.connect(lambda _: QTimer.singleShot(0, self._fit_watch))  # narrow strip or its share
-        self.outline.needChanged.connect(lambda: QTimer.singleShot(0, self._fit_outline))  # by its names
+        self.watch.emptied.connect(lambda _: QTimer.singleShot(0, self, self._fit_watch))  # narrow strip or its share
+        self.outline.needChanged.connect(lambda: QTimer.singleShot(0, self, self._fit_outline))  # by its names
         self.setDockNestingEnabled(True)
         # below this the docks' own minimum sizes no longer fit and Qt lets them paint over each other
         self.setMinimumSize(960, 620)
@@ -115,7 +115,7 @@ class MainWindow(Menus, DockLayout, QMainWindow):
     def eventFilter(self, obj, ev) -> bool:
         if obj is self and ev.type() == QEvent.MouseButtonRelease:
             # the window's own mouse events are its separators' drags: keep the shares they leave
-            QTimer.singleShot(0, self._adopt_fractions)
+            QTimer.singleShot(0, self, self._adopt_fractions)
             return False
         if ev.type() == QEvent.MouseButtonPress and ev.button() in (Qt.BackButton, Qt.ForwardButton):
             try:

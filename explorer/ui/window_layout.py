@@ -159,7 +159,7 @@ class DockLayout:
         applied = getattr(self, "_applied", None)
         super().resizeEvent(ev)
         if applied is not None and ev.oldSize().isValid():
-            QTimer.singleShot(0, self._apply_fractions)
+            QTimer.singleShot(0, self, self._apply_fractions)
 
 
     # --- layout persistence ----------------------------------------------------------------------
