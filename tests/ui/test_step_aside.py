@@ -44,7 +44,7 @@ def test_it_waits_while_the_watched_thread_works_and_never_while_it_sleeps():
     idle_from = time.perf_counter()
     time.sleep(0.3)  # idle: no CPU used here, so the other thread never waits
     idle_to = time.perf_counter()
-    _spin(0.3)
+    _spin(0.6)  # long enough to be seen working on a machine busy with other work (0.3 s once was not)
     done.set()
     t.join()
     # none inside the idle span; its edges are left out (20 ms each): the hook judges the last
