@@ -17,6 +17,7 @@ from benchmarks.synthetic import END, START, make_scenario
 from explorer.core import BASELINE, LIKELY, SAMPLED, Workspace, load_scenario
 from explorer.core.model import Branch, Divergence
 from test_properties import SCALE, scenarios
+from test_restart_worlds import same_history
 
 ROOT = Path(__file__).resolve().parents[2]
 REUSE = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
@@ -24,13 +25,6 @@ REUSE = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=l
 
 def reused(tl) -> bool:
     return "parent steps" in tl.result.stats
-
-
-def same_history(tl, full) -> None:
-    assert tl.firings == full.firings  # reads, writers, causes too
-    assert list(tl.lapsed) == list(full.lapses)  # what each lapse read, the end ones included
-    assert tl.final_state == full.final_state
-    assert tl.result.first_test == full.first_test
 
 
 @REUSE

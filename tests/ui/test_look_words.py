@@ -220,6 +220,20 @@ def test_the_cursor_follows_an_edited_event_to_its_new_date(make_window, qtbot):
     assert w.selection.cursor == dt.date(1942, 8, 2)
 
 
+
+def _pick_trotsky_captured(dlg, qtbot):
+    """In the Rule form's "after another event" box, type a title and take it from the completer, as a
+    user does; returns the box."""
+    box = dlg.after_event
+    box.setFocus()
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), "Trotsky captured")
+    found = box.completer().popup()
+    qtbot.waitUntil(found.isVisible, timeout=3000)
+    QTest.keyClick(found, Qt.Key_Down)
+    QTest.keyClick(found, Qt.Key_Return)
+    return box
+
 def test_new_rule_form_opens_as_wide_as_its_fields_and_fits_after_another_event(make_window, qtbot, styled):
     """Edit > New Event Rule… at 1920x1080 opened a 1173 px dialog of mostly blank fields: its width
     was measured while the Timing row still counted the hidden "after another event" fields (the
@@ -246,14 +260,7 @@ def test_new_rule_form_opens_as_wide_as_its_fields_and_fits_after_another_event(
     # title on (its box showed the end of "Trotsky captured  (trotsky_captured_in_guatemala)": the id)
     for edit in (dlg.delay, dlg.within):
         assert edit.width() - 12 >= edit.fontMetrics().horizontalAdvance(edit.placeholderText()), edit.width()
-    box = dlg.after_event
-    box.setFocus()
-    box.lineEdit().selectAll()
-    QTest.keyClicks(box.lineEdit(), "Trotsky captured")
-    found = box.completer().popup()
-    qtbot.waitUntil(found.isVisible, timeout=3000)
-    QTest.keyClick(found, Qt.Key_Down)
-    QTest.keyClick(found, Qt.Key_Return)
+    box = _pick_trotsky_captured(dlg, qtbot)
     qtbot.waitUntil(lambda: box.currentData() == "trotsky_captured_in_guatemala", timeout=3000)
     dlg.delay.setFocus()  # leaving the box
     QApplication.processEvents()
@@ -280,14 +287,7 @@ def test_a_new_rule_saved_opens_at_its_event(make_window, qtbot, styled):
         dlg.timing.setFocus()
         QTest.keyClicks(dlg.timing, "aft")
         qtbot.waitUntil(lambda: dlg.after_event.isVisible(), timeout=3000)
-        box = dlg.after_event
-        box.setFocus()
-        box.lineEdit().selectAll()
-        QTest.keyClicks(box.lineEdit(), "Trotsky captured")
-        found = box.completer().popup()
-        qtbot.waitUntil(found.isVisible, timeout=3000)
-        QTest.keyClick(found, Qt.Key_Down)
-        QTest.keyClick(found, Qt.Key_Return)
+        _pick_trotsky_captured(dlg, qtbot)
         QTest.keyClicks(dlg.delay, "90d")
         QTest.keyClicks(dlg.when.edit, when)
         qtbot.waitUntil(dlg.ok_button.isEnabled, timeout=3000)
