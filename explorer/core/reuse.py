@@ -363,6 +363,8 @@ class _MergedRun(_Run):
         i = self.i  # the parent's next step; self.i is kept equal to it wherever a rule may be tainted
         window_at, tests_at = i, self.tests
         later, next_step = self.later, self.log.next_step
+        pl, lapses, mapper, n0 = self.pl, self.lapses, self.mapper, self.n0
+        maxw, first = self.log.lapse_maxw, self.log.lapse_first
         while True:
             if later and later[0][0] <= i:
                 self._taint_due(i)
@@ -446,7 +448,22 @@ class _MergedRun(_Run):
                 nxt = pday
             if nxt > end:
                 break
-            if (it is not None and it[0] == EXPIRE) or (expiry and expiry[0][0] < nxt):
+            if it is not None and it[0] == EXPIRE and not (expiry and expiry[0][0] < nxt):
+                # only the parent's windows end before the day (the common case): their lapses, inline
+                # (_expire_merged does the rest, and the merge with the child's own)
+                while it[1] < nxt and not (later and later[0][0] <= i):
+                    if it[2] not in tainted:
+                        li = it[3]
+                        lp = pl[li]
+                        lapses.append(Lapse(lp.event, lp.ordinal, lp.kind, None, None, lp.detail, final=(mapper, lp))
+                                      if maxw[li - first] >= n0 else lp)
+                    i += 1
+                    if i >= n:
+                        break
+                    it = items[i]
+                    if it[0] != EXPIRE:
+                        break
+            if (i < n and items[i][0] == EXPIRE and items[i][1] < nxt) or (expiry and expiry[0][0] < nxt):
                 self.i = i
                 self._expire_merged(nxt)
                 i = self.i
