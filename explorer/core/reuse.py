@@ -351,7 +351,7 @@ class _MergedRun(_Run):
     # --- the merged loop --------------------------------------------------------------------------
     def merge(self) -> None:
         items, n, end = self.items, len(self.items), self.p.end
-        agenda, tainted, expiry = self.agenda, self.tainted, self.expiry
+        agenda, tainted, expiry, waiting = self.agenda, self.tainted, self.expiry, self.waiting
         pf_all = self.pf
         divs = self.divs
         di = 0
@@ -448,6 +448,11 @@ class _MergedRun(_Run):
                 nxt = pday
             if nxt > end:
                 break
+            while expiry and expiry[0][0] < nxt:  # the child's own waits that ended otherwise
+                w = waiting.get(expiry[0][1])
+                if w is not None and w[0] == expiry[0][0]:
+                    break
+                heapq.heappop(expiry)
             if it is not None and it[0] == EXPIRE and not (expiry and expiry[0][0] < nxt):
                 # only the parent's windows end before the day (the common case): their lapses, inline
                 # (_expire_merged does the rest, and the merge with the child's own)
