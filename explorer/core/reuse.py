@@ -294,6 +294,29 @@ class _MergedRun(_Run):
         self.lapses.append(Lapse(pl.event, pl.ordinal, pl.kind, None, None, pl.detail, final=(self.mapper, pl))
                            if self.log.lapse_maxw[li - self.log.lapse_first] >= self.n0 else pl)
 
+    def _replay_expiries(self, i: int, before: int, until: tuple | None) -> int:
+        """The parent's window lapses from step i (one, ending before `before`) on, while they end before
+        `before`, sort before `until` (the child's own next one, (end, rule)) and no waiting reader is
+        due to be tainted: replayed for the untainted rules (as _replay_lapse, inlined: most of a day's
+        work). Returns the next step."""
+        items, n, tainted, later = self.items, len(self.items), self.tainted, self.later
+        pl, lapses, mapper, n0 = self.pl, self.lapses, self.mapper, self.n0
+        maxw, first = self.log.lapse_maxw, self.log.lapse_first
+        it = items[i]
+        while True:
+            if it[2] not in tainted:
+                li = it[3]
+                lp = pl[li]
+                lapses.append(Lapse(lp.event, lp.ordinal, lp.kind, None, None, lp.detail, final=(mapper, lp))
+                              if maxw[li - first] >= n0 else lp)
+            i += 1
+            if i >= n:
+                return i
+            it = items[i]
+            if (it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
+                    or (until is not None and (it[1], it[2]) >= until)):
+                return i
+
     def _replay_firing(self, pf: Firing, r: int) -> None:
         """An untainted rule's firing, as the parent made it, with the child's indices."""
         firings, mapper = self.firings, self.mapper
@@ -363,8 +386,6 @@ class _MergedRun(_Run):
         i = self.i  # the parent's next step; self.i is kept equal to it wherever a rule may be tainted
         window_at, tests_at = i, self.tests
         later, next_step = self.later, self.log.next_step
-        pl, lapses, mapper, n0 = self.pl, self.lapses, self.mapper, self.n0
-        maxw, first = self.log.lapse_maxw, self.log.lapse_first
         while True:
             if later and later[0][0] <= i:
                 self._taint_due(i)
@@ -453,21 +474,9 @@ class _MergedRun(_Run):
                 if w is not None and w[0] == expiry[0][0]:
                     break
                 heapq.heappop(expiry)
-            if it is not None and it[0] == EXPIRE and not (expiry and expiry[0][0] < nxt):
-                # only the parent's windows end before the day (the common case): their lapses, inline
-                # (_expire_merged does the rest, and the merge with the child's own)
-                while it[1] < nxt and not (later and later[0][0] <= i):
-                    if it[2] not in tainted:
-                        li = it[3]
-                        lp = pl[li]
-                        lapses.append(Lapse(lp.event, lp.ordinal, lp.kind, None, None, lp.detail, final=(mapper, lp))
-                                      if maxw[li - first] >= n0 else lp)
-                    i += 1
-                    if i >= n:
-                        break
-                    it = items[i]
-                    if it[0] != EXPIRE:
-                        break
+            if (it is not None and it[0] == EXPIRE and it[1] < nxt and not (later and later[0][0] <= i)
+                    and not (expiry and expiry[0][0] < nxt)):
+                i = self._replay_expiries(i, nxt, None)  # only the parent's end before the day (most days)
             if (i < n and items[i][0] == EXPIRE and items[i][1] < nxt) or (expiry and expiry[0][0] < nxt):
                 self.i = i
                 self._expire_merged(nxt)
@@ -519,9 +528,7 @@ class _MergedRun(_Run):
     def _expire_merged(self, before: int) -> None:
         """The windows ending before `before`, in (end, rule) order: the parent's for untainted rules
         (their lapses replayed), the child's own for tainted ones."""
-        items, n, expiry, waiting, tainted = self.items, len(self.items), self.expiry, self.waiting, self.tainted
-        later, pl, lapses, mapper, n0 = self.later, self.pl, self.lapses, self.mapper, self.n0
-        maxw, first = self.log.lapse_maxw, self.log.lapse_first
+        items, n, expiry, waiting, later = self.items, len(self.items), self.expiry, self.waiting, self.later
         while True:
             if later and later[0][0] <= self.i:
                 self._taint_due(self.i)
@@ -539,18 +546,7 @@ class _MergedRun(_Run):
             if it is None and own is None:
                 return
             if own is None or (it is not None and (it[1], it[2]) < own):
-                while True:  # the parent's, up to the child's next one (as _replay_lapse, inlined)
-                    if it[2] not in tainted:
-                        li = it[3]
-                        lp = pl[li]
-                        lapses.append(Lapse(lp.event, lp.ordinal, lp.kind, None, None, lp.detail, final=(mapper, lp))
-                                      if maxw[li - first] >= n0 else lp)
-                    i += 1
-                    it = items[i] if i < n else None
-                    if (it is None or it[0] != EXPIRE or it[1] >= before or (later and later[0][0] <= i)
-                            or (own is not None and (it[1], it[2]) >= own)):
-                        break
-                self.i = i
+                self.i = self._replay_expiries(i, before, own)
             else:
                 wend, r = heapq.heappop(expiry)
                 self._stop_waiting(r)
