@@ -40,6 +40,18 @@ def cut_names(w, max_depth: int) -> list[str]:
     return cut
 
 
+def _reopen(settings, scenario_file):
+    """A new window on the settings as saved (a restart of the app), opened at 1280x800 and laid out."""
+    from explorer.ui.main_window import MainWindow
+    w = MainWindow(settings=QSettings(settings.fileName(), QSettings.IniFormat))
+    assert w.open_path(scenario_file)
+    w.resize(1280, 800)
+    w.show()
+    for _ in range(10):
+        QApplication.processEvents()
+    return w
+
+
 def test_every_name_in_the_outline_reads_whole_at_1280(make_window, qtbot):
     w = make_window(TROTSKY)
     qtbot.waitUntil(lambda: len(w.outline.model_.marks) == len(w.history.branch_ids), timeout=20000)
@@ -96,7 +108,6 @@ def test_a_dragged_outline_keeps_its_width_until_reset(make_window, scenario_fil
     """The reader's width wins over the names' one: kept as a share when the window grows, saved and
     reopened; dragging another separator leaves an outline sized by its names so; View > Reset Layout
     sizes it by its names again."""
-    from explorer.ui.main_window import MainWindow
     w = make_window(scenario_file)
     settle(qtbot, w, (1280, 800))
     fitted = w.outline_dock.width()
@@ -121,13 +132,8 @@ def test_a_dragged_outline_keeps_its_width_until_reset(make_window, scenario_fil
     settle(qtbot, w, (1920, 1080))
     assert abs(w.outline_dock.width() - dragged * 1920 / 1280) <= 12  # its share of the window
     w.close()  # saves the layout
-    again = MainWindow(settings=QSettings(settings.fileName(), QSettings.IniFormat))
+    again = _reopen(settings, scenario_file)
     try:
-        assert again.open_path(scenario_file)
-        again.resize(1280, 800)
-        again.show()
-        for _ in range(10):
-            QApplication.processEvents()
         assert abs(again.outline_dock.width() - dragged) <= 12
         again.reset_layout()
         for _ in range(5):
@@ -143,7 +149,6 @@ def test_a_settings_file_with_an_old_default_share_opens_sized_by_the_names(make
                                                                            settings):
     """A layout saved with an untouched outline share (0.21, then 0.272: the defaults until now) opens
     with the outline sized by its names; a share the reader dragged is kept, and so are the others."""
-    from explorer.ui.main_window import MainWindow
     first = make_window(scenario_file)
     QApplication.processEvents()
     fitted = first.outline_dock.width()
@@ -151,13 +156,8 @@ def test_a_settings_file_with_an_old_default_share_opens_sized_by_the_names(make
     for saved, wanted in ((0.21, None), (0.272, None), (0.18, 0.18)):
         settings.setValue("window/shares", [saved, 0.30, 0.44])
         settings.sync()
-        w = MainWindow(settings=QSettings(settings.fileName(), QSettings.IniFormat))
+        w = _reopen(settings, scenario_file)
         try:
-            assert w.open_path(scenario_file)
-            w.resize(1280, 800)
-            w.show()
-            for _ in range(10):
-                QApplication.processEvents()
             assert w.dock_fractions == (wanted, 0.30, 0.44), (saved, w.dock_fractions)
             assert abs(w.outline_dock.width() - (fitted if wanted is None else 1280 * wanted)) <= 12
         finally:
